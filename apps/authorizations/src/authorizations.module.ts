@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@procura/config';
+import { createSystemController, PlatformModule } from '@procura/messaging';
+import { CatalogHandlers } from './catalog/catalog.handlers';
+import { CatalogRepository } from './catalog/catalog.repository';
+import { CatalogService } from './catalog/catalog.service';
+import { DemoResourcesSeed } from './resources/demo-resources.seed';
+
+@Module({})
+export class AuthorizationsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AuthorizationsModule,
+      imports: [PlatformModule.forService(config)],
+      controllers: [createSystemController('authorizations'), CatalogHandlers],
+      providers: [CatalogRepository, CatalogService, DemoResourcesSeed],
+    };
+  }
+}

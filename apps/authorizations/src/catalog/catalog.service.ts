@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogServiceView } from '@procura/contracts';
+import { CatalogRepository } from './catalog.repository';
+
+/** The service catalog is seeded by migration and read-only; it is read once per process. */
+@Injectable()
+export class CatalogService {
+  private cached?: Promise<CatalogServiceView[]>;
+
+  constructor(private readonly catalog: CatalogRepository) {}
+
+  list(): Promise<CatalogServiceView[]> {
+    this.cached ??= this.load().catch((error: unknown) => {
+      this.cached = undefined;
+      throw error;
+    });
+    return this.cached;
+  }
+
+  private async load(): Promise<CatalogServiceView[]> {
+    const services = await this.catalog.services();
+    return services.map((s) => ({
+      code: s.code,
+      labelFr: s.labelFr,
+      labelEn: s.labelEn,
+      rights: s.rights.map((r) => ({
+        code: r.code,
+        labelFr: r.labelFr,
+        labelEn: r.labelEn,
+        ...(r.family ? { family: r.family } : {}),
+        resourceScope: r.resourceScope,
+      })),
+      levels: s.levels.map((l) => ({ code: l.code, labelFr: l.labelFr, labelEn: l.labelEn, rank: l.rank })),
+    }));
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, AuthorizationsCommands, CatalogServiceView } from '@procura/contracts';
+import { CommandBus } from '@procura/messaging';
+import { CurrentActor, OperatorAuthGuard } from '../auth/operator-auth.guard';
+
+@ApiTags('catalog')
+@ApiBearerAuth()
+@UseGuards(OperatorAuthGuard)
+@Controller('services')
+export class CatalogController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The service catalog: services, rights and levels' })
+  @ApiOkResponse({ type: [CatalogServiceView] })
+  list(@CurrentActor() actor: Actor): Promise<CatalogServiceView[]> {
+    return this.bus.execute(AuthorizationsCommands.listServices, {}, { actor });
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto } from '@procura/contracts';
+import { CommandBus } from '@procura/messaging';
+import { CurrentActor, OperatorAuthGuard } from '../auth/operator-auth.guard';
+import { IdempotencyKey } from '../http/idempotency-key';
+import { uuidPipe } from '../http/uuid.pipe';
+
+@ApiTags('companies')
+@ApiBearerAuth()
+@UseGuards(OperatorAuthGuard)
+@Controller('companies')
+export class CompaniesController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a client company (operator)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result' })
+  @ApiCreatedResponse({ type: CompanyView })
+  create(@Body() company: CreateCompanyDto, @CurrentActor() actor: Actor, @IdempotencyKey() idempotencyKey?: string): Promise<CompanyView> {
+    return this.bus.execute(IdentityCommands.createCompany, { company }, { actor, idempotencyKey });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the companies the operator manages, newest first' })
+  @ApiOkResponse({ type: CompanyPage })
+  list(@Query() query: PageQueryDto, @CurrentActor() actor: Actor): Promise<CompanyPage> {
+    return this.bus.execute(IdentityCommands.listCompanies, query, { actor });
+  }
+
+  @Get(':companyId')
+  @ApiOperation({ summary: 'One company the operator manages' })
+  @ApiOkResponse({ type: CompanyView })
+  get(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor): Promise<CompanyView> {
+    return this.bus.execute(IdentityCommands.getCompany, { companyId }, { actor });
+  }
+}
+

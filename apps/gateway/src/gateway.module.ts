@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppConfig } from '@procura/config';
+import { PlatformModule } from '@procura/messaging';
+import { OperatorAuthGuard, OperatorAuthService } from './auth/operator-auth.guard';
+import { CatalogController } from './catalog/catalog.controller';
+import { CompaniesController } from './companies/companies.controller';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { ProblemFilter } from './http/problem.filter';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [PlatformModule.forService(config)],
+      controllers: [HealthController, CompaniesController, CatalogController],
+      providers: [HealthService, OperatorAuthService, OperatorAuthGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { Company, Prisma, PrismaService } from '@procura/database';
+import { SqlExecutor } from '@procura/messaging';
+
+export type Tx = Prisma.TransactionClient & SqlExecutor;
+
+@Injectable()
+export class CompaniesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction((tx) => fn(tx as Tx));
+  }
+
+  create(tx: Tx, data: Prisma.CompanyUncheckedCreateInput): Promise<Company> {
+    return tx.company.create({ data });
+  }
+
+  findByRegistrationNumber(registrationNumber: string): Promise<Company | null> {
+    return this.prisma.company.findUnique({ where: { registrationNumber } });
+  }
+
+  findManagedBy(operatorId: string, companyId: string): Promise<Company | null> {
+    return this.prisma.company.findFirst({ where: { id: companyId, managedBy: operatorId } });
+  }
+
+  async pageManagedBy(operatorId: string, skip: number, take: number): Promise<[Company[], number]> {
+    const where = { managedBy: operatorId };
+    return Promise.all([
+      this.prisma.company.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip, take }),
+      this.prisma.company.count({ where }),
+    ]);
+  }
+}

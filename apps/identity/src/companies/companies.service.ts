@@ -1,0 +1,77 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Actor, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode } from '@procura/contracts';
+import { Company, Prisma } from '@procura/database';
+import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
+import { randomUUID } from 'node:crypto';
+import { CompaniesRepository } from './companies.repository';
+import { IdempotencyStore } from './idempotency.store';
+
+export function toCompanyView(company: Company): CompanyView {
+  return {
+    id: company.id,
+    name: company.name,
+    registrationNumber: company.registrationNumber,
+    billingMode: company.billingMode as BillingMode,
+    pricingOffer: company.pricingOffer,
+    managedBy: company.managedBy,
+    version: company.version,
+    createdAt: company.createdAt.toISOString(),
+  };
+}
+
+/** Operators create client companies and see only the ones they manage. */
+@Injectable()
+export class CompaniesService {
+  private readonly logger = new Logger(CompaniesService.name);
+
+  constructor(
+    private readonly companies: CompaniesRepository,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async create(actor: Actor, input: CreateCompanyDto, idempotencyKey?: string): Promise<CompanyView> {
+    const operatorId = this.requireOperator(actor);
+    const scope = `operator:${operatorId}:companies.create`;
+    const requestHash = IdempotencyStore.hash(input);
+    try {
+      return await this.companies.transaction(async (tx) => {
+        if (idempotencyKey) {
+          const previous = await this.idempotency.find<CompanyView>(tx, scope, idempotencyKey, requestHash);
+          if (previous) return previous;
+        }
+        const company = await this.companies.create(tx, { id: randomUUID(), ...input, managedBy: operatorId });
+        const view = toCompanyView(company);
+        if (idempotencyKey) await this.idempotency.save(tx, scope, idempotencyKey, requestHash, view);
+        this.logger.log({ msg: 'company created', companyId: company.id });
+        return view;
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        const existing = await this.companies.findByRegistrationNumber(input.registrationNumber);
+        // Tell the operator which company it is only when they manage it.
+        const extra = existing && existing.managedBy === operatorId ? { companyId: existing.id } : undefined;
+        throw new ConflictError('COMPANY_ALREADY_EXISTS', `A company with registration number ${input.registrationNumber} already exists`, extra);
+      }
+      throw error;
+    }
+  }
+
+  async list(actor: Actor, query: PageQueryDto): Promise<Page<CompanyView>> {
+    const operatorId = this.requireOperator(actor);
+    const { page, pageSize, skip } = pageWindow(query);
+    const [items, total] = await this.companies.pageManagedBy(operatorId, skip, pageSize);
+    return { items: items.map(toCompanyView), page, pageSize, total };
+  }
+
+  async get(actor: Actor, companyId: string): Promise<CompanyView> {
+    const operatorId = this.requireOperator(actor);
+    const company = await this.companies.findManagedBy(operatorId, companyId);
+    if (!company) throw new NotFoundError('Company');
+    return toCompanyView(company);
+  }
+
+  private requireOperator(actor: Actor): string {
+    if (actor.kind !== 'operator') throw new ForbiddenError('Only operators manage companies');
+    return actor.operatorId;
+  }
+}

@@ -1,0 +1,123 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+export const SERVICE_NAMES = ['gateway', 'identity', 'authorizations', 'notifications', 'reporting'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** A setting that is missing or wrong; the process stops at boot with this message. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Every setting of every service, read and validated once at start-up. Nothing else
+ * reads process.env: services receive this object through dependency injection.
+ */
+export class AppConfig {
+  readonly service: ServiceName;
+  readonly instanceId: string;
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Only the notifications service sends mail; others may leave it unset. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly httpPort: number;
+  readonly publicUrl: string;
+  readonly rpcTimeoutMs: number;
+  readonly outboxPollMs: number;
+  readonly dataDir: string;
+  /** Seeds the demo data set at start-up (idempotent); set by `npm start`. */
+  readonly seedDemo: boolean;
+  /** Gateway only: a fixed per-IP request budget per minute. */
+  readonly rateLimitPerMinute: number;
+
+  constructor(service: ServiceName, env: Env) {
+    this.service = service;
+    this.instanceId = optional(env, 'INSTANCE_ID') ?? `${service}-${hostname()}-${process.pid}`;
+    this.nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+    this.logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+    this.databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+    this.redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+    this.smtpUrl = service === 'notifications' ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+    this.mailFrom = optional(env, 'MAIL_FROM') ?? 'Procura <no-reply@procura.local>';
+    this.httpPort = integer(env, 'PORT', 3000, 1, 65535);
+    this.publicUrl = (optional(env, 'PUBLIC_URL') ?? `http://localhost:${this.httpPort}`).replace(/\/$/, '');
+    this.rpcTimeoutMs = integer(env, 'RPC_TIMEOUT_MS', 4000, 100, 60000);
+    this.outboxPollMs = integer(env, 'OUTBOX_POLL_MS', 500, 10, 60000);
+    this.dataDir = resolve(optional(env, 'DATA_DIR') ?? '.data');
+    this.seedDemo = boolean(env, 'SEED_DEMO', false);
+    this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000);
+  }
+}
+
+/** Reads and validates the configuration of one service; throws ConfigError naming the variable. */
+export function loadConfig(service: ServiceName, env: Env = process.env): AppConfig {
+  return new AppConfig(service, env);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigError(name, 'is required but not set');
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string {
+  const value = required(env, name);
+  checkUrl(name, value, protocols);
+  return value;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = optional(env, name);
+  if (value !== undefined) checkUrl(name, value, protocols);
+  return value;
+}
+
+function checkUrl(name: string, value: string, protocols: string[]): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // The value may carry a password: never echo it.
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return raw as T;
+}

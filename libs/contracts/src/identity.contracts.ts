@@ -1,0 +1,89 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { Page, PageQueryDto } from './pagination';
+import { defineCommand } from './rpc';
+
+export enum BillingMode {
+  /** The client is billed directly (seed 003). */
+  CLIENT = 'CLIENT',
+  /** The accounting firm is billed and re-bills its client. */
+  FIRM = 'FIRM',
+}
+
+export class CreateCompanyDto {
+  @ApiProperty({ example: 'Boulangerie Martin SARL', minLength: 2, maxLength: 200 })
+  @IsString()
+  @Length(2, 200)
+  name: string;
+
+  @ApiProperty({ example: '552100554', description: 'SIREN (9 digits), SIRET (14 digits) or another official registration number' })
+  @IsString()
+  @Matches(/^[0-9A-Z][0-9A-Z-]{3,18}[0-9A-Z]$/, { message: 'registrationNumber must be 5 to 20 capital letters, digits or dashes' })
+  registrationNumber: string;
+
+  @ApiProperty({ enum: BillingMode })
+  @IsEnum(BillingMode)
+  billingMode: BillingMode;
+
+  @ApiProperty({ example: 'ESSENTIEL', maxLength: 100 })
+  @IsString()
+  @Length(1, 100)
+  pricingOffer: string;
+}
+
+export class CompanyView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() registrationNumber: string;
+  @ApiProperty({ enum: BillingMode }) billingMode: BillingMode;
+  @ApiProperty() pricingOffer: string;
+  @ApiProperty({ format: 'uuid' }) managedBy: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class CompanyPage implements Page<CompanyView> {
+  @ApiProperty({ type: [CompanyView] }) items: CompanyView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class CreateCompanyPayload {
+  @ValidateNested()
+  @Type(() => CreateCompanyDto)
+  company: CreateCompanyDto;
+}
+
+export class ListCompaniesPayload extends PageQueryDto {}
+
+export class GetCompanyPayload {
+  @IsUUID()
+  companyId: string;
+}
+
+export class AuthenticateOperatorPayload {
+  @IsString()
+  @IsNotEmpty()
+  apiKey: string;
+}
+
+export interface OperatorView {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export class OptionalRequestPayload {
+  @IsOptional()
+  @IsString()
+  note?: string;
+}
+
+export const IdentityCommands = {
+  authenticateOperator: defineCommand<AuthenticateOperatorPayload, OperatorView>('identity', 'identity.operators.authenticate'),
+  createCompany: defineCommand<CreateCompanyPayload, CompanyView>('identity', 'identity.companies.create'),
+  listCompanies: defineCommand<ListCompaniesPayload, Page<CompanyView>>('identity', 'identity.companies.list'),
+  getCompany: defineCommand<GetCompanyPayload, CompanyView>('identity', 'identity.companies.get'),
+};

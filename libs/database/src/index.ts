@@ -1,0 +1,3 @@
+export * from './migrations';
+export * from './prisma.service';
+export * from "./generated/client";

@@ -1,0 +1,32 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { AppConfig } from '@procura/config';
+import { PrismaClient } from './generated/client';
+
+/**
+ * The Prisma client of one service process (Prisma 7, Rust-free, through the `pg`
+ * driver adapter). Repositories wrap it; each service's repositories touch only the
+ * models of its own PostgreSQL schema (checked by test/integration/schema-ownership.spec.ts).
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PrismaService.name);
+
+  constructor(config: AppConfig) {
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 }) });
+  }
+
+  /** Fails at boot, not at the first request, when PostgreSQL is unreachable. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.$queryRawUnsafe('SELECT 1');
+    } catch (error) {
+      this.logger.error(`cannot reach PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}

@@ -1,0 +1,34 @@
+import { Writable } from 'node:stream';
+import { createLogger, JsonLogger } from './logger';
+import { requestContext } from './request-context';
+
+function capture(): { lines: () => Array<Record<string, unknown>>; stream: Writable } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe(JsonLogger.name, () => {
+  it('writes one JSON line per entry with the request id of the current context', () => {
+    const out = capture();
+    const logger = new JsonLogger(createLogger('identity', 'info', out.stream));
+    requestContext.run({ requestId: 'req-12345678' }, () => logger.log('company created', 'CompaniesService'));
+    const [line] = out.lines();
+    expect(line).toMatchObject({ service: 'identity', level: 'info', msg: 'company created', context: 'CompaniesService', requestId: 'req-12345678' });
+  });
+
+  it('redacts secrets wherever they appear in a logged object', () => {
+    const out = capture();
+    const logger = createLogger('identity', 'info', out.stream);
+    logger.info({ body: { loginId: '12345678901234', password: 'hunter2-secret' }, provisionalPassword: 'Xy7-secret' }, 'login');
+    const text = JSON.stringify(out.lines());
+    expect(text).not.toContain('hunter2-secret');
+    expect(text).not.toContain('Xy7-secret');
+    expect(text).toContain('12345678901234');
+  });
+});

@@ -1,0 +1,131 @@
+import { Logger } from '@nestjs/common';
+import { JobContract, JobMeta, QueueName } from '@procura/contracts';
+import { requestContext } from '@procura/logging';
+import { randomUUID } from 'node:crypto';
+import { QueueRegistry } from './queue-registry';
+
+/** The part of a Prisma client (or interactive transaction) the outbox needs. */
+export interface SqlExecutor {
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+}
+
+export interface TransactionalSql extends SqlExecutor {
+  $transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+/** Schemas that own an `outbox` table (see prisma/schema.prisma). */
+export type OutboxSchema = 'identity' | 'authorizations';
+
+interface OutboxRow {
+  id: string;
+  queue: QueueName;
+  job_name: string;
+  job_id: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Transactional outbox: a job is written in the same database transaction as the change
+ * that causes it, then relayed to BullMQ. A crash between the commit and the enqueue
+ * loses nothing (the row waits); a crash after the enqueue but before the row is marked
+ * re-adds the job with the same id, which BullMQ ignores.
+ */
+export class Outbox {
+  constructor(private readonly schema: OutboxSchema) {}
+
+  /** Call inside the business transaction. `jobId` derives from the business event. */
+  async add<T>(tx: SqlExecutor, job: JobContract<T>, jobId: string, data: T): Promise<void> {
+    const meta: JobMeta = { requestId: requestContext.requestId() };
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "${this.schema}"."outbox" (id, queue, job_name, job_id, payload) VALUES ($1::uuid, $2, $3, $4, $5::jsonb) ON CONFLICT (job_id) DO NOTHING`,
+      randomUUID(),
+      job.queue,
+      job.name,
+      jobId,
+      JSON.stringify({ ...data, meta }),
+    );
+  }
+}
+
+/** Moves committed outbox rows to BullMQ; safe with several replicas (SKIP LOCKED). */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: TransactionalSql,
+    private readonly queues: QueueRegistry,
+    private readonly schema: OutboxSchema,
+    private readonly pollMs: number,
+    private readonly batchSize = 500,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Relays right away (called after a commit that wrote outbox rows) instead of at the next poll. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Relays one batch; returns how many jobs were handed to BullMQ. */
+  async relayOnce(): Promise<number> {
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+        `SELECT id, queue, job_name, job_id, payload FROM "${this.schema}"."outbox"
+          WHERE dispatched_at IS NULL ORDER BY created_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return 0;
+      const byQueue = new Map<QueueName, OutboxRow[]>();
+      for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+      for (const [queue, queueRows] of byQueue) {
+        await this.queues.get(queue).addBulk(queueRows.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.job_id } })));
+      }
+      await tx.$executeRawUnsafe(
+        `UPDATE "${this.schema}"."outbox" SET dispatched_at = now() WHERE id = ANY($1::uuid[])`,
+        rows.map((r) => r.id),
+      );
+      return rows.length;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    let relayed = 0;
+    this.running = this.relayOnce();
+    try {
+      relayed = await this.running;
+    } catch (error) {
+      // Redis or PostgreSQL unreachable: the rows stay, the next poll retries.
+      this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = undefined;
+    }
+    if (this.stopped) return;
+    const more = relayed === this.batchSize || this.again;
+    this.again = false;
+    this.schedule(more ? 0 : this.pollMs);
+  }
+}

@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { JobContract, JobMeta, QueueName } from '@procura/contracts';
+import { JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/**
+ * Job options for every queue, in one place. Failed jobs are kept (the dead-letter state
+ * shown in the queue dashboard); completed ones for a week, so that re-adding a job with
+ * the same id (an outbox relay retry) stays a no-op.
+ */
+export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  'procura-notifications': {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+    removeOnFail: false,
+  },
+};
+
+/** Data as stored in a job: the business payload plus the meta joining it to its request. */
+export type JobData<T> = T & { meta?: JobMeta };
+
+/** The producer side of BullMQ: one Queue object per queue name, sharing one connection. */
+export class QueueRegistry {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly connection: Redis;
+  private readonly logger = new Logger(QueueRegistry.name);
+
+  constructor(redisUrl: string) {
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // ioredis reconnects by itself; say so once per outage instead of once per retry.
+    let down = false;
+    this.connection.on('error', (error: Error) => {
+      if (!down) this.logger.warn(`Redis unreachable for the job queues, retrying: ${error.message}`);
+      down = true;
+    });
+    this.connection.on('ready', () => (down = false));
+  }
+
+  get(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, defaultJobOptions: JOB_OPTIONS[name] });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  /** Direct enqueue, for work that has no database transaction to join (tests, benchmarks). */
+  async add<T>(job: JobContract<T>, jobId: string, data: JobData<T>): Promise<void> {
+    await this.get(job.queue).add(job.name, data, { jobId });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+    await this.connection.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { RpcMeta } from '@procura/contracts';
+import { ServiceUnavailableError, toWire } from '@procura/errors';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RpcReplyEnvelope, RpcRequestEnvelope, rpcKeys, serviceOfPattern } from './rpc-envelope';
+
+/** What CommandBus hands to ClientProxy.send as the packet data. */
+export interface OutgoingCommand {
+  payload: unknown;
+  meta: RpcMeta;
+}
+
+// Pushes the request only when at least one replica is alive, in one round trip:
+// a service that is down is reported at once instead of after the timeout.
+const PUSH_IF_ALIVE = `
+if redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+return 1`;
+
+type PushingRedis = Redis & { pushIfAlive(presenceKey: string, requestsKey: string, now: number, envelope: string): Promise<number> };
+
+/** Client side of RedisRpcServer (see there for the delivery semantics). */
+export class RedisRpcClient extends ClientProxy {
+  private commands?: PushingRedis;
+  private subscriber?: Redis;
+  private connecting?: Promise<void>;
+  private readonly clientId = randomUUID();
+  private readonly replyChannel = rpcKeys.replies(this.clientId);
+
+  constructor(private readonly redisUrl: string) {
+    super();
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.open();
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    const commands = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) as PushingRedis;
+    commands.defineCommand('pushIfAlive', { numberOfKeys: 2, lua: PUSH_IF_ALIVE });
+    const subscriber = new Redis(this.redisUrl, { lazyConnect: true });
+    await Promise.all([commands.connect(), subscriber.connect()]);
+    subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+    await subscriber.subscribe(this.replyChannel);
+    this.commands = commands;
+    this.subscriber = subscriber;
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+    await this.commands?.quit().catch(() => undefined);
+    this.connecting = undefined;
+  }
+
+  override on(): void {
+    // Connection events are handled by ioredis' reconnection.
+  }
+
+  unwrap<T>(): T {
+    return this.commands as T;
+  }
+
+  protected publish(packet: ReadPacket<OutgoingCommand>, callback: (packet: WritePacket) => void): () => void {
+    const id = randomUUID();
+    const service = serviceOfPattern(String(packet.pattern));
+    const envelope: RpcRequestEnvelope = {
+      id,
+      pattern: String(packet.pattern),
+      data: packet.data.payload,
+      meta: packet.data.meta,
+      replyTo: this.replyChannel,
+    };
+    this.routingMap.set(id, callback);
+    this.commands!
+      .pushIfAlive(rpcKeys.presence(service), rpcKeys.requests(service), Date.now(), JSON.stringify(envelope))
+      .then((pushed) => {
+        if (pushed === 0) this.settle(id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true });
+      })
+      .catch(() => this.settle(id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true }));
+    return () => this.routingMap.delete(id);
+  }
+
+  protected dispatchEvent<T = unknown>(): Promise<T> {
+    // Fire-and-forget events would be lost when no replica listens: durable work goes through BullMQ.
+    return Promise.reject(new Error('RedisRpcClient carries commands only; use the job outbox for events'));
+  }
+
+  private onReply(message: string): void {
+    const reply = JSON.parse(message) as RpcReplyEnvelope;
+    this.settle(reply.id, reply);
+  }
+
+  private settle(id: string, packet: WritePacket): void {
+    const callback = this.routingMap.get(id);
+    if (!callback) return;
+    this.routingMap.delete(id);
+    callback(packet);
+  }
+}

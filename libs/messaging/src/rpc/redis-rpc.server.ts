@@ -1,0 +1,165 @@
+import { LoggerService } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { describeActor, RpcServiceName } from '@procura/contracts';
+import { DomainError, isWireError, toWire, WireError } from '@procura/errors';
+import { requestContext } from '@procura/logging';
+import { Redis } from 'ioredis';
+import { lastValueFrom } from 'rxjs';
+import { RpcMetaContext } from './rpc-meta.context';
+import { RpcReplyEnvelope, RpcRequestEnvelope, rpcKeys } from './rpc-envelope';
+
+export interface RedisRpcServerOptions {
+  service: RpcServiceName;
+  instanceId: string;
+  redisUrl: string;
+  logger: LoggerService;
+  /** Requests handled at once by this replica. */
+  concurrency?: number;
+  /** A replica that stops heart-beating is considered gone after this long. */
+  presenceTtlMs?: number;
+}
+
+/**
+ * Nest transport strategy with competing consumers. The stock Redis transport is
+ * pub/sub, so every replica of a service would execute every command; here each
+ * request is a list entry that exactly one replica pops (BRPOP). Replies go back on
+ * the caller's own pub/sub channel. A request whose caller has given up (deadline
+ * passed, e.g. while the service was down) is dropped instead of executed late.
+ */
+export class RedisRpcServer extends Server implements CustomTransportStrategy {
+  private consumer?: Redis;
+  private publisher?: Redis;
+  private heartbeat?: NodeJS.Timeout;
+  private closing = false;
+  private inFlight = 0;
+  private loopDone?: Promise<void>;
+  private readonly startedAt = Date.now();
+  private readonly concurrency: number;
+  private readonly presenceTtlMs: number;
+
+  constructor(private readonly options: RedisRpcServerOptions) {
+    super();
+    this.concurrency = options.concurrency ?? 64;
+    this.presenceTtlMs = options.presenceTtlMs ?? 3000;
+  }
+
+  get uptimeMs(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.consumer = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+      this.publisher = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+      await Promise.all([this.consumer.connect(), this.publisher.connect()]);
+      await this.beat();
+      this.heartbeat = setInterval(() => void this.beat().catch((err: unknown) => this.logError('heartbeat failed', err)), this.presenceTtlMs / 3);
+      this.loopDone = this.consume();
+      this.options.logger.log(`listening for ${this.getHandlers().size} command patterns as ${this.options.instanceId}`, RedisRpcServer.name);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops taking requests, lets the ones in flight finish, then leaves. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.publisher?.zrem(rpcKeys.presence(this.options.service), this.options.instanceId).catch(() => undefined);
+    await this.loopDone;
+    const deadline = Date.now() + 10_000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.consumer?.disconnect();
+    await this.publisher?.quit().catch(() => undefined);
+  }
+
+  on(): void {
+    // No transport-level events to expose.
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private async beat(): Promise<void> {
+    const now = Date.now();
+    const key = rpcKeys.presence(this.options.service);
+    await this.publisher!
+      .multi()
+      .zadd(key, now + this.presenceTtlMs, this.options.instanceId)
+      .zremrangebyscore(key, '-inf', now)
+      .exec();
+  }
+
+  private async consume(): Promise<void> {
+    const key = rpcKeys.requests(this.options.service);
+    while (!this.closing) {
+      if (this.inFlight >= this.concurrency) {
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      let popped: [string, string] | null;
+      try {
+        popped = await this.consumer!.brpop(key, 1);
+      } catch (error) {
+        if (this.closing) return;
+        this.logError('could not read requests', error);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (!popped) continue;
+      this.inFlight++;
+      void this.handle(popped[1]).finally(() => this.inFlight--);
+    }
+  }
+
+  private async handle(raw: string): Promise<void> {
+    let request: RpcRequestEnvelope;
+    try {
+      request = JSON.parse(raw) as RpcRequestEnvelope;
+    } catch {
+      this.options.logger.warn('dropped an unreadable request', RedisRpcServer.name);
+      return;
+    }
+    const context = { requestId: request.meta.requestId, actor: describeActor(request.meta.actor) };
+    await requestContext.run(context, async () => {
+      if (Date.now() > request.meta.deadline) {
+        this.options.logger.warn({ msg: 'dropped a request whose caller had already given up', pattern: request.pattern }, RedisRpcServer.name);
+        return;
+      }
+      const reply = await this.execute(request);
+      await this.publisher!.publish(request.replyTo, JSON.stringify(reply));
+    });
+  }
+
+  private async execute(request: RpcRequestEnvelope): Promise<RpcReplyEnvelope> {
+    const handler = this.getHandlerByPattern(request.pattern);
+    if (!handler) {
+      return { id: request.id, isDisposed: true, err: { code: 'NO_HANDLER', status: 501, message: `No handler for ${request.pattern}` } };
+    }
+    const started = Date.now();
+    try {
+      const result = this.transformToObservable(await handler(request.data, new RpcMetaContext([request.meta])));
+      const response: unknown = await lastValueFrom(result, { defaultValue: null });
+      this.options.logger.debug?.({ msg: 'command handled', pattern: request.pattern, ms: Date.now() - started }, RedisRpcServer.name);
+      return { id: request.id, isDisposed: true, response };
+    } catch (error) {
+      const err = this.toWireError(error);
+      const level = err.status >= 500 ? 'error' : 'warn';
+      this.options.logger[level]({ msg: 'command failed', pattern: request.pattern, code: err.code, status: err.status }, RedisRpcServer.name);
+      return { id: request.id, isDisposed: true, err };
+    }
+  }
+
+  private toWireError(error: unknown): WireError {
+    if (error instanceof DomainError) return toWire(error);
+    if (isWireError(error)) return error;
+    this.logError('unexpected error in a command handler', error);
+    return { code: 'INTERNAL', status: 500, message: 'Internal error' };
+  }
+
+  private logError(message: string, error: unknown): void {
+    this.options.logger.error({ msg: message, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, RedisRpcServer.name);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './http';
+export * from './mail';
+export * from './system';
+export * from './wait';

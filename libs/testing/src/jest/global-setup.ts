@@ -1,0 +1,97 @@
+// Starts PostgreSQL (migrated), Redis and the SMTP catcher once per Jest run, in a fresh
+// temporary directory, and exports their URLs through process.env to every worker.
+import './register-path-aliases';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '@procura/database';
+import { RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher, type RunningService } from '@procura/infra';
+import { errorText, keepTestInfra, startAll, stopTestInfra, type TestInfra } from './test-infra';
+
+const TEST_DATABASE = 'procura_test';
+
+type Timed<T> = T & { startMs: number };
+
+async function timed<T extends object>(start: () => Promise<T>): Promise<Timed<T>> {
+  const began = Date.now();
+  const value = await start();
+  return Object.assign(value, { startMs: Date.now() - began });
+}
+
+async function startLocalInfra(dir: string): Promise<{ infra: TestInfra; timings: string }> {
+  // Under root PostgreSQL runs as the postgres user, which must traverse this directory.
+  await chmod(dir, 0o755);
+  const [pgPort, redisPort, smtpPort] = await findFreePorts(3);
+  const mailDir = join(dir, 'mail');
+  const externalRedis = process.env.TEST_REDIS_URL;
+
+  const [postgres, redis, catcher] = await startAll<Timed<RunningService> & { adminUrl?: string }>(dir, [
+    {
+      name: 'postgres',
+      start: () => timed(() => startPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: TEST_DATABASE, user: 'procura', password: 'procura' })),
+    },
+    {
+      name: 'redis',
+      start: () =>
+        externalRedis
+          ? Promise.resolve({ name: 'redis', url: externalRedis, stop: async () => undefined, startMs: 0 })
+          : timed(() => startRedis({ dataDir: join(dir, 'redis'), port: redisPort, redisServerBin: process.env.REDIS_SERVER_BIN })).catch((error: unknown) => {
+              if (!(error instanceof RedisNotInstalledError)) throw error;
+              // Not REDIS_URL: the tests would share (and may flush) the development server.
+              throw new Error(`${error.message} For the tests, set TEST_REDIS_URL to a server they may flush, or run with TEST_INFRA=testcontainers.`);
+            }),
+    },
+    { name: 'smtp-catcher', start: () => timed(() => startSmtpCatcher({ dataDir: mailDir, smtpPort })) },
+  ]);
+
+  return {
+    infra: {
+      provider: 'local',
+      dir,
+      services: [postgres, redis, catcher],
+      env: {
+        DATABASE_URL: postgres.url,
+        PG_ADMIN_URL: postgres.adminUrl as string,
+        REDIS_URL: redis.url,
+        SMTP_URL: catcher.url,
+        SMTP_CATCHER_DIR: mailDir,
+      },
+    },
+    timings: `postgres ${postgres.startMs} ms, redis ${externalRedis ? `external ${externalRedis}` : `${redis.startMs} ms`}, smtp ${catcher.startMs} ms`,
+  };
+}
+
+async function startContainers(dir: string): Promise<{ infra: TestInfra; timings: string }> {
+  // Required lazily: testcontainers is heavy and only this mode needs it.
+  const { startContainerInfra } = require('./testcontainers.provider') as typeof import('./testcontainers.provider');
+  return { infra: await startContainerInfra(dir), timings: 'containers' };
+}
+
+export default async function globalSetup(): Promise<void> {
+  const began = Date.now();
+  process.env.TZ = 'UTC';
+  const provider = process.env.TEST_INFRA ?? 'local';
+  if (provider !== 'local' && provider !== 'testcontainers') {
+    throw new Error(`TEST_INFRA=${provider} is not supported: use "local" (default, embedded services) or "testcontainers".`);
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'procura-test-'));
+  const { infra, timings } = provider === 'testcontainers' ? await startContainers(dir) : await startLocalInfra(dir);
+
+  const migrationLog: string[] = [];
+  const migrationBegan = Date.now();
+  let applied: string[];
+  try {
+    ({ applied } = await migrate({ databaseUrl: infra.env.DATABASE_URL, log: (msg) => migrationLog.push(msg) }));
+  } catch (error) {
+    await stopTestInfra(infra).catch(() => undefined);
+    throw new Error(`Migrating the test database failed: ${errorText(error)}\n${migrationLog.join('\n')}`, { cause: error });
+  }
+
+  keepTestInfra(infra);
+  Object.assign(process.env, infra.env, { PROCURA_TEST_DIR: dir });
+  process.stdout.write(
+    `\n[procura-test] ${provider} infrastructure ready in ${Date.now() - began} ms ` +
+      `(${timings}, ${applied.length} migrations ${Date.now() - migrationBegan} ms) in ${dir}\n`,
+  );
+}

@@ -1,0 +1,52 @@
+import { rm } from 'node:fs/promises';
+
+/** What globalSetup started; kept on globalThis because Jest runs teardown in the same process. */
+export interface TestInfra {
+  provider: 'local' | 'testcontainers';
+  /** The run's temporary directory (PROCURA_TEST_DIR), removed at teardown. */
+  dir: string;
+  /** Exported to process.env, hence to the Jest workers. */
+  env: Record<string, string>;
+  services: { name: string; stop(): Promise<void> }[];
+}
+
+const KEY = Symbol.for('procura.testInfra');
+type Registry = { [KEY]?: TestInfra };
+
+export function keepTestInfra(infra: TestInfra): void {
+  (globalThis as Registry)[KEY] = infra;
+}
+
+export function takeTestInfra(): TestInfra | undefined {
+  const registry = globalThis as Registry;
+  const infra = registry[KEY];
+  delete registry[KEY];
+  return infra;
+}
+
+/** Stops everything even when some stops fail, then reports the failures together. */
+export async function stopTestInfra(infra: Pick<TestInfra, 'dir' | 'services'>): Promise<void> {
+  const results = await Promise.allSettled(infra.services.map((service) => service.stop()));
+  await rm(infra.dir, { recursive: true, force: true });
+  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${infra.services[i].name}: ${errorText(result.reason)}`] : []));
+  if (failures.length) throw new Error(`Could not stop the test infrastructure cleanly:\n${failures.join('\n')}`);
+}
+
+/** Starts services concurrently; if one fails, stops those that started and rethrows. */
+export async function startAll<T extends { name: string; stop(): Promise<void> }>(
+  dir: string,
+  starters: { name: string; start: () => Promise<T> }[],
+): Promise<T[]> {
+  const results = await Promise.allSettled(starters.map(({ start }) => start()));
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${starters[i].name}: ${errorText(result.reason)}`] : []));
+  if (failures.length) {
+    await stopTestInfra({ dir, services: started }).catch(() => undefined);
+    throw new Error(`Could not start the test infrastructure:\n${failures.join('\n\n')}`);
+  }
+  return started;
+}
+
+export function errorText(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}

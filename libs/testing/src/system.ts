@@ -1,0 +1,191 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+
+const root = resolve(__dirname, '..', '..', '..');
+export type SystemService = 'gateway' | 'identity' | 'authorizations' | 'notifications' | 'reporting';
+const ALL: SystemService[] = ['identity', 'authorizations', 'notifications', 'reporting', 'gateway'];
+
+/** One running service process and everything it printed (JSON log lines). */
+export interface ServiceProcess {
+  service: SystemService;
+  child: ChildProcess;
+  output: string[];
+}
+
+export interface SystemOptions {
+  /** Services to start (default: all five), and how many replicas of each (default 1). */
+  services?: SystemService[];
+  replicas?: Partial<Record<SystemService, number>>;
+  env?: Record<string, string>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * The whole system as separate processes, built from dist/ (npm test builds first), on
+ * the PostgreSQL/Redis/SMTP servers of the test run. Each system gets its own database
+ * (a copy of the migrated template) and its own Redis database number, so e2e files
+ * running in parallel never see each other's messages.
+ */
+export class TestSystem {
+  readonly processes: ServiceProcess[] = [];
+  baseUrl = '';
+  databaseUrl = '';
+  redisUrl = '';
+  private env: Record<string, string> = {};
+
+  static async start(options: SystemOptions = {}): Promise<TestSystem> {
+    const system = new TestSystem();
+    await system.boot(options);
+    return system;
+  }
+
+  private async boot(options: SystemOptions): Promise<void> {
+    const adminUrl = required('PG_ADMIN_URL');
+    const template = new URL(required('DATABASE_URL')).pathname.slice(1);
+    const database = `e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${template}"`);
+    } finally {
+      await admin.end();
+    }
+    const dbUrl = new URL(adminUrl);
+    dbUrl.pathname = `/${database}`;
+    this.databaseUrl = dbUrl.toString();
+
+    const counter = new Redis(required('REDIS_URL'));
+    const dbIndex = ((await counter.incr('procura:test:redis-db')) % 15) + 1;
+    counter.disconnect();
+    const redisUrl = new URL(required('REDIS_URL'));
+    redisUrl.pathname = `/${dbIndex}`;
+    this.redisUrl = redisUrl.toString();
+    const flush = new Redis(this.redisUrl);
+    await flush.flushdb();
+    flush.disconnect();
+
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.env = {
+      NODE_ENV: 'test',
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: this.redisUrl,
+      SMTP_URL: required('SMTP_URL'),
+      PORT: String(port),
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'debug',
+      DATA_DIR: join(required('PROCURA_TEST_DIR'), database),
+      RPC_TIMEOUT_MS: '3000',
+      ...(options.env ?? {}),
+    };
+    const services = options.services ?? ALL;
+    for (const service of services) {
+      for (let i = 0; i < (options.replicas?.[service] ?? 1); i++) this.spawn(service, i);
+    }
+    await this.waitForHealth(services.includes('gateway') ? services : []);
+  }
+
+  spawn(service: SystemService, replica = 0): ServiceProcess {
+    const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
+    const child = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), main], {
+      cwd: root,
+      env: { ...process.env, ...this.env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc: ServiceProcess = { service, child, output: [] };
+    const collect = (chunk: Buffer) => proc.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.processes.push(proc);
+    return proc;
+  }
+
+  /** Log lines (parsed JSON) of every process of a service. */
+  logs(service?: SystemService): Array<Record<string, unknown>> {
+    return this.processes
+      .filter((p) => !service || p.service === service)
+      .flatMap((p) => p.output)
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return { raw: line };
+        }
+      });
+  }
+
+  /** Everything every process printed, as one string (for "this secret never appears" checks). */
+  allOutput(): string {
+    return this.processes.flatMap((p) => p.output).join('\n');
+  }
+
+  /** Kills every process of a service (SIGKILL: a crash, no graceful shutdown). */
+  async kill(service: SystemService, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const victims = this.processes.filter((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null);
+    await Promise.all(victims.map((p) => new Promise<void>((done) => {
+      p.child.once('exit', () => done());
+      p.child.kill(signal);
+    })));
+  }
+
+  async restart(service: SystemService): Promise<void> {
+    this.spawn(service);
+    await this.waitForHealth([service]);
+  }
+
+  /** Polls /health until the given services (and the gateway) answer. */
+  async waitForHealth(services: SystemService[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.baseUrl}/api/v1/health`);
+        const body = (await res.json()) as { components: Record<string, { status: string }> };
+        if (services.every((s) => s === 'gateway' || body.components[s]?.status === 'up')) return;
+        last = JSON.stringify(body);
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const dead = this.processes.filter((p) => p.child.exitCode !== null).map((p) => `${p.service}: ${p.output.slice(-5).join(' | ')}`);
+    throw new Error(`system not healthy after ${timeoutMs} ms: ${last}\n${dead.join('\n')}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes.map(
+        (p) =>
+          new Promise<void>((done) => {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) return done();
+            const force = setTimeout(() => p.child.kill('SIGKILL'), 5000);
+            p.child.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            p.child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (the global setup sets it)`);
+  return value;
+}

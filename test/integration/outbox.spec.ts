@@ -1,0 +1,83 @@
+import { loadConfig } from '@procura/config';
+import { JOBS, QUEUES } from '@procura/contracts';
+import { PrismaService } from '@procura/database';
+import { Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * The transactional outbox on real PostgreSQL and Redis: jobs exist exactly when their
+ * transaction committed, survive a crash before the relay, and are never duplicated.
+ */
+describe(OutboxRelay.name, () => {
+  const config = loadConfig('identity', { ...process.env, REDIS_URL: `${process.env.REDIS_URL}/14` });
+  let prisma: PrismaService;
+  let queues: QueueRegistry;
+  const outbox = new Outbox('identity');
+
+  beforeAll(async () => {
+    prisma = new PrismaService(config);
+    queues = new QueueRegistry(config.redisUrl);
+    await queues.get(QUEUES.notifications).obliterate({ force: true });
+    await prisma.$executeRawUnsafe('DELETE FROM identity.outbox');
+  });
+
+  afterAll(async () => {
+    await queues.close();
+    await prisma.$disconnect();
+  });
+
+  const email = (eventKey: string) => ({ eventKey, template: 'company-welcome' as const, to: 'a.b@example.com', language: 'fr' as const, params: {} });
+
+  it('relays a committed job once, even when the relay runs again (crash after enqueue)', async () => {
+    const jobId = `test-${randomUUID()}`;
+    await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
+    // Nothing is in the queue until a relay runs: this is the state a crash right after the commit leaves.
+    expect(await queues.get(QUEUES.notifications).getJob(jobId)).toBeUndefined();
+
+    const relay = new OutboxRelay(prisma, queues, 'identity', 50);
+    expect(await relay.relayOnce()).toBe(1);
+    const job = await queues.get(QUEUES.notifications).getJob(jobId);
+    expect(job?.name).toBe('send-email');
+    expect(job?.data).toMatchObject({ eventKey: jobId });
+
+    // Simulate a crash between the enqueue and the marking: un-mark the row and relay again.
+    await prisma.$executeRawUnsafe('UPDATE identity.outbox SET dispatched_at = NULL WHERE job_id = $1', jobId);
+    expect(await relay.relayOnce()).toBe(1);
+    expect(await queues.get(QUEUES.notifications).getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed')).toBe(1);
+  });
+
+  it('enqueues nothing for a transaction that rolled back', async () => {
+    const jobId = `rollback-${randomUUID()}`;
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId));
+        throw new Error('business rule broken');
+      }),
+    ).rejects.toThrow('business rule broken');
+    const relay = new OutboxRelay(prisma, queues, 'identity', 50);
+    await relay.relayOnce();
+    expect(await queues.get(QUEUES.notifications).getJob(jobId)).toBeUndefined();
+  });
+
+  it('keeps rows when Redis is unreachable and relays them once it is back', async () => {
+    const jobId = `redis-down-${randomUUID()}`;
+    await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
+    const unreachable = new QueueRegistry('redis://127.0.0.1:1');
+    const failing = new OutboxRelay(prisma, unreachable, 'identity', 50);
+    const attempt = failing.relayOnce();
+    await expect(Promise.race([attempt, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 1500))])).rejects.toThrow();
+    await unreachable.close().catch(() => undefined);
+    const pending = await prisma.$queryRawUnsafe<Array<{ n: bigint }>>('SELECT count(*) AS n FROM identity.outbox WHERE job_id = $1 AND dispatched_at IS NULL', jobId);
+    expect(Number(pending[0].n)).toBe(1);
+
+    const relay = new OutboxRelay(prisma, queues, 'identity', 50);
+    relay.start();
+    try {
+      const deadline = Date.now() + 5000;
+      while (!(await queues.get(QUEUES.notifications).getJob(jobId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await queues.get(QUEUES.notifications).getJob(jobId)).toBeDefined();
+    } finally {
+      await relay.stop();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * `npm start`: the whole system on one machine, no Docker. Starts PostgreSQL (embedded),
+ * Redis (local redis-server) and an SMTP catcher unless DATABASE_URL / REDIS_URL /
+ * SMTP_URL point elsewhere, migrates, starts the five services with the demo data set,
+ * prints where everything is, and stops all of it on Ctrl-C.
+ */
+import { DEMO } from '@procura/contracts';
+import { migrate } from '@procura/database';
+import { startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..', '..');
+const dataDir = resolve(process.env.DATA_DIR ?? join(root, '.data'));
+const port = Number(process.env.PORT ?? 3000);
+const ports = {
+  postgres: Number(process.env.DEV_POSTGRES_PORT ?? 54329),
+  redis: Number(process.env.DEV_REDIS_PORT ?? 63799),
+  smtp: Number(process.env.DEV_SMTP_PORT ?? 2525),
+  outbox: Number(process.env.DEV_OUTBOX_PORT ?? 8025),
+};
+const SERVICES = ['identity', 'authorizations', 'notifications', 'reporting', 'gateway'] as const;
+
+const stoppers: Array<() => Promise<void>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, database: 'procura' });
+    stoppers.unshift(() => pg.stop());
+    databaseUrl = pg.url;
+    say(`postgres   embedded PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${join(dataDir, 'postgres')})`);
+  }
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startRedis({ dataDir: join(dataDir, 'redis'), port: ports.redis });
+    stoppers.unshift(() => redis.stop());
+    redisUrl = redis.url;
+    say(`redis      local redis-server on 127.0.0.1:${ports.redis}`);
+  }
+  let smtpUrl = process.env.SMTP_URL;
+  let outboxUrl: string | undefined;
+  if (!smtpUrl) {
+    const smtp = await startSmtpCatcher({ dataDir: join(dataDir, 'mail'), smtpPort: ports.smtp, httpPort: ports.outbox });
+    stoppers.unshift(() => smtp.stop());
+    smtpUrl = smtp.url;
+    outboxUrl = smtp.outboxUrl;
+    say(`smtp       mail catcher on 127.0.0.1:${ports.smtp}`);
+  }
+
+  const { applied } = await migrate({ databaseUrl, log: (m) => say(`migrate    ${m}`) });
+  say(`migrate    ${applied.length === 0 ? 'database up to date' : `${applied.length} migration(s) applied`}`);
+
+  const env = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SMTP_URL: smtpUrl,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    SEED_DEMO: process.env.SEED_DEMO ?? 'true',
+  };
+  for (const service of SERVICES) children.push(startService(service, env));
+
+  await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`, 60_000);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  say('');
+  say(`Procura is ready (${seconds} s). Ctrl-C stops everything.`);
+  say('');
+  say(`  API             http://localhost:${port}/api/v1`);
+  say(`  API docs        http://localhost:${port}/api/docs`);
+  say(`  Health          http://localhost:${port}/api/v1/health`);
+  say(`  Queue dashboard http://localhost:${port}/admin/queues   (user: operator, password: the operator key)`);
+  if (outboxUrl) say(`  Mail outbox     ${outboxUrl}`);
+  say(`  Logs            ${join(dataDir, 'logs')}/<service>.log (JSON lines)`);
+  say('');
+  say('  Demo logins');
+  say(`    operator ${DEMO.operator.name}: Authorization: Bearer ${DEMO.operator.apiKey}`);
+  say(`    try: curl -H "Authorization: Bearer ${DEMO.operator.apiKey}" http://localhost:${port}/api/v1/companies`);
+  say('');
+}
+
+function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): ChildProcess {
+  const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const relay = (chunk: Buffer) => {
+    log.write(chunk);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const entry = parse(line);
+      // Warnings and errors reach the console; everything is in the log file.
+      if (!entry) say(`[${service}] ${line}`);
+      else if (entry.level !== 'info' && entry.level !== 'debug' && entry.level !== 'trace') say(`[${service}] ${entry.level}: ${entry.msg ?? ''}`);
+    }
+  };
+  child.stdout?.on('data', relay);
+  child.stderr?.on('data', relay);
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`[${service}] exited (${signal ?? code}); see ${join(dataDir, 'logs', `${service}.log`)}`);
+  });
+  return child;
+}
+
+function parse(line: string): { level?: string; msg?: string } | undefined {
+  try {
+    return JSON.parse(line) as { level?: string; msg?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+      last = await res.text();
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the system did not become healthy within ${timeoutMs / 1000} s: ${last}`);
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  for (const stopInfra of stoppers) await stopInfra().catch(() => undefined);
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  void stop(1);
+});
