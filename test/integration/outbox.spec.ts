@@ -26,7 +26,7 @@ describe(OutboxRelay.name, () => {
     await prisma.$disconnect();
   });
 
-  const email = (eventKey: string) => ({ eventKey, template: 'company-welcome' as const, to: 'a.b@example.com', language: 'fr' as const, params: {} });
+  const email = (eventKey: string) => ({ eventKey, template: 'welcome-login-id' as const, to: 'a.b@example.com', language: 'fr' as const, params: {} });
 
   it('relays a committed job once, even when the relay runs again (crash after enqueue)', async () => {
     const jobId = `test-${randomUUID()}`;

@@ -31,3 +31,12 @@ describe(AppConfig.name, () => {
     );
   });
 });
+
+describe('secrets', () => {
+  const base2 = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+  it('are required in production and must be long enough', () => {
+    expect(() => loadConfig('gateway', { ...base2, NODE_ENV: 'production' })).toThrow(/AUTH_TOKEN_SECRET is required in production/);
+    expect(() => loadConfig('gateway', { ...base2, AUTH_TOKEN_SECRET: 'short' })).toThrow(/AUTH_TOKEN_SECRET must be at least 16/);
+    expect(loadConfig('gateway', base2).authTokenSecret).toMatch(/^dev-only/);
+  });
+});

@@ -37,6 +37,24 @@ export class AppConfig {
   readonly seedDemo: boolean;
   /** Gateway only: a fixed per-IP request budget per minute. */
   readonly rateLimitPerMinute: number;
+  /** Signs access tokens (identity) and verifies them (gateway). */
+  readonly authTokenSecret: string;
+  /** Seals secrets (provisional passwords, EDI codes) carried by jobs to the notifications worker. */
+  readonly secretsKey: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly provisionalPasswordTtlHours: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockoutMinutes: number;
+  /** Per-IP login attempts per minute (gateway). */
+  readonly loginRateLimitPerMinute: number;
+  readonly ediCodeTtlHours: number;
+  readonly changeRequestTtlDays: number;
+  readonly documentRetentionDays: number;
+  /** `outbox` writes SMS to files under DATA_DIR/sms (development); `http` posts them to SMS_HTTP_URL. */
+  readonly smsProvider: 'outbox' | 'http';
+  readonly smsHttpUrl: string | undefined;
+  readonly smsHttpToken: string | undefined;
 
   constructor(service: ServiceName, env: Env) {
     this.service = service;
@@ -53,7 +71,21 @@ export class AppConfig {
     this.outboxPollMs = integer(env, 'OUTBOX_POLL_MS', 500, 10, 60000);
     this.dataDir = resolve(optional(env, 'DATA_DIR') ?? '.data');
     this.seedDemo = boolean(env, 'SEED_DEMO', false);
-    this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000);
+    this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000);
+    this.authTokenSecret = secret(env, 'AUTH_TOKEN_SECRET', this.nodeEnv, 'dev-only-auth-token-secret-change-me');
+    this.secretsKey = secret(env, 'SECRETS_KEY', this.nodeEnv, 'dev-only-secrets-key-change-me');
+    this.accessTokenTtlSeconds = integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600);
+    this.refreshTokenTtlSeconds = integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 8 * 3600, 300, 30 * 24 * 3600);
+    this.provisionalPasswordTtlHours = integer(env, 'PROVISIONAL_PASSWORD_TTL_HOURS', 72, 1, 720);
+    this.loginMaxFailures = integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100);
+    this.loginLockoutMinutes = integer(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60);
+    this.loginRateLimitPerMinute = integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000);
+    this.ediCodeTtlHours = integer(env, 'EDI_CODE_TTL_HOURS', 72, 1, 720);
+    this.changeRequestTtlDays = integer(env, 'CHANGE_REQUEST_TTL_DAYS', 7, 1, 365);
+    this.documentRetentionDays = integer(env, 'DOCUMENT_RETENTION_DAYS', 90, 1, 3650);
+    this.smsProvider = oneOf(env, 'SMS_PROVIDER', ['outbox', 'http'] as const, 'outbox');
+    this.smsHttpUrl = this.smsProvider === 'http' && service === 'notifications' ? url(env, 'SMS_HTTP_URL', ['http:', 'https:']) : optionalUrl(env, 'SMS_HTTP_URL', ['http:', 'https:']);
+    this.smsHttpToken = optional(env, 'SMS_HTTP_TOKEN');
   }
 }
 
@@ -96,6 +128,17 @@ function checkUrl(name: string, value: string, protocols: string[]): void {
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
+}
+
+/** Required in production; development and tests get a fixed, clearly named default. */
+function secret(env: Env, name: string, nodeEnv: string, devDefault: string): string {
+  const value = optional(env, name);
+  if (value !== undefined) {
+    if (value.length < 16) throw new ConfigError(name, 'must be at least 16 characters long');
+    return value;
+  }
+  if (nodeEnv === 'production') throw new ConfigError(name, 'is required in production');
+  return devDefault;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

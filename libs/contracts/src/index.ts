@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './queues';
 export * from './rpc';
 export * from './demo-data';
+export * from './changes.contracts';

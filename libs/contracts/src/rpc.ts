@@ -23,7 +23,7 @@ export type ResultOf<C> = C extends CommandContract<unknown, infer R> ? R : neve
 /** Who performs a command, established by the gateway from the caller's authentication. */
 export type Actor =
   | { kind: 'operator'; operatorId: string }
-  | { kind: 'user'; userId: string; companyId: string }
+  | { kind: 'user'; userId: string; companyId: string; clientType: 'ADMINISTRATOR' | 'STANDARD'; sessionId: string }
   | { kind: 'system'; reason: string };
 
 export function describeActor(actor: Actor | undefined): string | undefined {

@@ -9,3 +9,4 @@ export * from './service/bootstrap-service';
 export * from './service/platform.module';
 export * from './service/system.controller';
 export * from './rpc/domain-rpc-exception.filter';
+export * from './jobs/job-worker';

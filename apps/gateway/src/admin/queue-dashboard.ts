@@ -5,7 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { QUEUES } from '@procura/contracts';
 import { QueueRegistry } from '@procura/messaging';
 import type { RequestHandler } from 'express';
-import { OperatorAuthService } from '../auth/operator-auth.guard';
+import { Authenticator } from '../auth/auth.guard';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -16,7 +16,7 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
  */
 export function mountQueueDashboard(app: INestApplication): void {
   const registry = app.get(QueueRegistry);
-  const auth = app.get(OperatorAuthService);
+  const auth = app.get(Authenticator);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: Object.values(QUEUES).map((name) => new BullMQAdapter(registry.get(name))), serverAdapter });
@@ -29,7 +29,7 @@ export function mountQueueDashboard(app: INestApplication): void {
       res.status(401).send('Operator key required (user: operator, password: your operator key)');
       return;
     }
-    auth.authenticate(password).then(
+    auth.authenticateOperator(password).then(
       () => next(),
       () => {
         res.setHeader('WWW-Authenticate', 'Basic realm="Procura queues", charset="UTF-8"');

@@ -1,12 +1,11 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, AuthorizationsCommands, CatalogServiceView } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
-import { CurrentActor, OperatorAuthGuard } from '../auth/operator-auth.guard';
+import { CurrentActor } from '../auth/auth.guard';
 
 @ApiTags('catalog')
 @ApiBearerAuth()
-@UseGuards(OperatorAuthGuard)
 @Controller('services')
 export class CatalogController {
   constructor(private readonly bus: CommandBus) {}

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
-import { CurrentActor, OperatorAuthGuard } from '../auth/operator-auth.guard';
+import { CurrentActor, OperatorOnly } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
 
 @ApiTags('companies')
 @ApiBearerAuth()
-@UseGuards(OperatorAuthGuard)
+@OperatorOnly()
 @Controller('companies')
 export class CompaniesController {
   constructor(private readonly bus: CommandBus) {}

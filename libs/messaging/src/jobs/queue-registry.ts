@@ -8,13 +8,14 @@ import { Redis } from 'ioredis';
  * shown in the queue dashboard); completed ones for a week, so that re-adding a job with
  * the same id (an outbox relay retry) stays a no-op.
  */
+const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
+
 export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
-  'procura-notifications': {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
-    removeOnFail: false,
-  },
+  'procura-notifications': { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-audit': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-changes': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-principals': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-reports': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
 };
 
 /** Data as stored in a job: the business payload plus the meta joining it to its request. */

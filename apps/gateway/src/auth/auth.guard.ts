@@ -1,0 +1,112 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, OnModuleDestroy, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig } from '@procura/config';
+import { Actor, IdentityCommands, OperatorView } from '@procura/contracts';
+import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
+import { looksLikeAccessToken, TokenScope, verifyAccessToken } from '@procura/security';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Request } from 'express';
+
+export type AuthenticatedRequest = Request & { actor?: Actor };
+
+/** Redis key marking a session revoked (logout, password change, lock): checked on every request. */
+export const revokedSessionKey = (sessionId: string) => `procura:sessions:revoked:${sessionId}`;
+
+const PUBLIC = 'procura:public';
+const SCOPES = 'procura:scopes';
+const OPERATOR_ONLY = 'procura:operator-only';
+
+/** The route needs no authentication (health, login, token refresh). */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** The route also accepts tokens of a restricted scope (e.g. the first-login password change). */
+export const AllowScopes = (...scopes: TokenScope[]) => SetMetadata(SCOPES, scopes);
+/** Only operators (bank advisors) may call the route. */
+export const OperatorOnly = () => SetMetadata(OPERATOR_ONLY, true);
+
+const OPERATOR_CACHE_MS = 30_000;
+
+/**
+ * Operators send their API key, users their access token, both as
+ * `Authorization: Bearer …`. Access tokens are verified here without a round trip
+ * (signature, expiry, scope) plus one Redis lookup for revoked sessions.
+ */
+@Injectable()
+export class Authenticator implements OnModuleDestroy {
+  private readonly operators = new Map<string, { operator: OperatorView; until: number }>();
+  private readonly redis: Redis;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly bus: CommandBus,
+  ) {
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  }
+
+  async authenticate(token: string): Promise<{ actor: Actor; scope: TokenScope }> {
+    if (looksLikeAccessToken(token)) {
+      const claims = verifyAccessToken(token, this.config.authTokenSecret);
+      if (!claims || (await this.redis.exists(revokedSessionKey(claims.sid)))) throw new UnauthenticatedError('Invalid or expired access token');
+      return { actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid }, scope: claims.scope };
+    }
+    const operator = await this.authenticateOperator(token);
+    return { actor: { kind: 'operator', operatorId: operator.id }, scope: 'full' };
+  }
+
+  async authenticateOperator(apiKey: string): Promise<OperatorView> {
+    const key = createHash('sha256').update(apiKey).digest('hex');
+    const hit = this.operators.get(key);
+    if (hit && hit.until > Date.now()) return hit.operator;
+    const operator = await this.bus.execute(IdentityCommands.authenticateOperator, { apiKey });
+    if (this.operators.size > 10_000) this.operators.clear();
+    this.operators.set(key, { operator, until: Date.now() + OPERATOR_CACHE_MS });
+    return operator;
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S{8,4096})$/i.exec(header ?? '')?.[1];
+}
+
+/** Global guard: every route is authenticated unless marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(req.header('authorization'));
+    if (!token) throw new UnauthenticatedError('Send "Authorization: Bearer <access token or operator key>"');
+    const { actor, scope } = await this.auth.authenticate(token);
+    const allowed = ['full', ...(this.reflector.getAllAndOverride<TokenScope[]>(SCOPES, targets) ?? [])];
+    if (!allowed.includes(scope)) {
+      throw new ForbiddenError(scope === 'password-change' ? 'Change your provisional password first' : 'Enrol strong authentication first');
+    }
+    if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets) && actor.kind !== 'operator') {
+      throw new ForbiddenError('Only operators may do this');
+    }
+    req.actor = actor;
+    return true;
+  }
+}
+
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
+  const actor = ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new UnauthenticatedError();
+  return actor;
+});
+
+/** The caller's IP address, for the audit trail. */
+export const SourceIp = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  return ctx.switchToHttp().getRequest<Request>().ip;
+});
