@@ -87,3 +87,72 @@ export const IdentityCommands = {
   listCompanies: defineCommand<ListCompaniesPayload, Page<CompanyView>>('identity', 'identity.companies.list'),
   getCompany: defineCommand<GetCompanyPayload, CompanyView>('identity', 'identity.companies.get'),
 };
+
+// ── Seams used by other services (implemented by the identity service) ──────────────
+
+export class VerifyStepUpPayload {
+  @IsUUID() userId: string;
+  @IsString() @Matches(/^\d{6}$/) code: string;
+  /** What the step-up authorises, for the audit trail (e.g. "approve change request <id>"). */
+  @IsString() @Length(1, 200) purpose: string;
+}
+
+export interface StepUpVerified {
+  verifiedAt: string;
+}
+
+export class ValidatorEligibilityPayload {
+  @IsUUID() userId: string;
+  @IsUUID() companyId: string;
+}
+
+/** Whether a user may approve change requests: active administrator of the company with a valid credential. */
+export interface ValidatorEligibility {
+  eligible: boolean;
+  reason?: string;
+  adminSignature?: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE';
+}
+
+export class UserContactsPayload {
+  @IsUUID() companyId: string;
+  @IsOptional() @IsUUID('all', { each: true }) userIds?: string[];
+  /** Only active administrators (the validators to notify of a new pending request). */
+  @IsOptional() administratorsOnly?: boolean;
+}
+
+export interface UserContact {
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  language: 'fr' | 'en';
+  clientType: 'ADMINISTRATOR' | 'STANDARD';
+  adminSignature: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE';
+  status: string;
+}
+
+export class ReportUsersPagePayload {
+  @IsUUID() companyId: string;
+  /** Keyset pagination: users are read in pages, never the whole company at once. */
+  @IsOptional() @IsUUID() afterUserId?: string;
+  @IsOptional() limit?: number;
+}
+
+/** A user as the access-rights report shows it. */
+export interface ReportUser {
+  userId: string;
+  lastName: string;
+  firstName: string;
+  email: string;
+  clientType: string;
+  adminSignature: string;
+  status: string;
+  credentials: Array<{ loginIdMasked: string; type: 'PERMANENT' | 'TEMPORARY'; validUntil: string | null; bankingPower: boolean; status: string }>;
+}
+
+export const IdentitySeams = {
+  verifyStepUp: defineCommand<VerifyStepUpPayload, StepUpVerified>('identity', 'identity.auth.verify-step-up'),
+  validatorEligibility: defineCommand<ValidatorEligibilityPayload, ValidatorEligibility>('identity', 'identity.users.validator-eligibility'),
+  userContacts: defineCommand<UserContactsPayload, UserContact[]>('identity', 'identity.users.contacts'),
+  reportUsersPage: defineCommand<ReportUsersPagePayload, { users: ReportUser[]; nextAfterUserId?: string }>('identity', 'identity.reports.users-page'),
+};

@@ -51,3 +51,9 @@ export function verifyAccessToken(token: string, secret: string, nowMs = Date.no
 export function looksLikeAccessToken(token: string): boolean {
   return token.startsWith(`${HEADER}.`);
 }
+
+/**
+ * Redis key marking a session revoked (logout, password change, lock). Identity sets it
+ * with a TTL of the access-token lifetime; the gateway checks it on every request.
+ */
+export const revokedSessionKey = (sessionId: string) => `procura:sessions:revoked:${sessionId}`;

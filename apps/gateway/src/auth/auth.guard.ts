@@ -4,15 +4,13 @@ import { AppConfig } from '@procura/config';
 import { Actor, IdentityCommands, OperatorView } from '@procura/contracts';
 import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import { looksLikeAccessToken, TokenScope, verifyAccessToken } from '@procura/security';
+import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Request } from 'express';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
 
-/** Redis key marking a session revoked (logout, password change, lock): checked on every request. */
-export const revokedSessionKey = (sessionId: string) => `procura:sessions:revoked:${sessionId}`;
 
 const PUBLIC = 'procura:public';
 const SCOPES = 'procura:scopes';

@@ -1,0 +1,93 @@
+import { migrate } from '@procura/database';
+import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Real servers for a benchmark run, on free ports in a temporary directory. */
+export interface BenchEnv {
+  dir: string;
+  databaseUrl: string;
+  adminUrl: string;
+  redisUrl: string;
+  smtpUrl: string;
+  smtpPort: number;
+  /** Environment for service processes started by a benchmark (TestSystem-like). */
+  env: Record<string, string>;
+}
+
+/** One printed line: the figure measured, beside the baseline measured in the same run. */
+export interface BenchFigure {
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: { label: string; value: number };
+  /** The issue's target, e.g. "≥ 70 % of baseline" or "p99 < 10 ms". */
+  target?: string;
+  met?: boolean;
+}
+
+export interface Benchmark {
+  name: string;
+  run(env: BenchEnv): Promise<BenchFigure[]>;
+}
+
+export async function startBenchEnv(): Promise<BenchEnv & { stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'procura-bench-'));
+  const [pgPort, redisPort, smtpPort] = await findFreePorts(3);
+  const [pg, redis, smtp] = await Promise.all([
+    startPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: 'procura_bench' }),
+    startRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
+    startSmtpCatcher({ dataDir: join(dir, 'mail'), smtpPort }),
+  ]);
+  await migrate({ databaseUrl: pg.url });
+  const env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: pg.url,
+    REDIS_URL: redis.url,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: join(dir, 'data'),
+    // Benchmarks measure the system, not the flood shield.
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  };
+  return {
+    dir,
+    databaseUrl: pg.url,
+    adminUrl: pg.adminUrl,
+    redisUrl: redis.url,
+    smtpUrl: smtp.url,
+    smtpPort,
+    env,
+    async stop() {
+      await Promise.allSettled([smtp.stop(), redis.stop(), pg.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Percentile of a list of durations (ms). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Runs `fn` `count` times with `concurrency` in flight; returns each call's latency (ms) and the wall time. */
+export async function load(count: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await fn(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
