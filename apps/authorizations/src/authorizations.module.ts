@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { createSystemController, PlatformModule } from '@procura/messaging';
 import { CatalogHandlers } from './catalog/catalog.handlers';
+import { ChangeRequestsModule } from './change-requests/change-requests.module';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { CatalogService } from './catalog/catalog.service';
 import { DemoResourcesSeed } from './resources/demo-resources.seed';
@@ -11,7 +12,7 @@ export class AuthorizationsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthorizationsModule,
-      imports: [PlatformModule.forService(config)],
+      imports: [PlatformModule.forService(config), ChangeRequestsModule],
       controllers: [createSystemController('authorizations'), CatalogHandlers],
       providers: [CatalogRepository, CatalogService, DemoResourcesSeed],
     };

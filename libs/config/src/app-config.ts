@@ -49,7 +49,10 @@ export class AppConfig {
   /** Per-IP login attempts per minute (gateway). */
   readonly loginRateLimitPerMinute: number;
   readonly ediCodeTtlHours: number;
-  readonly changeRequestTtlDays: number;
+  /** A pending change request expires after this long (default 7 days). */
+  readonly changeRequestTtlSeconds: number;
+  /** Test-only crash points (see libs/messaging FaultPoints); refused outside NODE_ENV=test. */
+  readonly faultInjection: string | undefined;
   readonly documentRetentionDays: number;
   /** `outbox` writes SMS to files under DATA_DIR/sms (development); `http` posts them to SMS_HTTP_URL. */
   readonly smsProvider: 'outbox' | 'http';
@@ -81,7 +84,9 @@ export class AppConfig {
     this.loginLockoutMinutes = integer(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60);
     this.loginRateLimitPerMinute = integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000);
     this.ediCodeTtlHours = integer(env, 'EDI_CODE_TTL_HOURS', 72, 1, 720);
-    this.changeRequestTtlDays = integer(env, 'CHANGE_REQUEST_TTL_DAYS', 7, 1, 365);
+    this.changeRequestTtlSeconds = integer(env, 'CHANGE_REQUEST_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600);
+    this.faultInjection = optional(env, 'FAULT_INJECTION');
+    if (this.faultInjection && this.nodeEnv !== 'test') throw new ConfigError('FAULT_INJECTION', 'is only allowed with NODE_ENV=test');
     this.documentRetentionDays = integer(env, 'DOCUMENT_RETENTION_DAYS', 90, 1, 3650);
     this.smsProvider = oneOf(env, 'SMS_PROVIDER', ['outbox', 'http'] as const, 'outbox');
     this.smsHttpUrl = this.smsProvider === 'http' && service === 'notifications' ? url(env, 'SMS_HTTP_URL', ['http:', 'https:']) : optionalUrl(env, 'SMS_HTTP_URL', ['http:', 'https:']);

@@ -10,3 +10,5 @@ export * from './service/platform.module';
 export * from './service/system.controller';
 export * from './rpc/domain-rpc-exception.filter';
 export * from './jobs/job-worker';
+export * from './jobs/fault-points';
+export * from './jobs/validate-job-data';

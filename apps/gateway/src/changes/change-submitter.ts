@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, ChangeCommands, ChangeKind, ChangeSubmissionResult, ownerOf } from '@procura/contracts';
+import { Actor, ChangeCommands, ChangeItemInput, ChangeKind, ChangeRequestCommands, ChangeSubmissionResult, ownerOf } from '@procura/contracts';
 import { ForbiddenError, RuleViolationError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { createHash, randomUUID } from 'node:crypto';
@@ -9,6 +9,10 @@ export interface SubmitOptions {
   idempotencyKey?: string;
   sourceIp?: string;
 }
+
+/** Large batches are validated item by item by their owners: allow them time. */
+const SUBMIT_TIMEOUT_MS = 60_000;
+const WORKFLOW_ENABLED = false;
 
 /** A stable id for a retried submission (same maker, same Idempotency-Key). */
 function changeIdFor(actor: Actor, idempotencyKey?: string): string {
@@ -26,7 +30,14 @@ function changeIdFor(actor: Actor, idempotencyKey?: string): string {
 export class ChangeSubmitter {
   constructor(private readonly bus: CommandBus) {}
 
+  /** Several changes as one change request (validated, approved and applied together). */
+  async submitBatch(actor: Actor, items: ChangeItemInput[], options: SubmitOptions = {}): Promise<ChangeSubmissionResult> {
+    if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
+    return this.bus.execute(ChangeRequestCommands.submit, { items, sourceIp: options.sourceIp }, { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS });
+  }
+
   async submit(actor: Actor, kind: ChangeKind, payload: Record<string, unknown>, options: SubmitOptions = {}): Promise<ChangeSubmissionResult> {
+    if (WORKFLOW_ENABLED || kind === 'POLICY_UPDATE') return this.submitBatch(actor, [{ kind, payload }], options);
     if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
     const owner = ownerOf(kind);
     const validation = await this.bus.execute(ChangeCommands.validate(owner), { kind, companyId: actor.companyId, payload }, { actor });

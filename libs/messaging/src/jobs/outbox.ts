@@ -15,15 +15,18 @@ export interface TransactionalSql extends SqlExecutor {
 }
 
 /** Schemas that own an `outbox` table (see prisma/schema.prisma). */
-export type OutboxSchema = 'identity' | 'authorizations';
+export type OutboxSchema = 'identity' | 'authorizations' | 'reporting';
 
 interface OutboxRow {
   id: string;
   queue: QueueName;
   job_name: string;
   job_id: string;
-  payload: Record<string, unknown>;
+  payload: Record<string, unknown> & { meta?: OutboxJobMeta };
+  created_at: Date;
 }
+
+type OutboxJobMeta = JobMeta & { delayMs?: number };
 
 /**
  * Transactional outbox: a job is written in the same database transaction as the change
@@ -34,9 +37,12 @@ interface OutboxRow {
 export class Outbox {
   constructor(private readonly schema: OutboxSchema) {}
 
-  /** Call inside the business transaction. `jobId` derives from the business event. */
-  async add<T>(tx: SqlExecutor, job: JobContract<T>, jobId: string, data: T): Promise<void> {
-    const meta: JobMeta = { requestId: requestContext.requestId() };
+  /**
+   * Call inside the business transaction. `jobId` derives from the business event.
+   * `delayMs` counts from the commit (e.g. the expiry of a change request).
+   */
+  async add<T>(tx: SqlExecutor, job: JobContract<T>, jobId: string, data: T, options: { delayMs?: number } = {}): Promise<void> {
+    const meta: OutboxJobMeta = { requestId: requestContext.requestId(), ...(options.delayMs ? { delayMs: options.delayMs } : {}) };
     await tx.$executeRawUnsafe(
       `INSERT INTO "${this.schema}"."outbox" (id, queue, job_name, job_id, payload) VALUES ($1::uuid, $2, $3, $4, $5::jsonb) ON CONFLICT (job_id) DO NOTHING`,
       randomUUID(),
@@ -89,14 +95,20 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     return this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id, queue, job_name, job_id, payload FROM "${this.schema}"."outbox"
+        `SELECT id, queue, job_name, job_id, payload, created_at FROM "${this.schema}"."outbox"
           WHERE dispatched_at IS NULL ORDER BY created_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
       const byQueue = new Map<QueueName, OutboxRow[]>();
       for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, queueRows] of byQueue) {
-        await this.queues.get(queue).addBulk(queueRows.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.job_id } })));
+        await this.queues.get(queue).addBulk(
+          queueRows.map((r) => {
+            const delayMs = r.payload.meta?.delayMs;
+            const delay = delayMs ? Math.max(0, r.created_at.getTime() + delayMs - Date.now()) : undefined;
+            return { name: r.job_name, data: r.payload, opts: { jobId: r.job_id, ...(delay ? { delay } : {}) } };
+          }),
+        );
       }
       await tx.$executeRawUnsafe(
         `UPDATE "${this.schema}"."outbox" SET dispatched_at = now() WHERE id = ANY($1::uuid[])`,

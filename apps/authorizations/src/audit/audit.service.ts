@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Actor, AuditEntryView, AuditEventJob, AuditVerification, Page, pageWindow, describeActor } from '@procura/contracts';
+import { requestContext } from '@procura/logging';
+import { Outbox, SqlExecutor } from '@procura/messaging';
+import { JOBS } from '@procura/contracts';
+import { randomUUID } from 'node:crypto';
+import { CompanyAccess } from '../access/company-access';
+import { ChainVerifier } from './audit-chain';
+import { AuditRepository, chainOf, StoredEntry } from './audit.repository';
+
+function toView(entry: StoredEntry): AuditEntryView {
+  return {
+    seq: entry.seq,
+    eventId: entry.eventId,
+    occurredAt: entry.occurredAt,
+    actor: entry.actor,
+    action: entry.action,
+    targetType: entry.targetType,
+    ...(entry.targetId ? { targetId: entry.targetId } : {}),
+    ...(entry.sourceIp ? { sourceIp: entry.sourceIp } : {}),
+    ...(entry.requestId ? { requestId: entry.requestId } : {}),
+    ...(entry.before !== null ? { before: entry.before } : {}),
+    ...(entry.after !== null ? { after: entry.after } : {}),
+    ...(entry.details !== null ? { details: entry.details } : {}),
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+export interface AuditFact {
+  companyId: string | null;
+  actor: Actor | string;
+  action: string;
+  targetType: string;
+  targetId?: string;
+  sourceIp?: string;
+  before?: unknown;
+  after?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/** The tamper-evident audit trail: one hash chain per company, append-only. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+  private readonly outbox = new Outbox('authorizations');
+
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly access: CompanyAccess,
+  ) {}
+
+  /** Records an event of this service in the same transaction as the change it describes. */
+  async recordInTransaction(tx: SqlExecutor, fact: AuditFact): Promise<void> {
+    const eventId = randomUUID();
+    const event: AuditEventJob = {
+      eventId,
+      companyId: fact.companyId,
+      occurredAt: new Date().toISOString(),
+      actor: typeof fact.actor === 'string' ? fact.actor : (describeActor(fact.actor) ?? 'unknown'),
+      action: fact.action,
+      targetType: fact.targetType,
+      targetId: fact.targetId,
+      sourceIp: fact.sourceIp,
+      requestId: requestContext.requestId(),
+      before: fact.before,
+      after: fact.after,
+      details: fact.details,
+    };
+    await this.outbox.add(tx, JOBS.recordAuditEvent, `audit:${eventId}`, event);
+  }
+
+  async append(event: AuditEventJob): Promise<void> {
+    const outcome = await this.audit.append(event);
+    if (outcome === 'duplicate') this.logger.debug?.({ msg: 'audit event already recorded', eventId: event.eventId });
+  }
+
+  async list(actor: Actor, companyId: string, query: { page?: number; pageSize?: number; action?: string }): Promise<Page<AuditEntryView>> {
+    await this.access.assertAdministratorOrOperator(actor, companyId, 'Company');
+    const { page, pageSize, skip } = pageWindow(query);
+    const [entries, total] = await this.audit.page(chainOf(companyId), skip, pageSize, query.action);
+    return { items: entries.map(toView), page, pageSize, total };
+  }
+
+  async verify(actor: Actor, companyId: string): Promise<AuditVerification> {
+    await this.access.assertAdministratorOrOperator(actor, companyId, 'Company');
+    return this.verifyChain(chainOf(companyId));
+  }
+
+  verifyChain(chain: string): Promise<AuditVerification> {
+    return verifyAuditChain(this.audit, chain);
+  }
+}
+
+/** Walks a stored chain page by page and checks every link and hash, then the head. */
+export async function verifyAuditChain(repository: AuditRepository, chain: string): Promise<AuditVerification> {
+  const verifier = new ChainVerifier();
+  for await (const entry of repository.walk(chain)) verifier.push(entry);
+  return verifier.finish(await repository.head(chain));
+}

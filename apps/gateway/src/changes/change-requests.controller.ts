@@ -1,0 +1,119 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Actor,
+  ApproveChangeDto,
+  ChangePolicyRuleDto,
+  ChangePolicyView,
+  ChangeRequestCommands,
+  ChangeRequestPage,
+  ChangeRequestView,
+  ChangeSubmissionResult,
+  ListChangeRequestsQuery,
+  RejectChangeDto,
+  SubmitBatchDto,
+} from '@procura/contracts';
+import { NotFoundError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentActor, SourceIp } from '../auth/auth.guard';
+import { IdempotencyKey } from '../http/idempotency-key';
+import { uuidPipe } from '../http/uuid.pipe';
+import { changeResponse, ChangeSubmitter } from './change-submitter';
+
+class UpdatePolicyDto {
+  @ApiProperty({ type: [ChangePolicyRuleDto] })
+  @ValidateNested({ each: true })
+  @Type(() => ChangePolicyRuleDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  rules: ChangePolicyRuleDto[];
+}
+
+@ApiTags('change requests')
+@ApiBearerAuth()
+@Controller()
+export class ChangeRequestsController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly submitter: ChangeSubmitter,
+  ) {}
+
+  @Get('companies/:companyId/change-requests')
+  @ApiOperation({ summary: 'Validator inbox: change requests of the company, newest first (filter by status, kind, maker, age)' })
+  @ApiOkResponse({ type: ChangeRequestPage })
+  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: ListChangeRequestsQuery, @CurrentActor() actor: Actor): Promise<ChangeRequestPage> {
+    return this.bus.execute(ChangeRequestCommands.list, { ...query, companyId }, { actor });
+  }
+
+  @Post('companies/:companyId/change-requests')
+  @ApiOperation({ summary: 'Submit several changes as one request (a batch), validated and applied together' })
+  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  async submitBatch(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() body: SubmitBatchDto,
+    @CurrentActor() actor: Actor,
+    @SourceIp() sourceIp: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<ChangeSubmissionResult> {
+    if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
+    return changeResponse(res, await this.submitter.submitBatch(actor, body.items, { idempotencyKey, sourceIp }));
+  }
+
+  @Get('change-requests/:id')
+  @ApiOperation({ summary: 'One change request with its diff; its maker sees a one-time secret (if any) once' })
+  @ApiOkResponse({ type: ChangeRequestView })
+  get(@Param('id', uuidPipe('id')) id: string, @CurrentActor() actor: Actor): Promise<ChangeRequestView> {
+    return this.bus.execute(ChangeRequestCommands.get, { changeRequestId: id }, { actor });
+  }
+
+  @Post('change-requests/:id/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve (another administrator of the company, with a fresh TOTP code)' })
+  @ApiOkResponse({ type: ChangeRequestView })
+  approve(@Param('id', uuidPipe('id')) id: string, @Body() body: ApproveChangeDto, @CurrentActor() actor: Actor): Promise<ChangeRequestView> {
+    return this.bus.execute(ChangeRequestCommands.approve, { changeRequestId: id, totpCode: body.totpCode }, { actor, timeoutMs: 40_000 });
+  }
+
+  @Post('change-requests/:id/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject with a reason' })
+  @ApiOkResponse({ type: ChangeRequestView })
+  reject(@Param('id', uuidPipe('id')) id: string, @Body() body: RejectChangeDto, @CurrentActor() actor: Actor): Promise<ChangeRequestView> {
+    return this.bus.execute(ChangeRequestCommands.reject, { changeRequestId: id, reason: body.reason }, { actor });
+  }
+
+  @Post('change-requests/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel (the maker, while pending)' })
+  @ApiOkResponse({ type: ChangeRequestView })
+  cancel(@Param('id', uuidPipe('id')) id: string, @CurrentActor() actor: Actor): Promise<ChangeRequestView> {
+    return this.bus.execute(ChangeRequestCommands.cancel, { changeRequestId: id }, { actor });
+  }
+
+  @Get('companies/:companyId/change-policy')
+  @ApiOperation({ summary: 'The dual-control policy of the company' })
+  @ApiOkResponse({ type: ChangePolicyView })
+  policy(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor): Promise<ChangePolicyView> {
+    return this.bus.execute(ChangeRequestCommands.policy, { companyId }, { actor });
+  }
+
+  @Put('companies/:companyId/change-policy')
+  @ApiOperation({ summary: 'Change the policy: always a change request approved by another administrator' })
+  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  async updatePolicy(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() body: UpdatePolicyDto,
+    @CurrentActor() actor: Actor,
+    @SourceIp() sourceIp: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<ChangeSubmissionResult> {
+    if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
+    return changeResponse(res, await this.submitter.submit(actor, 'POLICY_UPDATE', { rules: body.rules }, { idempotencyKey, sourceIp }), 200);
+  }
+}

@@ -1,0 +1,198 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CHANGE_KIND_NAMES, ChangeKind } from './changes.contracts';
+import { Page, PageQueryDto } from './pagination';
+import { defineCommand } from './rpc';
+
+export const CHANGE_REQUEST_STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'STALE', 'FAILED'] as const;
+export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
+
+export class ChangeItemInput {
+  @ApiProperty({ enum: CHANGE_KIND_NAMES }) @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
+  @ApiProperty({ type: 'object', additionalProperties: true }) @IsObject() payload: Record<string, unknown>;
+}
+
+export class SubmitChangesPayload {
+  @ValidateNested({ each: true })
+  @Type(() => ChangeItemInput)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  items: ChangeItemInput[];
+
+  @IsOptional() @IsString() sourceIp?: string;
+}
+
+/** A batch submitted by hand: several changes validated (and applied) as one request. */
+export class SubmitBatchDto {
+  @ApiProperty({ type: [ChangeItemInput], maxItems: 500 })
+  @ValidateNested({ each: true })
+  @Type(() => ChangeItemInput)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  items: ChangeItemInput[];
+}
+
+export class ChangeItemView {
+  @ApiProperty() position: number;
+  @ApiProperty({ enum: CHANGE_KIND_NAMES }) kind: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) diff: Record<string, unknown>;
+  @ApiProperty() targetType: string;
+  @ApiPropertyOptional() targetId?: string;
+  @ApiPropertyOptional() outcome?: string;
+  @ApiPropertyOptional() reason?: string;
+}
+
+export class ChangeRequestView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) companyId: string;
+  @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: ChangeRequestStatus;
+  @ApiProperty() kind: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ format: 'uuid' }) makerUserId: string;
+  @ApiProperty() requiredApprovals: number;
+  @ApiProperty({ type: [Object] }) approvals: Array<{ validatorUserId: string; approvedAt: string }>;
+  @ApiProperty({ type: [String] }) subjectUserIds: string[];
+  @ApiProperty({ type: [ChangeItemView] }) items: ChangeItemView[];
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) result?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'Shown to the maker once (e.g. a provisional password when the user has no phone), then erased' })
+  revealOnce?: Record<string, string>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiPropertyOptional({ format: 'date-time' }) decidedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) appliedAt?: string;
+}
+
+export class ChangeRequestPage implements Page<ChangeRequestView> {
+  @ApiProperty({ type: [ChangeRequestView] }) items: ChangeRequestView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class ListChangeRequestsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CHANGE_REQUEST_STATUSES }) @IsOptional() @IsIn(CHANGE_REQUEST_STATUSES) status?: ChangeRequestStatus;
+  @ApiPropertyOptional({ enum: CHANGE_KIND_NAMES }) @IsOptional() @IsIn(CHANGE_KIND_NAMES) kind?: ChangeKind;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() makerUserId?: string;
+  @ApiPropertyOptional({ description: 'Only requests older than this many hours' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 365)
+  olderThanHours?: number;
+}
+
+export class ListChangeRequestsPayload extends ListChangeRequestsQuery {
+  @IsUUID() companyId: string;
+}
+
+export class ChangeRequestIdPayload {
+  @IsUUID() changeRequestId: string;
+}
+
+export class ApproveChangeDto {
+  @ApiProperty({ example: '123456', description: 'A fresh code of your authenticator app (strong authentication)' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'totpCode must be the 6 digits of your authenticator app' })
+  totpCode: string;
+}
+
+export class ApproveChangePayload extends ApproveChangeDto {
+  @IsUUID() changeRequestId: string;
+}
+
+export class RejectChangeDto {
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @Length(3, 1000) reason: string;
+}
+
+export class RejectChangePayload extends RejectChangeDto {
+  @IsUUID() changeRequestId: string;
+}
+
+export class ChangePolicyRuleDto {
+  @ApiProperty({ description: 'A change kind, or "*" for every kind not listed' })
+  @IsIn(['*', ...CHANGE_KIND_NAMES])
+  kind: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5, default: 1 }) @IsInt() @Min(1) @Max(5) requiredApprovals: number;
+
+  @ApiProperty({ description: 'A maker with an INDIVIDUAL signature applies at once' }) @IsBoolean() allowIndividualImmediate: boolean;
+}
+
+export class ChangePolicyView {
+  @ApiProperty({ format: 'uuid' }) companyId: string;
+  @ApiProperty({ type: [ChangePolicyRuleDto] }) rules: ChangePolicyRuleDto[];
+}
+
+export class CompanyIdPayload {
+  @IsUUID() companyId: string;
+}
+
+export class AuditQuery extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) action?: string;
+}
+
+export class AuditListPayload extends AuditQuery {
+  @IsUUID() companyId: string;
+}
+
+export class AuditEntryView {
+  @ApiProperty() seq: number;
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty() actor: string;
+  @ApiProperty() action: string;
+  @ApiProperty() targetType: string;
+  @ApiPropertyOptional() targetId?: string;
+  @ApiPropertyOptional() sourceIp?: string;
+  @ApiPropertyOptional() requestId?: string;
+  @ApiPropertyOptional() before?: unknown;
+  @ApiPropertyOptional() after?: unknown;
+  @ApiPropertyOptional() details?: unknown;
+  @ApiProperty() prevHash: string;
+  @ApiProperty() hash: string;
+}
+
+export class AuditPage implements Page<AuditEntryView> {
+  @ApiProperty({ type: [AuditEntryView] }) items: AuditEntryView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class AuditVerification {
+  @ApiProperty() valid: boolean;
+  @ApiProperty() entries: number;
+  @ApiPropertyOptional({ description: 'First entry whose hash or link does not match' }) firstBrokenSeq?: number;
+  @ApiPropertyOptional() problem?: string;
+}
+
+export const ChangeRequestCommands = {
+  submit: defineCommand<SubmitChangesPayload, import('./changes.contracts').ChangeSubmissionResult>('authorizations', 'authorizations.change-requests.submit'),
+  list: defineCommand<ListChangeRequestsPayload, Page<ChangeRequestView>>('authorizations', 'authorizations.change-requests.list'),
+  get: defineCommand<ChangeRequestIdPayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.get'),
+  approve: defineCommand<ApproveChangePayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.approve'),
+  reject: defineCommand<RejectChangePayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.reject'),
+  cancel: defineCommand<ChangeRequestIdPayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.cancel'),
+  policy: defineCommand<CompanyIdPayload, ChangePolicyView>('authorizations', 'authorizations.change-policy.get'),
+  auditList: defineCommand<AuditListPayload, Page<AuditEntryView>>('authorizations', 'authorizations.audit.list'),
+  auditVerify: defineCommand<CompanyIdPayload, AuditVerification>('authorizations', 'authorizations.audit.verify'),
+};
