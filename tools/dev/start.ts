@@ -36,7 +36,13 @@ async function main(): Promise<void> {
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres, database: 'procura' });
+    // Unlike the throw-away test clusters, this one keeps data across restarts: keep it crash-safe.
+    const pg = await startPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      port: ports.postgres,
+      database: 'procura',
+      settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' },
+    });
     stoppers.unshift(() => pg.stop());
     databaseUrl = pg.url;
     say(`postgres   embedded PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${join(dataDir, 'postgres')})`);

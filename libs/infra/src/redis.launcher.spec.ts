@@ -11,7 +11,8 @@ describe('startRedis', () => {
   const started: RunningService[] = [];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'procura-redis-spec-'));
+    // Inside the run's directory when there is one: an aborted run then leaves nothing behind.
+    dir = await mkdtemp(join(process.env.PROCURA_TEST_DIR ?? tmpdir(), 'procura-redis-spec-'));
   });
 
   afterEach(async () => {

@@ -12,7 +12,7 @@ import {
   stopWatchdog,
   terminate,
 } from './child-process.util';
-import { LOCAL_HOST, assertPortFree, errorMessage } from './ports';
+import { LOCAL_HOST, PortInUseError, assertPortFree, errorMessage } from './ports';
 import type { RunningService } from './running-service';
 
 export interface RedisLaunchOptions {
@@ -26,13 +26,14 @@ export interface RedisLaunchOptions {
   startTimeoutMs?: number;
 }
 
+export const REDIS_INSTALL_HINT =
+  'Install it (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) ' +
+  'or set REDIS_SERVER_BIN to the path of a redis-server binary';
+
 export class RedisNotInstalledError extends Error {
-  constructor(detail: string) {
-    super(
-      `${detail} Install it (Debian/Ubuntu: \`apt-get install -y redis-server\`; macOS: \`brew install redis\`), ` +
-        'set REDIS_SERVER_BIN to the path of a redis-server binary, ' +
-        'or set REDIS_URL to an existing Redis server (e.g. redis://127.0.0.1:6379) so that none is started.',
-    );
+  /** @param detail what is missing, without the remedy (callers with another remedy reuse it). */
+  constructor(readonly detail: string) {
+    super(`${detail} ${REDIS_INSTALL_HINT}, or set REDIS_URL to an existing Redis server (e.g. redis://127.0.0.1:6379) so that none is started.`);
     this.name = 'RedisNotInstalledError';
   }
 }
@@ -81,6 +82,8 @@ export async function startRedis(opts: RedisLaunchOptions): Promise<RunningServi
   for (;;) {
     if (spawnError) throw new Error(`Cannot run ${bin}: ${spawnError.message}`);
     if (hasExited(child)) {
+      // Taken between the port check and the bind.
+      if (/Address already in use/.test(tail.text())) throw new PortInUseError('Redis', opts.port);
       throw new Error(`redis-server exited during startup (code ${child.exitCode ?? child.signalCode}):\n${tail.text()}`);
     }
     if ((await redisPing(opts.port, 500)) === '+PONG') break;

@@ -11,7 +11,8 @@ describe('startSmtpCatcher', () => {
   let catcher: SmtpCatcher;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'procura-smtp-spec-'));
+    // Inside the run's directory when there is one: an aborted run then leaves nothing behind.
+    dir = await mkdtemp(join(process.env.PROCURA_TEST_DIR ?? tmpdir(), 'procura-smtp-spec-'));
     const [smtpPort, httpPort] = await findFreePorts(2);
     catcher = await startSmtpCatcher({ dataDir: dir, smtpPort, httpPort });
   });

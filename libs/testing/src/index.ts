@@ -2,3 +2,4 @@ export * from './http';
 export * from './mail';
 export * from './system';
 export * from './wait';
+export * from './tokens';

@@ -21,6 +21,8 @@ export interface SystemOptions {
   services?: SystemService[];
   replicas?: Partial<Record<SystemService, number>>;
   env?: Record<string, string>;
+  /** A Redis server of the test's own (e.g. one the test restarts); default: the run's, on a free database number. */
+  redisUrl?: string;
 }
 
 function freePort(): Promise<number> {
@@ -67,12 +69,16 @@ export class TestSystem {
     dbUrl.pathname = `/${database}`;
     this.databaseUrl = dbUrl.toString();
 
-    const counter = new Redis(required('REDIS_URL'));
-    const dbIndex = ((await counter.incr('procura:test:redis-db')) % 15) + 1;
-    counter.disconnect();
-    const redisUrl = new URL(required('REDIS_URL'));
-    redisUrl.pathname = `/${dbIndex}`;
-    this.redisUrl = redisUrl.toString();
+    if (options.redisUrl) {
+      this.redisUrl = options.redisUrl;
+    } else {
+      const counter = new Redis(required('REDIS_URL'));
+      const dbIndex = ((await counter.incr('procura:test:redis-db')) % 15) + 1;
+      counter.disconnect();
+      const redisUrl = new URL(required('REDIS_URL'));
+      redisUrl.pathname = `/${dbIndex}`;
+      this.redisUrl = redisUrl.toString();
+    }
     const flush = new Redis(this.redisUrl);
     await flush.flushdb();
     flush.disconnect();
@@ -98,12 +104,12 @@ export class TestSystem {
     await this.waitForHealth(services.includes('gateway') ? services : []);
   }
 
-  spawn(service: SystemService, replica = 0): ServiceProcess {
+  spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
     const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
     const child = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), main], {
       cwd: root,
-      env: { ...process.env, ...this.env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` },
+      env: { ...process.env, ...this.env, ...env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc: ServiceProcess = { service, child, output: [] };
@@ -142,9 +148,22 @@ export class TestSystem {
     })));
   }
 
-  async restart(service: SystemService): Promise<void> {
-    this.spawn(service);
+  /** Starts a service again (after kill), optionally with different settings. */
+  async restart(service: SystemService, env: Record<string, string> = {}): Promise<void> {
+    this.spawn(service, 0, env);
     await this.waitForHealth([service]);
+  }
+
+  /** Resolves when the process exits (e.g. at a fault-injection point); its exit signal or code. */
+  exited(proc: ServiceProcess, timeoutMs = 20_000): Promise<string> {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return Promise.resolve(String(proc.child.signalCode ?? proc.child.exitCode));
+    return new Promise((resolveExit, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${proc.service} did not exit within ${timeoutMs} ms`)), timeoutMs);
+      proc.child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolveExit(String(signal ?? code));
+      });
+    });
   }
 
   /** Polls /health until the given services (and the gateway) answer. */

@@ -5,10 +5,11 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '@procura/database';
-import { RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher, type RunningService } from '@procura/infra';
-import { errorText, keepTestInfra, startAll, stopTestInfra, type TestInfra } from './test-infra';
+import { REDIS_INSTALL_HINT, RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher, type RunningService } from '@procura/infra';
+import { claimTestDir, errorText, keepTestInfra, removeAbandonedTestDirs, startAll, stopTestInfra, type TestInfra } from './test-infra';
 
 const TEST_DATABASE = 'procura_test';
+const DIR_PREFIX = 'procura-test-';
 
 type Timed<T> = T & { startMs: number };
 
@@ -38,7 +39,7 @@ async function startLocalInfra(dir: string): Promise<{ infra: TestInfra; timings
           : timed(() => startRedis({ dataDir: join(dir, 'redis'), port: redisPort, redisServerBin: process.env.REDIS_SERVER_BIN })).catch((error: unknown) => {
               if (!(error instanceof RedisNotInstalledError)) throw error;
               // Not REDIS_URL: the tests would share (and may flush) the development server.
-              throw new Error(`${error.message} For the tests, set TEST_REDIS_URL to a server they may flush, or run with TEST_INFRA=testcontainers.`);
+              throw new Error(`${error.detail} ${REDIS_INSTALL_HINT}, set TEST_REDIS_URL to a Redis server the tests may flush, or run with TEST_INFRA=testcontainers.`);
             }),
     },
     { name: 'smtp-catcher', start: () => timed(() => startSmtpCatcher({ dataDir: mailDir, smtpPort })) },
@@ -75,7 +76,9 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`TEST_INFRA=${provider} is not supported: use "local" (default, embedded services) or "testcontainers".`);
   }
 
-  const dir = await mkdtemp(join(tmpdir(), 'procura-test-'));
+  await removeAbandonedTestDirs(tmpdir(), DIR_PREFIX);
+  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
+  await claimTestDir(dir);
   const { infra, timings } = provider === 'testcontainers' ? await startContainers(dir) : await startLocalInfra(dir);
 
   const migrationLog: string[] = [];

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** What globalSetup started; kept on globalThis because Jest runs teardown in the same process. */
 export interface TestInfra {
@@ -49,4 +50,35 @@ export async function startAll<T extends { name: string; stop(): Promise<void> }
 
 export function errorText(error: unknown): string {
   return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}
+
+const OWNER_FILE = '.owner-pid';
+
+/** Marks the run's directory with our PID, so a later run knows when it was abandoned. */
+export async function claimTestDir(dir: string): Promise<void> {
+  await writeFile(join(dir, OWNER_FILE), String(process.pid));
+}
+
+/** Removes directories left by runs that died before their teardown (Ctrl-C, crash). */
+export async function removeAbandonedTestDirs(parent: string, prefix: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix))
+      .map(async (name) => {
+        const dir = join(parent, name);
+        const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => ''));
+        if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) return;
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      }),
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EPERM';
+  }
 }
