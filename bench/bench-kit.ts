@@ -1,6 +1,6 @@
 import { migrate } from '@procura/database';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +34,8 @@ export interface Benchmark {
 
 export async function startBenchEnv(): Promise<BenchEnv & { stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'procura-bench-'));
+  // Under root PostgreSQL runs as the postgres user, which must traverse this directory (as in the test global setup).
+  await chmod(dir, 0o755);
   const [pgPort, redisPort, smtpPort] = await findFreePorts(3);
   const [pg, redis, smtp] = await Promise.all([
     startPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: 'procura_bench' }),

@@ -46,6 +46,15 @@ describe(OutboxRelay.name, () => {
     expect(await queues.get(QUEUES.notifications).getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed')).toBe(1);
   });
 
+  it('relays a job whose business key contains colons', async () => {
+    const eventKey = `welcome:${randomUUID()}:resend:${randomUUID()}`;
+    await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, eventKey, email(eventKey)));
+    const relay = new OutboxRelay(prisma, queues, 'identity', 50);
+    expect(await relay.relayOnce()).toBe(1);
+    const job = await queues.get(QUEUES.notifications).getJob(eventKey.replace(/:/g, '.'));
+    expect(job?.data).toMatchObject({ eventKey });
+  });
+
   it('enqueues nothing for a transaction that rolled back', async () => {
     const jobId = `rollback-${randomUUID()}`;
     await expect(
@@ -79,5 +88,12 @@ describe(OutboxRelay.name, () => {
     } finally {
       await relay.stop();
     }
+  });
+});
+
+describe('outbox job ids', () => {
+  it('stores business keys with colons under an id BullMQ accepts', async () => {
+    const { bullJobId } = await import('@procura/messaging');
+    expect(bullJobId('welcome:abc:resend:def')).toBe('welcome.abc.resend.def');
   });
 });

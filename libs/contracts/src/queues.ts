@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * BullMQ queues and their jobs, declared once. Each queue has one consumer service;
  * producers enqueue through their transactional outbox (libs/messaging, Outbox).
@@ -48,9 +50,25 @@ export type EmailTemplate =
 export type SmsTemplate = 'provisional-password';
 
 /**
- * One message for one business event. `eventKey` (also the job id) derives from the
- * event, so a retried or duplicated job sends once. `secrets` are sealed and opened by
- * the worker only to render the message; they never reach the message log.
+ * One message for one business event. `eventKey` derives from the event (e.g.
+ * `welcome:<credentialId>`, `welcome:<credentialId>:resend:<uuid>`), so a retried or
+ * duplicated job sends once; enqueue it with `notificationJobId(eventKey)` as the job id
+ * (BullMQ refuses most ids containing ':'). `secrets` are sealed (sealSecret) and opened
+ * by the worker only to render the message; they never reach the message log, a log
+ * line or a subject. `language` is the recipient's ('fr' when unknown). Dates are ISO
+ * 8601; links are absolute http(s) URLs. Params and secrets per template (all strings,
+ * `?` optional; a missing or unknown one fails the job permanently):
+ *
+ * - e-mail `welcome-login-id`: firstName, lastName, loginId (14 digits), portalUrl.
+ *   The login id only: the provisional password goes by SMS. A resend is a new event.
+ * - SMS `provisional-password`: expiresAt; secret provisionalPassword.
+ * - e-mail `edi-code` (to the administrator): adminFirstName, userFirstName,
+ *   userLastName, expiresAt; secret ediCode.
+ * - e-mail `change-request-pending` (to each validator): validatorFirstName, makerName,
+ *   summary, kind, link, expiresAt.
+ * - e-mail `change-request-outcome` (to the maker): makerFirstName, summary, status
+ *   (APPLIED | REJECTED | EXPIRED | FAILED | STALE | CANCELLED), reason?, link.
+ * - e-mail `report-ready`: firstName, reportType (ACCESS_RIGHTS | DELIVERIES), link.
  */
 export interface SendEmailJob {
   eventKey: string;
@@ -113,6 +131,25 @@ export interface BuildReportJob {
   reportId: string;
 }
 
+/** Tells the orderer that their report is ready (looks up their contact, then enqueues the e-mail). */
+export interface NotifyReportReadyJob {
+  reportId: string;
+}
+
+/** Repeatable: removes documents past their retention period (files and rows). */
+export interface PurgeDocumentsJob {
+  /** ISO instant the purge considers "now"; the worker's clock when absent. */
+  asOf?: string;
+}
+
+/**
+ * The BullMQ job id of a notification: derived from the event key alone, so the same
+ * event enqueued twice is one job. A hash because BullMQ refuses ids with ':'.
+ */
+export function notificationJobId(eventKey: string): string {
+  return `msg-${createHash('sha256').update(eventKey, 'utf8').digest('hex').slice(0, 40)}`;
+}
+
 export const JOBS = {
   sendEmail: defineJob<SendEmailJob>(QUEUES.notifications, 'send-email'),
   sendSms: defineJob<SendSmsJob>(QUEUES.notifications, 'send-sms'),
@@ -121,4 +158,6 @@ export const JOBS = {
   expireChange: defineJob<ExpireChangeJob>(QUEUES.changes, 'expire-change'),
   syncPrincipal: defineJob<PrincipalStateJob>(QUEUES.principals, 'sync-principal'),
   buildReport: defineJob<BuildReportJob>(QUEUES.reports, 'build-report'),
+  notifyReportReady: defineJob<NotifyReportReadyJob>(QUEUES.reports, 'notify-report-ready'),
+  purgeDocuments: defineJob<PurgeDocumentsJob>(QUEUES.reports, 'purge-documents'),
 };

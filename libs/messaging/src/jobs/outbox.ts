@@ -48,10 +48,19 @@ export class Outbox {
       randomUUID(),
       job.queue,
       job.name,
-      jobId,
+      bullJobId(jobId),
       JSON.stringify({ ...data, meta }),
     );
   }
+}
+
+/**
+ * BullMQ refuses custom job ids containing ':' (its own repeat-job ids use them), and
+ * the relay adds rows in bulk, so one bad id would block every row queued with it.
+ * Business keys such as `welcome:<id>` are therefore stored with '.' instead.
+ */
+export function bullJobId(jobId: string): string {
+  return jobId.replace(/:/g, '.');
 }
 
 /** Moves committed outbox rows to BullMQ; safe with several replicas (SKIP LOCKED). */

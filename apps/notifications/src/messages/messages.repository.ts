@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { Message, PrismaService } from '@procura/database';
+import { randomUUID } from 'node:crypto';
+
+export interface NewMessage {
+  eventKey: string;
+  companyId?: string;
+  channel: 'EMAIL' | 'SMS';
+  template: string;
+  recipientMasked: string;
+  jobId?: string;
+}
+
+/** What the sent-log says about an event when an attempt wants to send it. */
+export type ClaimResult =
+  /** This attempt owns the send until the lease ends. */
+  | { kind: 'claimed'; attempts: number }
+  | { kind: 'already-sent' }
+  /** Another attempt is (or may still be) talking to the provider. */
+  | { kind: 'in-flight'; leaseEndsInMs: number }
+  /** An attempt died between handing the message over and recording it: marked FAILED now. */
+  | { kind: 'outcome-unknown' }
+  /** Failed for good earlier: only an operator's retry releases it. */
+  | { kind: 'failed' };
+
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
+
+/** The `notifications.messages` table: one row per business event, the sent-log. */
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Atomically takes the right to send: inserts the row as SENDING, or moves a RETRYING
+   * row to SENDING. Any other state is reported, never overwritten; a SENDING row past
+   * its lease is turned FAILED (outcome unknown) exactly once.
+   */
+  async claim(message: NewMessage, leaseMs: number): Promise<ClaimResult> {
+    for (let round = 0; round < 3; round++) {
+      const claimed = await this.prisma.$queryRawUnsafe<Array<{ attempts: number }>>(
+        `INSERT INTO "notifications"."messages"
+           (id, event_key, company_id, channel, template, recipient_masked, status, attempts, job_id, lease_expires_at, created_at, updated_at)
+         VALUES ($1::uuid, $2, $3::uuid, $4::"notifications"."MessageChannel", $5, $6, 'SENDING', 1, $7, now() + $8 * interval '1 millisecond', now(), now())
+         ON CONFLICT (event_key) DO UPDATE
+           SET status = 'SENDING', attempts = "messages".attempts + 1, job_id = EXCLUDED.job_id,
+               lease_expires_at = EXCLUDED.lease_expires_at, updated_at = now()
+           WHERE "messages".status = 'RETRYING'
+         RETURNING attempts`,
+        randomUUID(),
+        message.eventKey,
+        message.companyId ?? null,
+        message.channel,
+        message.template,
+        message.recipientMasked,
+        message.jobId ?? null,
+        leaseMs,
+      );
+      if (claimed.length) return { kind: 'claimed', attempts: claimed[0].attempts };
+
+      const [row] = await this.prisma.$queryRawUnsafe<Array<{ status: string; lease_ms: number | null }>>(
+        `SELECT status::text AS status, (EXTRACT(EPOCH FROM (lease_expires_at - now())) * 1000)::float8 AS lease_ms
+           FROM "notifications"."messages" WHERE event_key = $1`,
+        message.eventKey,
+      );
+      if (!row) continue;
+      if (row.status === 'SENT') return { kind: 'already-sent' };
+      if (row.status === 'FAILED') return { kind: 'failed' };
+      if (row.status === 'SENDING') {
+        if (row.lease_ms !== null && row.lease_ms > 0) return { kind: 'in-flight', leaseEndsInMs: Math.ceil(row.lease_ms) };
+        const expired = await this.prisma.$executeRawUnsafe(
+          `UPDATE "notifications"."messages"
+              SET status = 'FAILED', lease_expires_at = NULL, updated_at = now(),
+                  last_error = '${OUTCOME_UNKNOWN}: the attempt stopped after handing the message to the provider and before recording the result. Check with the recipient, then retry the dead letter to send it again.'
+            WHERE event_key = $1 AND status = 'SENDING' AND (lease_expires_at IS NULL OR lease_expires_at <= now())`,
+          message.eventKey,
+        );
+        if (expired === 1) return { kind: 'outcome-unknown' };
+      }
+      // RETRYING (released meanwhile) or a concurrent change: look again.
+    }
+    return { kind: 'in-flight', leaseEndsInMs: 1000 };
+  }
+
+  async markSent(eventKey: string, providerId: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "notifications"."messages"
+          SET status = 'SENT', sent_at = now(), provider_id = $2, last_error = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE event_key = $1 AND status = 'SENDING'`,
+      eventKey,
+      providerId,
+    );
+  }
+
+  /** After an attempt that did not deliver: RETRYING (the job tries again) or FAILED (given up). */
+  async markUndelivered(eventKey: string, status: 'RETRYING' | 'FAILED', reason: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "notifications"."messages"
+          SET status = $2::"notifications"."MessageStatus", last_error = $3, lease_expires_at = NULL, updated_at = now()
+        WHERE event_key = $1 AND status = 'SENDING'`,
+      eventKey,
+      status,
+      reason,
+    );
+  }
+
+  /** A message refused before any attempt (unknown template, bad params): visible in the log as FAILED. */
+  async recordRejected(message: NewMessage, reason: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `INSERT INTO "notifications"."messages"
+         (id, event_key, company_id, channel, template, recipient_masked, status, attempts, job_id, last_error, created_at, updated_at)
+       VALUES ($1::uuid, $2, $3::uuid, $4::"notifications"."MessageChannel", $5, $6, 'FAILED', 0, $7, $8, now(), now())
+       ON CONFLICT (event_key) DO UPDATE SET status = 'FAILED', last_error = EXCLUDED.last_error, updated_at = now()
+         WHERE "messages".status = 'RETRYING'`,
+      randomUUID(),
+      message.eventKey,
+      message.companyId ?? null,
+      message.channel,
+      message.template,
+      message.recipientMasked,
+      message.jobId ?? null,
+      reason,
+    );
+  }
+
+  /** An operator retries a dead letter: the failed message may be sent again. */
+  async releaseFailed(eventKey: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "notifications"."messages" SET status = 'RETRYING', updated_at = now() WHERE event_key = $1 AND status = 'FAILED'`,
+      eventKey,
+    );
+  }
+
+  findByEventKey(eventKey: string): Promise<Message | null> {
+    return this.prisma.message.findUnique({ where: { eventKey } });
+  }
+
+  async pageByCompany(companyId: string, skip: number, take: number): Promise<[Message[], number]> {
+    const where = { companyId };
+    return Promise.all([
+      this.prisma.message.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),
+      this.prisma.message.count({ where }),
+    ]);
+  }
+}

@@ -1,0 +1,125 @@
+import { JOBS, notificationJobId, QUEUES, SendEmailJob } from '@procura/contracts';
+import { QueueRegistry } from '@procura/messaging';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { Client } from 'pg';
+import { NOTIFICATION_CONCURRENCY } from '../apps/notifications/src/delivery/notification-jobs.processor';
+import { smtpTransportOptions } from '../apps/notifications/src/providers/mail-sender';
+import { renderEmail } from '../apps/notifications/src/templates/message-templates';
+import { Benchmark, BenchEnv, BenchFigure, load } from './bench-kit';
+
+const root = resolve(__dirname, '..', '..');
+const MAILS = 1000;
+const ROUNDS = 2;
+
+function welcomeJob(i: number, run: string): SendEmailJob {
+  return {
+    eventKey: `bench:${run}:${i}`,
+    companyId: '00000000-0000-4000-8000-000000000001',
+    template: 'welcome-login-id',
+    to: `user${i}.${run}@example.com`,
+    language: 'fr',
+    params: { firstName: 'Jeanne', lastName: `Martin${i}`, loginId: '40512345678903', portalUrl: 'https://portal.example.com/login' },
+  };
+}
+
+/** nodemailer straight to the SMTP server: same transport settings, same content, same concurrency as the worker. */
+async function direct(env: BenchEnv, run: string): Promise<number> {
+  const transport = createTransport(smtpTransportOptions(env.smtpUrl));
+  try {
+    const { seconds } = await load(MAILS, NOTIFICATION_CONCURRENCY, async (i) => {
+      const job = welcomeJob(i, run);
+      const mail = renderEmail('welcome-login-id', 'fr', job.params, {});
+      await transport.sendMail({ from: 'Procura <no-reply@procura.local>', to: job.to, ...mail, headers: { 'X-Procura-Template': job.template } });
+    });
+    return MAILS / seconds;
+  } finally {
+    transport.close();
+  }
+}
+
+function startService(env: BenchEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', 'notifications', 'src', 'main.js')], {
+    cwd: root,
+    env: { ...process.env, ...env.env, LOG_LEVEL: 'info', INSTANCE_ID: 'notifications-bench' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolveReady, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`notifications did not start: ${output.slice(-2000)}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('notifications service ready')) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolveReady(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`notifications exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+/** Enqueue MAILS jobs at once, then wait until every message is SENT in the sent-log. */
+async function throughQueue(env: BenchEnv, queues: QueueRegistry, db: Client, run: string): Promise<number> {
+  const jobs = Array.from({ length: MAILS }, (_, i) => welcomeJob(i, run));
+  const started = performance.now();
+  for (let i = 0; i < jobs.length; i += 200) {
+    await queues.get(QUEUES.notifications).addBulk(jobs.slice(i, i + 200).map((job) => ({ name: JOBS.sendEmail.name, data: job, opts: { jobId: notificationJobId(job.eventKey) } })));
+  }
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notifications.messages WHERE event_key LIKE $1 AND status = 'SENT'`, [`bench:${run}:%`]);
+    if (Number(rows[0].n) >= MAILS) break;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${MAILS} sent after 120 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return MAILS / ((performance.now() - started) / 1000);
+}
+
+export const benchmark: Benchmark = {
+  name: 'notifications: e-mails per second through the queue vs nodemailer direct',
+  async run(env: BenchEnv): Promise<BenchFigure[]> {
+    const service = await startService(env);
+    const queues = new QueueRegistry(env.redisUrl);
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      // Warm both paths (connections, JIT) before measuring.
+      await direct(env, `warm-${randomUUID().slice(0, 6)}`);
+      await throughQueue(env, queues, db, `warm-${randomUUID().slice(0, 6)}`);
+      const directRates: number[] = [];
+      const queueRates: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        directRates.push(await direct(env, `d${round}-${randomUUID().slice(0, 6)}`));
+        queueRates.push(await throughQueue(env, queues, db, `q${round}-${randomUUID().slice(0, 6)}`));
+      }
+      const baseline = Math.max(...directRates);
+      const value = Math.max(...queueRates);
+      return [
+        {
+          metric: `e-mails/s through BullMQ + sent-log (${MAILS} jobs)`,
+          value,
+          unit: 'mail/s',
+          baseline: { label: `nodemailer direct, same pool and concurrency ${NOTIFICATION_CONCURRENCY}`, value: baseline },
+          target: '≥ 70 % of direct',
+          met: value >= 0.7 * baseline,
+        },
+        { metric: 'rounds: queue (mail/s)', value: queueRates.reduce((a, b) => a + b, 0) / queueRates.length, unit: 'mail/s' },
+        { metric: 'rounds: direct (mail/s)', value: directRates.reduce((a, b) => a + b, 0) / directRates.length, unit: 'mail/s' },
+      ];
+    } finally {
+      await queues.close();
+      await db.end();
+      await new Promise<void>((done) => {
+        service.once('exit', () => done());
+        service.kill('SIGTERM');
+      });
+    }
+  },
+};
