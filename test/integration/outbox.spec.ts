@@ -1,7 +1,7 @@
 import { loadConfig } from '@procura/config';
 import { JOBS, QUEUES } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
-import { Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
+import { bullJobId, Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -92,8 +92,7 @@ describe(OutboxRelay.name, () => {
 });
 
 describe('outbox job ids', () => {
-  it('stores business keys with colons under an id BullMQ accepts', async () => {
-    const { bullJobId } = await import('@procura/messaging');
+  it('stores business keys with colons under an id BullMQ accepts', () => {
     expect(bullJobId('welcome:abc:resend:def')).toBe('welcome.abc.resend.def');
   });
 });
