@@ -3,6 +3,7 @@ import { AppConfig } from '@procura/config';
 import { createSystemController, PlatformModule } from '@procura/messaging';
 import { CatalogHandlers } from './catalog/catalog.handlers';
 import { ChangeRequestsModule } from './change-requests/change-requests.module';
+import { RightsCoreModule } from './changes/rights-core.module';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { CatalogService } from './catalog/catalog.service';
 import { DemoResourcesSeed } from './resources/demo-resources.seed';
@@ -12,7 +13,7 @@ export class AuthorizationsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthorizationsModule,
-      imports: [PlatformModule.forService(config), ChangeRequestsModule],
+      imports: [PlatformModule.forService(config), ChangeRequestsModule, RightsCoreModule],
       controllers: [createSystemController('authorizations'), CatalogHandlers],
       providers: [CatalogRepository, CatalogService, DemoResourcesSeed],
     };

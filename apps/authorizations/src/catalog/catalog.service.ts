@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogServiceView } from '@procura/contracts';
+import { CatalogIndex } from '@procura/rights';
 import { CatalogRepository } from './catalog.repository';
 
 /** The service catalog is seeded by migration and read-only; it is read once per process. */
 @Injectable()
 export class CatalogService {
   private cached?: Promise<CatalogServiceView[]>;
+  private indexed?: Promise<CatalogIndex>;
 
   constructor(private readonly catalog: CatalogRepository) {}
 
@@ -15,6 +17,18 @@ export class CatalogService {
       throw error;
     });
     return this.cached;
+  }
+
+  /** The catalog as lookups for the rules and the check (read once per process). */
+  index(): Promise<CatalogIndex> {
+    this.indexed ??= this.list().then(
+      (views) => new CatalogIndex(views),
+      (error: unknown) => {
+        this.indexed = undefined;
+        throw error;
+      },
+    );
+    return this.indexed;
   }
 
   private async load(): Promise<CatalogServiceView[]> {

@@ -95,13 +95,15 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private async consume(): Promise<void> {
     const key = rpcKeys.requests(this.options.service);
     while (!this.closing) {
-      if (this.inFlight >= this.concurrency) {
+      const room = this.concurrency - this.inFlight;
+      if (room <= 0) {
         await new Promise((r) => setTimeout(r, 1));
         continue;
       }
-      let popped: [string, string] | null;
+      let popped: [string, string[]] | null;
       try {
-        popped = await this.consumer!.brpop(key, 1);
+        // One round trip takes as many waiting requests as this replica has room for.
+        popped = (await this.consumer!.blmpop(1, 1, key, 'RIGHT', 'COUNT', Math.min(room, 32))) as [string, string[]] | null;
       } catch (error) {
         if (this.closing) return;
         this.logError('could not read requests', error);
@@ -109,8 +111,10 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
         continue;
       }
       if (!popped) continue;
-      this.inFlight++;
-      void this.handle(popped[1]).finally(() => this.inFlight--);
+      for (const raw of popped[1]) {
+        this.inFlight++;
+        void this.handle(raw).finally(() => this.inFlight--);
+      }
     }
   }
 

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { GrantDto } from '@procura/contracts';
+import { Prisma, PrismaService } from '@procura/database';
+
+/** Either the client or an interactive transaction. */
+export type Db = PrismaService | Prisma.TransactionClient;
+
+const FULL = { grants: { orderBy: { rightCode: 'asc' } }, users: { orderBy: { assignedAt: 'asc' } } } as const;
+
+export type FullAuthorization = Prisma.AuthorizationGetPayload<{ include: typeof FULL }>;
+
+export interface NewAuthorization {
+  id: string;
+  companyId: string;
+  label: string;
+  service: string;
+  effectiveFrom: Date;
+  endsAt: Date | null;
+  grants: GrantDto[];
+  userIds: string[];
+}
+
+@Injectable()
+export class AuthorizationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  find(id: string, db: Db = this.prisma): Promise<FullAuthorization | null> {
+    return db.authorization.findUnique({ where: { id }, include: FULL });
+  }
+
+  /** Locks the row for the rest of the transaction (concurrent changes to one authorization serialise). */
+  async lock(db: Prisma.TransactionClient, id: string): Promise<FullAuthorization | null> {
+    await db.$queryRaw`SELECT id FROM "authorizations"."authorizations" WHERE id = ${id}::uuid FOR UPDATE`;
+    return this.find(id, db);
+  }
+
+  async page(companyId: string, userId: string | undefined, skip: number, take: number): Promise<{ items: FullAuthorization[]; total: number }> {
+    const where: Prisma.AuthorizationWhereInput = { companyId, ...(userId ? { users: { some: { userId } } } : {}) };
+    const [items, total] = await Promise.all([
+      this.prisma.authorization.findMany({ where, include: FULL, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip, take }),
+      this.prisma.authorization.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  async create(db: Prisma.TransactionClient, a: NewAuthorization): Promise<void> {
+    await db.authorization.create({
+      data: {
+        id: a.id,
+        companyId: a.companyId,
+        label: a.label,
+        serviceCode: a.service,
+        effectiveFrom: a.effectiveFrom,
+        endsAt: a.endsAt,
+        grants: { create: a.grants.map((g) => ({ rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds ?? [] })) },
+        users: { create: a.userIds.map((userId) => ({ userId })) },
+      },
+    });
+  }
+
+  async update(
+    db: Prisma.TransactionClient,
+    id: string,
+    fields: { label?: string; effectiveFrom?: Date; endsAt?: Date | null },
+    grants: GrantDto[] | undefined,
+  ): Promise<void> {
+    await db.authorization.update({ where: { id }, data: { ...fields, version: { increment: 1 } } });
+    if (grants) {
+      await db.authorizationGrant.deleteMany({ where: { authorizationId: id } });
+      await db.authorizationGrant.createMany({ data: grants.map((g) => ({ authorizationId: id, rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds ?? [] })) });
+    }
+  }
+
+  async assign(db: Prisma.TransactionClient, id: string, attach: string[], detach: string[]): Promise<void> {
+    if (detach.length) await db.authorizationUser.deleteMany({ where: { authorizationId: id, userId: { in: detach } } });
+    if (attach.length) await db.authorizationUser.createMany({ data: attach.map((userId) => ({ authorizationId: id, userId })), skipDuplicates: true });
+    await db.authorization.update({ where: { id }, data: { version: { increment: 1 } } });
+  }
+
+  async delete(db: Prisma.TransactionClient, id: string): Promise<void> {
+    await db.authorization.delete({ where: { id } });
+  }
+
+  /** Every authorization a user is attached to, whatever its dates. */
+  ofUser(userId: string, db: Db = this.prisma): Promise<FullAuthorization[]> {
+    return db.authorization.findMany({ where: { users: { some: { userId } } }, include: FULL, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
+  }
+
+  ofUsers(userIds: string[], db: Db = this.prisma): Promise<FullAuthorization[]> {
+    return db.authorization.findMany({ where: { users: { some: { userId: { in: userIds } } } }, include: FULL, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
+  }
+
+  /** Rights of the given service that each user holds through authorizations other than `except`. */
+  async rightsOfUsersIn(db: Db, service: string, userIds: string[], except?: string): Promise<Map<string, string[]>> {
+    const rows = await db.authorizationUser.findMany({
+      where: { userId: { in: userIds }, authorization: { serviceCode: service, ...(except ? { id: { not: except } } : {}) } },
+      select: { userId: true, authorization: { select: { grants: { select: { rightCode: true } } } } },
+    });
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), ...r.authorization.grants.map((g) => g.rightCode)]);
+    return out;
+  }
+
+  async servicesOfUser(userId: string, companyId: string): Promise<string[]> {
+    const rows = await this.prisma.authorization.findMany({
+      where: { companyId, users: { some: { userId } } },
+      select: { serviceCode: true },
+      distinct: ['serviceCode'],
+      orderBy: { serviceCode: 'asc' },
+    });
+    return rows.map((r) => r.serviceCode);
+  }
+}

@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ChangeValidation,
+  GrantDto,
+  PlannedAuthorizationDto,
+  Profile,
+  RightsAuthorizeAllChange,
+  RightsCopyChange,
+  RightsPlanChange,
+  RightsTemplateChange,
+  Substitution,
+  TemplateName,
+} from '@procura/contracts';
+import { Prisma, PrismaService } from '@procura/database';
+import { RuleViolationError, ValidationFailedError } from '@procura/errors';
+import { unknownResource } from '../authorizations/authorization-rules';
+import { AuthorizationRulesService, unknownUsers } from '../authorizations/authorization-rules.service';
+import { AuthorizationsRepository } from '../authorizations/authorizations.repository';
+import { BANKING, bankingGrants, PROFILE_SERVICES, serviceGrants, TEMPLATE_PROFILES } from '../grants/profiles';
+import { PrincipalsRepository } from '../principals/principals.repository';
+import { ResourcesRepository } from '../resources/resources.repository';
+import { describeAuthorization, viewOf } from './authorization-changes';
+import { Applied, ApplyContext, ChangeKindHandler, derivedId, parsePayload, StaleChangeError, toDate } from './change-support';
+
+type Method = RightsPlanChange['method'];
+
+const TEMPLATE_LABELS: Record<TemplateName, string> = {
+  DIRECTOR: 'Profil dirigeant',
+  ACCOUNTANT: 'Profil comptable',
+  PREPARER: 'Profil préparateur',
+  VALIDATOR: 'Profil valideur',
+};
+
+function dates(effectiveFrom: string | undefined, endsAt: string | undefined, now: Date): { effectiveFrom: string; endsAt?: string } {
+  const from = effectiveFrom ? toDate(effectiveFrom, 'effectiveFrom') : now;
+  const end = endsAt ? toDate(endsAt, 'endsAt') : undefined;
+  if (end && end.getTime() <= from.getTime()) throw new ValidationFailedError([{ field: 'endsAt', messages: ['endsAt must be after effectiveFrom'] }]);
+  return { effectiveFrom: from.toISOString(), ...(end ? { endsAt: end.toISOString() } : {}) };
+}
+
+/**
+ * The three ways of giving a user rights at once (seeds 001 and 002). Each resolves, at
+ * validation, into a plan of authorizations to create for the user and existing ones to
+ * attach them to: the validators approve that plan and applying executes exactly it,
+ * with every rule checked again.
+ */
+@Injectable()
+export class RightsPlanner {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly rules: AuthorizationRulesService,
+    private readonly authorizations: AuthorizationsRepository,
+    private readonly principals: PrincipalsRepository,
+    private readonly resources: ResourcesRepository,
+  ) {}
+
+  async template(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
+    const p = parsePayload(RightsTemplateChange, payload);
+    const { profile, customisable } = TEMPLATE_PROFILES[p.template];
+    const excludedRights = p.excludedRights ?? [];
+    const excludedResources = new Set(p.excludedResourceIds ?? []);
+    if (!customisable && (excludedRights.length || excludedResources.size)) {
+      throw new RuleViolationError('TEMPLATE_NOT_CUSTOMISABLE', `The ${p.template} template gives all its rights at once: only PREPARER and VALIDATOR can be customised`);
+    }
+    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    const catalog = await this.rules.index();
+    const services = p.services ?? [BANKING];
+    for (const s of services) if (!PROFILE_SERVICES.includes(s) || !catalog.service(s)) throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${s}`, [{ field: 'services', messages: [`unknown service ${s}`] }]);
+    const companyResources = await this.resources.ofCompany(companyId);
+    for (const id of excludedResources) if (!companyResources.some((r) => r.id === id)) throw unknownResource(id);
+    const when = dates(p.effectiveFrom, p.endsAt, new Date());
+    const isExcluded = (service: string, right: string) => excludedRights.some((e) => e.service === service && e.right === right);
+    const create: PlannedAuthorizationDto[] = [];
+    const substitutions: Substitution[] = [];
+    for (const service of services) {
+      let grants: GrantDto[];
+      if (service === BANKING) {
+        const planned = bankingGrants(companyResources.filter((r) => !excludedResources.has(r.id)).map((resource) => ({ resource, profile })));
+        grants = planned.grants;
+        substitutions.push(...planned.substitutions);
+      } else {
+        const planned = serviceGrants(service, profile, catalog);
+        grants = planned.grants;
+        if (planned.substitution) substitutions.push(planned.substitution);
+      }
+      grants = grants.filter((g) => !isExcluded(service, g.right));
+      if (grants.length) create.push({ label: `${TEMPLATE_LABELS[p.template]} – ${service}`, service, ...when, grants, userIds: [p.userId] });
+    }
+    return this.plan(companyId, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...payload }, `Template ${p.template}`);
+  }
+
+  async copy(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
+    const p = parsePayload(RightsCopyChange, payload);
+    if (p.fromUserId === p.userId) throw new ValidationFailedError([{ field: 'fromUserId', messages: ['a user cannot copy their own rights'] }]);
+    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    const members = await this.principals.membersOf(this.prisma, companyId, [p.fromUserId]);
+    if (!members.has(p.fromUserId)) throw unknownUsers([p.fromUserId]);
+    const excludedServices = new Set(p.excludedServices ?? []);
+    const excludedResources = new Set(p.excludedResourceIds ?? []);
+    const companyResources = await this.resources.ofCompany(companyId);
+    for (const id of excludedResources) if (!companyResources.some((r) => r.id === id)) throw unknownResource(id);
+    const now = Date.now();
+    const source = (await this.authorizations.ofUser(p.fromUserId)).filter(
+      (a) => a.companyId === companyId && (!a.endsAt || a.endsAt.getTime() > now) && !excludedServices.has(a.serviceCode) && !a.users.some((u) => u.userId === p.userId),
+    );
+    const attach: string[] = [];
+    const create: PlannedAuthorizationDto[] = [];
+    for (const a of source) {
+      const touched = a.grants.some((g) => g.resourceIds.some((id) => excludedResources.has(id)));
+      if (!touched) {
+        attach.push(a.id);
+        continue;
+      }
+      const grants = a.grants
+        .map((g) => ({ right: g.rightCode, level: g.levelCode, resourceIds: g.resourceIds.filter((id) => !excludedResources.has(id)) }))
+        .filter((g) => g.resourceIds.length > 0);
+      if (grants.length === 0) continue;
+      create.push({
+        label: `${a.label} (copie)`,
+        service: a.serviceCode,
+        effectiveFrom: a.effectiveFrom.toISOString(),
+        ...(a.endsAt ? { endsAt: a.endsAt.toISOString() } : {}),
+        grants,
+        userIds: [p.userId],
+      });
+    }
+    return this.plan(companyId, 'RIGHTS_COPY', p.userId, create, attach, [], { ...payload }, `Copy the rights of user ${p.fromUserId}`);
+  }
+
+  async authorizeAll(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
+    const p = parsePayload(RightsAuthorizeAllChange, payload);
+    const contractTypes = p.contractTypes ?? [];
+    const services = p.services ?? [];
+    if (contractTypes.length === 0 && services.length === 0) throw new ValidationFailedError([{ field: 'contractTypes', messages: ['give a profile for at least one contract type or service'] }]);
+    const dupType = contractTypes.find((c, i) => contractTypes.findIndex((o) => o.contractType === c.contractType) !== i);
+    if (dupType) throw new ValidationFailedError([{ field: 'contractTypes', messages: [`contract type ${dupType.contractType} is given twice`] }]);
+    const dupService = services.find((c, i) => services.findIndex((o) => o.service === c.service) !== i);
+    if (dupService) throw new ValidationFailedError([{ field: 'services', messages: [`service ${dupService.service} is given twice`] }]);
+    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    const catalog = await this.rules.index();
+    const companyResources = await this.resources.ofCompany(companyId);
+    const when = dates(p.effectiveFrom, p.endsAt, new Date());
+    const create: PlannedAuthorizationDto[] = [];
+    const substitutions: Substitution[] = [];
+    if (contractTypes.length) {
+      const profileOf = new Map<string, Profile>(contractTypes.map((c) => [c.contractType, c.profile]));
+      const unknownTypes = contractTypes.filter((c) => !companyResources.some((r) => r.contractType === c.contractType));
+      if (unknownTypes.length) {
+        throw new RuleViolationError('UNKNOWN_CONTRACT_TYPE', `The company has no contract of type ${unknownTypes.map((c) => c.contractType).join(', ')}`, [
+          { field: 'contractTypes', messages: unknownTypes.map((c) => `no contract of type ${c.contractType}`) },
+        ]);
+      }
+      const planned = bankingGrants(companyResources.filter((r) => profileOf.has(r.contractType)).map((resource) => ({ resource, profile: profileOf.get(resource.contractType)! })));
+      substitutions.push(...planned.substitutions);
+      if (planned.grants.length) create.push({ label: `Tout autoriser – ${BANKING}`, service: BANKING, ...when, grants: planned.grants, userIds: [p.userId] });
+    }
+    for (const { service, profile } of services) {
+      if (service === BANKING) throw new ValidationFailedError([{ field: 'services', messages: ['banking profiles are given per contract type'] }]);
+      if (!PROFILE_SERVICES.includes(service) || !catalog.service(service)) throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${service}`, [{ field: 'services', messages: [`unknown service ${service}`] }]);
+      const planned = serviceGrants(service, profile, catalog);
+      if (planned.substitution) substitutions.push(planned.substitution);
+      if (planned.grants.length) create.push({ label: `Tout autoriser – ${service}`, service, ...when, grants: planned.grants, userIds: [p.userId] });
+    }
+    return this.plan(companyId, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...payload }, 'Authorize all');
+  }
+
+  private async plan(
+    companyId: string,
+    method: Method,
+    userId: string,
+    create: PlannedAuthorizationDto[],
+    attach: string[],
+    substitutions: Substitution[],
+    request: Record<string, unknown>,
+    title: string,
+  ): Promise<ChangeValidation> {
+    if (create.length === 0 && attach.length === 0) throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives user ${userId} no right they do not already have`);
+    const principal = await this.principals.find(userId);
+    const planned: RightsPlanChange = { userId, method, create, attach, substitutions, request };
+    await this.checkPlan(undefined, companyId, planned);
+    const attached = await Promise.all(attach.map((id) => this.authorizations.find(id)));
+    const parts = [
+      ...create.map((c) => `create "${c.label}" (${c.service}: ${c.grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? `×${g.resourceIds.length}` : ''}`).join(', ')})`),
+      ...attached.map((a) => `attach to "${a!.label}" (${a!.serviceCode})`),
+      ...substitutions.map((s) => `substitution: ${s.reason}`),
+    ];
+    return {
+      summary: `${title} for user ${userId}: ${parts.join('; ')}`,
+      diff: {
+        before: null,
+        after: {
+          userId,
+          create: create.map((c) => describeAuthorization({ ...c, endsAt: c.endsAt ?? null, userIds: [userId] })),
+          attach: attached.map((a) => ({ authorizationId: a!.id, ...viewOf(a!) })),
+          substitutions,
+        },
+      },
+      targetType: 'user-rights',
+      targetId: userId,
+      targetVersion: principal?.rightsVersion ?? 0,
+      subjectUserIds: [userId],
+      payload: JSON.parse(JSON.stringify(planned)) as Record<string, unknown>,
+    };
+  }
+
+  /** Every rule again, on the planned authorizations as a whole. */
+  private async checkPlan(db: Prisma.TransactionClient | undefined, companyId: string, plan: RightsPlanChange): Promise<void> {
+    await this.rules.checkMembers(db, companyId, [plan.userId]);
+    const byService = new Map<string, string[]>();
+    for (const c of plan.create) {
+      await this.rules.checkDraft(db, companyId, { service: c.service, effectiveFrom: toDate(c.effectiveFrom, 'effectiveFrom'), endsAt: c.endsAt ? toDate(c.endsAt, 'endsAt') : null, grants: c.grants });
+      byService.set(c.service, [...(byService.get(c.service) ?? []), ...c.grants.map((g) => g.right)]);
+    }
+    for (const id of plan.attach) {
+      const a = await this.authorizations.find(id, db ?? this.prisma);
+      if (!a || a.companyId !== companyId) throw new StaleChangeError(`Authorization ${id} no longer exists`);
+      byService.set(a.serviceCode, [...(byService.get(a.serviceCode) ?? []), ...a.grants.map((g) => g.rightCode)]);
+    }
+    for (const [service, rights] of byService) await this.rules.checkFamilies(db, service, rights, [plan.userId]);
+  }
+
+  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
+    const plan = parsePayload(RightsPlanChange, ctx.payload);
+    const versions = await this.principals.lockRightsVersions(tx, [plan.userId]);
+    const version = versions.get(plan.userId);
+    if (version === undefined) throw unknownUsers([plan.userId]);
+    if (ctx.targetVersion !== undefined && version !== ctx.targetVersion) throw new StaleChangeError(`The rights of user ${plan.userId} changed since the request was made`);
+    await this.checkPlan(tx, ctx.companyId, plan);
+    const created: string[] = [];
+    for (const [i, c] of plan.create.entries()) {
+      const id = derivedId(ctx.changeRequestId, i);
+      await this.authorizations.create(tx, {
+        id,
+        companyId: ctx.companyId,
+        label: c.label,
+        service: c.service,
+        effectiveFrom: new Date(c.effectiveFrom),
+        endsAt: c.endsAt ? new Date(c.endsAt) : null,
+        grants: c.grants,
+        userIds: [plan.userId],
+      });
+      created.push(id);
+    }
+    for (const id of plan.attach) await this.authorizations.assign(tx, id, [plan.userId], []);
+    return { result: { userId: plan.userId, createdAuthorizationIds: created, attachedAuthorizationIds: plan.attach, substitutions: plan.substitutions ?? [] }, subjectUserIds: [plan.userId] };
+  }
+}
+
+/** The three kinds share the planner: they differ only by how the plan is built. */
+@Injectable()
+export class RightsTemplateKind implements ChangeKindHandler {
+  constructor(private readonly planner: RightsPlanner) {}
+  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.template(companyId, payload);
+  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+}
+
+@Injectable()
+export class RightsCopyKind implements ChangeKindHandler {
+  constructor(private readonly planner: RightsPlanner) {}
+  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.copy(companyId, payload);
+  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+}
+
+@Injectable()
+export class RightsAuthorizeAllKind implements ChangeKindHandler {
+  constructor(private readonly planner: RightsPlanner) {}
+  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.authorizeAll(companyId, payload);
+  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+}

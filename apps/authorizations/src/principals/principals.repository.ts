@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { PrincipalStateJob } from '@procura/contracts';
+import { Prisma, PrismaService } from '@procura/database';
+import { Db } from '../authorizations/authorizations.repository';
+
+@Injectable()
+export class PrincipalsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Applies an identity state unless a newer one is already recorded (jobs may arrive
+   * out of order or twice). Returns whether the projection changed.
+   */
+  async apply(state: PrincipalStateJob): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<Array<{ user_id: string }>>`
+        INSERT INTO "authorizations"."principals" (user_id, company_id, status, version, updated_at)
+        VALUES (${state.userId}::uuid, ${state.companyId}::uuid, ${state.status}, ${state.version}, now())
+        ON CONFLICT (user_id) DO UPDATE SET company_id = EXCLUDED.company_id, status = EXCLUDED.status, version = EXCLUDED.version, updated_at = now()
+        WHERE "principals".version < EXCLUDED.version
+        RETURNING user_id`;
+      if (rows.length === 0) return false;
+      await tx.principalCredential.deleteMany({ where: { userId: state.userId } });
+      if (state.credentials.length) {
+        await tx.principalCredential.createMany({
+          data: state.credentials.map((c) => ({ id: c.id, userId: state.userId, validUntil: c.validUntil ? new Date(c.validUntil) : null, revoked: c.revoked, bankingPower: c.bankingPower })),
+        });
+      }
+      return true;
+    });
+  }
+
+  find(userId: string, db: Db = this.prisma) {
+    return db.principal.findUnique({ where: { userId }, include: { credentials: true } });
+  }
+
+  /** Users of the company that may receive rights (known to the projection and not deleted). */
+  async membersOf(db: Db, companyId: string, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await db.principal.findMany({ where: { companyId, userId: { in: userIds }, status: { not: 'DELETED' } }, select: { userId: true } });
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  /** Locks the principal rows (rights changes to one user serialise) and returns their rights versions. */
+  async lockRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await db.$queryRaw<Array<{ user_id: string; rights_version: number }>>`
+      SELECT user_id, rights_version FROM "authorizations"."principals" WHERE user_id = ANY(${userIds}::uuid[]) ORDER BY user_id FOR UPDATE`;
+    return new Map(rows.map((r) => [r.user_id, r.rights_version]));
+  }
+
+  async bumpRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await db.principal.updateMany({ where: { userId: { in: userIds } }, data: { rightsVersion: { increment: 1 } } });
+  }
+
+  async userIdsOfCompany(companyId: string): Promise<string[]> {
+    const rows = await this.prisma.principal.findMany({ where: { companyId }, select: { userId: true } });
+    return rows.map((r) => r.userId);
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, AuthorizationsQueries, CheckAnswer, CheckBatchAnswer, CheckBatchDto, CheckQuestionDto } from '@procura/contracts';
+import { CommandBus } from '@procura/messaging';
+import { CurrentActor } from '../auth/auth.guard';
+
+@ApiTags('check')
+@ApiBearerAuth()
+@Controller('check')
+export class CheckController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'May this user use this right at this level (on this resource) at this instant?',
+    description: 'Any signed-in user of the same company, or the operator managing it. Denials name the reason.',
+  })
+  @ApiOkResponse({ type: CheckAnswer })
+  check(@Body() question: CheckQuestionDto, @CurrentActor() actor: Actor): Promise<CheckAnswer> {
+    return this.bus.execute(AuthorizationsQueries.check, question, { actor });
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Up to 100 checks in one call, answered in order' })
+  @ApiOkResponse({ type: CheckBatchAnswer })
+  batch(@Body() batch: CheckBatchDto, @CurrentActor() actor: Actor): Promise<CheckBatchAnswer> {
+    return this.bus.execute(AuthorizationsQueries.checkBatch, batch, { actor });
+  }
+}

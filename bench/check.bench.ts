@@ -1,0 +1,187 @@
+/**
+ * The rights check, the hot path of every portal screen: through the gateway over HTTP
+ * (32 connections) and directly against the authorizations service (CommandBus), beside
+ * a Redis GET round trip and a bare endpoint of the same framework, measured in the same
+ * run, for a company of 10,000 users with 5 authorizations each.
+ */
+import { DEMO, AuthorizationsQueries, CheckQuestionDto } from '@procura/contracts';
+import { CommandBus, RedisRpcClient } from '@procura/messaging';
+import { findFreePorts } from '@procura/infra';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+import { Benchmark, BenchEnv, BenchFigure, load, percentile } from './bench-kit';
+
+const root = resolve(__dirname, '..', '..');
+const USERS = 10_000;
+const AUTHORIZATIONS_PER_USER = 5;
+const CONCURRENCY = 32;
+const REQUESTS = 20_000;
+const company = DEMO.companies.martin.id;
+
+function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+/** 10,000 principals with an active credential, each on 5 authorizations (2 e-invoicing rights, 1 banking). */
+async function insertFixtures(databaseUrl: string): Promise<void> {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    // md5 made a version-4 UUID (the API validates user ids as v4)
+    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
+    await pg.query('BEGIN');
+    await pg.query(`
+      INSERT INTO authorizations.principals (user_id, company_id, status, version, updated_at)
+      SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'ACTIVE', 1, now() FROM generate_series(1, ${USERS}) i`, [company]);
+    await pg.query(`
+      INSERT INTO authorizations.principal_credentials (id, user_id, valid_until, revoked, banking_power)
+      SELECT md5('c' || i)::uuid, pg_temp.v4(md5('u' || i)), NULL, false, true FROM generate_series(1, ${USERS}) i`);
+    await pg.query(`
+      INSERT INTO authorizations.authorizations (id, company_id, label, service_code, effective_from, ends_at, version, created_at, updated_at)
+      SELECT md5('a' || i || '-' || j)::uuid, $1::uuid, 'Bench ' || j, CASE WHEN j = 1 THEN 'BANKING' ELSE 'EINVOICING' END,
+             now() - interval '1 day', CASE WHEN j = 5 THEN now() - interval '1 hour' ELSE NULL END, 1, now(), now()
+      FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j`, [company]);
+    await pg.query(`
+      INSERT INTO authorizations.authorization_grants (authorization_id, right_code, level_code, resource_ids)
+      SELECT md5('a' || i || '-' || j)::uuid, g.right_code, g.level_code, g.resources
+      FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j,
+      LATERAL (VALUES
+        (CASE WHEN j = 1 THEN 'CONSULT' ELSE (ARRAY['SUBSCRIPTION','COUNTERPARTIES','SUPPLIER_INVOICING','CUSTOMER_INVOICING','INVOICE_ASSIGNMENT'])[j] END,
+         CASE WHEN j = 1 THEN 'ACCESS' ELSE 'CONSULT_ENTER_VALIDATE' END,
+         CASE WHEN j = 1 THEN ARRAY['00000000-0000-4000-8000-000000000301'::uuid] ELSE ARRAY[]::uuid[] END),
+        (CASE WHEN j = 1 THEN 'VALIDATE' ELSE (ARRAY['SUPPLIER_INVOICE_APPROVAL','SINGLE_ENTRY_POINT','SUBSCRIPTION','COUNTERPARTIES','SUPPLIER_INVOICING'])[j] END,
+         CASE WHEN j = 1 THEN 'ACCESS' ELSE 'CONSULT' END,
+         CASE WHEN j = 1 THEN ARRAY['00000000-0000-4000-8000-000000000301'::uuid] ELSE ARRAY[]::uuid[] END)
+      ) AS g(right_code, level_code, resources)
+      ON CONFLICT DO NOTHING`);
+    await pg.query(`
+      INSERT INTO authorizations.authorization_users (authorization_id, user_id, assigned_at)
+      SELECT md5('a' || i || '-' || j)::uuid, pg_temp.v4(md5('u' || i)), now() FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j`);
+    await pg.query('COMMIT');
+    await pg.query('ANALYZE authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users');
+  } finally {
+    await pg.end();
+  }
+}
+
+/** The user ids of the fixtures, as PostgreSQL computes them (pg_temp.v4). */
+const userId = (i: number) => {
+  const hex = createHash('md5').update(`u${i}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20)}`;
+};
+
+function question(i: number): CheckQuestionDto {
+  const u = userId((i % USERS) + 1);
+  switch (i % 4) {
+    case 0:
+      return { userId: u, service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resourceId: '00000000-0000-4000-8000-000000000301' };
+    case 1:
+      return { userId: u, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT_ENTER_VALIDATE' };
+    case 2:
+      return { userId: u, service: 'EINVOICING', right: 'INVOICE_ASSIGNMENT', level: 'CONSULT' }; // ended authorization
+    default:
+      return { userId: u, service: 'EINVOICING', right: 'SINGLE_ENTRY_POINT', level: 'CONSULT_ENTER_VALIDATE' }; // level too low
+  }
+}
+
+function httpCall(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? done(res.statusCode) : fail(new Error(`HTTP ${res.statusCode} on ${path}`))));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+function stats(metric: string, r: { latencies: number[]; seconds: number }) {
+  return { metric, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), rate: r.latencies.length / r.seconds };
+}
+
+export const benchmark: Benchmark = {
+  name: 'check',
+  async run(env: BenchEnv): Promise<BenchFigure[]> {
+    const [gatewayPort, barePort] = await findFreePorts(2);
+    const serviceEnv = { ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' };
+    const main = (service: string) => ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')];
+    const children: ChildProcess[] = [];
+    const redis = new Redis(env.redisUrl);
+    const rpc = new RedisRpcClient(env.redisUrl);
+    try {
+      children.push(spawnNode(main('identity'), serviceEnv), spawnNode(main('authorizations'), serviceEnv), spawnNode(main('gateway'), { ...serviceEnv, PORT: String(gatewayPort) }));
+      children.push(spawnNode([join(root, 'dist', 'bench', 'bare-http.app.js'), String(barePort)], {}));
+      await until('the system', async () => {
+        const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`);
+        const body = (await res.json()) as { components: Record<string, { status: string }> };
+        return body.components.identity?.status === 'up' && body.components.authorizations?.status === 'up';
+      });
+      await until('the bare endpoint', async () => (await fetch(`http://127.0.0.1:${barePort}/ping`)).ok);
+      await insertFixtures(env.databaseUrl);
+
+      const bus = new CommandBus(rpc, 10_000);
+      const actor = { kind: 'operator' as const, operatorId: DEMO.operator.id };
+      // Warm-up: every user compiled once (what a running system has), then the HTTP paths.
+      for (let i = 0; i < USERS; i += 100) {
+        await bus.execute(AuthorizationsQueries.checkBatch, { questions: Array.from({ length: 100 }, (_, k) => question(i + k)) }, { actor });
+      }
+      const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      const auth = { authorization: `Bearer ${DEMO.operator.apiKey}` };
+      const checkOverHttp = (i: number) => httpCall(agent, gatewayPort, 'POST', '/api/v1/check', auth, JSON.stringify(question(i)));
+      const bare = (_: number) => httpCall(agent, barePort, 'GET', '/ping', {});
+      await load(2000, CONCURRENCY, checkOverHttp);
+      await load(2000, CONCURRENCY, bare);
+      await load(2000, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
+
+      const redisGet = stats('Redis GET', await load(REQUESTS, CONCURRENCY, (i) => redis.get(`procura:authz:rights-gen:${userId((i % USERS) + 1)}`)));
+      const bareHttp = stats('bare Nest GET', await load(REQUESTS, CONCURRENCY, bare));
+      const viaHttp = stats('check over HTTP', await load(REQUESTS, CONCURRENCY, checkOverHttp));
+      const direct = stats('check via CommandBus', await load(REQUESTS, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor })));
+      agent.destroy();
+
+      const b = { label: 'bare Nest GET', value: bareHttp.rate };
+      return [
+        { metric: 'Redis GET round trip p50', value: redisGet.p50, unit: 'ms' },
+        { metric: 'Redis GET round trip p99', value: redisGet.p99, unit: 'ms' },
+        { metric: 'Redis GET throughput', value: redisGet.rate, unit: 'ops/s' },
+        { metric: 'bare Nest GET p50', value: bareHttp.p50, unit: 'ms' },
+        { metric: 'bare Nest GET p99', value: bareHttp.p99, unit: 'ms' },
+        { metric: 'bare Nest GET throughput', value: bareHttp.rate, unit: 'req/s' },
+        { metric: 'check via CommandBus p50', value: direct.p50, unit: 'ms' },
+        { metric: 'check via CommandBus p99', value: direct.p99, unit: 'ms' },
+        { metric: 'check via CommandBus throughput', value: direct.rate, unit: 'checks/s', baseline: b },
+        { metric: 'check over HTTP p50', value: viaHttp.p50, unit: 'ms', baseline: { label: 'bare Nest GET p50', value: bareHttp.p50 } },
+        { metric: 'check over HTTP p99 (32 connections)', value: viaHttp.p99, unit: 'ms', target: 'p99 < 10 ms', met: viaHttp.p99 < 10 },
+        { metric: 'check over HTTP throughput', value: viaHttp.rate, unit: 'checks/s', baseline: b, target: '≥ 60 % of bare', met: viaHttp.rate >= 0.6 * bareHttp.rate },
+      ];
+    } finally {
+      redis.disconnect();
+      await rpc.close();
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((done) => {
+              if (c.exitCode !== null) return done();
+              c.once('exit', () => done());
+              c.kill('SIGTERM');
+              setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+            }),
+        ),
+      );
+    }
+  },
+};
