@@ -108,7 +108,7 @@ describe('parsePrismaSchema', () => {
   const schema = parsePrismaSchema(schemaText);
 
   it('reads tables, schemas, columns and keys of the real schema', () => {
-    expect(schema.schemas).toEqual(['identity', 'authorizations', 'notifications']);
+    expect(schema.schemas).toEqual(['identity', 'authorizations', 'notifications', 'reporting']);
     const user = schema.models.find((m) => m.name === 'User')!;
     expect(user).toMatchObject({ schema: 'identity', table: 'users', primaryKey: { columns: ['id'], name: null } });
     expect(user.columns.map((c) => c.name)).not.toContain('company'); // relation field: no column
