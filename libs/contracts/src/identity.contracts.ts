@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -30,6 +30,45 @@ export class CreateCompanyDto {
   @IsString()
   @Length(1, 100)
   pricingOffer: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Users must enrol TOTP strong authentication before using the service' })
+  @IsOptional()
+  @IsBoolean()
+  requireStrongAuth?: boolean;
+}
+
+/** What an operator may change on a company they manage. */
+export class UpdateCompanyDto {
+  @ApiPropertyOptional({ minLength: 2, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(2, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: BillingMode })
+  @IsOptional()
+  @IsEnum(BillingMode)
+  billingMode?: BillingMode;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  pricingOffer?: string;
+
+  @ApiPropertyOptional({ description: 'Users must enrol TOTP strong authentication before using the service' })
+  @IsOptional()
+  @IsBoolean()
+  requireStrongAuth?: boolean;
+}
+
+export class UpdateCompanyPayload {
+  @IsUUID()
+  companyId: string;
+
+  @ValidateNested()
+  @Type(() => UpdateCompanyDto)
+  company: UpdateCompanyDto;
 }
 
 export class CompanyView {
@@ -39,6 +78,7 @@ export class CompanyView {
   @ApiProperty({ enum: BillingMode }) billingMode: BillingMode;
   @ApiProperty() pricingOffer: string;
   @ApiProperty({ format: 'uuid' }) managedBy: string;
+  @ApiProperty() requireStrongAuth: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
@@ -86,6 +126,7 @@ export const IdentityCommands = {
   createCompany: defineCommand<CreateCompanyPayload, CompanyView>('identity', 'identity.companies.create'),
   listCompanies: defineCommand<ListCompaniesPayload, Page<CompanyView>>('identity', 'identity.companies.list'),
   getCompany: defineCommand<GetCompanyPayload, CompanyView>('identity', 'identity.companies.get'),
+  updateCompany: defineCommand<UpdateCompanyPayload, CompanyView>('identity', 'identity.companies.update'),
 };
 
 // ── Seams used by other services (implemented by the identity service) ──────────────
@@ -150,7 +191,19 @@ export interface ReportUser {
   credentials: Array<{ loginIdMasked: string; type: 'PERMANENT' | 'TEMPORARY'; validUntil: string | null; bankingPower: boolean; status: string }>;
 }
 
+export class CompanySummaryPayload {
+  @IsUUID() companyId: string;
+}
+
+/** What a report's cover shows of a company; read by a service on its own behalf (no operator actor). */
+export interface CompanySummary {
+  id: string;
+  name: string;
+  registrationNumber: string;
+}
+
 export const IdentitySeams = {
+  companySummary: defineCommand<CompanySummaryPayload, CompanySummary>('identity', 'identity.companies.summary'),
   verifyStepUp: defineCommand<VerifyStepUpPayload, StepUpVerified>('identity', 'identity.auth.verify-step-up'),
   validatorEligibility: defineCommand<ValidatorEligibilityPayload, ValidatorEligibility>('identity', 'identity.users.validator-eligibility'),
   userContacts: defineCommand<UserContactsPayload, UserContact[]>('identity', 'identity.users.contacts'),

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto } from '@procura/contracts';
+import { Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto, UpdateCompanyDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor, OperatorOnly } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
@@ -35,5 +35,11 @@ export class CompaniesController {
   get(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor): Promise<CompanyView> {
     return this.bus.execute(IdentityCommands.getCompany, { companyId }, { actor });
   }
-}
 
+  @Patch(':companyId')
+  @ApiOperation({ summary: 'Edit a company the operator manages (e.g. whether strong authentication is required)' })
+  @ApiOkResponse({ type: CompanyView })
+  update(@Param('companyId', uuidPipe('companyId')) companyId: string, @Body() company: UpdateCompanyDto, @CurrentActor() actor: Actor): Promise<CompanyView> {
+    return this.bus.execute(IdentityCommands.updateCompany, { companyId, company }, { actor });
+  }
+}

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Actor, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, ListCompaniesPayload, Page, RpcMeta } from '@procura/contracts';
+import { Actor, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, ListCompaniesPayload, Page, RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
 import { CompaniesService } from './companies.service';
 
@@ -21,5 +21,10 @@ export class CompaniesHandlers {
   @MessagePattern(IdentityCommands.getCompany.pattern)
   get(@Payload() payload: GetCompanyPayload, @RpcActor() actor: Actor): Promise<CompanyView> {
     return this.companies.get(actor, payload.companyId);
+  }
+
+  @MessagePattern(IdentityCommands.updateCompany.pattern)
+  update(@Payload() payload: UpdateCompanyPayload, @RpcActor() actor: Actor): Promise<CompanyView> {
+    return this.companies.update(actor, payload.companyId, payload.company);
   }
 }

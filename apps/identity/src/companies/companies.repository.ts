@@ -16,6 +16,10 @@ export class CompaniesRepository {
     return tx.company.create({ data });
   }
 
+  update(tx: Tx, id: string, data: Prisma.CompanyUncheckedUpdateInput): Promise<Company> {
+    return tx.company.update({ where: { id }, data });
+  }
+
   findByRegistrationNumber(registrationNumber: string): Promise<Company | null> {
     return this.prisma.company.findUnique({ where: { registrationNumber } });
   }

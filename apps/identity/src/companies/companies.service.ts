@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode } from '@procura/contracts';
+import { Actor, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode, UpdateCompanyDto } from '@procura/contracts';
 import { Company, Prisma } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { CompaniesRepository } from './companies.repository';
 import { IdempotencyStore } from './idempotency.store';
+import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 
 export function toCompanyView(company: Company): CompanyView {
   return {
@@ -14,6 +15,7 @@ export function toCompanyView(company: Company): CompanyView {
     billingMode: company.billingMode as BillingMode,
     pricingOffer: company.pricingOffer,
     managedBy: company.managedBy,
+    requireStrongAuth: company.requireStrongAuth,
     version: company.version,
     createdAt: company.createdAt.toISOString(),
   };
@@ -27,6 +29,8 @@ export class CompaniesService {
   constructor(
     private readonly companies: CompaniesRepository,
     private readonly idempotency: IdempotencyStore,
+    private readonly events: IdentityEvents,
+    private readonly relay: IdentityOutboxRelay,
   ) {}
 
   async create(actor: Actor, input: CreateCompanyDto, idempotencyKey?: string): Promise<CompanyView> {
@@ -68,6 +72,30 @@ export class CompaniesService {
     const company = await this.companies.findManagedBy(operatorId, companyId);
     if (!company) throw new NotFoundError('Company');
     return toCompanyView(company);
+  }
+
+  /** Operators edit the companies they manage (name, billing, offer, strong-authentication requirement). */
+  async update(actor: Actor, companyId: string, input: UpdateCompanyDto): Promise<CompanyView> {
+    const operatorId = this.requireOperator(actor);
+    const company = await this.companies.findManagedBy(operatorId, companyId);
+    if (!company) throw new NotFoundError('Company');
+    const changes = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]));
+    if (Object.keys(changes).length === 0) return toCompanyView(company);
+    const updated = await this.companies.transaction(async (tx) => {
+      const row = await this.companies.update(tx, companyId, { ...changes, version: { increment: 1 } });
+      await this.events.audit(tx, {
+        companyId,
+        actor,
+        action: 'company.updated',
+        targetType: 'company',
+        targetId: companyId,
+        before: Object.fromEntries(Object.keys(changes).map((k) => [k, (company as Record<string, unknown>)[k]])),
+        after: changes,
+      });
+      return row;
+    });
+    this.relay.nudge();
+    return toCompanyView(updated);
   }
 
   private requireOperator(actor: Actor): string {

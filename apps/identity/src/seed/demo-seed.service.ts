@@ -1,15 +1,29 @@
+/**
+ * Demo data of identity (`npm start` sets SEED_DEMO=true; never set it in production).
+ *
+ * Demo sign-ins, all listed in libs/contracts/src/demo-data.ts (DEMO.users) and printed by
+ * `npm start`:
+ *   - every demo user has a permanent credential, login id DEMO.users.<name>.loginId, with
+ *     the demo password "Demo-Procura-2026!" (already changed: no provisional password);
+ *   - the administrators (Sophie and Paul Martin, Marc Dupont) have TOTP enrolled with the
+ *     fixed secret DEMO.users.<name>.totpSecret, so a person can add it to an authenticator
+ *     app and produce step-up codes; the standard users enrol TOTP at their first sign-in.
+ * Secrets are stored as everywhere else (argon2id hash, sealed TOTP secret) and nothing
+ * secret is logged.
+ */
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { DEMO } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
+import { sealSecret } from '@procura/security';
+import { hashPassword } from '../credentials/password-hasher';
 import { hashApiKey } from '../operators/operators.service';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 /**
- * The identity part of the demo data set (`npm start` sets SEED_DEMO=true). Idempotent:
- * rows are created once with fixed ids, and later starts leave them (and any change made
- * through the API) alone.
+ * Idempotent: rows are created once with fixed ids, and later starts leave them (and any
+ * change made through the API) alone.
  */
 @Injectable()
 export class DemoSeedService implements OnApplicationBootstrap {
@@ -47,7 +61,35 @@ export class DemoSeedService implements OnApplicationBootstrap {
         skipDuplicates: true,
       });
     });
+    await this.seedCredentials();
     this.logger.log('demo data present');
+  }
+
+  private async seedCredentials(): Promise<void> {
+    const demoUsers = Object.values(DEMO.users);
+    const existing = new Set((await this.prisma.credential.findMany({ where: { loginId: { in: demoUsers.map((u) => u.loginId) } }, select: { loginId: true } })).map((c) => c.loginId));
+    const missing = demoUsers.filter((u) => !existing.has(u.loginId));
+    if (missing.length === 0) return;
+    const now = new Date();
+    const owners = new Map((await this.prisma.user.findMany({ where: { id: { in: missing.map((u) => u.id) } }, select: { id: true, companyId: true } })).map((u) => [u.id, u.companyId]));
+    const data = await Promise.all(
+      missing.map(async (u) => ({
+        // Credential ids mirror the user ids (…0201 → …0301) so they are fixed too.
+        id: u.id.replace(/2(\d\d)$/, '3$1'),
+        userId: u.id,
+        companyId: owners.get(u.id)!,
+        loginId: u.loginId,
+        type: 'PERMANENT' as const,
+        bankingPower: true,
+        passwordHash: await hashPassword(u.password),
+        passwordIsProvisional: false,
+        passwordChangedAt: now,
+        totpSecretSealed: u.totpSecret ? sealSecret(u.totpSecret, this.config.secretsKey).sealed : null,
+        totpEnrolledAt: u.totpSecret ? now : null,
+        createdBy: 'system:demo-seed',
+      })),
+    );
+    await this.prisma.credential.createMany({ data, skipDuplicates: true });
   }
 }
 

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Actor, ChangePasswordDto, IdentityAccessCommands, LoginDto, RefreshDto, SessionTokens, TotpCodeDto, TotpEnrolment, UserView } from '@procura/contracts';
+import { UnauthenticatedError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
+import { AllowScopes, CurrentActor, Public, SourceIp } from './auth.guard';
+import { LoginRateLimiter } from './login-rate-limiter';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly limiter: LoginRateLimiter,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with the 14-digit login id and the password', description: 'A failure never says whether the login id or the password was wrong.' })
+  @ApiOkResponse({ type: SessionTokens })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address (Retry-After)' })
+  async login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    await this.limiter.consume(sourceIp);
+    return this.bus.execute(IdentityAccessCommands.login, { ...body, sourceIp });
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'New access token for a refresh token (each refresh token works once)' })
+  @ApiOkResponse({ type: SessionTokens })
+  refresh(@Body() body: RefreshDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    return this.bus.execute(IdentityAccessCommands.refresh, { ...body, sourceIp });
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowScopes('password-change', 'totp-enrolment')
+  @ApiOperation({ summary: 'End the session: its access and refresh tokens stop working at once' })
+  logout(@CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<{ loggedOut: true }> {
+    return this.bus.execute(IdentityAccessCommands.logout, { sourceIp }, { actor });
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowScopes('password-change')
+  @ApiOperation({ summary: 'Change the password (first login: the provisional one)', description: 'Policy: at least 12 characters, not the login id nor your names, not one of your last 5 passwords, typed twice.' })
+  @ApiOkResponse({ type: SessionTokens, description: 'A new session; the previous ones are ended' })
+  changePassword(@Body() body: ChangePasswordDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    return this.bus.execute(IdentityAccessCommands.changePassword, { ...body, sourceIp }, { actor });
+  }
+
+  @Post('totp/enrol')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowScopes('totp-enrolment')
+  @ApiOperation({ summary: 'Start TOTP enrolment: returns the otpauth:// URI to scan' })
+  @ApiOkResponse({ type: TotpEnrolment })
+  enrol(@CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<TotpEnrolment> {
+    return this.bus.execute(IdentityAccessCommands.enrolTotp, { sourceIp }, { actor });
+  }
+
+  @Post('totp/confirm')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowScopes('totp-enrolment')
+  @ApiOperation({ summary: 'Finish TOTP enrolment with a first code' })
+  @ApiOkResponse({ type: SessionTokens, description: 'A new session with full access' })
+  confirm(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    return this.bus.execute(IdentityAccessCommands.confirmTotp, { ...body, sourceIp }, { actor });
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @AllowScopes('password-change', 'totp-enrolment')
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: UserView })
+  me(@CurrentActor() actor: Actor): Promise<UserView> {
+    if (actor.kind !== 'user') throw new UnauthenticatedError('Sign in as a user');
+    return this.bus.execute(IdentityAccessCommands.getUser, { userId: actor.userId }, { actor });
+  }
+}

@@ -1,0 +1,201 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Actor,
+  AdminSignatureDto,
+  ChangeKind,
+  ChangeSubmissionResult,
+  CreateCredentialRequestDto,
+  CreateUserDto,
+  CredentialIssuedWithSecret,
+  CredentialView,
+  IdentityAccessCommands,
+  ListUsersQueryDto,
+  ResetCredentialDto,
+  UpdateUserDto,
+  UserPage,
+  UserView,
+  WelcomeEmailSent,
+} from '@procura/contracts';
+import { NotFoundError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
+import type { Response } from 'express';
+import { CurrentActor, SourceIp } from '../auth/auth.guard';
+import { StepUp } from '../auth/step-up';
+import { ChangeSubmitter, changeResponse } from '../changes/change-submitter';
+import { IdempotencyKey } from '../http/idempotency-key';
+import { uuidPipe } from '../http/uuid.pipe';
+import { ChangeSubmissionView } from './change-submission.view';
+
+const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result' };
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller()
+export class UsersController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly changes: ChangeSubmitter,
+    private readonly stepUp: StepUp,
+  ) {}
+
+  @Post('companies/:companyId/users')
+  @ApiOperation({
+    summary: 'Register a person (operator) or create a user (company administrator, as a change)',
+    description: 'Operators register persons directly (the first administrator is active at once); administrators submit a USER_CREATE change.',
+  })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiCreatedResponse({ description: 'Operator: the user (UserView). Administrator: the applied change (ChangeSubmissionView).', type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for a second administrator' })
+  async create(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() body: CreateUserDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<UserView | ChangeSubmissionResult> {
+    if (actor.kind === 'operator') {
+      res.status(201);
+      return this.bus.execute(IdentityAccessCommands.registerPerson, { companyId, user: body, sourceIp }, { actor, idempotencyKey });
+    }
+    this.sameCompany(actor, companyId);
+    return changeResponse(res, await this.changes.submit(actor, 'USER_CREATE', { ...body }, { idempotencyKey, sourceIp }));
+  }
+
+  @Get('companies/:companyId/users')
+  @ApiOperation({ summary: "The company's users (operators managing it, its administrators)" })
+  @ApiOkResponse({ type: UserPage })
+  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: ListUsersQueryDto, @CurrentActor() actor: Actor): Promise<UserPage> {
+    return this.bus.execute(IdentityAccessCommands.listUsers, { ...query, companyId }, { actor });
+  }
+
+  @Get('users/:userId')
+  @ApiOperation({ summary: 'One user' })
+  @ApiOkResponse({ type: UserView })
+  get(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor): Promise<UserView> {
+    return this.bus.execute(IdentityAccessCommands.getUser, { userId }, { actor });
+  }
+
+  @Patch('users/:userId')
+  @ApiOperation({ summary: 'Edit a user (USER_UPDATE change)' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  update(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'USER_UPDATE', { ...body, userId }, sourceIp, key);
+  }
+
+  @Delete('users/:userId')
+  @ApiOperation({ summary: 'Delete a user (USER_DELETE change); the last active administrator cannot be deleted' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  remove(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'USER_DELETE', { userId }, sourceIp, key);
+  }
+
+  @Post('users/:userId/activate')
+  @ApiOperation({ summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  activate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
+  }
+
+  @Post('users/:userId/suspend')
+  @ApiOperation({ summary: 'Suspend a user (USER_SUSPEND change): their sessions end at once' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  suspend(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'USER_SUSPEND', { userId }, sourceIp, key);
+  }
+
+  @Post('users/:userId/reactivate')
+  @ApiOperation({ summary: 'Reactivate a suspended user (USER_REACTIVATE change)' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  reactivate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'USER_REACTIVATE', { userId }, sourceIp, key);
+  }
+
+  @Put('users/:userId/admin-signature')
+  @ApiOperation({ summary: "Set an administrator's signature NONE / INDIVIDUAL / COLLECTIVE (ADMIN_SIGNATURE_SET change)" })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  adminSignature(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: AdminSignatureDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'ADMIN_SIGNATURE_SET', { ...body, userId }, sourceIp, key);
+  }
+
+  @Get('users/:userId/credentials')
+  @ApiOperation({ summary: "A user's credentials" })
+  @ApiOkResponse({ type: [CredentialView] })
+  credentials(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor): Promise<CredentialView[]> {
+    return this.bus.execute(IdentityAccessCommands.listCredentials, { userId }, { actor });
+  }
+
+  @Post('users/:userId/credentials')
+  @ApiOperation({
+    summary: 'Create the credential of a user',
+    description:
+      "Administrators: a CREDENTIAL_CREATE change, with a fresh TOTP code (totpCode). Operators: the credential of a company's administrator, directly. " +
+      'The login id goes by e-mail, the provisional password by SMS; without a phone it is in `revealOnce`, shown this one time.',
+  })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Administrator: the applied change. Operator: CredentialIssuedWithSecret.' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  async createCredential(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @Body() body: CreateCredentialRequestDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<CredentialIssuedWithSecret | ChangeSubmissionResult> {
+    const { totpCode, ...credential } = body;
+    if (actor.kind === 'operator') {
+      res.status(201);
+      return this.bus.execute(IdentityAccessCommands.operatorCreateCredential, { userId, credential, sourceIp }, { actor, idempotencyKey });
+    }
+    await this.stepUp.require(actor, totpCode, `create a credential for user ${userId}`);
+    return changeResponse(res, await this.changes.submit(actor, 'CREDENTIAL_CREATE', { ...credential, userId }, { idempotencyKey, sourceIp }));
+  }
+
+  @Post('credentials/:credentialId/revoke')
+  @ApiOperation({ summary: 'Revoke a credential (CREDENTIAL_REVOKE change): its sessions end at once' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  revoke(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'CREDENTIAL_REVOKE', { credentialId }, sourceIp, key);
+  }
+
+  @Post('credentials/:credentialId/reset')
+  @ApiOperation({ summary: 'New provisional password (CREDENTIAL_RESET change), optionally removing the enrolled TOTP' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView })
+  reset(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @Body() body: ResetCredentialDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+    return this.submit(res, actor, 'CREDENTIAL_RESET', { ...body, credentialId }, sourceIp, key);
+  }
+
+  @Post('credentials/:credentialId/unlock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unlock a credential locked after repeated failures (administrator or operator, audited)' })
+  @ApiOkResponse({ type: CredentialView })
+  unlock(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<CredentialView> {
+    return this.bus.execute(IdentityAccessCommands.unlockCredential, { credentialId, sourceIp }, { actor });
+  }
+
+  @Post('users/:userId/welcome-email')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the welcome e-mail with the login id again (seed 003)' })
+  @ApiOkResponse({ type: WelcomeEmailSent })
+  welcome(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<WelcomeEmailSent> {
+    return this.bus.execute(IdentityAccessCommands.resendWelcomeEmail, { userId, sourceIp }, { actor });
+  }
+
+  private async submit(res: Response, actor: Actor, kind: ChangeKind, payload: Record<string, unknown>, sourceIp?: string, idempotencyKey?: string): Promise<ChangeSubmissionResult> {
+    return changeResponse(res, await this.changes.submit(actor, kind, payload, { idempotencyKey, sourceIp }), 200);
+  }
+
+  private sameCompany(actor: Actor, companyId: string): void {
+    if (actor.kind === 'user' && actor.companyId !== companyId) throw new NotFoundError('Company');
+  }
+}

@@ -1,0 +1,58 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  Actor,
+  ChangePasswordPayload,
+  ConfirmTotpPayload,
+  IdentityAccessCommands,
+  IdentitySeams,
+  LoginPayload,
+  RefreshPayload,
+  SessionPayload,
+  SessionTokens,
+  StepUpVerified,
+  TotpEnrolment,
+  VerifyStepUpPayload,
+} from '@procura/contracts';
+import { RpcActor } from '@procura/messaging';
+import { AuthService } from './auth.service';
+
+@Controller()
+export class AuthHandlers {
+  constructor(private readonly auth: AuthService) {}
+
+  @MessagePattern(IdentityAccessCommands.login.pattern)
+  login(@Payload() p: LoginPayload): Promise<SessionTokens> {
+    return this.auth.login(p.loginId, p.password, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.refresh.pattern)
+  refresh(@Payload() p: RefreshPayload): Promise<SessionTokens> {
+    return this.auth.refresh(p.refreshToken, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.logout.pattern)
+  logout(@Payload() p: SessionPayload, @RpcActor() actor: Actor): Promise<{ loggedOut: true }> {
+    return this.auth.logout(actor, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.changePassword.pattern)
+  changePassword(@Payload() p: ChangePasswordPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
+    return this.auth.changePassword(actor, p, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.enrolTotp.pattern)
+  enrolTotp(@Payload() p: SessionPayload, @RpcActor() actor: Actor): Promise<TotpEnrolment> {
+    return this.auth.enrolTotp(actor, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.confirmTotp.pattern)
+  confirmTotp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
+    return this.auth.confirmTotp(actor, p.code, p.sourceIp);
+  }
+
+  @MessagePattern(IdentitySeams.verifyStepUp.pattern)
+  verifyStepUp(@Payload() p: VerifyStepUpPayload): Promise<StepUpVerified> {
+    return this.auth.verifyStepUp(p.userId, p.code, p.purpose);
+  }
+}

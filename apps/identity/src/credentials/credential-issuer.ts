@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@procura/config';
+import { Actor, AuthorizationsSeams, CredentialIssued, CredentialType } from '@procura/contracts';
+import { Company, Credential, User } from '@procura/database';
+import { DomainError, RuleViolationError, ServiceUnavailableError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
+import { sealSecret } from '@procura/security';
+import { randomUUID } from 'node:crypto';
+import { Tx } from '../companies/companies.repository';
+import { IdentityEvents } from '../events/identity-events';
+import { Clock } from '../shared/clock';
+import { UsersRepository } from '../users/users.repository';
+import { credentialSnapshot, toCredentialView } from '../users/user-views';
+import { bankingPowerAllowed } from './banking-power';
+import { CredentialsRepository } from './credentials.repository';
+import { generateLoginId } from './login-id';
+import { hashPassword } from './password-hasher';
+import { generateProvisionalPassword } from './provisional-password';
+
+export interface IssueInput {
+  user: User;
+  type: CredentialType;
+  validUntil: Date | null;
+  bankingPower: boolean;
+  actor: Actor | string;
+  sourceIp?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Issued {
+  view: CredentialIssued;
+  credential: Credential;
+  /** Only when the user has no phone: the caller shows it once (never stored, never logged). */
+  provisionalPassword?: string;
+}
+
+/**
+ * Creates credentials and provisional passwords, and hands them to the user over split
+ * channels (seed 001): the login id by e-mail, the provisional password by SMS, both as
+ * durable jobs written in the same transaction. Without a phone the password comes back
+ * to the caller, to be shown once.
+ */
+@Injectable()
+export class CredentialIssuer {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly credentials: CredentialsRepository,
+    private readonly users: UsersRepository,
+    private readonly events: IdentityEvents,
+    private readonly bus: CommandBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Credential rules that need no other service. */
+  checkCredentialRequest(user: User, type: CredentialType, validUntil: string | undefined, existing: Credential | null): Date | null {
+    if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user');
+    if (existing) throw new RuleViolationError('CREDENTIAL_EXISTS', 'The user already has a credential: revoke it or reset its password');
+    if (type === CredentialType.TEMPORARY) {
+      if (!validUntil) throw new RuleViolationError('VALID_UNTIL_REQUIRED', 'A temporary credential needs an end date', [{ field: 'validUntil', messages: ['validUntil is required for a TEMPORARY credential'] }]);
+      const end = new Date(validUntil);
+      if (end.getTime() <= this.clock.now().getTime()) {
+        throw new RuleViolationError('VALID_UNTIL_PAST', 'The end date of a temporary credential must be in the future', [{ field: 'validUntil', messages: ['validUntil must be in the future'] }]);
+      }
+      return end;
+    }
+    if (validUntil) throw new RuleViolationError('VALID_UNTIL_NOT_ALLOWED', 'A permanent credential has no end date', [{ field: 'validUntil', messages: ['validUntil is only for TEMPORARY credentials'] }]);
+    return null;
+  }
+
+  /**
+   * Seed 000 note 1, asked of the authorizations service. Fails closed: while it cannot
+   * answer, banking power is neither granted nor refused but the request fails (503).
+   */
+  async checkBankingPower(user: User, bankingPower: boolean): Promise<void> {
+    if (!bankingPower) return;
+    let services: string[];
+    try {
+      ({ services } = await this.bus.execute(AuthorizationsSeams.servicesOfUser, { userId: user.id, companyId: user.companyId }, { actor: { kind: 'system', reason: 'banking-power-rule' } }));
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status >= 500)) throw new ServiceUnavailableError('authorizations', error.code === 'SERVICE_UNAVAILABLE' && /time/.test(error.message) ? 'timeout' : 'down');
+      throw error;
+    }
+    if (!bankingPowerAllowed(services)) {
+      throw new RuleViolationError('BANKING_POWER_NOT_ALLOWED', "The user's rights cover only e-invoicing: the credential must be without banking power", [
+        { field: 'bankingPower', messages: ['bankingPower must be false for a user with e-invoicing rights only'] },
+      ]);
+    }
+  }
+
+  async issue(tx: Tx, input: IssueInput): Promise<Issued> {
+    const now = this.clock.now();
+    let loginId = generateLoginId();
+    for (let attempt = 0; await this.credentials.loginIdTaken(tx, loginId); attempt++) {
+      if (attempt > 10) throw new Error('could not draw a free login id');
+      loginId = generateLoginId();
+    }
+    const provisional = generateProvisionalPassword();
+    const expiresAt = new Date(now.getTime() + this.config.provisionalPasswordTtlHours * 3600_000);
+    const credential = await this.credentials.create(tx, {
+      id: randomUUID(),
+      userId: input.user.id,
+      companyId: input.user.companyId,
+      loginId,
+      type: input.type,
+      validUntil: input.validUntil,
+      bankingPower: input.bankingPower,
+      passwordHash: await hashPassword(provisional),
+      passwordIsProvisional: true,
+      provisionalExpiresAt: expiresAt,
+      createdBy: typeof input.actor === 'string' ? input.actor : JSON.stringify(input.actor),
+    });
+    // The principal version is the user's: a credential change is a change of the user.
+    const user = await this.users.update(tx, input.user.id, {});
+    await this.events.email(tx, {
+      eventKey: `welcome:${credential.id}`,
+      companyId: user.companyId,
+      template: 'welcome-login-id',
+      to: user.email,
+      language: IdentityEvents.language(user.language),
+      params: { firstName: user.firstName, lastName: user.lastName, loginId, portalUrl: this.config.publicUrl },
+    });
+    const delivery = await this.deliverProvisional(tx, user, credential, provisional, expiresAt, 'created');
+    await this.events.principal(tx, user.id);
+    await this.events.audit(tx, {
+      companyId: user.companyId,
+      actor: input.actor,
+      action: 'credential.created',
+      targetType: 'credential',
+      targetId: credential.id,
+      sourceIp: input.sourceIp,
+      after: { ...credentialSnapshot(credential, now), provisionalPasswordDelivery: delivery },
+      details: input.details,
+    });
+    return {
+      credential,
+      view: { credential: toCredentialView(credential, now), provisionalPasswordDelivery: delivery, provisionalPasswordExpiresAt: expiresAt.toISOString() },
+      provisionalPassword: delivery === 'SHOWN_ONCE' ? provisional : undefined,
+    };
+  }
+
+  /** A new provisional password for an existing credential (reset): unlocks it, ends its sessions. */
+  async reissue(tx: Tx, credential: Credential, user: User, resetTotp: boolean): Promise<{ credential: Credential; delivery: 'SMS' | 'SHOWN_ONCE'; provisionalPassword?: string; expiresAt: Date }> {
+    const now = this.clock.now();
+    const provisional = generateProvisionalPassword();
+    const expiresAt = new Date(now.getTime() + this.config.provisionalPasswordTtlHours * 3600_000);
+    const updated = await this.credentials.update(tx, credential.id, {
+      passwordHash: await hashPassword(provisional),
+      passwordIsProvisional: true,
+      provisionalExpiresAt: expiresAt,
+      failedAttempts: 0,
+      lockedUntil: null,
+      ...(resetTotp ? { totpSecretSealed: null, totpPendingSealed: null, totpEnrolledAt: null } : {}),
+      version: { increment: 1 },
+    });
+    const delivery = await this.deliverProvisional(tx, user, updated, provisional, expiresAt, `reset:${updated.version}`);
+    return { credential: updated, delivery, provisionalPassword: delivery === 'SHOWN_ONCE' ? provisional : undefined, expiresAt };
+  }
+
+  private async deliverProvisional(tx: Tx, user: User, credential: Credential, provisional: string, expiresAt: Date, event: string): Promise<'SMS' | 'SHOWN_ONCE'> {
+    if (!user.phone) return 'SHOWN_ONCE';
+    await this.events.sms(tx, {
+      eventKey: `provisional-password:${credential.id}:${event}`,
+      companyId: user.companyId,
+      template: 'provisional-password',
+      to: user.phone,
+      language: IdentityEvents.language(user.language),
+      params: { expiresAt: expiresAt.toISOString() },
+      secrets: { provisionalPassword: sealSecret(provisional, this.config.secretsKey) },
+    });
+    return 'SMS';
+  }
+
+  company(tx: Tx, companyId: string): Promise<Company | null> {
+    return this.users.findCompany(companyId, tx);
+  }
+}

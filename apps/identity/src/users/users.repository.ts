@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Company, Credential, Prisma, PrismaService, User } from '@procura/database';
+import { Tx } from '../companies/companies.repository';
+
+export type UserWithCredentials = User & { credentials: Credential[] };
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
+  }
+
+  findById(userId: string, tx: Tx | PrismaService = this.prisma): Promise<User | null> {
+    return tx.user.findUnique({ where: { id: userId } });
+  }
+
+  findCompany(companyId: string, tx: Tx | PrismaService = this.prisma): Promise<Company | null> {
+    return tx.company.findUnique({ where: { id: companyId } });
+  }
+
+  /** Serialises the changes of one company (the last-administrator rule reads then writes). */
+  async lockCompany(tx: Tx, companyId: string): Promise<void> {
+    await tx.$queryRawUnsafe(`SELECT id FROM "identity"."companies" WHERE id = $1::uuid FOR UPDATE`, companyId);
+  }
+
+  countActiveAdministrators(companyId: string, excludingUserId?: string, tx: Tx | PrismaService = this.prisma): Promise<number> {
+    return tx.user.count({
+      where: { companyId, status: 'ACTIVE', clientType: 'ADMINISTRATOR', ...(excludingUserId ? { id: { not: excludingUserId } } : {}) },
+    });
+  }
+
+  emailOwner(email: string, tx: Tx | PrismaService = this.prisma): Promise<{ id: string } | null> {
+    return tx.user.findUnique({ where: { email }, select: { id: true } });
+  }
+
+  create(tx: Tx, data: Prisma.UserUncheckedCreateInput): Promise<User> {
+    return tx.user.create({ data });
+  }
+
+  /** Updates and bumps the version; the caller has checked the version it read. */
+  update(tx: Tx, userId: string, data: Prisma.UserUncheckedUpdateInput): Promise<User> {
+    return tx.user.update({ where: { id: userId }, data: { ...data, version: { increment: 1 } } });
+  }
+
+  async page(companyId: string, status: string | undefined, skip: number, take: number): Promise<[User[], number]> {
+    const where: Prisma.UserWhereInput = { companyId, ...(status ? { status: status as User['status'] } : { status: { not: 'DELETED' } }) };
+    return Promise.all([
+      this.prisma.user.findMany({ where, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], skip, take }),
+      this.prisma.user.count({ where }),
+    ]);
+  }
+
+  contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<User[]> {
+    return this.prisma.user.findMany({
+      where: {
+        companyId,
+        status: administratorsOnly ? 'ACTIVE' : { not: 'DELETED' },
+        ...(userIds ? { id: { in: userIds } } : {}),
+        ...(administratorsOnly ? { clientType: 'ADMINISTRATOR' } : {}),
+      },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  withCredentials(userId: string): Promise<UserWithCredentials | null> {
+    return this.prisma.user.findUnique({ where: { id: userId }, include: { credentials: true } });
+  }
+
+  /** Keyset page by id: the report never loads a whole company at once. */
+  keysetPage(companyId: string, afterUserId: string | undefined, take: number): Promise<UserWithCredentials[]> {
+    return this.prisma.user.findMany({
+      where: { companyId, ...(afterUserId ? { id: { gt: afterUserId } } : {}) },
+      include: { credentials: { orderBy: { createdAt: 'asc' } } },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+}

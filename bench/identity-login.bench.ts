@@ -1,0 +1,77 @@
+/**
+ * Sign-in throughput through the real login path (the identity service handling
+ * `identity.auth.login` over the RPC transport: check digit, lookup, argon2id verify,
+ * session, refresh token, audit job in the outbox) beside raw argon2id verifies and
+ * hashes per second with the same parameters, measured in the same run on the same machine.
+ * Target: the login path adds at most 15 % over the argon2id verify it cannot avoid.
+ */
+import { DEMO, IdentityAccessCommands, SystemCommands } from '@procura/contracts';
+import { CommandBus, RedisRpcClient } from '@procura/messaging';
+import argon2 from 'argon2';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { ARGON2_OPTIONS } from '../apps/identity/src/credentials/password-hasher';
+import { Benchmark, BenchEnv, BenchFigure, load } from './bench-kit';
+
+const root = resolve(__dirname, '..', '..');
+const ROUNDS = 10;
+const PER_ROUND = 40;
+/** argon2 runs on libuv's thread pool: as many in flight as there are cores keeps them busy without queueing. */
+const CONCURRENCY = Math.max(2, require('node:os').cpus().length);
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+export const benchmark: Benchmark = {
+  name: 'identity-login',
+  async run(env: BenchEnv): Promise<BenchFigure[]> {
+    const child: ChildProcess = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', 'identity', 'src', 'main.js')], {
+      cwd: root,
+      env: { ...process.env, ...env.env, SEED_DEMO: 'true', LOGIN_MAX_FAILURES: '100' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const rpc = new RedisRpcClient(env.redisUrl);
+    try {
+      await rpc.connect();
+      const bus = new CommandBus(rpc, 30_000);
+      await until('identity', async () => !!(await bus.execute(SystemCommands.ping('identity'), {}, { timeoutMs: 1000 })));
+      const { loginId, password } = DEMO.users.marc;
+      // The demo seed runs at boot: wait until the demo credential signs in.
+      await until('the demo credential', async () => !!(await bus.execute(IdentityAccessCommands.login, { loginId, password })));
+
+      const hash = await argon2.hash(password, ARGON2_OPTIONS);
+      // Warm-up of both paths, then the measured runs, interleaved so drift hits both.
+      await load(20, CONCURRENCY, () => argon2.verify(hash, password));
+      await load(20, CONCURRENCY, () => bus.execute(IdentityAccessCommands.login, { loginId, password }));
+      // The machine is shared: short alternating rounds expose both paths to the same load.
+      let verifySeconds = 0;
+      let loginSeconds = 0;
+      let hashSeconds = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        verifySeconds += (await load(PER_ROUND, CONCURRENCY, () => argon2.verify(hash, password))).seconds;
+        loginSeconds += (await load(PER_ROUND, CONCURRENCY, () => bus.execute(IdentityAccessCommands.login, { loginId, password }))).seconds;
+        hashSeconds += (await load(PER_ROUND / 5, CONCURRENCY, () => argon2.hash(password, ARGON2_OPTIONS))).seconds;
+      }
+      const hashesPerSecond = (ROUNDS * PER_ROUND) / 5 / hashSeconds;
+      const verifyRate = (ROUNDS * PER_ROUND) / verifySeconds;
+      const loginRate = (ROUNDS * PER_ROUND) / loginSeconds;
+      const overhead = verifyRate / loginRate - 1;
+      return [
+        { metric: `logins/s (real path, ${CONCURRENCY} in flight)`, value: loginRate, unit: 'ops/s', baseline: { label: 'argon2id verify', value: verifyRate }, target: 'login adds ≤ 15 % over the verify', met: overhead <= 0.15 },
+        { metric: 'login path overhead over argon2id verify', value: overhead * 100, unit: '%' },
+        { metric: 'argon2id hashes/s (same parameters)', value: hashesPerSecond, unit: 'ops/s' },
+        { metric: 'argon2id verifies/s (same parameters)', value: verifyRate, unit: 'ops/s' },
+      ];
+    } finally {
+      await rpc.close().catch(() => undefined);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  },
+};

@@ -1,0 +1,366 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Page, PageQueryDto } from './pagination';
+import { defineCommand } from './rpc';
+
+// Users, credentials, sign-in, strong authentication and EDI signatures (identity service).
+
+export enum ClientType {
+  ADMINISTRATOR = 'ADMINISTRATOR',
+  STANDARD = 'STANDARD',
+}
+
+export enum AdminSignature {
+  NONE = 'NONE',
+  INDIVIDUAL = 'INDIVIDUAL',
+  COLLECTIVE = 'COLLECTIVE',
+}
+
+export enum UserStatus {
+  REGISTERED = 'REGISTERED',
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+  DELETED = 'DELETED',
+}
+
+export enum ActivationMode {
+  IMMEDIATE = 'IMMEDIATE',
+  DEFERRED = 'DEFERRED',
+}
+
+export enum CredentialType {
+  PERMANENT = 'PERMANENT',
+  TEMPORARY = 'TEMPORARY',
+}
+
+/** 14 digits; the 14th is the Luhn check digit of the first 13 (checked by the service before any lookup). */
+export const LOGIN_ID_PATTERN = /^\d{14}$/;
+const E164 = /^\+[1-9]\d{7,14}$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const TOTP_CODE = /^\d{6}$/;
+
+// ── Users ───────────────────────────────────────────────────────────────────────────
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'Leroy', maxLength: 100 }) @IsString() @Length(1, 100) lastName: string;
+  @ApiProperty({ example: 'Julie', maxLength: 100 }) @IsString() @Length(1, 100) firstName: string;
+  @ApiProperty({ example: '1990-01-22', format: 'date' }) @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' }) birthDate: string;
+  @ApiProperty({ example: 'julie.leroy@example.com', description: 'Personal (nominative) e-mail, unique on the platform' })
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email: string;
+  @ApiPropertyOptional({ example: '+33612345678', description: 'E.164; needed to receive the provisional password by SMS' })
+  @IsOptional()
+  @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
+  phone?: string;
+  @ApiProperty({ enum: ClientType }) @IsEnum(ClientType) clientType: ClientType;
+  @ApiPropertyOptional({ enum: AdminSignature, default: AdminSignature.NONE }) @IsOptional() @IsEnum(AdminSignature) adminSignature?: AdminSignature;
+  @ApiPropertyOptional({ enum: ActivationMode, default: ActivationMode.IMMEDIATE, description: 'DEFERRED: the user is activated later by an administrator' })
+  @IsOptional()
+  @IsEnum(ActivationMode)
+  activationMode?: ActivationMode;
+  @ApiPropertyOptional({ enum: ['fr', 'en'], default: 'fr' }) @IsOptional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) firstName?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' }) birthDate?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'null removes the phone number' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
+  phone?: string | null;
+  @ApiPropertyOptional({ enum: ClientType }) @IsOptional() @IsEnum(ClientType) clientType?: ClientType;
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
+}
+
+export class AdminSignatureDto {
+  @ApiProperty({ enum: AdminSignature }) @IsEnum(AdminSignature) adminSignature: AdminSignature;
+}
+
+export class UserView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) companyId: string;
+  @ApiProperty() lastName: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty({ format: 'date' }) birthDate: string;
+  @ApiProperty() email: string;
+  @ApiPropertyOptional({ nullable: true }) phone: string | null;
+  @ApiProperty({ enum: ClientType }) clientType: ClientType;
+  @ApiProperty({ enum: AdminSignature }) adminSignature: AdminSignature;
+  @ApiProperty({ enum: UserStatus }) status: UserStatus;
+  @ApiProperty({ enum: ActivationMode }) activationMode: ActivationMode;
+  @ApiProperty({ enum: ['fr', 'en'] }) language: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class UserPage implements Page<UserView> {
+  @ApiProperty({ type: [UserView] }) items: UserView[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: UserStatus }) @IsOptional() @IsEnum(UserStatus) status?: UserStatus;
+}
+
+// ── Credentials ─────────────────────────────────────────────────────────────────────
+
+export class CreateCredentialDto {
+  @ApiProperty({ enum: CredentialType }) @IsEnum(CredentialType) type: CredentialType;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Required for a TEMPORARY credential: login is refused after it' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'validUntil must be an ISO 8601 date-time' })
+  validUntil?: string;
+  @ApiProperty({ description: 'Banking power (pouvoir bancaire); refused when the user only has e-invoicing rights' })
+  @IsBoolean()
+  bankingPower: boolean;
+}
+
+export class CreateCredentialRequestDto extends CreateCredentialDto {
+  @ApiPropertyOptional({ example: '123456', description: "The administrator's fresh TOTP code (step-up); operators send none" })
+  @IsOptional()
+  @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' })
+  totpCode?: string;
+}
+
+export class ResetCredentialDto {
+  @ApiPropertyOptional({ description: 'Also remove the enrolled TOTP (lost phone): the user enrols again' }) @IsOptional() @IsBoolean() resetTotp?: boolean;
+}
+
+export class CredentialView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ example: '40512345678903', description: '14 digits, the last one a check digit' }) loginId: string;
+  @ApiProperty({ enum: CredentialType }) type: CredentialType;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) validUntil: string | null;
+  @ApiProperty() bankingPower: boolean;
+  @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  @ApiProperty() locked: boolean;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lockedUntil: string | null;
+  @ApiProperty({ description: 'The provisional password has not been changed yet' }) passwordChangeRequired: boolean;
+  @ApiProperty() totpEnrolled: boolean;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** Result of a credential creation or reset: how the provisional password reaches the user. */
+export class CredentialIssued {
+  @ApiProperty({ type: CredentialView }) credential: CredentialView;
+  @ApiProperty({ enum: ['SMS', 'SHOWN_ONCE'] }) provisionalPasswordDelivery: 'SMS' | 'SHOWN_ONCE';
+  @ApiProperty({ format: 'date-time' }) provisionalPasswordExpiresAt: string;
+}
+
+export class CredentialIssuedWithSecret extends CredentialIssued {
+  @ApiPropertyOptional({ description: 'Only when the user has no phone: shown this one time, never again' })
+  revealOnce?: { provisionalPassword: string };
+}
+
+// ── Sign-in ─────────────────────────────────────────────────────────────────────────
+
+export class LoginDto {
+  @ApiProperty({ example: '40512345678903' }) @Matches(LOGIN_ID_PATTERN, { message: 'loginId must be 14 digits' }) loginId: string;
+  @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) password: string;
+}
+
+export class RefreshDto {
+  @ApiProperty() @IsString() @Length(20, 200) refreshToken: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password', description: 'The current (or provisional) password' }) @IsString() @Length(1, 256) currentPassword: string;
+  @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @Length(1, 256) newPassword: string;
+  @ApiProperty({ format: 'password', description: 'newPassword again' }) @IsString() @Length(1, 256) newPasswordConfirmation: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' }) @Matches(TOTP_CODE, { message: 'code must be 6 digits' }) code: string;
+}
+
+export type SessionScope = 'full' | 'password-change' | 'totp-enrolment';
+
+export class SessionTokens {
+  @ApiProperty() accessToken: string;
+  @ApiProperty() refreshToken: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
+  @ApiProperty({ description: 'Access-token lifetime in seconds' }) expiresIn: number;
+  @ApiProperty({ enum: ['full', 'password-change', 'totp-enrolment'] }) scope: SessionScope;
+  @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' }) passwordChangeRequired: boolean;
+  @ApiProperty({ description: 'The company requires strong authentication and none is enrolled yet' }) totpEnrolmentRequired: boolean;
+}
+
+export class TotpEnrolment {
+  @ApiProperty({ example: 'otpauth://totp/Procura:40512345678903?secret=…&issuer=Procura' }) otpauthUri: string;
+  @ApiProperty({ description: 'The same secret, for manual entry in the authenticator app (shown only here)' }) secret: string;
+}
+
+// ── EDI signatures (seed 004) ───────────────────────────────────────────────────────
+
+export class CreateEdiSignatureDto {
+  @ApiProperty({ description: 'Confidential EDI code e-mailed to the administrator' }) @IsString() @Matches(/^[A-Z0-9]{10}$/, { message: 'code must be 10 letters or digits' }) code: string;
+  @ApiProperty({ enum: [1, 2, 3] }) @Type(() => Number) @IsInt() @IsIn([1, 2, 3], { message: 'validityYears must be 1, 2 or 3' }) validityYears: 1 | 2 | 3;
+  @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @Length(1, 256) password: string;
+  @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) passwordConfirmation: string;
+}
+
+export class CreateEdiSignatureRequestDto extends CreateEdiSignatureDto {
+  @ApiProperty({ example: '123456', description: 'Fresh TOTP code (step-up)' }) @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' }) totpCode: string;
+}
+
+export class VerifyEdiSignatureDto {
+  @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) password: string;
+}
+
+export class EdiSignatureView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  @ApiProperty({ format: 'date-time' }) validFrom: string;
+  @ApiProperty({ format: 'date-time' }) validUntil: string;
+  @ApiProperty() locked: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class EdiCodeSent {
+  @ApiProperty({ format: 'uuid' }) codeId: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ description: "The administrator's e-mail, masked" }) sentTo: string;
+}
+
+export class EdiVerification {
+  @ApiProperty() valid: true;
+  @ApiProperty({ format: 'date-time' }) validUntil: string;
+}
+
+export class WelcomeEmailSent {
+  @ApiProperty({ description: "The user's e-mail, masked" }) sentTo: string;
+}
+
+// ── RPC payloads (the gateway adds ids and the caller's IP) ─────────────────────────
+
+class WithSourceIp {
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class RegisterPersonPayload extends WithSourceIp {
+  @IsUUID() companyId: string;
+  @ValidateNested() @Type(() => CreateUserDto) user: CreateUserDto;
+}
+
+export class ListUsersPayload extends ListUsersQueryDto {
+  @IsUUID() companyId: string;
+}
+
+export class UserIdPayload extends WithSourceIp {
+  @IsUUID() userId: string;
+}
+
+export class CredentialIdPayload extends WithSourceIp {
+  @IsUUID() credentialId: string;
+}
+
+export class OperatorCreateCredentialPayload extends WithSourceIp {
+  @IsUUID() userId: string;
+  @ValidateNested() @Type(() => CreateCredentialDto) credential: CreateCredentialDto;
+}
+
+export class LoginPayload extends LoginDto {
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class RefreshPayload extends RefreshDto {
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class ChangePasswordPayload extends ChangePasswordDto {
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class ConfirmTotpPayload extends TotpCodeDto {
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class SessionPayload extends WithSourceIp {}
+
+export class CreateEdiSignaturePayload extends CreateEdiSignatureDto {
+  @IsUUID() userId: string;
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class VerifyEdiSignaturePayload extends VerifyEdiSignatureDto {
+  @IsUUID() signatureId: string;
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+export class EdiSignatureIdPayload extends WithSourceIp {
+  @IsUUID() signatureId: string;
+}
+
+export const IdentityAccessCommands = {
+  registerPerson: defineCommand<RegisterPersonPayload, UserView>('identity', 'identity.users.register'),
+  listUsers: defineCommand<ListUsersPayload, Page<UserView>>('identity', 'identity.users.list'),
+  getUser: defineCommand<UserIdPayload, UserView>('identity', 'identity.users.get'),
+  listCredentials: defineCommand<UserIdPayload, CredentialView[]>('identity', 'identity.credentials.list'),
+  operatorCreateCredential: defineCommand<OperatorCreateCredentialPayload, CredentialIssuedWithSecret>('identity', 'identity.credentials.operator-create'),
+  resendWelcomeEmail: defineCommand<UserIdPayload, WelcomeEmailSent>('identity', 'identity.credentials.resend-welcome'),
+  unlockCredential: defineCommand<CredentialIdPayload, CredentialView>('identity', 'identity.credentials.unlock'),
+  login: defineCommand<LoginPayload, SessionTokens>('identity', 'identity.auth.login'),
+  refresh: defineCommand<RefreshPayload, SessionTokens>('identity', 'identity.auth.refresh'),
+  logout: defineCommand<SessionPayload, { loggedOut: true }>('identity', 'identity.auth.logout'),
+  changePassword: defineCommand<ChangePasswordPayload, SessionTokens>('identity', 'identity.auth.change-password'),
+  enrolTotp: defineCommand<SessionPayload, TotpEnrolment>('identity', 'identity.auth.totp-enrol'),
+  confirmTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-confirm'),
+  requestEdiCode: defineCommand<UserIdPayload, EdiCodeSent>('identity', 'identity.edi.request-code'),
+  createEdiSignature: defineCommand<CreateEdiSignaturePayload, EdiSignatureView>('identity', 'identity.edi.create-signature'),
+  listEdiSignatures: defineCommand<UserIdPayload, EdiSignatureView[]>('identity', 'identity.edi.list-signatures'),
+  verifyEdiSignature: defineCommand<VerifyEdiSignaturePayload, EdiVerification>('identity', 'identity.edi.verify-signature'),
+  revokeEdiSignature: defineCommand<EdiSignatureIdPayload, EdiSignatureView>('identity', 'identity.edi.revoke-signature'),
+};
+
+// ── Change payloads (ChangeKind → payload, validated by the identity change handlers) ─
+
+export class UserCreateChange extends CreateUserDto {}
+
+export class UserUpdateChange extends UpdateUserDto {
+  @IsUUID() userId: string;
+}
+
+export class UserTargetChange {
+  @IsUUID() userId: string;
+}
+
+export class AdminSignatureChange extends AdminSignatureDto {
+  @IsUUID() userId: string;
+}
+
+export class CredentialCreateChange extends CreateCredentialDto {
+  @IsUUID() userId: string;
+}
+
+export class CredentialRevokeChange {
+  @IsUUID() credentialId: string;
+}
+
+export class CredentialResetChange extends ResetCredentialDto {
+  @IsUUID() credentialId: string;
+}

@@ -1,0 +1,539 @@
+import { ChangeCommands, CompanyView, CredentialView, DEMO, SessionTokens, TotpEnrolment, UserView } from '@procura/contracts';
+import { CommandBus, RedisRpcClient } from '@procura/messaging';
+import { openSecret } from '@procura/security';
+import { ApiResponse, ApiSession, TestSystem, waitFor } from '@procura/testing';
+import { randomUUID } from 'node:crypto';
+import { generateSync } from 'otplib';
+import { Client } from 'pg';
+
+interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: Array<{ field: string; messages: string[] }>;
+}
+interface Submission {
+  status: 'APPLIED' | 'PENDING';
+  changeRequestId: string;
+  result: Record<string, unknown>;
+  revealOnce?: { provisionalPassword: string };
+}
+/** Outbox job ids are the business event keys with ':' made BullMQ-safe ('.'). */
+interface OutboxJob {
+  job_name: string;
+  job_id: string;
+  payload: Record<string, any>;
+}
+
+const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me';
+// Step-up codes are single use per 30-second step: tests needing several wait for the next step.
+jest.setTimeout(150_000);
+const LOGIN_RATE_LIMIT = 80;
+
+/** Every secret the tests see: none may appear in a log line or an error response. */
+const secrets = new Set<string>();
+const errorBodies: string[] = [];
+
+/** TOTP codes as an authenticator app would give them, each time step used once (the server refuses replays). */
+const lastStep = new Map<string, number>();
+async function totp(secret: string): Promise<string> {
+  secrets.add(secret);
+  const step = await waitFor(
+    async () => {
+      const current = Math.floor(Date.now() / 30_000);
+      const next = Math.max((lastStep.get(secret) ?? 0) + 1, current);
+      return next <= current + 1 ? next : undefined;
+    },
+    { timeoutMs: 35_000, intervalMs: 250, what: 'a fresh TOTP time step' },
+  );
+  lastStep.set(secret, step);
+  return generateSync({ secret, epoch: step * 30 });
+}
+
+let seq = 0;
+const unique = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
+function person(overrides: Record<string, unknown> = {}) {
+  const id = unique();
+  return { lastName: 'Bernard', firstName: 'Chloé', birthDate: '1985-03-14', email: `chloe.bernard.${id}@client.example`, clientType: 'STANDARD', ...overrides };
+}
+
+describe('Identity (e2e)', () => {
+  let system: TestSystem;
+  let operator: ApiSession;
+  let db: Client;
+  let bus: CommandBus;
+  let rpc: RedisRpcClient;
+
+  const anonymous = () => ApiSession.anonymous(system.baseUrl);
+  const as = (token: string) => new ApiSession(system.baseUrl, token);
+
+  async function login(loginId: string, password: string): Promise<ApiResponse<SessionTokens & Problem>> {
+    secrets.add(password);
+    const res = await anonymous().post<SessionTokens & Problem>('/auth/login', { loginId, password });
+    if (res.status >= 400) errorBodies.push(JSON.stringify(res.body));
+    return res;
+  }
+
+  async function fullSession(loginId: string, password: string): Promise<ApiSession> {
+    const res = await login(loginId, password);
+    expect(res.body.scope).toBe('full');
+    return as(res.body.accessToken);
+  }
+
+  async function jobs(where: string, params: unknown[] = []): Promise<OutboxJob[]> {
+    const { rows } = await db.query<OutboxJob>(`SELECT job_name, job_id, payload FROM identity.outbox WHERE ${where} ORDER BY created_at`, params);
+    return rows;
+  }
+
+  /** A fresh company with its first administrator through the first-login journey (seed 000), ready to act. */
+  async function companyWithAdmin(): Promise<{ company: CompanyView; admin: UserView; session: ApiSession; loginId: string; password: string; totpSecret: string }> {
+    const digits = `${Date.now()}${seq++}`.slice(-9);
+    const company = (await operator.post<CompanyView>('/companies', { name: `Client ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
+    const admin = (await operator.post<UserView>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', lastName: 'Garnier', firstName: 'Inès' }))).body;
+    const issued = await operator.post<{ credential: CredentialView; revealOnce: { provisionalPassword: string } }>(`/users/${admin.id}/credentials`, { type: 'PERMANENT', bankingPower: false });
+    const loginId = issued.body.credential.loginId;
+    const first = await login(loginId, issued.body.revealOnce.provisionalPassword);
+    const password = `Tournesol-${unique()}-Azur`;
+    secrets.add(password);
+    const changed = await as(first.body.accessToken).post<SessionTokens>('/auth/password', {
+      currentPassword: issued.body.revealOnce.provisionalPassword,
+      newPassword: password,
+      newPasswordConfirmation: password,
+    });
+    const enrolment = await as(changed.body.accessToken).post<TotpEnrolment>('/auth/totp/enrol');
+    const confirmed = await as(changed.body.accessToken).post<SessionTokens>('/auth/totp/confirm', { code: await totp(enrolment.body.secret) });
+    return { company, admin, session: as(confirmed.body.accessToken), loginId, password, totpSecret: enrolment.body.secret };
+  }
+
+  beforeAll(async () => {
+    system = await TestSystem.start({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: String(LOGIN_RATE_LIMIT) } });
+    operator = ApiSession.operator(system.baseUrl);
+    db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    rpc = new RedisRpcClient(system.redisUrl);
+    await rpc.connect();
+    bus = new CommandBus(rpc, 5000);
+    for (const u of Object.values(DEMO.users)) secrets.add(u.password);
+  }, 90_000);
+
+  afterAll(async () => {
+    // Unexpected errors of any service, to diagnose a failure from the test output.
+    const errors = system?.logs().filter((l) => l.level === 'error' || l.level === 'fatal') ?? [];
+    if (errors.length) process.stderr.write(`service errors:\n${errors.map((e) => JSON.stringify(e).slice(0, 1500)).join('\n')}\n`);
+    await rpc?.close();
+    await db?.end();
+    await system?.stop();
+  });
+
+  describe('persons and company rules', () => {
+    it('lets an operator register persons: the first administrator is active at once, the others wait for activation', async () => {
+      const digits = `${Date.now()}`.slice(-9);
+      const company = await operator.post<CompanyView>('/companies', { name: 'Cabinet Roux', registrationNumber: digits, billingMode: 'FIRM', pricingOffer: 'PREMIUM' });
+      expect(company.body.requireStrongAuth).toBe(true);
+      const first = await operator.post<UserView>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({ status: 'ACTIVE', clientType: 'ADMINISTRATOR' });
+      const second = await operator.post<UserView>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
+      expect(second.body.status).toBe('REGISTERED');
+      const edited = await operator.request<CompanyView>('PATCH', `/companies/${company.body.id}`, { requireStrongAuth: false });
+      expect(edited.body).toMatchObject({ requireStrongAuth: false, version: 2 });
+      const principal = await jobs(`job_name = 'sync-principal' AND payload->>'userId' = $1`, [first.body.id]);
+      expect(principal[0].payload).toMatchObject({ status: 'ACTIVE', companyId: company.body.id, version: 1 });
+    });
+
+    it('refuses a generic mailbox with a clear error and an e-mail already used, whatever its case', async () => {
+      const generic = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, person({ email: 'compta@atelier-dupont.example' }));
+      expect(generic.status).toBe(422);
+      expect(generic.body.code).toBe('EMAIL_NOT_NOMINATIVE');
+      expect(generic.body.errors?.[0].field).toBe('email');
+      const taken = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, person({ email: 'Marc.DUPONT@atelier-dupont.example' }));
+      expect(taken.status).toBe(409);
+      expect(taken.body.code).toBe('EMAIL_ALREADY_USED');
+    });
+
+    it('answers bad input with 400 naming the fields (unknown field, missing field, malformed values)', async () => {
+      const res = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, { lastName: 'X', birthDate: '14/03/1985', email: 'nope', clientType: 'BOSS', shoeSize: 42 });
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.map((e) => e.field).sort()).toEqual(['birthDate', 'clientType', 'email', 'firstName', 'shoeSize']);
+    });
+  });
+
+  describe('first login (seed 000): provisional password → forced change → TOTP enrolment → access', () => {
+    it('walks the whole journey and delivers the login id by e-mail, the password on screen when there is no phone', async () => {
+      const digits = `${Date.now()}`.slice(-9);
+      const company = (await operator.post<CompanyView>('/companies', { name: 'Fromagerie Blanc', registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
+      const admin = (await operator.post<UserView>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', firstName: 'Hélène', lastName: 'Blanc' }))).body;
+      const issued = await operator.post<{ credential: CredentialView; provisionalPasswordDelivery: string; revealOnce: { provisionalPassword: string } }>(`/users/${admin.id}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+      });
+      expect(issued.status).toBe(201);
+      expect(issued.body.provisionalPasswordDelivery).toBe('SHOWN_ONCE');
+      const provisional = issued.body.revealOnce.provisionalPassword;
+      secrets.add(provisional);
+      expect(provisional.length).toBeGreaterThanOrEqual(12);
+      const { loginId } = issued.body.credential;
+      expect(loginId).toMatch(/^\d{14}$/);
+
+      const welcome = await jobs(`job_name = 'send-email' AND job_id = $1`, [`welcome.${issued.body.credential.id}`]);
+      expect(welcome[0].payload).toMatchObject({ template: 'welcome-login-id', to: admin.email, params: { loginId, firstName: 'Hélène', lastName: 'Blanc' } });
+      expect(await jobs(`job_name = 'send-sms' AND payload->>'to' IS NOT NULL AND job_id LIKE $1`, [`%${issued.body.credential.id}%`])).toEqual([]);
+      const listed = await operator.get<CredentialView[]>(`/users/${admin.id}/credentials`);
+      expect(JSON.stringify(listed.body)).not.toContain(provisional);
+
+      const first = await login(loginId, provisional);
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ scope: 'password-change', passwordChangeRequired: true });
+      const restricted = as(first.body.accessToken);
+      expect((await restricted.get(`/users/${admin.id}`)).status).toBe(403);
+
+      const weak = await restricted.post<Problem>('/auth/password', { currentPassword: provisional, newPassword: 'helene-blanc', newPasswordConfirmation: 'helene-blanc2' });
+      errorBodies.push(JSON.stringify(weak.body));
+      expect(weak.status).toBe(400);
+      const newPasswordErrors = weak.body.errors?.find((e) => e.field === 'newPassword')?.messages ?? [];
+      expect(newPasswordErrors).toEqual(expect.arrayContaining(['newPassword must not contain your first name', 'newPassword must not contain your last name']));
+      expect(weak.body.errors?.map((e) => e.field)).toContain('newPasswordConfirmation');
+
+      const password = 'Montagne-Bleue-2031';
+      secrets.add(password);
+      const changed = await restricted.post<SessionTokens>('/auth/password', { currentPassword: provisional, newPassword: password, newPasswordConfirmation: password });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ scope: 'totp-enrolment', totpEnrolmentRequired: true });
+      expect((await restricted.get('/auth/me')).status).toBe(401); // the first session ended
+      expect((await login(loginId, provisional)).status).toBe(401); // single use
+
+      const enrolling = as(changed.body.accessToken);
+      const enrolment = await enrolling.post<TotpEnrolment>('/auth/totp/enrol');
+      expect(enrolment.body.otpauthUri).toMatch(new RegExp(`^otpauth://totp/Procura:${loginId}\\?secret=${enrolment.body.secret}`));
+      secrets.add(enrolment.body.secret);
+      const wrong = await enrolling.post<Problem>('/auth/totp/confirm', { code: '000000' });
+      expect(wrong.status).toBe(422);
+      const confirmed = await enrolling.post<SessionTokens>('/auth/totp/confirm', { code: await totp(enrolment.body.secret) });
+      expect(confirmed.body.scope).toBe('full');
+      const me = await as(confirmed.body.accessToken).get<UserView>('/auth/me');
+      expect(me.body.id).toBe(admin.id);
+
+      const again = await login(loginId, password);
+      expect(again.body.scope).toBe('full');
+      const audit = await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [issued.body.credential.id]);
+      expect(audit.map((j) => j.payload.action)).toEqual(
+        expect.arrayContaining(['credential.created', 'login.succeeded', 'credential.password-changed', 'credential.totp-enrolled']),
+      );
+    });
+
+    it('refuses a malformed login id or a bad check digit before any lookup, and never says which field was wrong', async () => {
+      const malformed = await anonymous().post<Problem>('/auth/login', { loginId: '123', password: 'x' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.errors?.[0].field).toBe('loginId');
+      const typo = `${DEMO.users.marc.loginId.slice(0, 13)}${(Number(DEMO.users.marc.loginId[13]) + 1) % 10}`;
+      const badDigit = await anonymous().post<Problem>('/auth/login', { loginId: typo, password: 'x' });
+      expect(badDigit.status).toBe(400);
+      expect(badDigit.body.errors?.[0].field).toBe('loginId');
+      const missing = await anonymous().post<Problem>('/auth/login', { loginId: DEMO.users.marc.loginId });
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors?.map((e) => e.field)).toEqual(['password']);
+
+      const wrongPassword = await login(DEMO.users.lea.loginId, 'Not-The-Password-1');
+      const unknownId = await login('10000000000008', DEMO.users.lea.password);
+      expect(wrongPassword.status).toBe(401);
+      expect(unknownId.status).toBe(401);
+      expect(unknownId.body.detail).toBe(wrongPassword.body.detail);
+      expect(unknownId.body.code).toBe(wrongPassword.body.code);
+    });
+  });
+
+  describe('changes made by a company administrator', () => {
+    it('creates a user and a credential (step-up required, replay refused), with split delivery channels', async () => {
+      const { company, session, totpSecret } = await companyWithAdmin();
+      const created = await session.post<Submission>(`/companies/${company.id}/users`, person({ phone: '+33600000001', firstName: 'Nina', lastName: 'Perrin' }));
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('APPLIED');
+      const user = created.body.result.user as UserView;
+      expect(user.status).toBe('ACTIVE');
+
+      const noStepUp = await session.post<Problem>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false });
+      expect(noStepUp.status).toBe(400);
+      expect(noStepUp.body.errors?.[0].field).toBe('totpCode');
+
+      const code = await totp(totpSecret);
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: code });
+      expect(issued.status).toBe(201);
+      expect(issued.body.result.provisionalPasswordDelivery).toBe('SMS');
+      expect(issued.body.revealOnce).toBeUndefined();
+      const credential = issued.body.result.credential as CredentialView;
+
+      const replay = await session.post<Problem>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: code });
+      expect(replay.status).toBe(403);
+      expect(replay.body.code).toBe('STEP_UP_FAILED');
+
+      const [sms] = await jobs(`job_name = 'send-sms' AND job_id LIKE $1`, [`provisional-password.${credential.id}.%`]);
+      expect(sms.payload).toMatchObject({ template: 'provisional-password', to: '+33600000001' });
+      const provisional = openSecret(sms.payload.secrets.provisionalPassword, DEV_SECRETS_KEY);
+      secrets.add(provisional);
+      const raw = JSON.stringify(await jobs(`true`));
+      expect(raw).not.toContain(provisional);
+      const userLogin = await login(credential.loginId, provisional);
+      expect(userLogin.body.scope).toBe('password-change');
+
+      const [principal] = (await jobs(`job_name = 'sync-principal' AND payload->>'userId' = $1`, [user.id])).slice(-1);
+      expect(principal.payload.credentials).toEqual([{ id: credential.id, validUntil: null, revoked: false, bankingPower: false }]);
+
+      const resend = await session.post<{ sentTo: string }>(`/users/${user.id}/welcome-email`);
+      expect(resend.status).toBe(200);
+      expect(await jobs(`job_id LIKE $1`, [`welcome.${credential.id}.resend.%`])).toHaveLength(1);
+
+      const revoked = await session.post<Submission>(`/credentials/${credential.id}/revoke`);
+      expect(revoked.body.result.credential).toMatchObject({ status: 'REVOKED' });
+      expect((await as(userLogin.body.accessToken).get('/auth/me')).status).toBe(401);
+    });
+
+    it('shows the provisional password once when the user has no phone, and never again', async () => {
+      const { company, session, totpSecret } = await companyWithAdmin();
+      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: await totp(totpSecret) });
+      const provisional = issued.body.revealOnce!.provisionalPassword;
+      secrets.add(provisional);
+      expect(provisional).toMatch(/^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/);
+      const stored = await db.query(`SELECT result::text AS r FROM identity.applied_changes WHERE change_request_id = $1`, [issued.body.changeRequestId]);
+      expect(stored.rows[0].r).not.toContain(provisional);
+      expect(JSON.stringify(await session.get(`/users/${user.id}/credentials`))).not.toContain(provisional);
+    });
+
+    it('keeps at least one active administrator: suspending, demoting or deleting the last one is refused', async () => {
+      const { admin, session, company } = await companyWithAdmin();
+      for (const [method, path, body] of [
+        ['POST', `/users/${admin.id}/suspend`, undefined],
+        ['PATCH', `/users/${admin.id}`, { clientType: 'STANDARD' }],
+        ['DELETE', `/users/${admin.id}`, undefined],
+      ] as const) {
+        const res = await session.request<Problem>(method, path, body);
+        expect(res.status).toBe(422);
+        expect(res.body.code).toBe('LAST_ADMINISTRATOR');
+      }
+      const other = (await session.post<Submission>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', activationMode: 'DEFERRED' }))).body.result.user as UserView;
+      expect(other.status).toBe('REGISTERED');
+      expect((await session.post<Submission>(`/users/${other.id}/activate`)).body.result.user).toMatchObject({ status: 'ACTIVE' });
+      const suspended = await session.post<Submission>(`/users/${admin.id}/suspend`);
+      expect(suspended.status).toBe(200);
+      expect((await session.get('/auth/me')).status).toBe(401); // a suspended user's sessions end
+    });
+
+    it('edits, sets the admin signature, suspends, reactivates and deletes a user', async () => {
+      const { company, session } = await companyWithAdmin();
+      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR' }))).body.result.user as UserView;
+      const edited = await session.request<Submission>('PATCH', `/users/${user.id}`, { lastName: 'Perrot', phone: '+33611112222' });
+      expect(edited.body.result.user).toMatchObject({ lastName: 'Perrot', phone: '+33611112222', version: 2 });
+      expect((await session.request<Submission>('PUT', `/users/${user.id}/admin-signature`, { adminSignature: 'COLLECTIVE' })).body.result.user).toMatchObject({ adminSignature: 'COLLECTIVE' });
+      expect((await session.post<Submission>(`/users/${user.id}/suspend`)).body.result.user).toMatchObject({ status: 'SUSPENDED' });
+      expect((await session.post<Submission>(`/users/${user.id}/reactivate`)).body.result.user).toMatchObject({ status: 'ACTIVE' });
+      expect((await session.request<Submission>('DELETE', `/users/${user.id}`)).body.result.user).toMatchObject({ status: 'DELETED' });
+      expect((await session.get(`/users/${user.id}`)).status).toBe(404);
+      const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [user.id])).map((j) => j.payload.action);
+      expect(actions).toEqual(['user.created', 'user.updated', 'user.admin-signature-set', 'user.suspended', 'user.reactivated', 'user.deleted']);
+    });
+
+    it('refuses any action on another company with 404, exactly like a missing user', async () => {
+      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const julie = DEMO.users.julie.id;
+      const missing = randomUUID();
+      for (const id of [julie, missing]) {
+        expect((await marc.get(`/users/${id}`)).status).toBe(404);
+        expect((await marc.request('PATCH', `/users/${id}`, { lastName: 'X' })).status).toBe(404);
+        expect((await marc.post(`/users/${id}/suspend`)).status).toBe(404);
+        expect((await marc.get(`/users/${id}/credentials`)).status).toBe(404);
+      }
+      expect((await marc.post(`/companies/${DEMO.companies.martin.id}/users`, person())).status).toBe(404);
+      expect((await marc.get(`/companies/${DEMO.companies.martin.id}/users`)).status).toBe(404);
+      const martinCredential = (await db.query(`SELECT id FROM identity.credentials WHERE user_id = $1`, [julie])).rows[0].id as string;
+      expect((await marc.post(`/credentials/${martinCredential}/unlock`)).status).toBe(404);
+      expect((await marc.post(`/credentials/${martinCredential}/revoke`)).status).toBe(404);
+    });
+  });
+
+  describe('the validate/apply seam', () => {
+    it('applies once per change id, reports STALE on a moved target and FAILED when a rule breaks at apply time', async () => {
+      const { company, admin } = await companyWithAdmin();
+      const payload = person();
+      const changeRequestId = randomUUID();
+      const input = { changeRequestId, kind: 'USER_CREATE' as const, companyId: company.id, makerUserId: admin.id, payload, mode: 'approved' as const };
+      const first = await bus.execute(ChangeCommands.apply('identity'), input);
+      const second = await bus.execute(ChangeCommands.apply('identity'), input);
+      expect(first.outcome).toBe('APPLIED');
+      expect(second).toEqual(first);
+      const count = await db.query(`SELECT count(*)::int AS n FROM identity.users WHERE email = $1`, [payload.email]);
+      expect(count.rows[0].n).toBe(1);
+
+      const userId = (first.result!.user as UserView).id;
+      const stale = await bus.execute(ChangeCommands.apply('identity'), {
+        changeRequestId: randomUUID(),
+        kind: 'USER_UPDATE',
+        companyId: company.id,
+        makerUserId: admin.id,
+        payload: { userId, lastName: 'Stale' },
+        targetVersion: 99,
+        mode: 'approved',
+      });
+      expect(stale.outcome).toBe('STALE');
+
+      const failed = await bus.execute(ChangeCommands.apply('identity'), {
+        changeRequestId: randomUUID(),
+        kind: 'USER_SUSPEND',
+        companyId: company.id,
+        makerUserId: admin.id,
+        payload: { userId: admin.id },
+        mode: 'approved',
+      });
+      expect(failed).toMatchObject({ outcome: 'FAILED', reason: expect.stringContaining('last active administrator') });
+
+      const validation = await bus.execute(ChangeCommands.validate('identity'), { kind: 'USER_SUSPEND', companyId: company.id, payload: { userId } }, { actor: { kind: 'system', reason: 'test' } });
+      expect(validation).toMatchObject({ targetType: 'user', targetId: userId, targetVersion: 1, subjectUserIds: [userId], diff: { before: { status: 'ACTIVE' }, after: { status: 'SUSPENDED' } } });
+      expect(validation.summary).toContain('Suspend user Chloé Bernard');
+    });
+  });
+
+  describe('lock-out, unlock, expiry, sessions', () => {
+    it('locks a credential after 5 failures, even for the right password, until an administrator unlocks it', async () => {
+      const { session, company, totpSecret } = await companyWithAdmin();
+      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: await totp(totpSecret) });
+      const credential = issued.body.result.credential as CredentialView;
+      const provisional = issued.body.revealOnce!.provisionalPassword;
+      secrets.add(provisional);
+      for (let i = 0; i < 5; i++) expect((await login(credential.loginId, `Wrong-password-${i}`)).status).toBe(401);
+      const locked = await login(credential.loginId, provisional);
+      expect(locked.status).toBe(401);
+      expect((await session.get<CredentialView[]>(`/users/${user.id}/credentials`)).body[0].locked).toBe(true);
+      const unlocked = await session.post<CredentialView>(`/credentials/${credential.id}/unlock`);
+      expect(unlocked.body.locked).toBe(false);
+      expect((await login(credential.loginId, provisional)).status).toBe(200);
+      const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [credential.id])).map((j) => j.payload.action);
+      expect(actions).toEqual(expect.arrayContaining(['login.failed', 'credential.locked', 'credential.unlocked', 'login.succeeded']));
+    });
+
+    it('refuses a temporary credential after its end date', async () => {
+      const { session, company, totpSecret } = await companyWithAdmin();
+      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
+      const validUntil = new Date(Date.now() + 4000).toISOString();
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'TEMPORARY', validUntil, bankingPower: false, totpCode: await totp(totpSecret) });
+      expect(issued.body.result.credential).toMatchObject({ type: 'TEMPORARY', validUntil });
+      const { loginId } = issued.body.result.credential as CredentialView;
+      const provisional = issued.body.revealOnce!.provisionalPassword;
+      secrets.add(provisional);
+      expect((await login(loginId, provisional)).status).toBe(200);
+      await waitFor(async () => Date.now() > Date.parse(validUntil) + 200, { timeoutMs: 10_000, what: 'the end date' });
+      expect((await login(loginId, provisional)).status).toBe(401);
+      const pastEnd = await session.post<Problem>(`/users/${user.id}/credentials`, { type: 'TEMPORARY', validUntil: '2020-01-01T00:00:00Z', bankingPower: false, totpCode: await totp(totpSecret) });
+      expect(pastEnd.status).toBe(422);
+    });
+
+    it('rotates refresh tokens, ends the session when an old one is reused, and logs out', async () => {
+      const first = await login(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const refreshed = await anonymous().post<SessionTokens>('/auth/refresh', { refreshToken: first.body.refreshToken });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.refreshToken).not.toBe(first.body.refreshToken);
+      const reused = await anonymous().post<Problem>('/auth/refresh', { refreshToken: first.body.refreshToken });
+      expect(reused.status).toBe(401);
+      expect((await anonymous().post('/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+      expect((await as(refreshed.body.accessToken).get('/auth/me')).status).toBe(401);
+
+      const second = await login(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const session = as(second.body.accessToken);
+      expect((await session.get('/auth/me')).status).toBe(200);
+      expect((await session.post('/auth/logout')).status).toBe(200);
+      expect((await session.get('/auth/me')).status).toBe(401);
+      expect((await anonymous().post('/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(401);
+    });
+  });
+
+  describe('EDI signatures (seed 004)', () => {
+    it('code e-mailed to the administrator, signature created by the user with the code, verified, locked, revoked, expired', async () => {
+      const { session, company, admin, totpSecret, loginId, password } = await companyWithAdmin();
+      const sent = await session.post<{ codeId: string; sentTo: string }>(`/users/${admin.id}/edi-code`);
+      expect(sent.status).toBe(201);
+      const [mail] = await jobs(`job_id = $1`, [`edi-code.${sent.body.codeId}`]);
+      expect(mail.payload).toMatchObject({ template: 'edi-code', to: admin.email });
+      const code = openSecret(mail.payload.secrets.ediCode, DEV_SECRETS_KEY);
+      secrets.add(code);
+
+      const sigPassword = 'Signature-Rivage-77';
+      secrets.add(sigPassword);
+      const weak = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 2, password: 'short', passwordConfirmation: 'short', totpCode: await totp(totpSecret) });
+      expect(weak.status).toBe(400);
+      expect(weak.body.errors?.[0].field).toBe('password');
+      const badYears = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 5, password: sigPassword, passwordConfirmation: sigPassword, totpCode: '123456' });
+      expect(badYears.status).toBe(400);
+      expect(badYears.body.errors?.[0].field).toBe('validityYears');
+
+      const created = await session.post<{ id: string; status: string; validUntil: string; validFrom: string }>(`/users/${admin.id}/edi-signatures`, {
+        code,
+        validityYears: 2,
+        password: sigPassword,
+        passwordConfirmation: sigPassword,
+        totpCode: await totp(totpSecret),
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('ACTIVE');
+      expect(new Date(created.body.validUntil).getUTCFullYear() - new Date(created.body.validFrom).getUTCFullYear()).toBe(2);
+
+      const reused = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(totpSecret) });
+      expect(reused.status).toBe(422);
+      expect(reused.body.code).toBe('EDI_CODE_INVALID');
+
+      expect((await session.post(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await session.post(`/edi-signatures/${created.body.id}/verify`, { password: `nope-${i}` })).status).toBe(422);
+      const locked = await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword });
+      expect(locked.body.code).toBe('SIGNATURE_LOCKED');
+
+      // Another company's administrator cannot see or revoke it.
+      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      expect((await marc.request('DELETE', `/edi-signatures/${created.body.id}`)).status).toBe(404);
+
+      const revoked = await session.request<{ status: string }>('DELETE', `/edi-signatures/${created.body.id}`);
+      expect(revoked.body.status).toBe('REVOKED');
+      expect((await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_REVOKED');
+
+      // Expiry: a signature past its validity is refused.
+      const second = await session.post<{ codeId: string }>(`/users/${admin.id}/edi-code`);
+      const code2 = openSecret((await jobs(`job_id = $1`, [`edi-code.${second.body.codeId}`]))[0].payload.secrets.ediCode, DEV_SECRETS_KEY);
+      secrets.add(code2);
+      const fresh = await session.post<{ id: string }>(`/users/${admin.id}/edi-signatures`, { code: code2, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(totpSecret) });
+      await db.query(`UPDATE identity.edi_signatures SET valid_until = now() - interval '1 day' WHERE id = $1`, [fresh.body.id]);
+      expect((await session.post<Problem>(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_EXPIRED');
+      expect(company.id).toBeDefined();
+      expect(loginId && password).toBeTruthy();
+    });
+
+    it('refuses to create a signature for somebody else', async () => {
+      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const res = await marc.post<Problem>(`/users/${DEMO.users.lea.id}/edi-signatures`, {
+        code: 'ABCDEFGHJK',
+        validityYears: 1,
+        password: 'Signature-Rivage-77',
+        passwordConfirmation: 'Signature-Rivage-77',
+        totpCode: await totp(DEMO.users.marc.totpSecret),
+      });
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('secrets and flood protection', () => {
+    it('never writes a password, provisional password, TOTP secret or EDI code to a log line or an error response', async () => {
+      const output = system.allOutput();
+      expect(secrets.size).toBeGreaterThan(10);
+      for (const secret of secrets) {
+        expect(output.includes(secret)).toBe(false);
+        for (const body of errorBodies) expect(body.includes(secret)).toBe(false);
+      }
+    });
+
+    it('limits sign-in attempts per IP with 429 and Retry-After', async () => {
+      let limited: ApiResponse<Problem> | undefined;
+      for (let i = 0; i < LOGIN_RATE_LIMIT + 1 && !limited; i++) {
+        const res = await anonymous().post<Problem>('/auth/login', { loginId: '10000000000008', password: 'whatever-1' });
+        if (res.status === 429) limited = res;
+      }
+      expect(limited?.body.code).toBe('RATE_LIMITED');
+      expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+  });
+});
