@@ -91,9 +91,19 @@ async function main(): Promise<void> {
   if (outboxUrl) say(`  Mail outbox     ${outboxUrl}`);
   say(`  Logs            ${join(dataDir, 'logs')}/<service>.log (JSON lines)`);
   say('');
-  say('  Demo logins');
+  say('  Demo logins (development data only)');
   say(`    operator ${DEMO.operator.name}: Authorization: Bearer ${DEMO.operator.apiKey}`);
-  say(`    try: curl -H "Authorization: Bearer ${DEMO.operator.apiKey}" http://localhost:${port}/api/v1/companies`);
+  const { sophie, paul, marc, julie } = DEMO.users;
+  say(`    password of every demo user: ${sophie.password}   (POST /api/v1/auth/login {"loginId","password"})`);
+  say(`    ${DEMO.companies.martin.name} (collective signatures: each change needs the other administrator)`);
+  say(`      ${sophie.name.padEnd(14)} administrator  login id ${sophie.loginId}  TOTP secret ${sophie.totpSecret}`);
+  say(`      ${paul.name.padEnd(14)} administrator  login id ${paul.loginId}  TOTP secret ${paul.totpSecret}`);
+  say(`      ${julie.name.padEnd(14)} user           login id ${julie.loginId}`);
+  say(`    ${DEMO.companies.dupont.name} (individual signature: changes apply at once)`);
+  say(`      ${marc.name.padEnd(14)} administrator  login id ${marc.loginId}  TOTP secret ${marc.totpSecret}`);
+  say('    TOTP codes: add the secret to an authenticator app, or');
+  say(`      node -e "console.log(require('otplib').generateSync({secret:'${sophie.totpSecret}'}))"`);
+  say(`    SMS outbox: ${join(dataDir, 'sms')}`);
   say('');
 }
 

@@ -22,6 +22,11 @@ export class ApiSession {
     return new ApiSession(baseUrl);
   }
 
+  /** The raw response (downloads, JSON lines). */
+  raw(path: string): Promise<Response> {
+    return fetch(`${this.baseUrl}/api/v1${path}`, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+  }
+
   get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('GET', path, undefined, headers);
   }

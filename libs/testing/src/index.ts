@@ -3,3 +3,4 @@ export * from './mail';
 export * from './system';
 export * from './wait';
 export * from './tokens';
+export * from './fixtures';

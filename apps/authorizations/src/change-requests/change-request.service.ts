@@ -175,6 +175,8 @@ export class ChangeRequestService {
     if (cr.makerUserId === validator.userId) throw new ForbiddenError('You made this change: another administrator must approve it');
     if (cr.subjectUserIds.includes(validator.userId)) throw new ForbiddenError('This change is about you: another administrator must approve it');
     if (validator.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only administrators approve changes');
+    // Said before asking for the TOTP code, so a second click does not burn one.
+    if (cr.approvals.some((a) => a.validatorUserId === validator.userId)) throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
     const eligibility = await this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId });
     if (!eligibility.eligible) throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
     await this.bus.execute(IdentitySeams.verifyStepUp, { userId: validator.userId, code: totpCode, purpose: `approve change request ${cr.id}` });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Actor, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, ListCompaniesPayload, Page, RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
+import { Actor, CompanySummary, CompanySummaryPayload, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, IdentitySeams, ListCompaniesPayload, Page, RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
 import { CompaniesService } from './companies.service';
 
@@ -26,5 +26,11 @@ export class CompaniesHandlers {
   @MessagePattern(IdentityCommands.updateCompany.pattern)
   update(@Payload() payload: UpdateCompanyPayload, @RpcActor() actor: Actor): Promise<CompanyView> {
     return this.companies.update(actor, payload.companyId, payload.company);
+  }
+
+  /** Services read a company's name on their own behalf (e.g. a report cover); no operator scope. */
+  @MessagePattern(IdentitySeams.companySummary.pattern)
+  summary(@Payload() payload: CompanySummaryPayload): Promise<CompanySummary> {
+    return this.companies.summary(payload.companyId);
   }
 }

@@ -24,6 +24,10 @@ export class CompaniesRepository {
     return this.prisma.company.findUnique({ where: { registrationNumber } });
   }
 
+  findById(companyId: string): Promise<Company | null> {
+    return this.prisma.company.findUnique({ where: { id: companyId } });
+  }
+
   findManagedBy(operatorId: string, companyId: string): Promise<Company | null> {
     return this.prisma.company.findFirst({ where: { id: companyId, managedBy: operatorId } });
   }

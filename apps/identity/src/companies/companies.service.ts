@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode, UpdateCompanyDto } from '@procura/contracts';
+import { Actor, CompanySummary, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode, UpdateCompanyDto } from '@procura/contracts';
 import { Company, Prisma } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
@@ -65,6 +65,12 @@ export class CompaniesService {
     const { page, pageSize, skip } = pageWindow(query);
     const [items, total] = await this.companies.pageManagedBy(operatorId, skip, pageSize);
     return { items: items.map(toCompanyView), page, pageSize, total };
+  }
+
+  async summary(companyId: string): Promise<CompanySummary> {
+    const company = await this.companies.findById(companyId);
+    if (!company) throw new NotFoundError('Company');
+    return { id: company.id, name: company.name, registrationNumber: company.registrationNumber };
   }
 
   async get(actor: Actor, companyId: string): Promise<CompanyView> {

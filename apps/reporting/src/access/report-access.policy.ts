@@ -65,7 +65,7 @@ export class ReportAccessPolicy {
           // A user the rights service does not know (yet) holds no right; an authorizations
           // service without the check lets only administrators in. Outages stay errors (503).
           if (!(error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status < 500))) throw error;
-          this.logger.warn({ msg: 'report right not confirmed: access refused', userId: decision.userId, code: error.code });
+          this.logger.warn({ msg: 'report right not confirmed: access refused', userId: decision.userId, errorCode: error.code });
         }
         if (!allowed) throw new ForbiddenError('Ordering and reading reports needs the REPORTS / ORDER_REPORTS right or the administrator role');
         return;

@@ -39,7 +39,20 @@ export class JobWorker {
   private readonly worker: Worker;
   private readonly connection: Redis;
 
-  constructor(redisUrl: string, spec: JobHandlers, options: { concurrency?: number; expectedJobs: Array<JobContract<unknown>> }) {
+  constructor(
+    redisUrl: string,
+    spec: JobHandlers,
+    options: {
+      concurrency?: number;
+      expectedJobs: Array<JobContract<unknown>>;
+      /**
+       * A job whose worker died is taken up again once its lock has expired and the stall
+       * check has run: at most lockDurationMs + stalledIntervalMs after the crash.
+       */
+      lockDurationMs?: number;
+      stalledIntervalMs?: number;
+    },
+  ) {
     this.logger = new Logger(`JobWorker:${spec.queue}`);
     const byName = new Map<string, JobHandler<never>>();
     for (const { job, handle: fn } of spec.handlers) {
@@ -70,7 +83,13 @@ export class JobWorker {
           }
         });
       },
-      { connection: this.connection, concurrency: options.concurrency ?? 8, autorun: false },
+      {
+        connection: this.connection,
+        concurrency: options.concurrency ?? 8,
+        autorun: false,
+        lockDuration: options.lockDurationMs ?? 15_000,
+        stalledInterval: options.stalledIntervalMs ?? 5_000,
+      },
     );
     this.worker.on('error', (error) => this.logger.warn(`worker connection problem: ${error.message}`));
   }

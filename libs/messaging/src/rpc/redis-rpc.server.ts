@@ -151,7 +151,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       const err = this.toWireError(error);
       const level = err.status >= 500 ? 'error' : 'warn';
-      this.options.logger[level]({ msg: 'command failed', pattern: request.pattern, code: err.code, status: err.status }, RedisRpcServer.name);
+      this.options.logger[level]({ msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status }, RedisRpcServer.name);
       return { id: request.id, isDisposed: true, err };
     }
   }

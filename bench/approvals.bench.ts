@@ -1,0 +1,100 @@
+/**
+ * Dual validation: approvals per second and latency from the final approval to APPLIED
+ * (the approve call returns once the change is applied), through the real system, beside
+ * a bare PostgreSQL transaction doing the same writes, in the same run.
+ */
+import { ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
+import { addAdministrator, addUsers, ApiSession, TestSystem } from '@procura/testing';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { Benchmark, BenchEnv, BenchFigure, load, percentile } from './bench-kit';
+
+const REQUESTS = 300;
+const CONCURRENCY = 8;
+
+async function bareTransactions(databaseUrl: string, count: number): Promise<{ latencies: number[]; seconds: number }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS bench;
+    CREATE TABLE IF NOT EXISTS bench.requests (id uuid PRIMARY KEY, status text, approvals int, decided_at timestamptz, applied_at timestamptz);
+    CREATE TABLE IF NOT EXISTS bench.approvals (request_id uuid, validator uuid, PRIMARY KEY (request_id, validator));
+    CREATE TABLE IF NOT EXISTS bench.users (id uuid PRIMARY KEY, last_name text, version int);
+    CREATE TABLE IF NOT EXISTS bench.applied (id uuid PRIMARY KEY, outcome text, result jsonb);
+    CREATE TABLE IF NOT EXISTS bench.outbox (id uuid PRIMARY KEY, job_id text UNIQUE, payload jsonb);`);
+  const ids = Array.from({ length: count }, () => ({ request: randomUUID(), user: randomUUID() }));
+  for (const { request, user } of ids) {
+    await pool.query(`INSERT INTO bench.requests VALUES ($1, 'PENDING', 0, NULL, NULL)`, [request]);
+    await pool.query(`INSERT INTO bench.users VALUES ($1, 'x', 1)`, [user]);
+  }
+  const result = await load(count, CONCURRENCY, async (i) => {
+    const { request, user } = ids[i];
+    const client = await pool.connect();
+    try {
+      // The same writes as an approval that applies: lock, approval, status, owner change,
+      // owner's applied record, outcome, and the outbox rows (apply job, audit, notice).
+      await client.query('BEGIN');
+      await client.query('SELECT 1 FROM bench.requests WHERE id = $1 FOR UPDATE', [request]);
+      await client.query('INSERT INTO bench.approvals VALUES ($1, $2)', [request, randomUUID()]);
+      await client.query(`UPDATE bench.requests SET status = 'APPROVED', approvals = 1, decided_at = now() WHERE id = $1`, [request]);
+      await client.query(`INSERT INTO bench.outbox VALUES ($1, $2, '{}')`, [randomUUID(), `apply-${request}`]);
+      await client.query('COMMIT');
+      await client.query('BEGIN');
+      await client.query('SELECT 1 FROM bench.requests WHERE id = $1 FOR UPDATE', [request]);
+      await client.query(`UPDATE bench.users SET last_name = 'y', version = version + 1 WHERE id = $1`, [user]);
+      await client.query(`INSERT INTO bench.applied VALUES ($1, 'APPLIED', '{}')`, [randomUUID()]);
+      await client.query(`UPDATE bench.requests SET status = 'APPLIED', applied_at = now() WHERE id = $1`, [request]);
+      await client.query(`INSERT INTO bench.outbox VALUES ($1, $2, '{}'), ($3, $4, '{}')`, [randomUUID(), `audit-${request}`, randomUUID(), `notice-${request}`]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
+  await pool.end();
+  return result;
+}
+
+export const benchmark: Benchmark = {
+  name: 'approvals (dual validation: final approval → APPLIED)',
+  async run(env: BenchEnv): Promise<BenchFigure[]> {
+    Object.assign(process.env, {
+      PG_ADMIN_URL: env.adminUrl,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      SMTP_URL: env.smtpUrl,
+      PROCURA_TEST_DIR: env.dir,
+    });
+    const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000' } });
+    try {
+      const operator = ApiSession.operator(system.baseUrl);
+      const company = (await operator.post<CompanyView>('/companies', { name: 'Bench SA', registrationNumber: '999999999', billingMode: 'CLIENT', pricingOffer: 'X' })).body;
+      const maker = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Maker' });
+      // One validator per request: a TOTP code is accepted once per validator and time step.
+      const validators = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => addAdministrator(system.databaseUrl, company.id, { firstName: `V${i}` })));
+      const users = await addUsers(system.databaseUrl, company.id, REQUESTS);
+      const makerSession = maker.session(system.baseUrl);
+      const requests: string[] = [];
+      for (const userId of users) {
+        const res = await makerSession.request<ChangeSubmissionResult>('PATCH', `/users/${userId}`, { lastName: 'Approved' });
+        if (res.status !== 202) throw new Error(`submission failed: ${res.status} ${JSON.stringify(res.body)}`);
+        requests.push(res.body.changeRequestId);
+      }
+      const sessions = validators.map((v) => v.session(system.baseUrl));
+      let notApplied = 0;
+      const measured = await load(REQUESTS, CONCURRENCY, async (i) => {
+        const res = await sessions[i].post<ChangeRequestView>(`/change-requests/${requests[i]}/approve`, { totpCode: validators[i].totp() });
+        if (res.body.status !== 'APPLIED') notApplied++;
+      });
+      if (notApplied) throw new Error(`${notApplied} approvals did not end APPLIED`);
+      const bare = await bareTransactions(env.databaseUrl, REQUESTS);
+      const rate = REQUESTS / measured.seconds;
+      const bareRate = REQUESTS / bare.seconds;
+      const median = percentile(measured.latencies, 50);
+      return [
+        { metric: `approvals/s (${CONCURRENCY} concurrent)`, value: rate, unit: '/s', baseline: { label: 'bare PG transactions, same writes', value: bareRate }, target: '≥ 33 % of baseline', met: rate >= bareRate / 3 },
+        { metric: 'final approval → APPLIED, median', value: median, unit: 'ms', baseline: { label: 'bare transaction median', value: percentile(bare.latencies, 50) }, target: '< 50 ms', met: median < 50 },
+        { metric: 'final approval → APPLIED, p99', value: percentile(measured.latencies, 99), unit: 'ms', baseline: { label: 'bare transaction p99', value: percentile(bare.latencies, 99) } },
+      ];
+    } finally {
+      await system.stop();
+    }
+  },
+};

@@ -1,0 +1,102 @@
+import { loadConfig } from '@procura/config';
+import { sealSecret } from '@procura/security';
+import { randomUUID } from 'node:crypto';
+import { generateSecret, generateSync } from 'otplib';
+import { Client } from 'pg';
+import { ApiSession } from './http';
+import { userSession } from './tokens';
+
+/** The development secrets the system under test uses (NODE_ENV=test, no secrets set). */
+function devConfig() {
+  return loadConfig('identity', { NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused', REDIS_URL: 'redis://unused' });
+}
+
+function randomLoginId(): string {
+  const body = Array.from({ length: 13 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10))).join('');
+  // Luhn check digit, as the identity service computes it.
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+export interface FixtureAdministrator {
+  userId: string;
+  companyId: string;
+  email: string;
+  firstName: string;
+  totpSecret: string;
+  /** An API session of this administrator (token signed with the test secret). */
+  session(baseUrl: string): ApiSession;
+  /** A valid TOTP code now (each validator has its own secret, so codes never collide). */
+  totp(): string;
+}
+
+/**
+ * Test fixture: an active administrator with a permanent credential and TOTP enrolled,
+ * written straight into the identity schema (the state the first-login journey ends in,
+ * which the identity e2e tests cover through the API). Dual-validation tests need many
+ * validators, each with a secret of its own.
+ */
+export async function addAdministrator(
+  databaseUrl: string,
+  companyId: string,
+  options: { adminSignature?: 'INDIVIDUAL' | 'COLLECTIVE'; firstName?: string; clientType?: 'ADMINISTRATOR' | 'STANDARD' } = {},
+): Promise<FixtureAdministrator> {
+  const config = devConfig();
+  const userId = randomUUID();
+  const firstName = options.firstName ?? `Admin${userId.slice(0, 4)}`;
+  const email = `${firstName.toLowerCase()}.${userId.slice(0, 8)}@fixture.example`;
+  const totpSecret = generateSecret();
+  const clientType = options.clientType ?? 'ADMINISTRATOR';
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
+       VALUES ($1, $2, 'Fixture', $3, '1980-01-01', $4, $5, $6, 'ACTIVE', 'IMMEDIATE')`,
+      [userId, companyId, firstName, email, clientType, clientType === 'ADMINISTRATOR' ? (options.adminSignature ?? 'COLLECTIVE') : 'NONE'],
+    );
+    await db.query(
+      `INSERT INTO identity.credentials (id, user_id, company_id, login_id, type, banking_power, status, password_hash, password_is_provisional,
+         totp_secret_sealed, totp_enrolled_at, created_by)
+       VALUES ($1, $2, $3, $4, 'PERMANENT', false, 'ACTIVE', 'fixture-no-password-login', false, $5, now(), 'test-fixture')`,
+      [randomUUID(), userId, companyId, randomLoginId(), sealSecret(totpSecret, config.secretsKey).sealed],
+    );
+  } finally {
+    await db.end();
+  }
+  return {
+    userId,
+    companyId,
+    email,
+    firstName,
+    totpSecret,
+    session: (baseUrl) => userSession(baseUrl, { userId, companyId, clientType }),
+    totp: () => generateSync({ secret: totpSecret }),
+  };
+}
+
+/** Plain users of a company, in bulk (for batches). */
+export async function addUsers(databaseUrl: string, companyId: string, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
+       SELECT id, $2, 'Batch', 'User' || ord, '1990-01-01', 'batch.user.' || replace(id::text, '-', '') || '@fixture.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)`,
+      [ids, companyId],
+    );
+  } finally {
+    await db.end();
+  }
+  return ids;
+}
