@@ -1,6 +1,7 @@
 /**
  * The rights check, the hot path of every portal screen: through the gateway over HTTP
- * (32 connections) and directly against the authorizations service (CommandBus), beside
+ * (32 connections; answered in the gateway from its copies of the compiled rights, one
+ * Redis GET per check) and directly against the authorizations service (CommandBus), beside
  * a Redis GET round trip and a bare endpoint of the same framework, measured in the same
  * run, for a company of 10,000 users with 5 authorizations each.
  */
@@ -10,6 +11,7 @@ import { findFreePorts } from '@procura/infra';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
@@ -113,6 +115,24 @@ function stats(metric: string, r: { latencies: number[]; seconds: number }) {
   return { metric, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), rate: r.latencies.length / r.seconds };
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs a load and also reports how much CPU one call cost `child` (ms per call). */
+async function measured(child: ChildProcess, count: number, fn: (i: number) => Promise<unknown>) {
+  const before = cpuMs(child.pid);
+  const result = await load(count, CONCURRENCY, fn);
+  return { result, cpuPerCall: (cpuMs(child.pid) - before) / count };
+}
+
 export const benchmark: Benchmark = {
   name: 'check',
   async run(env: BenchEnv): Promise<BenchFigure[]> {
@@ -141,6 +161,11 @@ export const benchmark: Benchmark = {
       }
       const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
       const auth = { authorization: `Bearer ${DEMO.operator.apiKey}` };
+      // The gateway keeps its own copy of each user's compiled rights: fill it for every user too.
+      for (let i = 0; i < USERS; i += 100) {
+        const body = JSON.stringify({ questions: Array.from({ length: 100 }, (_, k) => question(i + k)) });
+        await httpCall(agent, gatewayPort, 'POST', '/api/v1/check/batch', auth, body);
+      }
       const checkOverHttp = (i: number) => httpCall(agent, gatewayPort, 'POST', '/api/v1/check', auth, JSON.stringify(question(i)));
       const bare = (_: number) => httpCall(agent, barePort, 'GET', '/ping', {});
       await load(2000, CONCURRENCY, checkOverHttp);
@@ -148,9 +173,13 @@ export const benchmark: Benchmark = {
       await load(2000, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
 
       const redisGet = stats('Redis GET', await load(REQUESTS, CONCURRENCY, (i) => redis.get(`procura:authz:rights-gen:${userId((i % USERS) + 1)}`)));
-      const bareHttp = stats('bare Nest GET', await load(REQUESTS, CONCURRENCY, bare));
-      const viaHttp = stats('check over HTTP', await load(REQUESTS, CONCURRENCY, checkOverHttp));
-      const direct = stats('check via CommandBus', await load(REQUESTS, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor })));
+      const [, authorizations, gateway, bareApp] = children;
+      const bareRun = await measured(bareApp, REQUESTS, bare);
+      const httpRun = await measured(gateway, REQUESTS, checkOverHttp);
+      const directRun = await measured(authorizations, REQUESTS, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
+      const bareHttp = stats('bare Nest GET', bareRun.result);
+      const viaHttp = stats('check over HTTP', httpRun.result);
+      const direct = stats('check via CommandBus', directRun.result);
       agent.destroy();
 
       const b = { label: 'bare Nest GET', value: bareHttp.rate };
@@ -167,6 +196,9 @@ export const benchmark: Benchmark = {
         { metric: 'check over HTTP p50', value: viaHttp.p50, unit: 'ms', baseline: { label: 'bare Nest GET p50', value: bareHttp.p50 } },
         { metric: 'check over HTTP p99 (32 connections)', value: viaHttp.p99, unit: 'ms', target: 'p99 < 10 ms', met: viaHttp.p99 < 10 },
         { metric: 'check over HTTP throughput', value: viaHttp.rate, unit: 'checks/s', baseline: b, target: '≥ 60 % of bare', met: viaHttp.rate >= 0.6 * bareHttp.rate },
+        { metric: 'bare Nest GET: server CPU per request', value: bareRun.cpuPerCall, unit: 'ms' },
+        { metric: 'check over HTTP: gateway CPU per check', value: httpRun.cpuPerCall, unit: 'ms', baseline: { label: 'bare server CPU per request', value: bareRun.cpuPerCall } },
+        { metric: 'check via CommandBus: service CPU per check', value: directRun.cpuPerCall, unit: 'ms' },
       ];
     } finally {
       redis.disconnect();

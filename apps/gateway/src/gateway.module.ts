@@ -5,10 +5,26 @@ import { PlatformModule } from '@procura/messaging';
 import { Authenticator, AuthGuard } from './auth/auth.guard';
 import { CatalogController } from './catalog/catalog.controller';
 import { CompaniesController } from './companies/companies.controller';
+import { AuditController } from './changes/audit.controller';
+import { ChangeRequestsController } from './changes/change-requests.controller';
 import { ChangeSubmitter } from './changes/change-submitter';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { ProblemFilter } from './http/problem.filter';
+import { NotificationsController } from './notifications/notifications.controller';
+import { ReportsController } from './reports/reports.controller';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { AuthController } from './auth/auth.controller';
+import { LoginRateLimiter } from './auth/login-rate-limiter';
+import { StepUp } from './auth/step-up';
+import { EdiController } from './edi/edi.controller';
+import { UsersController } from './users/users.controller';
+import { AuthorizationsController } from './authorizations/authorizations.controller';
+import { CheckController } from './check/check.controller';
+import { CompiledRightsCache } from './check/compiled-rights.cache';
+import { RightsAccess } from './check/rights-access';
+import { RightsChecker } from './check/rights-checker';
+import { ResourcesController } from './resources/resources.controller';
 
 @Module({})
 export class GatewayModule {
@@ -16,8 +32,9 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forService(config)],
-      controllers: [HealthController, CompaniesController, CatalogController],
-      providers: [HealthService, Authenticator, ChangeSubmitter, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ProblemFilter }],
+      // CheckController first: Express tries the routes in registration order and the check is the hot path.
+      controllers: [CheckController, HealthController, CompaniesController, CatalogController, ChangeRequestsController, AuditController, NotificationsController, ReportsController, DeliveriesController, AuthController, UsersController, EdiController, ResourcesController, AuthorizationsController],
+      providers: [HealthService, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

@@ -22,6 +22,20 @@ describe(JsonLogger.name, () => {
     expect(line).toMatchObject({ service: 'identity', level: 'info', msg: 'company created', context: 'CompaniesService', requestId: 'req-12345678' });
   });
 
+  it('writes nothing below the level, and keeps context and request id per line for a reused context', () => {
+    const out = capture();
+    const logger = new JsonLogger(createLogger('gateway', 'warn', out.stream));
+    requestContext.run({ requestId: 'req-aaaaaaaa' }, () => logger.log({ msg: 'request' }, 'Http'));
+    requestContext.run({ requestId: 'req-bbbbbbbb' }, () => logger.warn({ msg: 'slow', token: 'secret-token-1' }, 'Http'));
+    requestContext.run({ requestId: 'req-cccccccc' }, () => logger.warn('slower', 'Http'));
+    const lines = out.lines();
+    expect(lines.map((l) => [l.msg, l.context, l.requestId])).toEqual([
+      ['slow', 'Http', 'req-bbbbbbbb'],
+      ['slower', 'Http', 'req-cccccccc'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('secret-token-1');
+  });
+
   it('redacts secrets wherever they appear in a logged object', () => {
     const out = capture();
     const logger = createLogger('identity', 'info', out.stream);

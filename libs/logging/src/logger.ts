@@ -48,6 +48,9 @@ export function createLogger(service: string, level: LevelWithSilent = 'info', d
 
 /** Nest's LoggerService on top of pino: structured JSON lines, one logger per class (context). */
 export class JsonLogger implements LoggerService {
+  /** One child logger per context (class name): creating one per line costs more than the line. */
+  private readonly children = new Map<string, PinoLogger>();
+
   constructor(private readonly root: PinoLogger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -70,10 +73,12 @@ export class JsonLogger implements LoggerService {
   }
 
   private write(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
+    // A line below the configured level costs nothing (e.g. the per-request line at "warn").
+    if (!this.root.isLevelEnabled(level)) return;
     // Nest passes the context (class name) as the last string argument, and for errors a stack before it.
     const args = [...rest];
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
-    const logger = context ? this.root.child({ context }) : this.root;
+    const logger = context ? this.child(context) : this.root;
     if (message instanceof Error) {
       logger[level]({ err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
@@ -82,5 +87,15 @@ export class JsonLogger implements LoggerService {
       const stack = typeof args[0] === 'string' && level === 'error' ? args[0] : undefined;
       logger[level](stack ? { stack } : {}, String(message));
     }
+  }
+
+  private child(context: string): PinoLogger {
+    let child = this.children.get(context);
+    if (!child) {
+      child = this.root.child({ context });
+      // Contexts are class names, a bounded set; the bound only guards against misuse.
+      if (this.children.size < 1000) this.children.set(context, child);
+    }
+    return child;
   }
 }

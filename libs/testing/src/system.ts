@@ -1,11 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 
-const root = resolve(__dirname, '..', '..', '..');
+/** The repository root, from the TypeScript sources (tests) or from dist/ (benchmarks). */
+function findRoot(dir: string): string {
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    if (existsSync(join(current, 'prisma', 'schema.prisma')) && existsSync(join(current, 'package.json'))) return current;
+  }
+  throw new Error(`cannot find the repository root above ${dir}`);
+}
+const root = findRoot(__dirname);
 export type SystemService = 'gateway' | 'identity' | 'authorizations' | 'notifications' | 'reporting';
 const ALL: SystemService[] = ['identity', 'authorizations', 'notifications', 'reporting', 'gateway'];
 

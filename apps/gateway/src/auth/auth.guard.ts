@@ -39,7 +39,7 @@ export class Authenticator implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly bus: CommandBus,
   ) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, enableAutoPipelining: true });
   }
 
   async authenticate(token: string): Promise<{ actor: Actor; scope: TokenScope }> {

@@ -25,6 +25,7 @@ import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { changeResponse, ChangeSubmitter } from '../changes/change-submitter';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
+import { RightsChecker } from '../check/rights-checker';
 
 const CHANGE_DOC = 'Applied at once (201/200 with the result and the change request id) or waiting for a second administrator (202 with the change request).';
 
@@ -43,6 +44,7 @@ export class AuthorizationsController {
   constructor(
     private readonly bus: CommandBus,
     private readonly changes: ChangeSubmitter,
+    private readonly rights: RightsChecker,
   ) {}
 
   @Post('companies/:companyId/authorizations')
@@ -172,6 +174,6 @@ export class AuthorizationsController {
   @ApiOperation({ summary: "A user's effective rights at an instant (default now)" })
   @ApiOkResponse({ type: EffectiveRightsView })
   effectiveRights(@Param('userId', uuidPipe('userId')) userId: string, @Query() query: EffectiveRightsQuery, @CurrentActor() actor: Actor): Promise<EffectiveRightsView> {
-    return this.bus.execute(AuthorizationsQueries.effectiveRights, { userId, ...(query.at ? { at: query.at } : {}) }, { actor });
+    return this.rights.effectiveRights(actor, userId, query.at);
   }
 }

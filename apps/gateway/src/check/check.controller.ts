@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, AuthorizationsQueries, CheckAnswer, CheckBatchAnswer, CheckBatchDto, CheckQuestionDto } from '@procura/contracts';
-import { CommandBus } from '@procura/messaging';
+import { Actor, CheckAnswer, CheckBatchAnswer, CheckBatchDto, CheckQuestionDto } from '@procura/contracts';
 import { CurrentActor } from '../auth/auth.guard';
+import { RightsChecker } from './rights-checker';
 
 @ApiTags('check')
 @ApiBearerAuth()
 @Controller('check')
 export class CheckController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(private readonly rights: RightsChecker) {}
 
   @Post()
   @HttpCode(200)
@@ -18,14 +18,14 @@ export class CheckController {
   })
   @ApiOkResponse({ type: CheckAnswer })
   check(@Body() question: CheckQuestionDto, @CurrentActor() actor: Actor): Promise<CheckAnswer> {
-    return this.bus.execute(AuthorizationsQueries.check, question, { actor });
+    return this.rights.check(actor, question);
   }
 
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Up to 100 checks in one call, answered in order' })
   @ApiOkResponse({ type: CheckBatchAnswer })
-  batch(@Body() batch: CheckBatchDto, @CurrentActor() actor: Actor): Promise<CheckBatchAnswer> {
-    return this.bus.execute(AuthorizationsQueries.checkBatch, batch, { actor });
+  async batch(@Body() batch: CheckBatchDto, @CurrentActor() actor: Actor): Promise<CheckBatchAnswer> {
+    return { answers: await this.rights.checkBatch(actor, batch.questions) };
   }
 }

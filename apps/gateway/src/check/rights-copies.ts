@@ -44,7 +44,8 @@ export interface RightsAndCatalog {
 export class RightsCopies {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
-  private catalogState?: Promise<CatalogState>;
+  private catalogNow?: CatalogState;
+  private catalogLoading?: Promise<CatalogState>;
 
   constructor(
     private readonly source: RightsSource,
@@ -77,19 +78,19 @@ export class RightsCopies {
     });
     let catalog = catalogState;
     if (missing.length > 0) {
-      const fetched = this.fetch(
-        missing,
-        missing.map((id) => tokens[distinct.indexOf(id)]),
+      const observed = missing.map((id) => tokens[distinct.indexOf(id)]);
+      waiting.push(
+        this.fetch(missing, observed).then(async (answer) => {
+          for (const [userId, entry] of answer.entries) rights.set(userId, entry.rights);
+          if (answer.catalogVersion !== catalogState.version) catalog = await this.reloadCatalog(catalogState);
+        }),
       );
-      const answer = await fetched.answer;
-      for (const [userId, entry] of answer.entries) rights.set(userId, entry.rights);
-      if (answer.catalogVersion !== catalogState.version) catalog = await this.reloadCatalog(catalogState);
     }
     await Promise.all(waiting);
     return { rights, catalog: catalog.index };
   }
 
-  private fetch(userIds: string[], observed: Array<string | null>): { answer: Promise<{ entries: Map<string, Entry>; catalogVersion: string }> } {
+  private fetch(userIds: string[], observed: Array<string | null>): Promise<{ entries: Map<string, Entry>; catalogVersion: string }> {
     const answer = this.source.compiled(userIds).then((reply) => {
       const entries = new Map<string, Entry>();
       const loadedAt = this.options.now();
@@ -112,7 +113,7 @@ export class RightsCopies {
         () => this.loading.delete(key),
       );
     });
-    return { answer };
+    return answer;
   }
 
   private store(userId: string, entry: Entry): void {
@@ -122,24 +123,29 @@ export class RightsCopies {
   }
 
   private catalog(): Promise<CatalogState> {
-    const current = this.catalogState;
-    if (current) {
-      return current.then((state) => (this.options.now() - state.loadedAt < this.options.maxAgeMs ? state : this.reloadCatalog(state)));
-    }
+    const state = this.catalogNow;
+    if (state && this.options.now() - state.loadedAt < this.options.maxAgeMs) return Promise.resolve(state);
     return this.loadCatalog();
   }
 
-  /** Reloads once for every caller that saw `stale`. */
+  /** Reloads the catalog unless another caller already replaced `stale`. */
   private reloadCatalog(stale: CatalogState): Promise<CatalogState> {
-    return (this.catalogState ?? Promise.resolve(stale)).then((state) => (state === stale ? this.loadCatalog() : state));
+    return this.catalogNow && this.catalogNow !== stale ? Promise.resolve(this.catalogNow) : this.loadCatalog();
   }
 
+  /** One load at a time; a failed load is retried by the next caller. */
   private loadCatalog(): Promise<CatalogState> {
-    const loading = this.source.catalog().then((views) => ({ version: catalogVersion(views), index: new CatalogIndex(views), loadedAt: this.options.now() }));
-    this.catalogState = loading;
-    loading.catch(() => {
-      if (this.catalogState === loading) this.catalogState = undefined;
+    if (this.catalogLoading) return this.catalogLoading;
+    const loading = this.source.catalog().then((views) => {
+      const state = { version: catalogVersion(views), index: new CatalogIndex(views), loadedAt: this.options.now() };
+      this.catalogNow = state;
+      return state;
     });
+    this.catalogLoading = loading;
+    const clear = () => {
+      if (this.catalogLoading === loading) this.catalogLoading = undefined;
+    };
+    loading.then(clear, clear);
     return loading;
   }
 }
