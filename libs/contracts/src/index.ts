@@ -5,3 +5,7 @@ export * from './queues';
 export * from './rpc';
 export * from './demo-data';
 export * from './changes.contracts';
+export * from './change-requests.contracts';
+export * from './reporting.contracts';
+export * from './notifications.contracts';
+export * from './identity-access.contracts';
