@@ -1,6 +1,6 @@
 import { AuthorizationsSeams, AuthorizationView, CheckAnswer, CheckBatchAnswer, CompanyView, DEMO, EffectiveRightsView, JOBS, PrincipalStateJob, QUEUES, ResourceView } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
-import { ApiSession, TestSystem, userSession, waitFor } from '@procura/testing';
+import { addAdministrator, ApiSession, TestSystem, userSession, waitFor } from '@procura/testing';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 
@@ -28,7 +28,9 @@ describe('Authorizations (e2e)', () => {
   let other: CompanyView;
   let admin: ApiSession;
   let otherAdmin: ApiSession;
-  const adminId = randomUUID();
+  // The maker: an administrator with an individual signature, so changes apply at once
+  // (the dual-validation path itself is covered by dual-validation.e2e-spec.ts).
+  let adminId: string;
   const [julie, hugo, lea, paul] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   const stranger = randomUUID();
   const versions = new Map<string, number>();
@@ -78,8 +80,10 @@ describe('Authorizations (e2e)', () => {
     principals = new Queue(QUEUES.principals, { connection: { url: system.redisUrl } });
     company = await newCompany();
     other = await newCompany();
-    admin = userSession(system.baseUrl, { userId: adminId, companyId: company.id, clientType: 'ADMINISTRATOR' });
-    otherAdmin = userSession(system.baseUrl, { userId: randomUUID(), companyId: other.id, clientType: 'ADMINISTRATOR' });
+    const maker = await addAdministrator(system.databaseUrl, company.id, { adminSignature: 'INDIVIDUAL', firstName: 'Maker' });
+    adminId = maker.userId;
+    admin = maker.session(system.baseUrl);
+    otherAdmin = (await addAdministrator(system.databaseUrl, other.id, { adminSignature: 'INDIVIDUAL', firstName: 'Elsewhere' })).session(system.baseUrl);
     for (const u of [adminId, julie, hugo, lea, paul]) await syncPrincipal(u, company.id);
     await syncPrincipal(stranger, other.id);
     resources.current = await addResource(company.id, { kind: 'ACCOUNT', contractType: 'CURRENT_ACCOUNT', label: 'Compte courant', identifier: 'FR7630001007941234567890185' });

@@ -35,6 +35,13 @@ type UserActor = Extract<Actor, { kind: 'user' }>;
 const WHAT = 'Change request';
 
 /**
+ * The request that approves applies the change itself, right after the commit; the
+ * durable apply job written with the approval is the safety net for a crash in between,
+ * so it waits a little instead of racing the in-process application for the row lock.
+ */
+const APPLY_SAFETY_NET_DELAY_MS = 3000;
+
+/**
  * The four-eyes workflow: every administrator change is a change request, validated by
  * its owning service, applied at once for an INDIVIDUAL signature when the policy allows,
  * otherwise after N approvals by other administrators (never the maker, never a subject),
@@ -124,7 +131,7 @@ export class ChangeRequestService {
           after: { items: validations.map((v) => ({ summary: v.summary, diff: v.diff })) },
         });
         if (immediate) {
-          await this.outbox.add(tx, JOBS.applyChange, `apply:${id}`, { changeRequestId: id });
+          await this.outbox.add(tx, JOBS.applyChange, `apply:${id}`, { changeRequestId: id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
         } else {
           await this.outbox.add(tx, JOBS.expireChange, `expire:${id}`, { changeRequestId: id }, { delayMs: this.config.changeRequestTtlSeconds * 1000 });
           await this.notifier.pending(tx, cr, validators, makerContact);
@@ -145,7 +152,8 @@ export class ChangeRequestService {
     if (after.status === 'STALE' || after.status === 'FAILED') {
       throw new RuleViolationError(`CHANGE_${after.status}`, after.reason ?? `The change was not applied (${after.status})`);
     }
-    return this.submission(after, true);
+    // The maker sees the secret in this response only: it is erased as it is shown.
+    return this.submission(after, after.revealOnceSealed ? await this.takeRevealOnce(id) : undefined);
   }
 
   private async validateItem(maker: UserActor, item: ChangeItemInput): Promise<ChangeValidation> {
@@ -160,9 +168,8 @@ export class ChangeRequestService {
   }
 
   /** What the gateway answers: 201/200 with the result when applied, 202 with the request otherwise. */
-  private submission(cr: FullChangeRequest, revealNow = false): ChangeSubmissionResult {
+  private submission(cr: FullChangeRequest, revealOnce?: Record<string, string>): ChangeSubmissionResult {
     if (cr.status === 'APPLIED') {
-      const revealOnce = revealNow && cr.revealOnceSealed ? (JSON.parse(openSecret({ sealed: cr.revealOnceSealed }, this.config.secretsKey)) as Record<string, string>) : undefined;
       return { status: 'APPLIED', changeRequestId: cr.id, result: (cr.result as Record<string, unknown>) ?? undefined, ...(revealOnce ? { revealOnce } : {}) };
     }
     return { status: 'PENDING', changeRequestId: cr.id, changeRequest: toChangeRequestView(cr) as unknown as Record<string, unknown> };
@@ -199,7 +206,7 @@ export class ChangeRequestService {
       });
       if (!final) return false;
       await this.repository.update(tx, cr.id, { status: 'APPROVED', decidedAt: new Date() });
-      await this.outbox.add(tx, JOBS.applyChange, `apply:${cr.id}`, { changeRequestId: cr.id });
+      await this.outbox.add(tx, JOBS.applyChange, `apply:${cr.id}`, { changeRequestId: cr.id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
       return true;
     });
     this.relay.nudge();
@@ -277,15 +284,20 @@ export class ChangeRequestService {
     await this.access.assertAdministratorOrOperator(actor, cr.companyId, WHAT);
     const view = toChangeRequestView(cr);
     if (actor.kind === 'user' && actor.userId === cr.makerUserId && cr.revealOnceSealed) {
-      const revealed = await this.repository.transaction(async (tx) => {
-        const locked = (await this.repository.lock(tx, cr.id))!;
-        if (!locked.revealOnceSealed) return undefined;
-        await this.repository.update(tx, cr.id, { revealOnceSealed: null });
-        return JSON.parse(openSecret({ sealed: locked.revealOnceSealed }, this.config.secretsKey)) as Record<string, string>;
-      });
+      const revealed = await this.takeRevealOnce(cr.id);
       if (revealed) view.revealOnce = revealed;
     }
     return view;
+  }
+
+  /** The secret to show the maker, erased in the same transaction: whoever asks second gets nothing. */
+  private takeRevealOnce(changeRequestId: string): Promise<Record<string, string> | undefined> {
+    return this.repository.transaction(async (tx) => {
+      const locked = (await this.repository.lock(tx, changeRequestId))!;
+      if (!locked.revealOnceSealed) return undefined;
+      await this.repository.update(tx, changeRequestId, { revealOnceSealed: null });
+      return JSON.parse(openSecret({ sealed: locked.revealOnceSealed }, this.config.secretsKey)) as Record<string, string>;
+    });
   }
 
   async pendingAbout(companyId: string, userIds: string[]) {
