@@ -4,8 +4,6 @@ import { createSystemController, PlatformModule } from '@procura/messaging';
 import { CatalogHandlers } from './catalog/catalog.handlers';
 import { ChangeRequestsModule } from './change-requests/change-requests.module';
 import { RightsCoreModule } from './changes/rights-core.module';
-import { CatalogRepository } from './catalog/catalog.repository';
-import { CatalogService } from './catalog/catalog.service';
 import { DemoResourcesSeed } from './resources/demo-resources.seed';
 
 @Module({})
@@ -13,9 +11,9 @@ export class AuthorizationsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthorizationsModule,
-      imports: [PlatformModule.forService(config), ChangeRequestsModule, RightsCoreModule],
+      imports: [PlatformModule.forService(config), RightsCoreModule, ChangeRequestsModule],
       controllers: [createSystemController('authorizations'), CatalogHandlers],
-      providers: [CatalogRepository, CatalogService, DemoResourcesSeed],
+      providers: [DemoResourcesSeed],
     };
   }
 }

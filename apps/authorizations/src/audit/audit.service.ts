@@ -4,7 +4,7 @@ import { requestContext } from '@procura/logging';
 import { Outbox, SqlExecutor } from '@procura/messaging';
 import { JOBS } from '@procura/contracts';
 import { randomUUID } from 'node:crypto';
-import { CompanyAccess } from '../access/company-access';
+import { CompanyAccessService } from '../company-access/company-access.service';
 import { ChainVerifier } from './audit-chain';
 import { AuditRepository, chainOf, StoredEntry } from './audit.repository';
 
@@ -47,7 +47,7 @@ export class AuditService {
 
   constructor(
     private readonly audit: AuditRepository,
-    private readonly access: CompanyAccess,
+    private readonly access: CompanyAccessService,
   ) {}
 
   /** Records an event of this service in the same transaction as the change it describes. */
@@ -76,14 +76,14 @@ export class AuditService {
   }
 
   async list(actor: Actor, companyId: string, query: { page?: number; pageSize?: number; action?: string }): Promise<Page<AuditEntryView>> {
-    await this.access.assertAdministratorOrOperator(actor, companyId, 'Company');
+    await this.access.assert(actor, companyId, 'administrator', 'Company');
     const { page, pageSize, skip } = pageWindow(query);
     const [entries, total] = await this.audit.page(chainOf(companyId), skip, pageSize, query.action);
     return { items: entries.map(toView), page, pageSize, total };
   }
 
   async verify(actor: Actor, companyId: string): Promise<AuditVerification> {
-    await this.access.assertAdministratorOrOperator(actor, companyId, 'Company');
+    await this.access.assert(actor, companyId, 'administrator', 'Company');
     return this.verifyChain(chainOf(companyId));
   }
 

@@ -21,7 +21,7 @@ import { requestContext } from '@procura/logging';
 import { CommandBus, Outbox } from '@procura/messaging';
 import { openSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
-import { CompanyAccess } from '../access/company-access';
+import { CompanyAccessService } from '../company-access/company-access.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationsOutboxRelay } from '../outbox/authorizations-outbox.relay';
 import { ChangeApplier } from './change-applier';
@@ -60,7 +60,7 @@ export class ChangeRequestService {
     private readonly applier: ChangeApplier,
     private readonly notifier: ChangeNotifier,
     private readonly audit: AuditService,
-    private readonly access: CompanyAccess,
+    private readonly access: CompanyAccessService,
     private readonly relay: AuthorizationsOutboxRelay,
   ) {}
 
@@ -184,9 +184,12 @@ export class ChangeRequestService {
     if (validator.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only administrators approve changes');
     // Said before asking for the TOTP code, so a second click does not burn one.
     if (cr.approvals.some((a) => a.validatorUserId === validator.userId)) throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
-    const eligibility = await this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId });
+    // Both asked at once; the code is checked even for an ineligible validator (it fails either way).
+    const [eligibility] = await Promise.all([
+      this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId }),
+      this.bus.execute(IdentitySeams.verifyStepUp, { userId: validator.userId, code: totpCode, purpose: `approve change request ${cr.id}` }),
+    ]);
     if (!eligibility.eligible) throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
-    await this.bus.execute(IdentitySeams.verifyStepUp, { userId: validator.userId, code: totpCode, purpose: `approve change request ${cr.id}` });
 
     const approved = await this.repository.transaction(async (tx) => {
       const locked = (await this.repository.lock(tx, cr.id))!;
@@ -261,7 +264,7 @@ export class ChangeRequestService {
   }
 
   async list(actor: Actor, companyId: string, query: ListChangeRequestsQuery): Promise<Page<ChangeRequestView>> {
-    await this.access.assertAdministratorOrOperator(actor, companyId, 'Company');
+    await this.access.assert(actor, companyId, 'administrator', 'Company');
     const { page, pageSize, skip } = pageWindow(query);
     const [items, total] = await this.repository.page(
       {
@@ -281,7 +284,7 @@ export class ChangeRequestService {
   async get(actor: Actor, changeRequestId: string): Promise<ChangeRequestView> {
     const cr = await this.repository.find(changeRequestId);
     if (!cr) throw new NotFoundError(WHAT);
-    await this.access.assertAdministratorOrOperator(actor, cr.companyId, WHAT);
+    await this.access.assert(actor, cr.companyId, 'administrator', WHAT);
     const view = toChangeRequestView(cr);
     if (actor.kind === 'user' && actor.userId === cr.makerUserId && cr.revealOnceSealed) {
       const revealed = await this.takeRevealOnce(cr.id);

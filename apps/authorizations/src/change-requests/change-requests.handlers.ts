@@ -16,7 +16,7 @@ import {
   SubmitChangesPayload,
 } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
-import { CompanyAccess } from '../access/company-access';
+import { CompanyAccessService } from '../company-access/company-access.service';
 import { ChangePolicyService } from './change-policy.service';
 import { ChangeRequestService } from './change-request.service';
 
@@ -25,7 +25,7 @@ export class ChangeRequestsHandlers {
   constructor(
     private readonly changes: ChangeRequestService,
     private readonly policy: ChangePolicyService,
-    private readonly access: CompanyAccess,
+    private readonly access: CompanyAccessService,
   ) {}
 
   @MessagePattern(ChangeRequestCommands.submit.pattern)
@@ -60,7 +60,7 @@ export class ChangeRequestsHandlers {
 
   @MessagePattern(ChangeRequestCommands.policy.pattern)
   async getPolicy(@Payload() payload: CompanyIdPayload, @RpcActor() actor: Actor): Promise<ChangePolicyView> {
-    await this.access.assertAdministratorOrOperator(actor, payload.companyId, 'Company');
+    await this.access.assert(actor, payload.companyId, 'administrator', 'Company');
     return this.policy.view(payload.companyId);
   }
 }

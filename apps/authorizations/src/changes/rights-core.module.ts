@@ -56,6 +56,6 @@ import { RightsAuthorizeAllKind, RightsCopyKind, RightsPlanner, RightsTemplateKi
     RightsAuthorizeAllKind,
     AuthorizationsChangeKinds,
   ],
-  exports: [AuthorizationsChangeKinds, RightsService, CatalogService],
+  exports: [AuthorizationsChangeKinds, RightsService, CatalogService, CompanyAccessService, ChangeRequestRepository],
 })
 export class RightsCoreModule {}
