@@ -1,7 +1,7 @@
-import { ChangeCommands, CompanyView, CredentialView, DEMO, SessionTokens, TotpEnrolment, UserView } from '@procura/contracts';
+import { ChangeCommands, ChangeRequestView, CompanyView, CredentialView, DEMO, SessionTokens, TotpEnrolment, UserView } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { openSecret } from '@procura/security';
-import { ApiResponse, ApiSession, TestSystem, waitFor } from '@procura/testing';
+import { addAdministrator, addUsers, ApiResponse, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { Client } from 'pg';
@@ -103,6 +103,19 @@ describe('Identity (e2e)', () => {
     const enrolment = await as(changed.body.accessToken).post<TotpEnrolment>('/auth/totp/enrol');
     const confirmed = await as(changed.body.accessToken).post<SessionTokens>('/auth/totp/confirm', { code: await totp(enrolment.body.secret) });
     return { company, admin, session: as(confirmed.body.accessToken), loginId, password, totpSecret: enrolment.body.secret };
+  }
+
+  /**
+   * A fresh company with fixture administrators (active, TOTP enrolled, each with a secret of its
+   * own): for tests that need several step-up codes, which one enrolled secret could only give one
+   * 30-second step at a time. The first-login journey itself is covered by companyWithAdmin.
+   */
+  async function companyWithFixtureAdmins(...signatures: Array<'INDIVIDUAL' | 'COLLECTIVE'>): Promise<{ company: CompanyView; admins: FixtureAdministrator[] }> {
+    const digits = `${Date.now()}${seq++}`.slice(-9);
+    const company = (await operator.post<CompanyView>('/companies', { name: `Client ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
+    const admins = await Promise.all(signatures.map((adminSignature) => addAdministrator(system.databaseUrl, company.id, { adminSignature })));
+    for (const admin of admins) secrets.add(admin.totpSecret);
+    return { company, admins };
   }
 
   beforeAll(async () => {
@@ -294,9 +307,56 @@ describe('Identity (e2e)', () => {
       const provisional = issued.body.revealOnce!.provisionalPassword;
       secrets.add(provisional);
       expect(provisional).toMatch(/^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/);
-      const stored = await db.query(`SELECT result::text AS r FROM identity.applied_changes WHERE change_request_id = $1`, [issued.body.changeRequestId]);
+      // The owning service records each applied item by the item's id: no clear secret there, nor in the request.
+      const stored = await db.query<{ r: string }>(
+        `SELECT a.result::text AS r FROM identity.applied_changes a JOIN authorizations.change_request_items i ON i.id = a.change_request_id WHERE i.change_request_id = $1`,
+        [issued.body.changeRequestId],
+      );
+      expect(stored.rows).toHaveLength(1);
       expect(stored.rows[0].r).not.toContain(provisional);
+      const request = await db.query(`SELECT result::text AS r, reveal_once_sealed FROM authorizations.change_requests WHERE id = $1`, [issued.body.changeRequestId]);
+      expect(request.rows[0].r).not.toContain(provisional);
       expect(JSON.stringify(await session.get(`/users/${user.id}/credentials`))).not.toContain(provisional);
+      // Shown once means once: the applied request does not show it to its maker again.
+      const view = await session.get<ChangeRequestView>(`/change-requests/${issued.body.changeRequestId}`);
+      expect(view.status).toBe(200);
+      expect(view.body.status).toBe('APPLIED');
+      expect(JSON.stringify(view.body)).not.toContain(provisional);
+      expect(request.rows[0].reveal_once_sealed).toBeNull();
+    });
+
+    it('shows the provisional password of a credential approved by another administrator once, to its maker only, on the change request', async () => {
+      const { company, admins } = await companyWithFixtureAdmins('COLLECTIVE', 'COLLECTIVE');
+      const [maker, validator] = admins;
+      const [userId] = await addUsers(system.databaseUrl, company.id, 1); // no phone: the password cannot go by SMS
+      const submitted = await maker.session(system.baseUrl).post<Submission & { changeRequest: ChangeRequestView }>(`/users/${userId}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+        totpCode: await totp(maker.totpSecret),
+      });
+      expect(submitted.status).toBe(202);
+      expect(submitted.body).toMatchObject({ status: 'PENDING', changeRequest: { kind: 'CREDENTIAL_CREATE', status: 'PENDING' } });
+      expect(submitted.body.revealOnce).toBeUndefined();
+      const id = submitted.body.changeRequestId;
+      expect((await maker.session(system.baseUrl).get<CredentialView[]>(`/users/${userId}/credentials`)).body).toEqual([]); // nothing issued before approval
+
+      const approved = await validator.session(system.baseUrl).post<ChangeRequestView>(`/change-requests/${id}/approve`, { totpCode: await totp(validator.totpSecret) });
+      expect(approved.status).toBe(200);
+      expect(approved.body.status).toBe('APPLIED');
+      expect(approved.body.revealOnce).toBeUndefined();
+      expect((await validator.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body.revealOnce).toBeUndefined();
+
+      const shown = await maker.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      const provisional = shown.body.revealOnce?.provisionalPassword ?? '';
+      secrets.add(provisional);
+      expect(provisional).toMatch(/^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/);
+      const again = await maker.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      expect(again.body.status).toBe('APPLIED');
+      expect(again.body.revealOnce).toBeUndefined();
+      expect(JSON.stringify(again.body)).not.toContain(provisional);
+
+      const [credential] = (await maker.session(system.baseUrl).get<CredentialView[]>(`/users/${userId}/credentials`)).body;
+      expect((await login(credential.loginId, provisional)).body.scope).toBe('password-change');
     });
 
     it('keeps at least one active administrator: suspending, demoting or deleting the last one is refused', async () => {
@@ -411,8 +471,12 @@ describe('Identity (e2e)', () => {
     });
 
     it('refuses a temporary credential after its end date', async () => {
-      const { session, company, totpSecret } = await companyWithAdmin();
-      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
+      const { company, admins: [admin] } = await companyWithFixtureAdmins('INDIVIDUAL');
+      const session = admin.session(system.baseUrl);
+      const totpSecret = admin.totpSecret;
+      const created = await session.post<Submission>(`/companies/${company.id}/users`, person());
+      expect(created.status).toBe(201);
+      const user = created.body.result.user as UserView;
       const validUntil = new Date(Date.now() + 4000).toISOString();
       const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'TEMPORARY', validUntil, bankingPower: false, totpCode: await totp(totpSecret) });
       expect(issued.body.result.credential).toMatchObject({ type: 'TEMPORARY', validUntil });
@@ -447,35 +511,52 @@ describe('Identity (e2e)', () => {
 
   describe('EDI signatures (seed 004)', () => {
     it('code e-mailed to the administrator, signature created by the user with the code, verified, locked, revoked, expired', async () => {
-      const { session, company, admin, totpSecret, loginId, password } = await companyWithAdmin();
-      const sent = await session.post<{ codeId: string; sentTo: string }>(`/users/${admin.id}/edi-code`);
-      expect(sent.status).toBe(201);
-      const [mail] = await jobs(`job_id = $1`, [`edi-code.${sent.body.codeId}`]);
-      expect(mail.payload).toMatchObject({ template: 'edi-code', to: admin.email });
-      const code = openSecret(mail.payload.secrets.ediCode, DEV_SECRETS_KEY);
-      secrets.add(code);
-
+      // Two administrators with secrets of their own: every step-up below gets a fresh code without waiting for a new 30-second step.
+      const { admins } = await companyWithFixtureAdmins('INDIVIDUAL', 'COLLECTIVE');
+      const [admin, colleague] = admins;
+      const session = admin.session(system.baseUrl);
+      const colleagueSession = colleague.session(system.baseUrl);
+      async function requestCode(userId: string): Promise<string> {
+        const sent = await session.post<{ codeId: string; sentTo: string }>(`/users/${userId}/edi-code`);
+        expect(sent.status).toBe(201);
+        const [mail] = await jobs(`job_id = $1`, [`edi-code.${sent.body.codeId}`]);
+        // The code goes to the requesting administrator, whoever the signature is for.
+        expect(mail.payload).toMatchObject({ template: 'edi-code', to: admin.email });
+        const code = openSecret(mail.payload.secrets.ediCode, DEV_SECRETS_KEY);
+        secrets.add(code);
+        return code;
+      }
       const sigPassword = 'Signature-Rivage-77';
       secrets.add(sigPassword);
-      const weak = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 2, password: 'short', passwordConfirmation: 'short', totpCode: await totp(totpSecret) });
+
+      // The colleague's code: a signature password that breaks the policy is refused (after a valid step-up), and the code stays usable.
+      const colleagueCode = await requestCode(colleague.userId);
+      const weak = await colleagueSession.post<Problem>(`/users/${colleague.userId}/edi-signatures`, {
+        code: colleagueCode,
+        validityYears: 2,
+        password: 'short',
+        passwordConfirmation: 'short',
+        totpCode: await totp(colleague.totpSecret),
+      });
       expect(weak.status).toBe(400);
       expect(weak.body.errors?.[0].field).toBe('password');
-      const badYears = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 5, password: sigPassword, passwordConfirmation: sigPassword, totpCode: '123456' });
+      const badYears = await colleagueSession.post<Problem>(`/users/${colleague.userId}/edi-signatures`, { code: colleagueCode, validityYears: 5, password: sigPassword, passwordConfirmation: sigPassword, totpCode: '123456' });
       expect(badYears.status).toBe(400);
       expect(badYears.body.errors?.[0].field).toBe('validityYears');
 
-      const created = await session.post<{ id: string; status: string; validUntil: string; validFrom: string }>(`/users/${admin.id}/edi-signatures`, {
+      const code = await requestCode(admin.userId);
+      const created = await session.post<{ id: string; status: string; validUntil: string; validFrom: string }>(`/users/${admin.userId}/edi-signatures`, {
         code,
         validityYears: 2,
         password: sigPassword,
         passwordConfirmation: sigPassword,
-        totpCode: await totp(totpSecret),
+        totpCode: await totp(admin.totpSecret),
       });
       expect(created.status).toBe(201);
       expect(created.body.status).toBe('ACTIVE');
       expect(new Date(created.body.validUntil).getUTCFullYear() - new Date(created.body.validFrom).getUTCFullYear()).toBe(2);
 
-      const reused = await session.post<Problem>(`/users/${admin.id}/edi-signatures`, { code, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(totpSecret) });
+      const reused = await session.post<Problem>(`/users/${admin.userId}/edi-signatures`, { code, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(admin.totpSecret) });
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('EDI_CODE_INVALID');
 
@@ -492,15 +573,18 @@ describe('Identity (e2e)', () => {
       expect(revoked.body.status).toBe('REVOKED');
       expect((await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_REVOKED');
 
-      // Expiry: a signature past its validity is refused.
-      const second = await session.post<{ codeId: string }>(`/users/${admin.id}/edi-code`);
-      const code2 = openSecret((await jobs(`job_id = $1`, [`edi-code.${second.body.codeId}`]))[0].payload.secrets.ediCode, DEV_SECRETS_KEY);
-      secrets.add(code2);
-      const fresh = await session.post<{ id: string }>(`/users/${admin.id}/edi-signatures`, { code: code2, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(totpSecret) });
+      // Expiry: a signature past its validity is refused (the colleague's, with the code the weak password did not use up).
+      const fresh = await colleagueSession.post<{ id: string }>(`/users/${colleague.userId}/edi-signatures`, {
+        code: colleagueCode,
+        validityYears: 1,
+        password: sigPassword,
+        passwordConfirmation: sigPassword,
+        totpCode: await totp(colleague.totpSecret),
+      });
+      expect(fresh.status).toBe(201);
+      expect((await colleagueSession.post(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).status).toBe(200);
       await db.query(`UPDATE identity.edi_signatures SET valid_until = now() - interval '1 day' WHERE id = $1`, [fresh.body.id]);
-      expect((await session.post<Problem>(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_EXPIRED');
-      expect(company.id).toBeDefined();
-      expect(loginId && password).toBeTruthy();
+      expect((await colleagueSession.post<Problem>(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_EXPIRED');
     });
 
     it('refuses to create a signature for somebody else', async () => {

@@ -57,7 +57,13 @@ export class TestSystem {
 
   static async start(options: SystemOptions = {}): Promise<TestSystem> {
     const system = new TestSystem();
-    await system.boot(options);
+    try {
+      await system.boot(options);
+    } catch (error) {
+      // Never leave service processes behind a failed start (Jest would not exit).
+      await system.stop();
+      throw error;
+    }
     return system;
   }
 
@@ -174,7 +180,7 @@ export class TestSystem {
   }
 
   /** Polls /health until the given services (and the gateway) answer. */
-  async waitForHealth(services: SystemService[], timeoutMs = 30_000): Promise<void> {
+  async waitForHealth(services: SystemService[], timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
