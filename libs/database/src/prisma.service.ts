@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '@procura/config';
 import { PrismaClient } from './generated/client';
@@ -9,7 +9,7 @@ import { PrismaClient } from './generated/client';
  * models of its own PostgreSQL schema (checked by test/integration/schema-ownership.spec.ts).
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
 
   constructor(config: AppConfig) {
@@ -26,7 +26,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last of the shutdown hooks: job workers and outbox relays stop in
+   * beforeApplicationShutdown and may still need the database until then.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

@@ -12,3 +12,5 @@ export * from './rpc/domain-rpc-exception.filter';
 export * from './jobs/job-worker';
 export * from './jobs/fault-points';
 export * from './jobs/validate-job-data';
+export * from './jobs/audit-fact';
+export * from './jobs/outbox-relay.lifecycle';

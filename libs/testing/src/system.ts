@@ -54,6 +54,7 @@ export class TestSystem {
   databaseUrl = '';
   redisUrl = '';
   private env: Record<string, string> = {};
+  private readonly expectedReplicas: Partial<Record<SystemService, number>> = {};
 
   static async start(options: SystemOptions = {}): Promise<TestSystem> {
     const system = new TestSystem();
@@ -112,7 +113,8 @@ export class TestSystem {
     };
     const services = options.services ?? ALL;
     for (const service of services) {
-      for (let i = 0; i < (options.replicas?.[service] ?? 1); i++) this.spawn(service, i);
+      this.expectedReplicas[service] = options.replicas?.[service] ?? 1;
+      for (let i = 0; i < this.expectedReplicas[service]; i++) this.spawn(service, i);
     }
     await this.waitForHealth(services.includes('gateway') ? services : []);
   }
@@ -186,8 +188,9 @@ export class TestSystem {
     while (Date.now() < deadline) {
       try {
         const res = await fetch(`${this.baseUrl}/api/v1/health`);
-        const body = (await res.json()) as { components: Record<string, { status: string }> };
-        if (services.every((s) => s === 'gateway' || body.components[s]?.status === 'up')) return;
+        const body = (await res.json()) as { components: Record<string, { status: string; replicas?: number }> };
+        const ready = (s: SystemService) => body.components[s]?.status === 'up' && (body.components[s]?.replicas ?? 0) >= (this.expectedReplicas[s] ?? 1);
+        if (services.every((s) => s === 'gateway' || ready(s))) return;
         last = JSON.stringify(body);
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, AuditEntryView, AuditEventJob, AuditVerification, Page, pageWindow, describeActor } from '@procura/contracts';
-import { requestContext } from '@procura/logging';
-import { Outbox, SqlExecutor } from '@procura/messaging';
+import { Actor, AuditEntryView, AuditEventJob, AuditVerification, Page, pageWindow } from '@procura/contracts';
+import { AuditFact, auditEvent, auditJobId, Outbox, SqlExecutor } from '@procura/messaging';
 import { JOBS } from '@procura/contracts';
-import { randomUUID } from 'node:crypto';
 import { CompanyAccessService } from '../company-access/company-access.service';
 import { ChainVerifier } from './audit-chain';
 import { AuditRepository, chainOf, StoredEntry } from './audit.repository';
@@ -27,18 +25,6 @@ function toView(entry: StoredEntry): AuditEntryView {
   };
 }
 
-export interface AuditFact {
-  companyId: string | null;
-  actor: Actor | string;
-  action: string;
-  targetType: string;
-  targetId?: string;
-  sourceIp?: string;
-  before?: unknown;
-  after?: unknown;
-  details?: Record<string, unknown>;
-}
-
 /** The tamper-evident audit trail: one hash chain per company, append-only. */
 @Injectable()
 export class AuditService {
@@ -52,22 +38,8 @@ export class AuditService {
 
   /** Records an event of this service in the same transaction as the change it describes. */
   async recordInTransaction(tx: SqlExecutor, fact: AuditFact): Promise<void> {
-    const eventId = randomUUID();
-    const event: AuditEventJob = {
-      eventId,
-      companyId: fact.companyId,
-      occurredAt: new Date().toISOString(),
-      actor: typeof fact.actor === 'string' ? fact.actor : (describeActor(fact.actor) ?? 'unknown'),
-      action: fact.action,
-      targetType: fact.targetType,
-      targetId: fact.targetId,
-      sourceIp: fact.sourceIp,
-      requestId: requestContext.requestId(),
-      before: fact.before,
-      after: fact.after,
-      details: fact.details,
-    };
-    await this.outbox.add(tx, JOBS.recordAuditEvent, `audit:${eventId}`, event);
+    const event = auditEvent(fact, new Date());
+    await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 
   async append(event: AuditEventJob): Promise<void> {

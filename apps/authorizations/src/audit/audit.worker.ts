@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { AuditEventJob, JOBS, QUEUES } from '@procura/contracts';
 import { handle, JobWorker, validateJobData } from '@procura/messaging';
@@ -22,7 +22,7 @@ class AuditEventJobDto implements AuditEventJob {
 
 /** Consumes the audit events of every service and appends them to the company chains. */
 @Injectable()
-export class AuditWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly worker: JobWorker;
 
   constructor(config: AppConfig, audit: AuditService) {
@@ -40,7 +40,7 @@ export class AuditWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
   }
 }

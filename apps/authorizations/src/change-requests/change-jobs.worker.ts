@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { JOBS, QUEUES } from '@procura/contracts';
 import { handle, JobWorker, validateJobData } from '@procura/messaging';
@@ -12,7 +12,7 @@ class ChangeJobDto {
 
 /** Consumes the change-request jobs: durable application after approval, and expiry. */
 @Injectable()
-export class ChangeJobsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ChangeJobsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly worker: JobWorker;
 
   constructor(config: AppConfig, applier: ChangeApplier, changes: ChangeRequestService) {
@@ -33,7 +33,7 @@ export class ChangeJobsWorker implements OnApplicationBootstrap, OnApplicationSh
     this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
   }
 }

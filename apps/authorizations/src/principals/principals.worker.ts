@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { JOBS, PrincipalStateJob, QUEUES } from '@procura/contracts';
 import { handle, JobWorker, validateJobData } from '@procura/messaging';
@@ -30,7 +30,7 @@ class PrincipalStateJobDto implements PrincipalStateJob {
  * credential denies the very next check.
  */
 @Injectable()
-export class PrincipalsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PrincipalsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PrincipalsWorker.name);
   private readonly worker: JobWorker;
 
@@ -61,7 +61,7 @@ export class PrincipalsWorker implements OnApplicationBootstrap, OnApplicationSh
     this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
   }
 }

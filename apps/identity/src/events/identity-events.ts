@@ -1,45 +1,20 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, AuditEventJob, describeActor, JOBS, Language, SendEmailJob, SendSmsJob } from '@procura/contracts';
+import { AuditEventJob, JOBS, Language, SendEmailJob, SendSmsJob } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
 import { requestContext } from '@procura/logging';
-import { bullJobId, Outbox, OutboxRelay, QueueRegistry, TransactionalSql } from '@procura/messaging';
+import { AuditFact, auditEvent, auditJobId, bullJobId, Outbox, OutboxRelayLifecycle, QueueRegistry } from '@procura/messaging';
 import { randomUUID } from 'node:crypto';
 import { Tx } from '../companies/companies.repository';
 import { Clock } from '../shared/clock';
 
-export interface AuditInput {
-  companyId: string | null;
-  actor: Actor | string;
-  action: string;
-  targetType: string;
-  targetId?: string;
-  sourceIp?: string;
-  before?: unknown;
-  after?: unknown;
-  details?: Record<string, unknown>;
-}
+export type AuditInput = AuditFact;
 
 /** Relays identity's outbox to BullMQ for the life of the process. */
 @Injectable()
-export class IdentityOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly relay: OutboxRelay;
-
+export class IdentityOutboxRelay extends OutboxRelayLifecycle {
   constructor(config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
-    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, 'identity', config.outboxPollMs);
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
-  }
-
-  /** After a commit that wrote outbox rows: relay now rather than at the next poll. */
-  nudge(): void {
-    this.relay.nudge();
+    super('identity', config, prisma, queues);
   }
 }
 
@@ -76,22 +51,8 @@ export class IdentityEvents {
   }
 
   private auditRow(input: AuditInput): { businessKey: string; event: AuditEventJob } {
-    const eventId = randomUUID();
-    const event: AuditEventJob = {
-      eventId,
-      companyId: input.companyId,
-      occurredAt: this.clock.now().toISOString(),
-      actor: typeof input.actor === 'string' ? input.actor : (describeActor(input.actor) ?? 'unknown'),
-      action: input.action,
-      targetType: input.targetType,
-      ...(input.targetId ? { targetId: input.targetId } : {}),
-      ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
-      ...(requestContext.requestId() ? { requestId: requestContext.requestId() } : {}),
-      ...(input.before !== undefined ? { before: input.before } : {}),
-      ...(input.after !== undefined ? { after: input.after } : {}),
-      ...(input.details ? { details: input.details } : {}),
-    };
-    return { businessKey: `audit:${eventId}`, event };
+    const event = auditEvent(input, this.clock.now());
+    return { businessKey: auditJobId(event), event };
   }
 
   /** The user's status and credentials as they are now in this transaction (job id per version: older never overwrites newer). */

@@ -1,46 +1,19 @@
-import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, describeActor, JOBS, JobContract } from '@procura/contracts';
+import { JOBS, JobContract } from '@procura/contracts';
 import { Prisma, PrismaService } from '@procura/database';
-import { requestContext } from '@procura/logging';
-import { Outbox, OutboxRelay, QueueRegistry, SqlExecutor, TransactionalSql } from '@procura/messaging';
-import { randomUUID } from 'node:crypto';
+import { AuditFact, auditEvent, auditJobId, Outbox, OutboxRelayLifecycle, QueueRegistry, SqlExecutor } from '@procura/messaging';
 import { Clock } from './clock';
 
 export type Tx = Prisma.TransactionClient & SqlExecutor;
 
-export interface AuditInput {
-  companyId: string;
-  actor: Actor | string;
-  action: string;
-  targetType: string;
-  targetId?: string;
-  sourceIp?: string;
-  before?: unknown;
-  after?: unknown;
-  details?: Record<string, unknown>;
-}
+export type AuditInput = AuditFact & { companyId: string };
 
 /** Relays reporting's outbox to BullMQ for the life of the process. */
 @Injectable()
-export class ReportingOutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly relay: OutboxRelay;
-
+export class ReportingOutboxRelay extends OutboxRelayLifecycle {
   constructor(config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
-    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, 'reporting', config.outboxPollMs);
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
-  }
-
-  /** After a commit that wrote outbox rows: relay now rather than at the next poll. */
-  nudge(): void {
-    this.relay.nudge();
+    super('reporting', config, prisma, queues);
   }
 }
 
@@ -57,20 +30,7 @@ export class ReportingEvents {
   }
 
   async audit(tx: Tx, input: AuditInput): Promise<void> {
-    const eventId = randomUUID();
-    await this.outbox.add(tx, JOBS.recordAuditEvent, `audit-${eventId}`, {
-      eventId,
-      companyId: input.companyId,
-      occurredAt: this.clock.now().toISOString(),
-      actor: typeof input.actor === 'string' ? input.actor : (describeActor(input.actor) ?? 'unknown'),
-      action: input.action,
-      targetType: input.targetType,
-      ...(input.targetId ? { targetId: input.targetId } : {}),
-      ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
-      ...(requestContext.requestId() ? { requestId: requestContext.requestId() } : {}),
-      ...(input.before !== undefined ? { before: input.before } : {}),
-      ...(input.after !== undefined ? { after: input.after } : {}),
-      ...(input.details ? { details: input.details } : {}),
-    });
+    const event = auditEvent(input, this.clock.now());
+    await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 }

@@ -1,0 +1,30 @@
+import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@procura/config';
+import { PrismaService } from '@procura/database';
+import { OutboxRelay, OutboxSchema, TransactionalSql } from './outbox';
+import { QueueRegistry } from './queue-registry';
+
+/**
+ * Runs a schema's outbox relay for the life of the process; each service subclasses it
+ * once (one relay per process, replicas share the rows through SKIP LOCKED).
+ */
+export abstract class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly relay: OutboxRelay;
+
+  protected constructor(schema: OutboxSchema, config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
+    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, schema, config.outboxPollMs);
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  /** After a commit that wrote outbox rows: relay now rather than at the next poll. */
+  nudge(): void {
+    this.relay.nudge();
+  }
+}
