@@ -28,9 +28,11 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 // 1. Dependencies: installed when node_modules is missing or older than the lock file.
+// `npm install` keeps the locked versions; `npm ci` would refuse the lock file because
+// the registry these machines reach lacks some other-platform optional binaries.
 const installedMarker = rel('node_modules', '.package-lock.json');
 if (mtime(installedMarker) < mtime(rel('package-lock.json'))) {
-  step('dependencies installed (npm ci)', () => run(npm, ['ci', '--no-audit', '--no-fund']));
+  step('dependencies installed (npm install, locked versions)', () => run(npm, ['install', '--no-audit', '--no-fund']));
 }
 
 // 2. Prisma client: generated offline (the schema engine stub is never called by generate).
