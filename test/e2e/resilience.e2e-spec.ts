@@ -1,5 +1,6 @@
 import { CompanyView, DEMO } from '@procura/contracts';
 import { ApiSession, TestSystem } from '@procura/testing';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 interface Health {
@@ -8,8 +9,9 @@ interface Health {
 }
 
 function company(tag: string) {
-  const digits = `${Date.now()}${Math.floor(Math.random() * 1000)}`.slice(-9);
-  return { name: `Replica test ${tag} ${digits}`, registrationNumber: digits, billingMode: 'FIRM', pricingOffer: 'PREMIUM' };
+  // Unique per call: 20 companies are created within the same millisecond.
+  const id = randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase();
+  return { name: `Replica test ${tag} ${id}`, registrationNumber: id, billingMode: 'FIRM', pricingOffer: 'PREMIUM' };
 }
 
 describe('Resilience (e2e)', () => {
