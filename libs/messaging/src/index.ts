@@ -14,3 +14,4 @@ export * from './jobs/fault-points';
 export * from './jobs/validate-job-data';
 export * from './jobs/audit-fact';
 export * from './jobs/outbox-relay.lifecycle';
+export * from './rpc/operator-scope';

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, IdentityCommands } from '@procura/contracts';
-import { DomainError, ForbiddenError, NotFoundError } from '@procura/errors';
-import { CommandBus } from '@procura/messaging';
-
-const MANAGES_TTL_MS = 60_000;
-const NOT_MANAGED_TTL_MS = 5_000;
+import { Actor } from '@procura/contracts';
+import { ForbiddenError, NotFoundError } from '@procura/errors';
+import { CommandBus, OperatorScope } from '@procura/messaging';
 
 export type AccessLevel = 'member' | 'administrator';
 
@@ -16,9 +13,11 @@ export type AccessLevel = 'member' | 'administrator';
  */
 @Injectable()
 export class CompanyAccessService {
-  private readonly managed = new Map<string, { manages: boolean; until: number }>();
+  private readonly operators: OperatorScope;
 
-  constructor(private readonly bus: CommandBus) {}
+  constructor(bus: CommandBus) {
+    this.operators = new OperatorScope(bus);
+  }
 
   async assert(actor: Actor, companyId: string, level: AccessLevel, what: string): Promise<void> {
     if (actor.kind === 'user') {
@@ -26,30 +25,13 @@ export class CompanyAccessService {
       if (level === 'administrator' && actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only administrators of the company may do this');
       return;
     }
-    if (actor.kind === 'operator' && (await this.operatorManages(actor.operatorId, companyId))) return;
+    if (actor.kind === 'operator' && (await this.operators.manages(actor.operatorId, companyId))) return;
     if (actor.kind === 'system') return;
     throw new NotFoundError(what);
   }
 
   async assertOperator(actor: Actor, companyId: string, what: string): Promise<void> {
     if (actor.kind !== 'operator') throw new ForbiddenError('Only operators may do this');
-    if (!(await this.operatorManages(actor.operatorId, companyId))) throw new NotFoundError(what);
-  }
-
-  private async operatorManages(operatorId: string, companyId: string): Promise<boolean> {
-    const key = `${operatorId}|${companyId}`;
-    const hit = this.managed.get(key);
-    if (hit && hit.until > Date.now()) return hit.manages;
-    let manages: boolean;
-    try {
-      await this.bus.execute(IdentityCommands.getCompany, { companyId }, { actor: { kind: 'operator', operatorId } });
-      manages = true;
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status !== 404) throw error;
-      manages = false;
-    }
-    if (this.managed.size > 10_000) this.managed.clear();
-    this.managed.set(key, { manages, until: Date.now() + (manages ? MANAGES_TTL_MS : NOT_MANAGED_TTL_MS) });
-    return manages;
+    if (!(await this.operators.manages(actor.operatorId, companyId))) throw new NotFoundError(what);
   }
 }
