@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before `npm start` or `npm test`, doing only what is
-// missing: dependencies (npm ci), the Prisma client (offline generate), the build (tsc,
+// missing: dependencies (npm install with the lock file), the Prisma client (offline generate), the build (tsc,
 // incremental). Plain Node with no dependencies, so it runs on a fresh clone.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
