@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { nodeFlagsFor } from '@procura/config';
 import { Benchmark, BenchEnv, BenchFigure } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
@@ -18,7 +19,8 @@ interface Figures {
 /** Runs bench/report-build.child in its own process: its memory figures are the build's alone. */
 function child(env: BenchEnv, args: string[]): Promise<Figures> {
   return new Promise((done, fail) => {
-    const proc = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(__dirname, 'report-build.child.js'), ...args], {
+    // Both runs under the reporting service's own Node flags (its heap cap).
+    const proc = spawn(process.execPath, [...nodeFlagsFor('reporting'), '-r', join(root, 'tools', 'module-aliases.js'), join(__dirname, 'report-build.child.js'), ...args], {
       cwd: root,
       env: { ...process.env, ...env.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,6 +26,19 @@ const BOLD = 'Helvetica-Bold';
 // Below this, a string fits whatever its characters: every Helvetica glyph is narrower than 1.02 em.
 const WIDEST_GLYPH_EM = 1.02;
 
+/** The pdfkit internals of a standard (AFM) font that the fast text path needs. */
+interface StandardFontInternals {
+  id: string;
+  ascender: number;
+  font: { encodeText(text: string): string[] };
+  ref(): unknown;
+}
+
+/** A number as PDF content writes it: at most two decimals (1/7200 inch), never an exponent. */
+function num(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
 /** The pdfkit internals an attachment streamed from disk needs (pdfkit's own file() reads it whole into memory). */
 interface PdfKitInternals {
   _root: { data: { AF?: unknown[] } };
@@ -47,6 +60,7 @@ export class PdfLayout {
   private tableHeader?: Column[];
   /** Glyph advance widths per font at size 1, measured once per character. */
   private readonly advances = new Map<string, Map<number, number>>();
+  private readonly fonts = new Map<string, StandardFontInternals>();
 
   constructor(
     private readonly out: Writable,
@@ -94,7 +108,7 @@ export class PdfLayout {
     this.endTable();
     this.ensureSpace(size + 8 + ROW_HEIGHT * 2);
     this.y += 4;
-    this.doc.font(BOLD).fontSize(size).text(this.fit(text, this.contentWidth, size, BOLD), MARGIN, this.y, { lineBreak: false });
+    this.writeCells([[this.fit(text, this.contentWidth, size, BOLD), MARGIN]], BOLD, size);
     this.y += size + 4;
   }
 
@@ -120,7 +134,7 @@ export class PdfLayout {
   line(text: string, size = 8): void {
     this.endTable();
     this.ensureSpace(ROW_HEIGHT);
-    this.doc.font(FONT).fontSize(size).text(this.fit(text, this.contentWidth, size, FONT), MARGIN, this.y, { lineBreak: false });
+    this.writeCells([[this.fit(text, this.contentWidth, size, FONT), MARGIN]], FONT, size);
     this.y += ROW_HEIGHT;
   }
 
@@ -136,13 +150,14 @@ export class PdfLayout {
     const columns = this.tableHeader;
     if (!columns) throw new Error('row() outside a table');
     this.ensureSpace(ROW_HEIGHT);
-    this.doc.font(FONT).fontSize(size);
+    const placed: Array<[string, number]> = [];
     let x = MARGIN;
     for (let i = 0; i < columns.length; i++) {
       const text = cells[i] ?? '';
-      if (text) this.doc.text(this.fit(text, columns[i].width - 4, size, FONT), x, this.y, { lineBreak: false });
+      if (text) placed.push([this.fit(text, columns[i].width - 4, size, FONT), x]);
       x += columns[i].width;
     }
+    this.writeCells(placed, FONT, size);
     this.y += ROW_HEIGHT;
     this.rows++;
   }
@@ -176,12 +191,13 @@ export class PdfLayout {
 
   private drawHeaderRow(columns: Column[]): void {
     const size = 7.5;
-    this.doc.font(BOLD).fontSize(size);
+    const placed: Array<[string, number]> = [];
     let x = MARGIN;
     for (const column of columns) {
-      this.doc.text(this.fit(column.header, column.width - 4, size, BOLD), x, this.y, { lineBreak: false });
+      placed.push([this.fit(column.header, column.width - 4, size, BOLD), x]);
       x += column.width;
     }
+    this.writeCells(placed, BOLD, size);
     this.y += ROW_HEIGHT;
     this.doc
       .moveTo(MARGIN, this.y - 2)
@@ -239,6 +255,39 @@ export class PdfLayout {
     const internals = this.doc as unknown as PdfKitInternals;
     internals.addNamedEmbeddedFile(options.name, spec);
     (internals._root.data.AF ??= []).push(spec);
+  }
+
+  /**
+   * Single-line texts at the current line, written straight into the page's content
+   * stream, as pdfkit's text() writes them (one text object per cell, top-left origin,
+   * the font registered on the page) without its per-call work: measuring, kerning and
+   * one buffer per operator made text() most of the build time and of its garbage. One
+   * content write per row; no kerning (Helvetica's pairs only move glyphs closer).
+   */
+  private writeCells(cells: Array<[text: string, x: number]>, fontName: string, size: number): void {
+    if (cells.length === 0) return;
+    const font = this.standardFont(fontName);
+    const page = this.doc.page as unknown as { fonts: Record<string, unknown>; height: number };
+    page.fonts[font.id] ??= font.ref();
+    const baseline = num(page.height - this.y - (font.ascender / 1000) * size);
+    // pdfkit flips the page to a top-left origin; text objects are written in PDF's own.
+    let ops = `q\n1 0 0 -1 0 ${num(page.height)} cm\n`;
+    for (const [text, x] of cells) {
+      let hex = '';
+      for (const code of font.font.encodeText(text)) hex += code.length === 1 ? `0${code}` : code;
+      ops += `BT\n1 0 0 1 ${num(x)} ${baseline} Tm\n/${font.id} ${num(size)} Tf\n<${hex}> Tj\nET\n`;
+    }
+    this.doc.addContent(`${ops}Q`);
+  }
+
+  private standardFont(name: string): StandardFontInternals {
+    let font = this.fonts.get(name);
+    if (!font) {
+      const doc = this.doc.font(name) as unknown as { _font: StandardFontInternals };
+      font = doc._font;
+      this.fonts.set(name, font);
+    }
+    return font;
   }
 
   /** The text cut (with an ellipsis) to `width` points. */

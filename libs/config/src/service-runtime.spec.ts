@@ -1,0 +1,18 @@
+import { nodeFlagsFor } from './service-runtime';
+
+describe('nodeFlagsFor', () => {
+  it('caps the reporting heap so a report build collects its garbage early', () => {
+    const cap = nodeFlagsFor('reporting').find((f) => f.startsWith('--max-old-space-size='));
+    expect(cap).toBeDefined();
+    const mb = Number(cap!.split('=')[1]);
+    // Room for the service (~60 MB live) and two builds at once, far below 300 MB resident.
+    expect(mb).toBeGreaterThanOrEqual(128);
+    expect(mb).toBeLessThanOrEqual(192);
+  });
+
+  it('gives the other services Node defaults, and a copy callers may extend', () => {
+    expect(nodeFlagsFor('gateway')).toEqual([]);
+    nodeFlagsFor('reporting').push('--x');
+    expect(nodeFlagsFor('reporting')).not.toContain('--x');
+  });
+});
