@@ -16,6 +16,7 @@ import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { DeliveryService } from '../../apps/notifications/src/delivery/delivery.service';
+import { MessagesRepository } from '../../apps/notifications/src/messages/messages.repository';
 import { NotificationsModule } from '../../apps/notifications/src/notifications.module';
 import { readSmsOutbox } from '../../apps/notifications/src/providers/sms-provider';
 
@@ -230,6 +231,24 @@ describe(DeliveryService.name, () => {
     expect(mails).toHaveLength(2);
     expect(mails.every((mail) => mail.text?.includes('40512345678903'))).toBe(true);
     expect(mails[0].messageId).not.toBe(mails[1].messageId);
+  });
+
+  it('claims an event once when its jobs run at the same instant (their claims share one grouped statement)', async () => {
+    const messages = h.app.get(MessagesRepository);
+    const job = welcome();
+    const message = { eventKey: job.eventKey, companyId: job.companyId, channel: 'EMAIL' as const, template: job.template, recipientMasked: 'j***@example.com' };
+    const others = Array.from({ length: 4 }, () => welcome());
+    // Same event five times, mixed with four other events, all submitted in the same tick.
+    const claims = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => messages.claim({ ...message, jobId: `dup-${i}` }, 60_000)),
+      ...others.map((o) => messages.claim({ ...message, eventKey: o.eventKey, jobId: o.eventKey }, 60_000)),
+    ]);
+    expect(claims.slice(0, 5).filter((c) => c.kind === 'claimed')).toHaveLength(1);
+    expect(claims.slice(0, 5).filter((c) => c.kind === 'in-flight')).toHaveLength(4);
+    expect(claims.slice(5).every((c) => c.kind === 'claimed')).toBe(true);
+    await Promise.all([job, ...others].map((j) => messages.markSent(j.eventKey, `<${j.eventKey}@test>`)));
+    for (const j of [job, ...others]) expect((await messageRow(h, j.eventKey))?.status).toBe('SENT');
+    expect((await messageRow(h, job.eventKey))?.attempts).toBe(1);
   });
 
   it('fails at once and visibly on an invalid payload or an unknown template', async () => {

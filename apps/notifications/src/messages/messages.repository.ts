@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Message, PrismaService } from '@procura/database';
+import { GroupCommit, Message, PrismaService } from '@procura/database';
 import { randomUUID } from 'node:crypto';
 
 export interface NewMessage {
@@ -28,6 +28,11 @@ export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 /** The `notifications.messages` table: one row per business event, the sent-log. */
 @Injectable()
 export class MessagesRepository {
+  // The two writes every message makes (claim before sending, SENT after) are grouped
+  // across the jobs running at once: one round trip and one commit for several messages.
+  private readonly claims = new GroupCommit((calls: Array<{ message: NewMessage; leaseMs: number }>) => this.claimGroup(calls));
+  private readonly sends = new GroupCommit((calls: Array<{ eventKey: string; providerId: string }>) => this.sentGroup(calls));
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
@@ -37,25 +42,8 @@ export class MessagesRepository {
    */
   async claim(message: NewMessage, leaseMs: number): Promise<ClaimResult> {
     for (let round = 0; round < 3; round++) {
-      const claimed = await this.prisma.$queryRawUnsafe<Array<{ attempts: number }>>(
-        `INSERT INTO "notifications"."messages"
-           (id, event_key, company_id, channel, template, recipient_masked, status, attempts, job_id, lease_expires_at, created_at, updated_at)
-         VALUES ($1::uuid, $2, $3::uuid, $4::"notifications"."MessageChannel", $5, $6, 'SENDING', 1, $7, now() + $8 * interval '1 millisecond', now(), now())
-         ON CONFLICT (event_key) DO UPDATE
-           SET status = 'SENDING', attempts = "messages".attempts + 1, job_id = EXCLUDED.job_id,
-               lease_expires_at = EXCLUDED.lease_expires_at, updated_at = now()
-           WHERE "messages".status = 'RETRYING'
-         RETURNING attempts`,
-        randomUUID(),
-        message.eventKey,
-        message.companyId ?? null,
-        message.channel,
-        message.template,
-        message.recipientMasked,
-        message.jobId ?? null,
-        leaseMs,
-      );
-      if (claimed.length) return { kind: 'claimed', attempts: claimed[0].attempts };
+      const attempts = await this.claims.submit({ message, leaseMs });
+      if (attempts !== null) return { kind: 'claimed', attempts };
 
       const [row] = await this.prisma.$queryRawUnsafe<Array<{ status: string; lease_ms: number | null }>>(
         `SELECT status::text AS status, (EXTRACT(EPOCH FROM (lease_expires_at - now())) * 1000)::float8 AS lease_ms
@@ -82,13 +70,55 @@ export class MessagesRepository {
   }
 
   async markSent(eventKey: string, providerId: string): Promise<void> {
-    await this.prisma.$executeRawUnsafe(
-      `UPDATE "notifications"."messages"
-          SET status = 'SENT', sent_at = now(), provider_id = $2, last_error = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE event_key = $1 AND status = 'SENDING'`,
-      eventKey,
-      providerId,
+    await this.sends.submit({ eventKey, providerId });
+  }
+
+  /**
+   * The claims of the jobs running at once, in one statement (see GroupCommit): inserts
+   * each row as SENDING, or moves a RETRYING row to SENDING. Answers the attempt number
+   * of each claimed message, null for one not claimed. A second job for the same event
+   * in the same group is not claimed: it finds the first one's SENDING row.
+   */
+  private async claimGroup(calls: Array<{ message: NewMessage; leaseMs: number }>): Promise<Array<number | null>> {
+    const first = new Map<string, number>();
+    calls.forEach((call, i) => first.has(call.message.eventKey) || first.set(call.message.eventKey, i));
+    const rows = [...first.values()].map((i) => calls[i]);
+    const claimed = await this.prisma.$queryRawUnsafe<Array<{ event_key: string; attempts: number }>>(
+      `INSERT INTO "notifications"."messages"
+         (id, event_key, company_id, channel, template, recipient_masked, status, attempts, job_id, lease_expires_at, created_at, updated_at)
+       SELECT v.id, v.event_key, v.company_id, v.channel::"notifications"."MessageChannel", v.template, v.recipient_masked,
+              'SENDING', 1, v.job_id, now() + v.lease_ms * interval '1 millisecond', now(), now()
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])
+              AS v(id, event_key, company_id, channel, template, recipient_masked, job_id, lease_ms)
+       ON CONFLICT (event_key) DO UPDATE
+         SET status = 'SENDING', attempts = "messages".attempts + 1, job_id = EXCLUDED.job_id,
+             lease_expires_at = EXCLUDED.lease_expires_at, updated_at = now()
+         WHERE "messages".status = 'RETRYING'
+       RETURNING event_key, attempts`,
+      rows.map(() => randomUUID()),
+      rows.map((c) => c.message.eventKey),
+      rows.map((c) => c.message.companyId ?? null),
+      rows.map((c) => c.message.channel),
+      rows.map((c) => c.message.template),
+      rows.map((c) => c.message.recipientMasked),
+      rows.map((c) => c.message.jobId ?? null),
+      rows.map((c) => c.leaseMs),
     );
+    const attempts = new Map(claimed.map((row) => [row.event_key, row.attempts]));
+    return calls.map((call, i) => (first.get(call.message.eventKey) === i ? (attempts.get(call.message.eventKey) ?? null) : null));
+  }
+
+  /** The SENT marks of the jobs finishing at once, in one statement (see GroupCommit). */
+  private async sentGroup(calls: Array<{ eventKey: string; providerId: string }>): Promise<void[]> {
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "notifications"."messages" AS m
+          SET status = 'SENT', sent_at = now(), provider_id = v.provider_id, last_error = NULL, lease_expires_at = NULL, updated_at = now()
+         FROM unnest($1::text[], $2::text[]) AS v(event_key, provider_id)
+        WHERE m.event_key = v.event_key AND m.status = 'SENDING'`,
+      calls.map((c) => c.eventKey),
+      calls.map((c) => c.providerId),
+    );
+    return calls.map(() => undefined);
   }
 
   /** After an attempt that did not deliver: RETRYING (the job tries again) or FAILED (given up). */
