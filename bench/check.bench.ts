@@ -9,12 +9,11 @@ import { DEMO, AuthorizationsQueries, CheckQuestionDto } from '@procura/contract
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { findFreePorts } from '@procura/infra';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { Redis } from 'ioredis';
+import { fixtureUserId as userId, insertRightsFixtures } from './fixtures';
 import { Benchmark, BenchEnv, BenchFigure, load, percentile } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
@@ -37,54 +36,6 @@ async function until(what: string, probe: () => Promise<boolean>): Promise<void>
   }
   throw new Error(`${what} did not start`);
 }
-
-/** 10,000 principals with an active credential, each on 5 authorizations (2 e-invoicing rights, 1 banking). */
-async function insertFixtures(databaseUrl: string): Promise<void> {
-  const pg = new Client({ connectionString: databaseUrl });
-  await pg.connect();
-  try {
-    // md5 made a version-4 UUID (the API validates user ids as v4)
-    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
-    await pg.query('BEGIN');
-    await pg.query(`
-      INSERT INTO authorizations.principals (user_id, company_id, status, version, updated_at)
-      SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'ACTIVE', 1, now() FROM generate_series(1, ${USERS}) i`, [company]);
-    await pg.query(`
-      INSERT INTO authorizations.principal_credentials (id, user_id, valid_until, revoked, banking_power)
-      SELECT md5('c' || i)::uuid, pg_temp.v4(md5('u' || i)), NULL, false, true FROM generate_series(1, ${USERS}) i`);
-    await pg.query(`
-      INSERT INTO authorizations.authorizations (id, company_id, label, service_code, effective_from, ends_at, version, created_at, updated_at)
-      SELECT md5('a' || i || '-' || j)::uuid, $1::uuid, 'Bench ' || j, CASE WHEN j = 1 THEN 'BANKING' ELSE 'EINVOICING' END,
-             now() - interval '1 day', CASE WHEN j = 5 THEN now() - interval '1 hour' ELSE NULL END, 1, now(), now()
-      FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j`, [company]);
-    await pg.query(`
-      INSERT INTO authorizations.authorization_grants (authorization_id, right_code, level_code, resource_ids)
-      SELECT md5('a' || i || '-' || j)::uuid, g.right_code, g.level_code, g.resources
-      FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j,
-      LATERAL (VALUES
-        (CASE WHEN j = 1 THEN 'CONSULT' ELSE (ARRAY['SUBSCRIPTION','COUNTERPARTIES','SUPPLIER_INVOICING','CUSTOMER_INVOICING','INVOICE_ASSIGNMENT'])[j] END,
-         CASE WHEN j = 1 THEN 'ACCESS' ELSE 'CONSULT_ENTER_VALIDATE' END,
-         CASE WHEN j = 1 THEN ARRAY['00000000-0000-4000-8000-000000000301'::uuid] ELSE ARRAY[]::uuid[] END),
-        (CASE WHEN j = 1 THEN 'VALIDATE' ELSE (ARRAY['SUPPLIER_INVOICE_APPROVAL','SINGLE_ENTRY_POINT','SUBSCRIPTION','COUNTERPARTIES','SUPPLIER_INVOICING'])[j] END,
-         CASE WHEN j = 1 THEN 'ACCESS' ELSE 'CONSULT' END,
-         CASE WHEN j = 1 THEN ARRAY['00000000-0000-4000-8000-000000000301'::uuid] ELSE ARRAY[]::uuid[] END)
-      ) AS g(right_code, level_code, resources)
-      ON CONFLICT DO NOTHING`);
-    await pg.query(`
-      INSERT INTO authorizations.authorization_users (authorization_id, user_id, assigned_at)
-      SELECT md5('a' || i || '-' || j)::uuid, pg_temp.v4(md5('u' || i)), now() FROM generate_series(1, ${USERS}) i, generate_series(1, ${AUTHORIZATIONS_PER_USER}) j`);
-    await pg.query('COMMIT');
-    await pg.query('ANALYZE authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users');
-  } finally {
-    await pg.end();
-  }
-}
-
-/** The user ids of the fixtures, as PostgreSQL computes them (pg_temp.v4). */
-const userId = (i: number) => {
-  const hex = createHash('md5').update(`u${i}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20)}`;
-};
 
 function question(i: number): CheckQuestionDto {
   const u = userId((i % USERS) + 1);
@@ -151,7 +102,7 @@ export const benchmark: Benchmark = {
         return body.components.identity?.status === 'up' && body.components.authorizations?.status === 'up';
       });
       await until('the bare endpoint', async () => (await fetch(`http://127.0.0.1:${barePort}/ping`)).ok);
-      await insertFixtures(env.databaseUrl);
+      await insertRightsFixtures(env.databaseUrl, company, USERS, AUTHORIZATIONS_PER_USER);
 
       const bus = new CommandBus(rpc, 10_000);
       const actor = { kind: 'operator' as const, operatorId: DEMO.operator.id };

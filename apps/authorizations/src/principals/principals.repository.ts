@@ -34,6 +34,10 @@ export class PrincipalsRepository {
     return db.principal.findUnique({ where: { userId }, include: { credentials: true } });
   }
 
+  findMany(userIds: string[], db: Db = this.prisma) {
+    return db.principal.findMany({ where: { userId: { in: userIds } }, include: { credentials: true } });
+  }
+
   /** Users of the company that may receive rights (known to the projection and not deleted). */
   async membersOf(db: Db, companyId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();

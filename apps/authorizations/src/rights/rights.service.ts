@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, CheckAnswer, CheckQuestionDto, CompiledRightsAnswer, EffectiveRightsView, ReportUserRights } from '@procura/contracts';
 import { NotFoundError } from '@procura/errors';
-import { catalogVersion, CompiledRights, effectiveRightsView, evaluate, instant, isActiveAt, principalBlock, rightsToWire } from '@procura/rights';
+import { catalogVersion, CompiledRights, compileRights, effectiveRightsView, evaluate, instant, isActiveAt, principalBlock, rightsToWire } from '@procura/rights';
 import { AuthorizationsRepository } from '../authorizations/authorizations.repository';
 import { CatalogService } from '../catalog/catalog.service';
 import { CompanyAccessService } from '../company-access/company-access.service';
+import { PrincipalsRepository } from '../principals/principals.repository';
 import { ResourcesRepository } from '../resources/resources.repository';
 import { RightsCompiler } from './rights-compiler';
 
@@ -17,6 +18,7 @@ export class RightsService {
     private readonly access: CompanyAccessService,
     private readonly authorizations: AuthorizationsRepository,
     private readonly resources: ResourcesRepository,
+    private readonly principals: PrincipalsRepository,
   ) {}
 
   async check(actor: Actor, q: CheckQuestionDto): Promise<CheckAnswer> {
@@ -57,14 +59,20 @@ export class RightsService {
   /** Seam for the access-rights report. */
   async reportRights(companyId: string, userIds: string[], at: string | undefined, pending: Map<string, ReportUserRights['pendingChangeRequests']>): Promise<Record<string, ReportUserRights>> {
     const when = instant(at);
-    const auths = userIds.length ? await this.authorizations.ofUsers(userIds) : [];
+    if (userIds.length === 0) return {};
+    // Read from the tables, not the compiled-rights cache: a report page is a one-off
+    // read of 200 users, and caching 10,000 of them would only evict the hot ones.
+    const [auths, principals, catalog] = await Promise.all([this.authorizations.ofUsers(userIds), this.principals.findMany(userIds), this.catalog.index()]);
     const resourceIds = new Set(auths.flatMap((a) => a.grants.flatMap((g) => g.resourceIds)));
     const resources = new Map((await this.resources.byIds([...resourceIds])).filter((r) => r.companyId === companyId).map((r) => [r.id, r]));
-    const compiled = userIds.length ? await this.compiler.rightsOf(userIds) : new Map<string, CompiledRights | null>();
+    const principalOf = new Map(principals.map((p) => [p.userId, p]));
+    const ofUser = new Map<string, typeof auths>(userIds.map((id) => [id, []]));
+    for (const a of auths) if (a.companyId === companyId) for (const u of a.users) ofUser.get(u.userId)?.push(a);
     const out: Record<string, ReportUserRights> = {};
     for (const userId of userIds) {
-      const mine = auths.filter((a) => a.companyId === companyId && a.users.some((u) => u.userId === userId));
-      const rights = compiled.get(userId);
+      const mine = ofUser.get(userId)!;
+      const principal = principalOf.get(userId);
+      const rights = principal ? compileRights(principal, mine, catalog) : null;
       const usable = rights && rights.companyId === companyId && !principalBlock(rights, when);
       out[userId] = {
         authorizations: mine.map((a) => ({

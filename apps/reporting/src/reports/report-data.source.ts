@@ -24,6 +24,11 @@ export abstract class ReportDataSource {
   abstract userPages(companyId: string, pageSize: number): AsyncIterable<AccessRightsSection[]>;
 }
 
+interface FetchedPage {
+  sections: AccessRightsSection[];
+  nextAfterUserId: string | null;
+}
+
 const SYSTEM: Actor = { kind: 'system', reason: 'reporting:build-report' };
 
 export const EMPTY_RIGHTS: ReportUserRights = { authorizations: [], effectiveRights: [], pendingChangeRequests: [] };
@@ -46,16 +51,24 @@ export class ServiceReportDataSource extends ReportDataSource {
     return contact ? `${contact.firstName} ${contact.lastName} (${contact.email})` : orderer.orderedBy;
   }
 
+  // The next page is asked for while the builder spools this one, so the services and the
+  // builder work at the same time; at most two pages are ever held.
   async *userPages(companyId: string, pageSize: number): AsyncIterable<AccessRightsSection[]> {
-    let afterUserId: string | undefined;
-    for (;;) {
-      const page = await this.seam(IdentitySeams.reportUsersPage, { companyId, limit: pageSize, ...(afterUserId ? { afterUserId } : {}) });
-      if (page.users.length === 0) return;
-      const rights = await this.seam(AuthorizationsSeams.reportRights, { companyId, userIds: page.users.map((u) => u.userId) });
-      yield page.users.map((user) => ({ user, rights: rights[user.userId] ?? EMPTY_RIGHTS }));
-      if (!page.nextAfterUserId) return;
-      afterUserId = page.nextAfterUserId;
+    let ahead: Promise<FetchedPage> | null = this.fetchPage(companyId, pageSize, undefined);
+    while (ahead) {
+      const fetched: FetchedPage = await ahead;
+      ahead = fetched.nextAfterUserId ? this.fetchPage(companyId, pageSize, fetched.nextAfterUserId) : null;
+      // Awaited on the next turn; this only keeps a consumer that stops early from leaving an unhandled rejection.
+      ahead?.catch(() => undefined);
+      if (fetched.sections.length) yield fetched.sections;
     }
+  }
+
+  private async fetchPage(companyId: string, pageSize: number, afterUserId: string | undefined): Promise<FetchedPage> {
+    const page = await this.seam(IdentitySeams.reportUsersPage, { companyId, limit: pageSize, ...(afterUserId ? { afterUserId } : {}) });
+    if (page.users.length === 0) return { sections: [], nextAfterUserId: null };
+    const rights = await this.seam(AuthorizationsSeams.reportRights, { companyId, userIds: page.users.map((u) => u.userId) });
+    return { sections: page.users.map((user) => ({ user, rights: rights[user.userId] ?? EMPTY_RIGHTS })), nextAfterUserId: page.nextAfterUserId ?? null };
   }
 
   /**
