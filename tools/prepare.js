@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before `npm start` or `npm test`, doing only what is
-// missing: dependencies (npm install with the lock file), the Prisma client (offline generate), the build (tsc,
+// missing: dependencies (npm ci, the committed lock file), the Prisma client (offline generate), the build (tsc,
 // incremental). Plain Node with no dependencies, so it runs on a fresh clone.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -28,11 +28,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 // 1. Dependencies: installed when node_modules is missing or older than the lock file.
-// `npm install` keeps the locked versions; `npm ci` would refuse the lock file because
-// the registry these machines reach lacks some other-platform optional binaries.
+// `npm ci` installs exactly the committed lock file.
 const installedMarker = rel('node_modules', '.package-lock.json');
 if (mtime(installedMarker) < mtime(rel('package-lock.json'))) {
-  step('dependencies installed (npm install, locked versions)', () => run(npm, ['install', '--no-audit', '--no-fund']));
+  step('dependencies installed (npm ci)', () => run(npm, ['ci', '--no-audit', '--no-fund']));
 }
 
 // 2. Prisma client: generated offline (the schema engine stub is never called by generate).
