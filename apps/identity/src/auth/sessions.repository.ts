@@ -27,16 +27,18 @@ export class SessionsRepository {
     refreshTokenHash: string,
     audit: { id: string; queue: string; jobName: string; jobId: string; payload: string },
   ): Promise<void> {
-    await this.prisma.pool.query(
-      `WITH s AS (
+    // A named prepared statement on the pool Prisma uses: planned once per connection.
+    await this.prisma.pool.query({
+      name: 'identity.open-session',
+      text: `WITH s AS (
          INSERT INTO "identity"."sessions" (id, credential_id, user_id, company_id, source_ip, expires_at)
          VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz) RETURNING id
        ), r AS (
          INSERT INTO "identity"."refresh_tokens" (token_hash, session_id, expires_at) SELECT $7, id, $6::timestamptz FROM s RETURNING token_hash
        )
        INSERT INTO "identity"."outbox" (id, queue, job_name, job_id, payload) SELECT $8::uuid, $9, $10, $11, $12::jsonb FROM r`,
-      [session.id, session.credentialId, session.userId, session.companyId, session.sourceIp ?? null, session.expiresAt, refreshTokenHash, audit.id, audit.queue, audit.jobName, audit.jobId, audit.payload],
-    );
+      values: [session.id, session.credentialId, session.userId, session.companyId, session.sourceIp ?? null, session.expiresAt, refreshTokenHash, audit.id, audit.queue, audit.jobName, audit.jobId, audit.payload],
+    });
   }
 
   findSession(id: string): Promise<IdentitySession | null> {

@@ -31,7 +31,7 @@ export class MessagesRepository {
   // The two writes every message makes (claim before sending, SENT after) are grouped
   // across the jobs running at once: one round trip and one commit for several messages.
   // They go straight to the pg pool Prisma uses (PrismaService.pool), without Prisma's
-  // per-query work.
+  // per-query work, as named prepared statements (planned once per connection).
   private readonly claims = new GroupCommit((calls: Array<{ message: NewMessage; leaseMs: number }>) => this.claimGroup(calls));
   private readonly sends = new GroupCommit((calls: Array<{ eventKey: string; providerId: string }>) => this.sentGroup(calls));
 
@@ -85,8 +85,9 @@ export class MessagesRepository {
     const first = new Map<string, number>();
     calls.forEach((call, i) => first.has(call.message.eventKey) || first.set(call.message.eventKey, i));
     const rows = [...first.values()].map((i) => calls[i]);
-    const { rows: claimed } = await this.prisma.pool.query<{ event_key: string; attempts: number }>(
-      `INSERT INTO "notifications"."messages"
+    const { rows: claimed } = await this.prisma.pool.query<{ event_key: string; attempts: number }>({
+      name: 'notifications.claim-group',
+      text: `INSERT INTO "notifications"."messages"
          (id, event_key, company_id, channel, template, recipient_masked, status, attempts, job_id, lease_expires_at, created_at, updated_at)
        SELECT v.id, v.event_key, v.company_id, v.channel::"notifications"."MessageChannel", v.template, v.recipient_masked,
               'SENDING', 1, v.job_id, now() + v.lease_ms * interval '1 millisecond', now(), now()
@@ -97,7 +98,7 @@ export class MessagesRepository {
              lease_expires_at = EXCLUDED.lease_expires_at, updated_at = now()
          WHERE "messages".status = 'RETRYING'
        RETURNING event_key, attempts`,
-      [
+      values: [
         rows.map(() => randomUUID()),
         rows.map((c) => c.message.eventKey),
         rows.map((c) => c.message.companyId ?? null),
@@ -107,20 +108,21 @@ export class MessagesRepository {
         rows.map((c) => c.message.jobId ?? null),
         rows.map((c) => c.leaseMs),
       ],
-    );
+    });
     const attempts = new Map(claimed.map((row) => [row.event_key, row.attempts]));
     return calls.map((call, i) => (first.get(call.message.eventKey) === i ? (attempts.get(call.message.eventKey) ?? null) : null));
   }
 
   /** The SENT marks of the jobs finishing at once, in one statement (see GroupCommit). */
   private async sentGroup(calls: Array<{ eventKey: string; providerId: string }>): Promise<void[]> {
-    await this.prisma.pool.query(
-      `UPDATE "notifications"."messages" AS m
+    await this.prisma.pool.query({
+      name: 'notifications.sent-group',
+      text: `UPDATE "notifications"."messages" AS m
           SET status = 'SENT', sent_at = now(), provider_id = v.provider_id, last_error = NULL, lease_expires_at = NULL, updated_at = now()
          FROM unnest($1::text[], $2::text[]) AS v(event_key, provider_id)
         WHERE m.event_key = v.event_key AND m.status = 'SENDING'`,
-      [calls.map((c) => c.eventKey), calls.map((c) => c.providerId)],
-    );
+      values: [calls.map((c) => c.eventKey), calls.map((c) => c.providerId)],
+    });
     return calls.map(() => undefined);
   }
 
