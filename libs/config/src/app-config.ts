@@ -32,6 +32,7 @@ export class AppConfig {
   readonly publicUrl: string;
   readonly rpcTimeoutMs: number;
   readonly outboxPollMs: number;
+  readonly outboxRetentionHours: number;
   readonly dataDir: string;
   /** Seeds the demo data set at start-up (idempotent); set by `npm start`. */
   readonly seedDemo: boolean;
@@ -72,6 +73,7 @@ export class AppConfig {
     this.publicUrl = (optional(env, 'PUBLIC_URL') ?? `http://localhost:${this.httpPort}`).replace(/\/$/, '');
     this.rpcTimeoutMs = integer(env, 'RPC_TIMEOUT_MS', 4000, 100, 60000);
     this.outboxPollMs = integer(env, 'OUTBOX_POLL_MS', 500, 10, 60000);
+    this.outboxRetentionHours = integer(env, 'OUTBOX_RETENTION_HOURS', 7 * 24, 1, 365 * 24);
     this.dataDir = resolve(optional(env, 'DATA_DIR') ?? '.data');
     this.seedDemo = boolean(env, 'SEED_DEMO', false);
     this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000);

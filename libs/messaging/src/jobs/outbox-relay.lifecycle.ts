@@ -12,7 +12,7 @@ export abstract class OutboxRelayLifecycle implements OnApplicationBootstrap, Be
   private readonly relay: OutboxRelay;
 
   protected constructor(schema: OutboxSchema, config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
-    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, schema, config.outboxPollMs);
+    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, schema, config.outboxPollMs, undefined, config.outboxRetentionHours * 3600_000);
   }
 
   onApplicationBootstrap(): void {

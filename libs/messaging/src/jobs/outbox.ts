@@ -63,13 +63,24 @@ export function bullJobId(jobId: string): string {
   return jobId.replace(/:/g, '.');
 }
 
-/** Moves committed outbox rows to BullMQ; safe with several replicas (SKIP LOCKED). */
+/** How often a relay removes dispatched rows past their retention. */
+const PURGE_EVERY_MS = 10 * 60_000;
+/** Rows removed per purge statement: a backlog is worked off over several rounds, never in one long delete. */
+const PURGE_BATCH = 5000;
+
+/**
+ * Moves committed outbox rows to BullMQ; safe with several replicas (SKIP LOCKED). A
+ * dispatched row is kept for `retentionMs` (a duplicate of its event within that window
+ * is still ignored by the job_id key), then removed, so the table does not grow with
+ * every sign-in for ever.
+ */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private again = false;
   private stopped = false;
+  private lastPurgeAt = 0;
 
   constructor(
     private readonly db: TransactionalSql,
@@ -77,6 +88,7 @@ export class OutboxRelay {
     private readonly schema: OutboxSchema,
     private readonly pollMs: number,
     private readonly batchSize = 500,
+    private readonly retentionMs = 7 * 24 * 3600_000,
   ) {}
 
   start(): void {
@@ -127,6 +139,15 @@ export class OutboxRelay {
     });
   }
 
+  /** Removes up to PURGE_BATCH dispatched rows older than the retention; returns how many. */
+  async purgeOnce(): Promise<number> {
+    return this.db.$executeRawUnsafe(
+      `DELETE FROM "${this.schema}"."outbox" WHERE id IN (
+         SELECT id FROM "${this.schema}"."outbox" WHERE dispatched_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${PURGE_BATCH})`,
+      this.retentionMs,
+    );
+  }
+
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delayMs);
@@ -143,6 +164,16 @@ export class OutboxRelay {
       this.logger.warn(`outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.running = undefined;
+    }
+    if (this.stopped) return;
+    if (Date.now() - this.lastPurgeAt >= PURGE_EVERY_MS) {
+      this.lastPurgeAt = Date.now();
+      const purged = await this.purgeOnce().catch((error: unknown) => {
+        this.logger.warn(`outbox purge failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
+        return 0;
+      });
+      // A full batch means a backlog: come back sooner than the next round.
+      if (purged === PURGE_BATCH) this.lastPurgeAt -= PURGE_EVERY_MS - 1000;
     }
     if (this.stopped) return;
     const more = relayed === this.batchSize || this.again;
