@@ -1,6 +1,6 @@
 import { loadConfig } from '@procura/config';
 import { JOBS, QUEUES } from '@procura/contracts';
-import { PrismaService } from '@procura/database';
+import { PoolSql, PrismaService } from '@procura/database';
 import { bullJobId, Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
 import { randomUUID } from 'node:crypto';
 
@@ -88,6 +88,19 @@ describe(OutboxRelay.name, () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  it('relays over the pg pool (PoolSql, what the services run) like over Prisma, and rolls back a failed batch', async () => {
+    const jobId = `pool-${randomUUID()}`;
+    await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
+    const sql = new PoolSql(prisma.pool);
+    // A batch that fails after reading its rows leaves them undispatched (the transaction rolled back).
+    const failing = new OutboxRelay(sql, { get: () => ({ addBulk: () => Promise.reject(new Error('redis down')) }) } as unknown as QueueRegistry, 'identity', 50);
+    await expect(failing.relayOnce()).rejects.toThrow('redis down');
+    const [row] = await prisma.$queryRawUnsafe<Array<{ dispatched_at: Date | null }>>('SELECT dispatched_at FROM identity.outbox WHERE job_id = $1', jobId);
+    expect(row.dispatched_at).toBeNull();
+    expect(await new OutboxRelay(sql, queues, 'identity', 50).relayOnce()).toBeGreaterThanOrEqual(1);
+    expect((await queues.get(QUEUES.notifications).getJob(jobId))?.data).toMatchObject({ eventKey: jobId });
   });
 
   it('removes dispatched rows past the retention, and keeps recent and undispatched ones', async () => {

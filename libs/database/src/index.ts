@@ -1,4 +1,5 @@
 export * from './migrations';
 export * from './group-commit';
+export * from './pool-sql';
 export * from './prisma.service';
 export * from "./generated/client";

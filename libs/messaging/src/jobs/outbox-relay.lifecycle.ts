@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { PrismaService } from '@procura/database';
+import { PoolSql, PrismaService } from '@procura/database';
 import { OutboxRelay, OutboxSchema, TransactionalSql } from './outbox';
 import { QueueRegistry } from './queue-registry';
 
@@ -12,7 +12,8 @@ export abstract class OutboxRelayLifecycle implements OnApplicationBootstrap, Be
   private readonly relay: OutboxRelay;
 
   protected constructor(schema: OutboxSchema, config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
-    this.relay = new OutboxRelay(prisma as unknown as TransactionalSql, queues, schema, config.outboxPollMs, undefined, config.outboxRetentionHours * 3600_000);
+    // Plain SQL all day long: over the pool Prisma uses, without Prisma's per-query work.
+    this.relay = new OutboxRelay(new PoolSql(prisma.pool) as TransactionalSql, queues, schema, config.outboxPollMs, undefined, config.outboxRetentionHours * 3600_000);
   }
 
   onApplicationBootstrap(): void {
