@@ -10,6 +10,12 @@ describe('nodeFlagsFor', () => {
     expect(mb).toBeLessThanOrEqual(192);
   });
 
+  it('keeps the reporting young generation small (semi-spaces of at most 8 MB)', () => {
+    const semi = nodeFlagsFor('reporting').find((f) => f.startsWith('--max-semi-space-size='));
+    expect(semi).toBeDefined();
+    expect(Number(semi!.split('=')[1])).toBeLessThanOrEqual(8);
+  });
+
   it('gives the other services Node defaults, and a copy callers may extend', () => {
     expect(nodeFlagsFor('gateway')).toEqual([]);
     nodeFlagsFor('reporting').push('--x');

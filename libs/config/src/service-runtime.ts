@@ -7,8 +7,10 @@ const SERVICE_NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
   // heap stays near 60 MB whatever the company size. Under Node's default cap (a quarter
   // of the machine's memory) V8 lets garbage grow the heap to several times that before
   // a full collection; a 160 MB cap makes it collect early, which keeps the process
-  // well under 300 MB resident while it builds the report of 10,000 users.
-  reporting: ['--max-old-space-size=160'],
+  // well under 300 MB resident while it builds the report of 10,000 users. The young
+  // generation is kept small too (semi-spaces of 4 MB instead of up to 16): a build makes
+  // garbage fast and V8 would otherwise hold up to 48 MB of it resident.
+  reporting: ['--max-old-space-size=160', '--max-semi-space-size=4'],
 };
 
 export function nodeFlagsFor(service: string): string[] {
