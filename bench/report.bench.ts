@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { nodeFlagsFor } from '@procura/config';
+import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { Actor, DEMO, IdentitySeams, ReportingCommands, ReportType, SystemCommands } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { Benchmark, BenchEnv, BenchFigure } from './bench-kit';
@@ -23,10 +23,10 @@ interface Figures {
 /** Runs bench/report-build.child in its own process: its memory figures are the build's alone. */
 function child(env: BenchEnv, args: string[]): Promise<Figures> {
   return new Promise((done, fail) => {
-    // Both runs under the reporting service's own Node flags (its heap cap).
+    // Both runs under the reporting service's own Node flags and process environment.
     const proc = spawn(process.execPath, [...nodeFlagsFor('reporting'), '-r', join(root, 'tools', 'module-aliases.js'), join(__dirname, 'report-build.child.js'), ...args], {
       cwd: root,
-      env: { ...process.env, ...env.env },
+      env: serviceProcessEnv({ ...process.env, ...env.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -65,7 +65,7 @@ async function until(what: string, probe: () => Promise<unknown>, timeoutMs = 90
  */
 async function throughServices(env: BenchEnv): Promise<{ seconds: number; peakRssMb: number }> {
   const company = DEMO.companies.martin.id;
-  const serviceEnv = { ...process.env, ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' };
+  const serviceEnv = serviceProcessEnv({ ...process.env, ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' });
   const services = ['identity', 'authorizations', 'reporting'] as const;
   const children: ChildProcess[] = services.map((service) =>
     spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {

@@ -4,7 +4,7 @@
  * SMTP_URL point elsewhere, migrates, starts the five services with the demo data set,
  * prints where everything is, and stops all of it on Ctrl-C.
  */
-import { nodeFlagsFor } from '@procura/config';
+import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { DEMO } from '@procura/contracts';
 import { migrate } from '@procura/database';
 import { startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
@@ -112,7 +112,7 @@ function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv
   const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
-    env,
+    env: serviceProcessEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const relay = (chunk: Buffer) => {

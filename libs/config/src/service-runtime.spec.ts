@@ -1,4 +1,4 @@
-import { nodeFlagsFor } from './service-runtime';
+import { nodeFlagsFor, serviceProcessEnv } from './service-runtime';
 
 describe('nodeFlagsFor', () => {
   it('caps the reporting heap so a report build collects its garbage early', () => {
@@ -20,5 +20,10 @@ describe('nodeFlagsFor', () => {
     expect(nodeFlagsFor('gateway')).toEqual([]);
     nodeFlagsFor('reporting').push('--x');
     expect(nodeFlagsFor('reporting')).not.toContain('--x');
+  });
+
+  it('limits glibc malloc arenas in every service process, unless the caller set its own value', () => {
+    expect(serviceProcessEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    expect(serviceProcessEnv({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 });
