@@ -1,5 +1,6 @@
 import { migrate } from '@procura/database';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,4 +93,25 @@ export async function load(count: number, concurrency: number, fn: (i: number) =
     }),
   );
   return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Polls `probe` every 200 ms until it answers truthy (a throw counts as "not yet"); fails after `timeoutMs`. */
+export async function until(what: string, probe: () => Promise<unknown>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere). */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
+  } catch {
+    return NaN;
+  }
 }

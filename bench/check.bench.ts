@@ -10,11 +10,10 @@ import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { findFreePorts } from '@procura/infra';
 import { ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { fixtureUserId as userId, insertRightsFixtures } from './fixtures';
-import { Benchmark, BenchEnv, BenchFigure, load, percentile } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, percentile, until } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
 const USERS = 10_000;
@@ -26,15 +25,6 @@ const company = DEMO.companies.martin.id;
 function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
-}
-
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not start`);
 }
 
 function question(i: number): CheckQuestionDto {
@@ -64,17 +54,6 @@ function httpCall(agent: Agent, port: number, method: string, path: string, head
 
 function stats(metric: string, r: { latencies: number[]; seconds: number }) {
   return { metric, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), rate: r.latencies.length / r.seconds };
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
-  } catch {
-    return NaN;
-  }
 }
 
 /** Runs a load and also reports how much CPU one call cost `child` (ms per call). */

@@ -12,17 +12,32 @@ export const fixtureUserId = (i: number): string => {
 };
 
 /**
+ * Runs `fill` in one transaction on its own connection, then refreshes the planner
+ * statistics of `tables`. In `fill`, pg_temp.v4(md5) turns an md5 into the version-4
+ * UUID fixtureUserId computes (the API validates user ids as v4).
+ */
+async function bulkInsert(databaseUrl: string, tables: string, fill: (pg: Client) => Promise<void>): Promise<void> {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
+    await pg.query('BEGIN');
+    await fill(pg);
+    await pg.query('COMMIT');
+    await pg.query(`ANALYZE ${tables}`);
+  } finally {
+    await pg.end();
+  }
+}
+
+/**
  * In authorizations: `users` principals with an active credential, each on
  * `authorizationsPerUser` authorizations (2 grants each; the first is banking on one
  * contract, the last has ended an hour ago). User ids are fixtureUserId(1..users).
  */
 export async function insertRightsFixtures(databaseUrl: string, company: string, users: number, authorizationsPerUser: number): Promise<void> {
-  const pg = new Client({ connectionString: databaseUrl });
-  await pg.connect();
-  try {
-    // md5 made a version-4 UUID (the API validates user ids as v4)
-    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
-    await pg.query('BEGIN');
+  const tables = 'authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users';
+  await bulkInsert(databaseUrl, tables, async (pg) => {
     await pg.query(`
       INSERT INTO authorizations.principals (user_id, company_id, status, version, updated_at)
       SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'ACTIVE', 1, now() FROM generate_series(1, ${users}) i`, [company]);
@@ -50,24 +65,15 @@ export async function insertRightsFixtures(databaseUrl: string, company: string,
     await pg.query(`
       INSERT INTO authorizations.authorization_users (authorization_id, user_id, assigned_at)
       SELECT md5('a' || i || '-' || j)::uuid, pg_temp.v4(md5('u' || i)), now() FROM generate_series(1, ${users}) i, generate_series(1, ${authorizationsPerUser}) j`);
-    await pg.query('COMMIT');
-    await pg.query('ANALYZE authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users');
-  } finally {
-    await pg.end();
-  }
+  });
 }
-
 
 /**
  * In identity: the same `count` users (ids fixtureUserId(1..count)) in `company`, active,
  * each with one active permanent credential (login ids 9xxxxxxxxxxxxx, never signed in).
  */
 export async function insertIdentityFixtures(databaseUrl: string, company: string, count: number): Promise<void> {
-  const pg = new Client({ connectionString: databaseUrl });
-  await pg.connect();
-  try {
-    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
-    await pg.query('BEGIN');
+  await bulkInsert(databaseUrl, 'identity.users, identity.credentials', async (pg) => {
     await pg.query(
       `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
        SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'Durand-' || i, 'Camille', '1990-01-01', 'camille.durand.' || i || '@bench.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
@@ -80,9 +86,5 @@ export async function insertIdentityFixtures(databaseUrl: string, company: strin
          FROM generate_series(1, ${count}) i`,
       [company],
     );
-    await pg.query('COMMIT');
-    await pg.query('ANALYZE identity.users, identity.credentials');
-  } finally {
-    await pg.end();
-  }
+  });
 }

@@ -11,7 +11,7 @@ import argon2 from 'argon2';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { ARGON2_OPTIONS } from '../apps/identity/src/credentials/password-hasher';
-import { Benchmark, BenchEnv, BenchFigure, load } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, load, until } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
 const ROUNDS = 10;
@@ -23,15 +23,6 @@ const PER_ROUND = 40;
  * the figure measures latency, not throughput. argon2 runs on libuv's pool of 4 threads.
  */
 const CONCURRENCY = 2 * Math.max(2, require('node:os').cpus().length);
-
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not start`);
-}
 
 export const benchmark: Benchmark = {
   name: 'identity-login',

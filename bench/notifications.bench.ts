@@ -2,14 +2,13 @@ import { JOBS, notificationJobId, QUEUES, SendEmailJob } from '@procura/contract
 import { QueueRegistry } from '@procura/messaging';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { NOTIFICATION_CONCURRENCY } from '../apps/notifications/src/delivery/notification-jobs.processor';
 import { smtpTransportOptions } from '../apps/notifications/src/providers/mail-sender';
 import { renderEmail } from '../apps/notifications/src/templates/message-templates';
-import { Benchmark, BenchEnv, BenchFigure, load } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, load } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
 const MAILS = 1000;
@@ -39,12 +38,6 @@ async function direct(env: BenchEnv, run: string): Promise<number> {
   } finally {
     transport.close();
   }
-}
-
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 100 ticks per second). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function startService(env: BenchEnv): Promise<ChildProcess> {

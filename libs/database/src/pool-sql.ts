@@ -8,33 +8,34 @@ import type { Pool, PoolClient } from 'pg';
  * json → objects, bigint → string).
  */
 export class PoolSql {
-  constructor(private readonly pool: Pool) {}
+  /** `db` is the pool itself, or the connection of the transaction this instance runs in. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly db: Pick<PoolClient, 'query'> = pool,
+  ) {}
 
   async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    return (await this.pool.query(query, values)).rows as T;
+    return (await this.db.query(query, values)).rows as T;
   }
 
   async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    return (await this.pool.query(query, values)).rowCount ?? 0;
+    return (await this.db.query(query, values)).rowCount ?? 0;
   }
 
   async $transaction<T>(fn: (tx: PoolSql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let released = false;
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new PoolSql(client as unknown as Pool));
+      const result = await fn(new PoolSql(this.pool, client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        // A connection that cannot roll back is broken: destroy it rather than return it to the pool.
-        (client as PoolClient).release(rollbackError);
-        released = true;
-      });
+      // A connection that cannot roll back is broken: it is destroyed, not returned to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      if (!released) client.release();
+      client.release(broken);
     }
   }
 }

@@ -90,6 +90,13 @@ export class AuthorizationsRepository {
     return db.authorization.findMany({ where: { users: { some: { userId: { in: userIds } } } }, include: FULL, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
   }
 
+  /** ofUsers grouped by user: an entry (maybe empty) for each of `userIds`, in the same order. */
+  async ofUsersByUser(userIds: string[]): Promise<Map<string, FullAuthorization[]>> {
+    const byUser = new Map<string, FullAuthorization[]>(userIds.map((id) => [id, []]));
+    for (const a of await this.ofUsers(userIds)) for (const u of a.users) byUser.get(u.userId)?.push(a);
+    return byUser;
+  }
+
   /** Rights of the given service that each user holds through authorizations other than `except`. */
   async rightsOfUsersIn(db: Db, service: string, userIds: string[], except?: string): Promise<Map<string, string[]>> {
     const rows = await db.authorizationUser.findMany({

@@ -40,9 +40,9 @@ function setUp() {
     },
   } as unknown as PrincipalsRepository;
   const authorizationsRepo = {
-    ofUsers: async (ids: string[]) => {
+    ofUsersByUser: async (ids: string[]) => {
       calls.authorizations.push(ids);
-      return authorizations.filter((a) => a.users.some((u) => ids.includes(u.userId)));
+      return new Map(ids.map((id) => [id, authorizations.filter((a) => a.users.some((u) => u.userId === id))]));
     },
   } as unknown as AuthorizationsRepository;
   const catalog = { index: async () => ({ right: () => ({ resourceScoped: false }) }) as unknown as CatalogIndex } as unknown as CatalogService;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthorizationsRepository, FullAuthorization } from '../authorizations/authorizations.repository';
+import { AuthorizationsRepository } from '../authorizations/authorizations.repository';
 import { CatalogService } from '../catalog/catalog.service';
 import { PrincipalsRepository } from '../principals/principals.repository';
 import { CompiledRights, compileRights } from '@procura/rights';
@@ -66,14 +66,15 @@ export class RightsCompiler {
     });
     for (let i = 0; i < cold.length; i += COMPILE_BATCH) {
       const batch = cold.slice(i, i + COMPILE_BATCH);
+      const keys = batch.map(({ userId, token }) => `${userId}|${token}`);
       const compiled = this.compile(batch);
-      for (const { userId, token } of batch) {
-        const key = `${userId}|${token}`;
+      batch.forEach(({ userId }, k) => {
         const one = compiled.then((entries) => entries.get(userId)!);
-        this.loading.set(key, one);
-        void compiled.finally(() => this.loading.delete(key)).catch(() => undefined);
+        this.loading.set(keys[k], one);
         waiting.push(one.then((entry) => void out.set(userId, { token: entry.token, rights: entry.rights })));
-      }
+      });
+      // The callers see a failure through `waiting`; this only clears the in-flight marks.
+      void compiled.finally(() => keys.forEach((key) => this.loading.delete(key))).catch(() => undefined);
     }
     await Promise.all(waiting);
     return out;
@@ -90,10 +91,8 @@ export class RightsCompiler {
   // used to cost 400).
   private async compile(batch: Array<{ userId: string; token: string }>): Promise<Map<string, Entry>> {
     const ids = batch.map((b) => b.userId);
-    const [principals, authorizations, catalog] = await Promise.all([this.principals.findMany(ids), this.authorizations.ofUsers(ids), this.catalog.index()]);
+    const [principals, authorizationsOf, catalog] = await Promise.all([this.principals.findMany(ids), this.authorizations.ofUsersByUser(ids), this.catalog.index()]);
     const principalOf = new Map(principals.map((p) => [p.userId, p]));
-    const authorizationsOf = new Map<string, FullAuthorization[]>(ids.map((id) => [id, []]));
-    for (const a of authorizations) for (const u of a.users) authorizationsOf.get(u.userId)?.push(a);
     const loadedAt = Date.now();
     const out = new Map<string, Entry>();
     for (const { userId, token } of batch) {

@@ -62,15 +62,13 @@ export class RightsService {
     if (userIds.length === 0) return {};
     // Read from the tables, not the compiled-rights cache: a report page is a one-off
     // read of 200 users, and caching 10,000 of them would only evict the hot ones.
-    const [auths, principals, catalog] = await Promise.all([this.authorizations.ofUsers(userIds), this.principals.findMany(userIds), this.catalog.index()]);
-    const resourceIds = new Set(auths.flatMap((a) => a.grants.flatMap((g) => g.resourceIds)));
+    const [byUser, principals, catalog] = await Promise.all([this.authorizations.ofUsersByUser(userIds), this.principals.findMany(userIds), this.catalog.index()]);
+    const resourceIds = new Set([...byUser.values()].flatMap((auths) => auths.flatMap((a) => a.grants.flatMap((g) => g.resourceIds))));
     const resources = new Map((await this.resources.byIds([...resourceIds])).filter((r) => r.companyId === companyId).map((r) => [r.id, r]));
     const principalOf = new Map(principals.map((p) => [p.userId, p]));
-    const ofUser = new Map<string, typeof auths>(userIds.map((id) => [id, []]));
-    for (const a of auths) if (a.companyId === companyId) for (const u of a.users) ofUser.get(u.userId)?.push(a);
     const out: Record<string, ReportUserRights> = {};
     for (const userId of userIds) {
-      const mine = ofUser.get(userId)!;
+      const mine = byUser.get(userId)!.filter((a) => a.companyId === companyId);
       const principal = principalOf.get(userId);
       const rights = principal ? compileRights(principal, mine, catalog) : null;
       const usable = rights && rights.companyId === companyId && !principalBlock(rights, when);
