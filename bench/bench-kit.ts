@@ -1,9 +1,11 @@
+import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { migrate } from '@procura/database';
+import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Real servers for a benchmark run, on free ports in a temporary directory. */
 export interface BenchEnv {
@@ -114,4 +116,36 @@ export function cpuMs(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU time (ms) used so far by every process of this machine whose command name is `comm` (e.g. postgres: the postmaster and its backends). */
+export function cpuMsOfCommand(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      total += cpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+const root = resolve(__dirname, '..', '..');
+
+/**
+ * Starts one service from dist/ as every launcher does (its Node flags, the service process
+ * environment). `BENCH_CPU_PROFILE_DIR=<dir>` adds a CPU profile per service process, written
+ * there when it exits: how the figures in the README were taken apart.
+ */
+export function spawnService(service: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'ignore', 'inherit']): ChildProcess {
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  return spawn(process.execPath, [...nodeFlagsFor(service), ...profile, '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
+    cwd: root,
+    env: serviceProcessEnv(service, { ...process.env, ...env }),
+    stdio,
+  });
 }

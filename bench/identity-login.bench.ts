@@ -8,12 +8,10 @@
 import { DEMO, IdentityAccessCommands, SystemCommands } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import argon2 from 'argon2';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { ARGON2_OPTIONS } from '../apps/identity/src/credentials/password-hasher';
-import { Benchmark, BenchEnv, BenchFigure, load, until } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, load, spawnService, until } from './bench-kit';
 
-const root = resolve(__dirname, '..', '..');
 const ROUNDS = 10;
 const PER_ROUND = 40;
 /**
@@ -27,11 +25,7 @@ const CONCURRENCY = 2 * Math.max(2, require('node:os').cpus().length);
 export const benchmark: Benchmark = {
   name: 'identity-login',
   async run(env: BenchEnv): Promise<BenchFigure[]> {
-    const child: ChildProcess = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', 'identity', 'src', 'main.js')], {
-      cwd: root,
-      env: { ...process.env, ...env.env, SEED_DEMO: 'true', LOGIN_MAX_FAILURES: '100' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child: ChildProcess = spawnService('identity', { ...env.env, SEED_DEMO: 'true', LOGIN_MAX_FAILURES: '100' });
     const rpc = new RedisRpcClient(env.redisUrl);
     try {
       await rpc.connect();

@@ -1,16 +1,14 @@
 import { JOBS, notificationJobId, QUEUES, SendEmailJob } from '@procura/contracts';
 import { QueueRegistry } from '@procura/messaging';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { NOTIFICATION_CONCURRENCY } from '../apps/notifications/src/delivery/notification-jobs.processor';
 import { smtpTransportOptions } from '../apps/notifications/src/providers/mail-sender';
 import { renderEmail } from '../apps/notifications/src/templates/message-templates';
-import { Benchmark, BenchEnv, BenchFigure, cpuMs, load } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, spawnService } from './bench-kit';
 
-const root = resolve(__dirname, '..', '..');
 const MAILS = 1000;
 const ROUNDS = 2;
 
@@ -41,11 +39,7 @@ async function direct(env: BenchEnv, run: string): Promise<number> {
 }
 
 function startService(env: BenchEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', 'notifications', 'src', 'main.js')], {
-    cwd: root,
-    env: { ...process.env, ...env.env, LOG_LEVEL: 'info', INSTANCE_ID: 'notifications-bench' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService('notifications', { ...env.env, LOG_LEVEL: 'info', INSTANCE_ID: 'notifications-bench' }, ['ignore', 'pipe', 'pipe']);
   return new Promise((resolveReady, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`notifications did not start: ${output.slice(-2000)}`)), 30_000);

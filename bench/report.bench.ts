@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { Actor, DEMO, IdentitySeams, ReportingCommands, ReportType, SystemCommands } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
-import { Benchmark, BenchEnv, BenchFigure, until } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, spawnService, until } from './bench-kit';
 import { insertIdentityFixtures, insertRightsFixtures } from './fixtures';
 
 const root = resolve(__dirname, '..', '..');
@@ -26,7 +26,7 @@ function child(env: BenchEnv, args: string[]): Promise<Figures> {
     // Both runs under the reporting service's own Node flags and process environment.
     const proc = spawn(process.execPath, [...nodeFlagsFor('reporting'), '-r', join(root, 'tools', 'module-aliases.js'), join(__dirname, 'report-build.child.js'), ...args], {
       cwd: root,
-      env: serviceProcessEnv({ ...process.env, ...env.env }),
+      env: serviceProcessEnv('reporting', { ...process.env, ...env.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -56,15 +56,8 @@ function peakRssMb(pid: number): number {
  */
 async function throughServices(env: BenchEnv): Promise<{ seconds: number; peakRssMb: number }> {
   const company = DEMO.companies.martin.id;
-  const serviceEnv = serviceProcessEnv({ ...process.env, ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' });
   const services = ['identity', 'authorizations', 'reporting'] as const;
-  const children: ChildProcess[] = services.map((service) =>
-    spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
-      cwd: root,
-      env: serviceEnv,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
-  );
+  const children: ChildProcess[] = services.map((service) => spawnService(service, { ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' }));
   const rpc = new RedisRpcClient(env.redisUrl);
   try {
     await rpc.connect();

@@ -112,7 +112,7 @@ function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv
   const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
-    env: serviceProcessEnv(env),
+    env: serviceProcessEnv(service, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const relay = (chunk: Buffer) => {

@@ -22,8 +22,14 @@ describe('nodeFlagsFor', () => {
     expect(nodeFlagsFor('reporting')).not.toContain('--x');
   });
 
-  it('limits glibc malloc arenas in every service process, unless the caller set its own value', () => {
-    expect(serviceProcessEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
-    expect(serviceProcessEnv({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
+  it('limits glibc malloc arenas in the service processes, unless the caller set its own value', () => {
+    for (const service of ['gateway', 'authorizations', 'notifications', 'reporting']) {
+      expect(serviceProcessEnv(service, { PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    }
+    expect(serviceProcessEnv('reporting', { MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
+  });
+
+  it('leaves identity on glibc default arenas: its argon2id threads would wait on each other', () => {
+    expect(serviceProcessEnv('identity', { PATH: '/bin' })).toEqual({ PATH: '/bin' });
   });
 });

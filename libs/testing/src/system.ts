@@ -125,7 +125,7 @@ export class TestSystem {
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
     const child = spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), main], {
       cwd: root,
-      env: serviceProcessEnv({ ...process.env, ...this.env, ...env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` }),
+      env: serviceProcessEnv(service, { ...process.env, ...this.env, ...env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc: ServiceProcess = { service, child, output: [] };
