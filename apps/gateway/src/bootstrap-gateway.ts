@@ -1,13 +1,13 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
-import { RedisRpcClient, VALIDATION_OPTIONS } from '@procura/messaging';
+import { createValidationPipe, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { GatewayModule } from './gateway.module';
-import { bodyErrorHandler, jsonBody, rateLimit, requestIdMiddleware } from './http/http-pipeline';
+import { bodyErrorHandler, jsonBody, logsAccess, rateLimit, requestIdMiddleware } from './http/http-pipeline';
 
 export const API_PREFIX = 'api/v1';
 export const API_DOCS_PATH = 'api/docs';
@@ -18,9 +18,12 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { logger, bodyParser: false });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(requestIdMiddleware, rateLimit(config.rateLimitPerMinute), jsonBody, bodyErrorHandler);
+  // No ETags: every answer is computed per request (no conditional GETs), and Express would
+  // hash each response body to make one.
+  app.set('etag', false);
+  app.use(requestIdMiddleware(logsAccess(config.logLevel)), rateLimit(config.rateLimitPerMinute), jsonBody, bodyErrorHandler);
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+  app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const document = SwaggerModule.createDocument(

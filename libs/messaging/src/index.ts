@@ -6,6 +6,7 @@ export * from './rpc/redis-rpc.server';
 export * from './rpc/rpc-envelope';
 export * from './rpc/rpc-meta.context';
 export * from './service/bootstrap-service';
+export * from './service/validation';
 export * from './service/platform.module';
 export * from './service/system.controller';
 export * from './rpc/domain-rpc-exception.filter';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { describeActor, RpcServiceName } from '@procura/contracts';
 import { DomainError, isWireError, toWire, WireError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
@@ -36,6 +36,8 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private readonly startedAt = Date.now();
   private readonly concurrency: number;
   private readonly presenceTtlMs: number;
+  /** Handlers by pattern string: Nest's lookup JSON-parses every pattern (a throw for plain strings) on each call. */
+  private readonly handlerByPattern = new Map<string, MessageHandler>();
 
   constructor(private readonly options: RedisRpcServerOptions) {
     super();
@@ -138,7 +140,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   }
 
   private async execute(request: RpcRequestEnvelope): Promise<RpcReplyEnvelope> {
-    const handler = this.getHandlerByPattern(request.pattern);
+    const handler = this.handlerFor(request.pattern);
     if (!handler) {
       return { id: request.id, isDisposed: true, err: { code: 'NO_HANDLER', status: 501, message: `No handler for ${request.pattern}` } };
     }
@@ -154,6 +156,17 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       this.options.logger[level]({ msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status }, RedisRpcServer.name);
       return { id: request.id, isDisposed: true, err };
     }
+  }
+
+  /** Only patterns that have a handler are remembered, so unknown patterns cannot grow the map. */
+  private handlerFor(pattern: string): MessageHandler | null {
+    let handler = this.handlerByPattern.get(pattern);
+    if (!handler) {
+      handler = this.getHandlerByPattern(pattern) ?? undefined;
+      if (!handler) return null;
+      this.handlerByPattern.set(pattern, handler);
+    }
+    return handler;
   }
 
   private toWireError(error: unknown): WireError {

@@ -1,19 +1,11 @@
-import { DynamicModule, INestMicroservice, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, loadConfig } from '@procura/config';
 import { RpcServiceName } from '@procura/contracts';
-import { validationExceptionFactory } from '@procura/errors';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { DomainRpcExceptionFilter } from '../rpc/domain-rpc-exception.filter';
 import { RedisRpcServer } from '../rpc/redis-rpc.server';
-
-/** Options of every ValidationPipe: unknown fields are refused, types are converted. */
-export const VALIDATION_OPTIONS = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: validationExceptionFactory,
-} as const;
+import { createValidationPipe } from './validation';
 
 /**
  * Starts one back-end service: configuration validated first (a bad setting stops the
@@ -34,7 +26,7 @@ export async function bootstrapService(service: RpcServiceName, rootModule: (con
       strategy: new RedisRpcServer({ service, instanceId: config.instanceId, redisUrl: config.redisUrl, logger }),
       logger,
     });
-    app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+    app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new DomainRpcExceptionFilter());
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await app.listen();
