@@ -5,6 +5,7 @@
  * a Redis GET round trip and a bare endpoint of the same framework, measured in the same
  * run, for a company of 10,000 users with 5 authorizations each.
  */
+import { serviceProcessEnv } from '@procura/config';
 import { DEMO, AuthorizationsQueries, CheckQuestionDto } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { findFreePorts } from '@procura/infra';
@@ -13,7 +14,7 @@ import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { fixtureUserId as userId, insertRightsFixtures } from './fixtures';
-import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, percentile, until } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, percentile, spawnService, until } from './bench-kit';
 
 const root = resolve(__dirname, '..', '..');
 const USERS = 10_000;
@@ -22,9 +23,9 @@ const CONCURRENCY = 32;
 const REQUESTS = 20_000;
 const company = DEMO.companies.martin.id;
 
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
+/** The bare endpoint runs under the same process environment as the services. */
+function spawnBareApp(port: number): ChildProcess {
+  return spawn(process.execPath, [join(root, 'dist', 'bench', 'bare-http.app.js'), String(port)], { cwd: root, env: serviceProcessEnv('gateway', process.env), stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function question(i: number): CheckQuestionDto {
@@ -68,13 +69,12 @@ export const benchmark: Benchmark = {
   async run(env: BenchEnv): Promise<BenchFigure[]> {
     const [gatewayPort, barePort] = await findFreePorts(2);
     const serviceEnv = { ...env.env, SEED_DEMO: 'true', LOG_LEVEL: 'warn' };
-    const main = (service: string) => ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')];
     const children: ChildProcess[] = [];
     const redis = new Redis(env.redisUrl);
     const rpc = new RedisRpcClient(env.redisUrl);
     try {
-      children.push(spawnNode(main('identity'), serviceEnv), spawnNode(main('authorizations'), serviceEnv), spawnNode(main('gateway'), { ...serviceEnv, PORT: String(gatewayPort) }));
-      children.push(spawnNode([join(root, 'dist', 'bench', 'bare-http.app.js'), String(barePort)], {}));
+      children.push(spawnService('identity', serviceEnv), spawnService('authorizations', serviceEnv), spawnService('gateway', { ...serviceEnv, PORT: String(gatewayPort) }));
+      children.push(spawnBareApp(barePort));
       await until('the system', async () => {
         const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`);
         const body = (await res.json()) as { components: Record<string, { status: string }> };

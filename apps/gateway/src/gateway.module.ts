@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
 import { PlatformModule } from '@procura/messaging';
 import { Authenticator, AuthGuard } from './auth/auth.guard';
+import { RedisReads } from './http/redis-reads';
 import { CatalogController } from './catalog/catalog.controller';
 import { CompaniesController } from './companies/companies.controller';
 import { AuditController } from './changes/audit.controller';
@@ -34,7 +35,7 @@ export class GatewayModule {
       imports: [PlatformModule.forService(config)],
       // CheckController first: Express tries the routes in registration order and the check is the hot path.
       controllers: [CheckController, HealthController, CompaniesController, CatalogController, ChangeRequestsController, AuditController, NotificationsController, ReportsController, DeliveriesController, AuthController, UsersController, EdiController, ResourcesController, AuthorizationsController],
-      providers: [HealthService, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [HealthService, RedisReads, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

@@ -1,13 +1,13 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, OnModuleDestroy, SetMetadata } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
 import { Actor, IdentityCommands, OperatorView } from '@procura/contracts';
 import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
-import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { hash } from 'node:crypto';
 import type { Request } from 'express';
+import { RedisReads } from '../http/redis-reads';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
 
@@ -31,21 +31,19 @@ const OPERATOR_CACHE_MS = 30_000;
  * (signature, expiry, scope) plus one Redis lookup for revoked sessions.
  */
 @Injectable()
-export class Authenticator implements OnModuleDestroy {
+export class Authenticator {
   private readonly operators = new Map<string, { operator: OperatorView; until: number }>();
-  private readonly redis: Redis;
 
   constructor(
     private readonly config: AppConfig,
     private readonly bus: CommandBus,
-  ) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, enableAutoPipelining: true });
-  }
+    private readonly reads: RedisReads,
+  ) {}
 
   async authenticate(token: string): Promise<{ actor: Actor; scope: TokenScope }> {
     if (looksLikeAccessToken(token)) {
       const claims = verifyAccessToken(token, this.config.authTokenSecret);
-      if (!claims || (await this.redis.exists(revokedSessionKey(claims.sid)))) throw new UnauthenticatedError('Invalid or expired access token');
+      if (!claims || (await this.reads.get(revokedSessionKey(claims.sid))) !== null) throw new UnauthenticatedError('Invalid or expired access token');
       return { actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid }, scope: claims.scope };
     }
     const operator = await this.authenticateOperator(token);
@@ -53,7 +51,7 @@ export class Authenticator implements OnModuleDestroy {
   }
 
   async authenticateOperator(apiKey: string): Promise<OperatorView> {
-    const key = createHash('sha256').update(apiKey).digest('hex');
+    const key = hash('sha256', apiKey, 'hex');
     const hit = this.operators.get(key);
     if (hit && hit.until > Date.now()) return hit.operator;
     const operator = await this.bus.execute(IdentityCommands.authenticateOperator, { apiKey });
@@ -62,9 +60,6 @@ export class Authenticator implements OnModuleDestroy {
     return operator;
   }
 
-  onModuleDestroy(): void {
-    this.redis.disconnect();
-  }
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
