@@ -8,7 +8,7 @@ import { addAdministrator, addUsers, ApiSession, TestSystem } from '@procura/tes
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
-import { Benchmark, BenchEnv, BenchFigure, load, percentile } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, cpuMsOfCommand, load, percentile } from './bench-kit';
 
 const REQUESTS = 300;
 const CONCURRENCY = 8;
@@ -105,11 +105,23 @@ export const benchmark: Benchmark = {
       await queuesSettled(env.redisUrl);
       const sessions = validators.map((v) => v.session(system.baseUrl));
       let notApplied = 0;
+      // CPU of every process taking part, around the measured phase only: where an approval's cost goes.
+      const cpuNow = () => ({
+        ...Object.fromEntries(system.processes.map((p) => [p.service, cpuMs(p.child.pid)])),
+        PostgreSQL: cpuMsOfCommand('postgres'),
+        Redis: cpuMsOfCommand('redis-server'),
+        'HTTP client (this process)': cpuMs(process.pid),
+      });
+      const cpuBefore: Record<string, number> = cpuNow();
       const measured = await load(REQUESTS, CONCURRENCY, async (i) => {
         const res = await sessions[i].post<ChangeRequestView>(`/change-requests/${requests[i]}/approve`, { totpCode: validators[i].totp() });
         if (res.body.status !== 'APPLIED') notApplied++;
       });
+      const cpuAfter: Record<string, number> = cpuNow();
       if (notApplied) throw new Error(`${notApplied} approvals did not end APPLIED`);
+      const cpuPerApproval = Object.entries(cpuAfter)
+        .map(([name, after]) => ({ metric: `CPU per approval: ${name}`, value: (after - cpuBefore[name]) / REQUESTS, unit: 'ms' }))
+        .sort((a, b) => b.value - a.value);
       const bare = await bareTransactions(env.databaseUrl, REQUESTS);
       const rate = REQUESTS / measured.seconds;
       const bareRate = REQUESTS / bare.seconds;
@@ -118,6 +130,8 @@ export const benchmark: Benchmark = {
         { metric: `approvals/s (${CONCURRENCY} concurrent)`, value: rate, unit: '/s', baseline: { label: 'bare PG transactions, same writes', value: bareRate }, target: '≥ 33 % of baseline', met: rate >= bareRate / 3 },
         { metric: 'final approval → APPLIED, median', value: median, unit: 'ms', baseline: { label: 'bare transaction median', value: percentile(bare.latencies, 50) }, target: '< 50 ms', met: median < 50 },
         { metric: 'final approval → APPLIED, p99', value: percentile(measured.latencies, 99), unit: 'ms', baseline: { label: 'bare transaction p99', value: percentile(bare.latencies, 99) } },
+        { metric: 'CPU per approval, all processes', value: cpuPerApproval.reduce((sum, f) => sum + f.value, 0), unit: 'ms' },
+        ...cpuPerApproval,
       ];
     } finally {
       await system.stop();

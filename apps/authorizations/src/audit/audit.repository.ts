@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventJob } from '@procura/contracts';
-import { AuditEntry, PrismaService } from '@procura/database';
+import { AuditEntry, PoolSql, PrismaService } from '@procura/database';
 import { ChainedFields, chainHash, GENESIS_HASH } from './audit-chain';
 
 export type StoredEntry = ChainedFields & { prevHash: string; hash: string };
@@ -31,27 +31,29 @@ function toStored(row: AuditEntry): StoredEntry {
 
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly sql: PoolSql;
+
+  constructor(private readonly prisma: PrismaService) {
+    this.sql = new PoolSql(prisma.pool);
+  }
 
   /**
    * Appends one event at the end of its company's chain. The chain head row is locked
-   * for the transaction, so concurrent appends to one chain are serialised; an event
-   * already recorded (a retried job) is not appended twice.
+   * for the transaction (the upsert creates it for a new chain and locks it either way),
+   * so concurrent appends to one chain are serialised; an event already recorded (a
+   * retried job) hits the unique event id and is not appended twice. Plain SQL over the
+   * pool: every audited action of every service passes here, and Prisma's per-query work
+   * was most of its cost.
    */
   async append(event: AuditEventJob): Promise<'appended' | 'duplicate'> {
     const chain = chainOf(event.companyId);
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "authorizations"."audit_heads" (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`,
+    return this.sql.$transaction(async (tx) => {
+      const [head] = await tx.$queryRawUnsafe<Array<{ seq: string; hash: string }>>(
+        `INSERT INTO "authorizations"."audit_heads" (chain, seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain RETURNING seq, hash`,
         chain,
         GENESIS_HASH,
       );
-      const [head] = await tx.$queryRawUnsafe<Array<{ seq: bigint; hash: string }>>(
-        `SELECT seq, hash FROM "authorizations"."audit_heads" WHERE chain = $1 FOR UPDATE`,
-        chain,
-      );
-      const exists = await tx.auditEntry.findUnique({ where: { eventId: event.eventId }, select: { seq: true } });
-      if (exists) return 'duplicate';
       const fields: ChainedFields = {
         chain,
         seq: Number(head.seq) + 1,
@@ -68,19 +70,30 @@ export class AuditRepository {
         details: event.details ?? null,
       };
       const hash = chainHash(head.hash, fields);
-      await tx.auditEntry.create({
-        data: {
-          ...fields,
-          seq: BigInt(fields.seq),
-          occurredAt: new Date(fields.occurredAt),
-          before: fields.before ?? undefined,
-          after: fields.after ?? undefined,
-          details: fields.details ?? undefined,
-          prevHash: head.hash,
-          hash,
-        } as never,
-      });
-      await tx.auditHead.update({ where: { chain }, data: { seq: BigInt(fields.seq), hash } });
+      const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+      const inserted = await tx.$executeRawUnsafe(
+        `INSERT INTO "authorizations"."audit_entries"
+           (chain, seq, event_id, occurred_at, actor, action, target_type, target_id, source_ip, request_id, before, after, details, prev_hash, hash)
+         VALUES ($1, $2::bigint, $3::uuid, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15)
+         ON CONFLICT (event_id) DO NOTHING`,
+        chain,
+        fields.seq,
+        fields.eventId,
+        fields.occurredAt,
+        fields.actor,
+        fields.action,
+        fields.targetType,
+        fields.targetId,
+        fields.sourceIp,
+        fields.requestId,
+        json(fields.before),
+        json(fields.after),
+        json(fields.details),
+        head.hash,
+        hash,
+      );
+      if (inserted === 0) return 'duplicate';
+      await tx.$executeRawUnsafe(`UPDATE "authorizations"."audit_heads" SET seq = $2::bigint, hash = $3, updated_at = now() WHERE chain = $1`, chain, fields.seq, hash);
       return 'appended';
     });
   }

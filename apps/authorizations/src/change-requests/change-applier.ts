@@ -51,6 +51,15 @@ export class ChangeApplier {
     }
   }
 
+  /**
+   * The durable job's entry: almost always the approving request applied the change a
+   * moment ago, so a plain status read settles it without a transaction or a lock.
+   */
+  async applyFromJob(changeRequestId: string): Promise<void> {
+    if ((await this.repository.status(changeRequestId)) !== 'APPROVED') return;
+    await this.apply(changeRequestId);
+  }
+
   async apply(changeRequestId: string): Promise<void> {
     this.faults.reach('before-apply');
     const done = await this.repository.transaction(async (tx) => {
@@ -67,7 +76,7 @@ export class ChangeApplier {
       const { status, reason } = aggregateOutcome(results);
       const resultData = results.length === 1 ? (results[0].result ?? null) : { items: results.map((r) => r.result ?? null) };
       const reveal = Object.assign({}, ...results.map((r) => r.revealOnce ?? {})) as Record<string, string>;
-      await this.repository.update(tx, cr.id, {
+      await this.repository.set(tx, cr.id, {
         status,
         reason: reason ?? null,
         appliedAt: status === 'APPLIED' ? new Date() : null,

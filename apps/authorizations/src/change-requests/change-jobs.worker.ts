@@ -21,7 +21,7 @@ export class ChangeJobsWorker implements OnApplicationBootstrap, BeforeApplicati
       {
         queue: QUEUES.changes,
         handlers: [
-          handle(JOBS.applyChange, async (data) => applier.apply((await validateJobData(ChangeJobDto, data)).changeRequestId)),
+          handle(JOBS.applyChange, async (data) => applier.applyFromJob((await validateJobData(ChangeJobDto, data)).changeRequestId)),
           handle(JOBS.expireChange, async (data) => changes.expire((await validateJobData(ChangeJobDto, data)).changeRequestId)),
         ],
       },

@@ -208,7 +208,7 @@ export class ChangeRequestService {
         details: { approvals: count, requiredApprovals: locked.requiredApprovals },
       });
       if (!final) return false;
-      await this.repository.update(tx, cr.id, { status: 'APPROVED', decidedAt: new Date() });
+      await this.repository.set(tx, cr.id, { status: 'APPROVED', decidedAt: new Date() });
       await this.outbox.add(tx, JOBS.applyChange, `apply:${cr.id}`, { changeRequestId: cr.id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
       return true;
     });
@@ -298,7 +298,7 @@ export class ChangeRequestService {
     return this.repository.transaction(async (tx) => {
       const locked = (await this.repository.lock(tx, changeRequestId))!;
       if (!locked.revealOnceSealed) return undefined;
-      await this.repository.update(tx, changeRequestId, { revealOnceSealed: null });
+      await this.repository.set(tx, changeRequestId, { revealOnceSealed: null });
       return JSON.parse(openSecret({ sealed: locked.revealOnceSealed }, this.config.secretsKey)) as Record<string, string>;
     });
   }
