@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
 import { PlatformModule } from '@procura/messaging';
 import { Authenticator, AuthGuard } from './auth/auth.guard';
@@ -11,7 +11,6 @@ import { ChangeRequestsController } from './changes/change-requests.controller';
 import { ChangeSubmitter } from './changes/change-submitter';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
-import { ProblemFilter } from './http/problem.filter';
 import { NotificationsController } from './notifications/notifications.controller';
 import { ReportsController } from './reports/reports.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -35,7 +34,7 @@ export class GatewayModule {
       imports: [PlatformModule.forService(config)],
       // CheckController first: Express tries the routes in registration order and the check is the hot path.
       controllers: [CheckController, HealthController, CompaniesController, CatalogController, ChangeRequestsController, AuditController, NotificationsController, ReportsController, DeliveriesController, AuthController, UsersController, EdiController, ResourcesController, AuthorizationsController],
-      providers: [HealthService, RedisReads, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [HealthService, RedisReads, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -6,10 +6,10 @@ import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
 import { hash } from 'node:crypto';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { RedisReads } from '../http/redis-reads';
 
-export type AuthenticatedRequest = Request & { actor?: Actor };
+export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
 
 const PUBLIC = 'procura:public';
@@ -78,7 +78,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(req.header('authorization'));
+    const token = bearerToken(req.headers.authorization);
     if (!token) throw new UnauthenticatedError('Send "Authorization: Bearer <access token or operator key>"');
     const { actor, scope } = await this.auth.authenticate(token);
     const allowed = ['full', ...(this.reflector.getAllAndOverride<TokenScope[]>(SCOPES, targets) ?? [])];
@@ -101,5 +101,5 @@ export const CurrentActor = createParamDecorator((_data: unknown, ctx: Execution
 
 /** The caller's IP address, for the audit trail. */
 export const SourceIp = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
-  return ctx.switchToHttp().getRequest<Request>().ip;
+  return ctx.switchToHttp().getRequest<FastifyRequest>().ip;
 });

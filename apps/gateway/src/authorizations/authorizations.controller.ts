@@ -20,7 +20,7 @@ import {
 } from '@procura/contracts';
 import { ForbiddenError, NotFoundError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { changeResponse, ChangeSubmitter } from '../changes/change-submitter';
 import { IdempotencyKey } from '../http/idempotency-key';
@@ -56,7 +56,7 @@ export class AuthorizationsController {
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() dto: CreateAuthorizationDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
@@ -94,7 +94,7 @@ export class AuthorizationsController {
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
     @Body() dto: UpdateAuthorizationDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
     return changeResponse(res, await this.changes.submit(actor, 'AUTHORIZATION_UPDATE', { ...dto, authorizationId }, { sourceIp }), 200);
@@ -105,7 +105,7 @@ export class AuthorizationsController {
   async remove(
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
     return changeResponse(res, await this.changes.submit(actor, 'AUTHORIZATION_DELETE', { authorizationId }, { sourceIp }), 200);
@@ -118,7 +118,7 @@ export class AuthorizationsController {
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
     @Body() dto: AssignUsersDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
@@ -132,7 +132,7 @@ export class AuthorizationsController {
     @Param('userId', uuidPipe('userId')) userId: string,
     @Body() dto: RightsTemplateDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
@@ -146,7 +146,7 @@ export class AuthorizationsController {
     @Param('userId', uuidPipe('userId')) userId: string,
     @Body() dto: RightsCopyDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
@@ -163,7 +163,7 @@ export class AuthorizationsController {
     @Param('userId', uuidPipe('userId')) userId: string,
     @Body() dto: AuthorizeAllDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {

@@ -2,8 +2,9 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor, AuditPage, AuditQuery, AuditVerification, ChangeRequestCommands } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../auth/auth.guard';
+import { streamResponse } from '../http/http-pipeline';
 import { uuidPipe } from '../http/uuid.pipe';
 
 const EXPORT_PAGE = 100;
@@ -24,17 +25,17 @@ export class AuditController {
   @Get('export')
   @ApiOperation({ summary: 'The whole trail as JSON lines, oldest first, each line with its chained hash' })
   @ApiProduces('application/x-ndjson')
-  async export(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
+  async export(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor, @Res() res: FastifyReply): Promise<void> {
     // The first page is fetched before any byte is sent, so access errors are still problem+json.
     const first = await this.bus.execute(ChangeRequestCommands.auditList, { companyId, page: 1, pageSize: EXPORT_PAGE }, { actor });
     const pages = Math.ceil(first.total / EXPORT_PAGE);
-    res.status(200).type('application/x-ndjson').setHeader('Content-Disposition', `attachment; filename="audit-${companyId}.jsonl"`);
+    const out = streamResponse(res, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Disposition': `attachment; filename="audit-${companyId}.jsonl"` });
     // Pages are newest first: walk them backwards to write the chain in order.
     for (let page = pages; page >= 1; page--) {
       const chunk = page === 1 ? first : await this.bus.execute(ChangeRequestCommands.auditList, { companyId, page, pageSize: EXPORT_PAGE }, { actor });
-      res.write([...chunk.items].reverse().map((e) => `${JSON.stringify(e)}\n`).join(''));
+      out.write([...chunk.items].reverse().map((e) => `${JSON.stringify(e)}\n`).join(''));
     }
-    res.end();
+    out.end();
   }
 
   @Get('verify')

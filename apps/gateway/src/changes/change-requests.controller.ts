@@ -18,7 +18,7 @@ import { CommandBus } from '@procura/messaging';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
@@ -57,7 +57,7 @@ export class ChangeRequestsController {
     @Body() body: SubmitBatchDto,
     @CurrentActor() actor: Actor,
     @SourceIp() sourceIp: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ChangeSubmissionResult> {
     if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
@@ -110,7 +110,7 @@ export class ChangeRequestsController {
     @Body() body: UpdatePolicyDto,
     @CurrentActor() actor: Actor,
     @SourceIp() sourceIp: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ChangeSubmissionResult> {
     if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');

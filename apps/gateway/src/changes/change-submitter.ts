@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor, ChangeItemInput, ChangeKind, ChangeRequestCommands, ChangeSubmissionResult } from '@procura/contracts';
 import { ForbiddenError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -33,7 +33,7 @@ export class ChangeSubmitter {
 }
 
 /** 201/200 with the result when applied at once, 202 with the change request when pending. */
-export function changeResponse(res: Response, submission: ChangeSubmissionResult, appliedStatus: 200 | 201 = 201): ChangeSubmissionResult {
+export function changeResponse(res: FastifyReply, submission: ChangeSubmissionResult, appliedStatus: 200 | 201 = 201): ChangeSubmissionResult {
   res.status(submission.status === 'PENDING' ? 202 : appliedStatus);
   return submission;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Query, Res } from '@nestjs/common'
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ChangeSubmissionResult, DeliveryPage, PageQueryDto, ReportingCommands, UpdateDeliveryDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { changeResponse, ChangeSubmitter } from '../changes/change-submitter';
 import { IdempotencyKey } from '../http/idempotency-key';
@@ -35,7 +35,7 @@ export class DeliveriesController {
     @CurrentActor() actor: Actor,
     @SourceIp() sourceIp: string | undefined,
     @IdempotencyKey() idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ChangeSubmissionResult> {
     return changeResponse(res, await this.submitter.submit(actor, 'DELIVERY_UPDATE', { deliveryId, ...body }, { idempotencyKey, sourceIp }), 200);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthReport } from '@procura/health';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard';
 import { HealthService } from './health.service';
 
@@ -15,7 +15,7 @@ export class HealthController {
   @ApiOperation({ summary: 'PostgreSQL, Redis and each service; 503 when any is down' })
   @ApiOkResponse({ type: HealthReport })
   @ApiServiceUnavailableResponse({ type: HealthReport })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthReport> {
     const report = await this.health.check();
     res.status(report.status === 'up' ? 200 : 503);
     return report;

@@ -1,60 +1,38 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, RateLimitedError, ValidationFailedError } from '@procura/errors';
+import { RateLimitedError } from '@procura/errors';
 import { acceptOrCreateRequestId, requestContext } from '@procura/logging';
-import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { sendProblem } from './problem.filter';
 
 const logger = new Logger('Http');
 
-/**
- * Gives every request an id (the caller's X-Request-Id when sane) that every log line
- * carries, and writes the access log line when info logging is on (when it is off, the
- * per-request timer and 'finish' listener are not paid for at all).
- */
-export function requestIdMiddleware(accessLog: boolean): RequestHandler {
-  return (req, res, next) => {
-    const requestId = acceptOrCreateRequestId(req.header('x-request-id'));
-    res.setHeader('X-Request-Id', requestId);
-    if (accessLog) {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        requestContext.run({ requestId }, () =>
-          logger.log({ msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }),
-        );
-      });
-    }
-    requestContext.run({ requestId }, () => next());
-  };
-}
+/** The id every log line and problem document of a request carries. */
+export type IdentifiedRequest = FastifyRequest & { requestId?: string };
 
-/** Whether a log level writes the access log (info lines). */
-export function logsAccess(level: string): boolean {
-  return level === 'info' || level === 'debug' || level === 'trace';
-}
+/** Largest request body accepted (a 100-question check batch is about 20 KB). */
+export const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** JSON bodies only, with a size limit; a malformed body is a 400 problem, not an HTML page. */
-export const jsonBody: RequestHandler = express.json({ limit: '256kb' });
-
-export function bodyErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  const e = error as { type?: string; status?: number };
-  if (e?.type === 'entity.parse.failed') {
-    return sendProblem(res, req, new ValidationFailedError([{ field: 'body', messages: ['body is not valid JSON'] }], 'The request body is not valid JSON'));
-  }
-  if (e?.type === 'entity.too.large') return sendProblem(res, req, new DomainError('PAYLOAD_TOO_LARGE', 413, 'The request body is too large'));
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return sendProblem(res, req, new DomainError('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported body encoding'));
-  }
-  next(error);
+export interface HttpPipelineOptions {
+  /** Writes the access log line (info level); when off, nothing is timed or logged per request. */
+  accessLog: boolean;
+  rateLimitPerMinute: number;
 }
 
 /**
- * A per-IP budget of requests per minute (fixed window, per gateway process): a crude
- * shield against floods. Login gets its own, stricter limit with the "Identity" issue.
+ * The gateway's request pipeline, as Fastify hooks:
+ * - every request gets an id (the caller's X-Request-Id when sane), echoed in the response;
+ * - a per-IP budget of requests per minute (fixed window, per gateway process) is a crude
+ *   shield against floods (login has its own, stricter limit);
+ * - the handler runs inside the request's logging context (after the body is parsed);
+ * - the access log line is written when info logging is on.
  */
-export function rateLimit(perMinute: number): RequestHandler {
+export function installHttpPipeline(fastify: FastifyInstance, options: HttpPipelineOptions): void {
   const windows = new Map<string, { start: number; count: number }>();
-  return (req, res, next) => {
+  fastify.addHook('onRequest', (req: IdentifiedRequest, reply, done) => {
+    const header = req.headers['x-request-id'];
+    req.requestId = acceptOrCreateRequestId(Array.isArray(header) ? header[0] : header);
+    void reply.header('X-Request-Id', req.requestId);
     const now = Date.now();
     const key = req.ip ?? 'unknown';
     let window = windows.get(key);
@@ -64,7 +42,40 @@ export function rateLimit(perMinute: number): RequestHandler {
       windows.set(key, window);
     }
     window.count++;
-    if (window.count > perMinute) return sendProblem(res, req, new RateLimitedError(Math.ceil((window.start + 60_000 - now) / 1000)));
-    next();
-  };
+    if (window.count > options.rateLimitPerMinute) {
+      sendProblem(reply, req, new RateLimitedError(Math.ceil((window.start + 60_000 - now) / 1000)));
+      return;
+    }
+    done();
+  });
+  fastify.addHook('preHandler', (req: IdentifiedRequest, _reply, done) => {
+    requestContext.run({ requestId: req.requestId ?? acceptOrCreateRequestId(undefined) }, done);
+  });
+  if (options.accessLog) {
+    fastify.addHook('onResponse', (req: IdentifiedRequest, reply, done) => {
+      requestContext.run({ requestId: req.requestId ?? '' }, () =>
+        logger.log({ msg: 'request', method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }),
+      );
+      done();
+    });
+  }
 }
+
+/** Whether a log level writes the access log (info lines). */
+export function logsAccess(level: string): boolean {
+  return level === 'info' || level === 'debug' || level === 'trace';
+}
+
+/**
+ * Takes the response over from Fastify for a streamed download: the headers set so far
+ * (X-Request-Id…) and `headers` are written on the raw response, which the caller then
+ * writes and ends itself.
+ */
+export function streamResponse(reply: FastifyReply, status: number, headers: Record<string, string>): ServerResponse {
+  reply.hijack();
+  const raw = reply.raw;
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value as string);
+  raw.writeHead(status, headers);
+  return raw;
+}
+

@@ -1,4 +1,5 @@
-import { NotFoundException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
+import { errorCodes } from 'fastify';
 import { ConflictError, DomainError, toProblem, ValidationFailedError } from '@procura/errors';
 import { asDomainError } from './problem.filter';
 
@@ -25,5 +26,16 @@ describe('problem mapping', () => {
     const hidden = asDomainError(new Error('connection string postgres://user:secret@db'));
     expect(hidden).toBeInstanceOf(DomainError);
     expect(hidden).toMatchObject({ code: 'INTERNAL', status: 500, message: 'Internal error' });
+  });
+
+  it('renders the refusals of a body by Fastify as the problems of the API (Nest passes them on as HttpExceptions)', () => {
+    const malformed = new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+    expect(asDomainError(new HttpException(malformed.message, malformed.statusCode!))).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, fields: [{ field: 'body' }] });
+    const empty = new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
+    expect(asDomainError(new HttpException(empty.message, empty.statusCode!))).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    const tooLarge = new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    expect(asDomainError(new HttpException(tooLarge.message, tooLarge.statusCode!))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    const mediaType = new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE();
+    expect(asDomainError(new HttpException(mediaType.message, mediaType.statusCode!))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
   });
 });

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor, DOCUMENT_CHUNK_MAX_BYTES, DocumentPage, OrderReportDto, PageQueryDto, ReportingCommands, ReportView } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
 import { CurrentActor } from '../auth/auth.guard';
+import { streamResponse } from '../http/http-pipeline';
 import { uuidPipe } from '../http/uuid.pipe';
 
 /** `attachment; filename="…"` with an RFC 6266/5987 UTF-8 variant, never a quote or control character unescaped. */
@@ -31,11 +32,11 @@ export class ReportsController {
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() order: OrderReportDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ReportView> {
     const result = await this.bus.execute(ReportingCommands.orderReport, { companyId, order }, { actor });
     res.status(result.created ? 202 : 200);
-    if (result.created) res.setHeader('Location', `/api/v1/reports/${result.report.id}`);
+    if (result.created) void res.header('Location', `/api/v1/reports/${result.report.id}`);
     return result.report;
   }
 
@@ -50,31 +51,32 @@ export class ReportsController {
   @ApiOperation({ summary: 'Download the PDF of a READY report (409 before, 410 once its retention period has passed)' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF', schema: { type: 'string', format: 'binary' } })
-  async file(@Param('reportId', uuidPipe('reportId')) reportId: string, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
+  async file(@Param('reportId', uuidPipe('reportId')) reportId: string, @CurrentActor() actor: Actor, @Res() res: FastifyReply): Promise<void> {
     const download = await this.bus.execute(ReportingCommands.openReportFile, { reportId }, { actor });
     const read = (offset: number) =>
       this.bus.execute(ReportingCommands.readDocumentChunk, { ticket: download.ticket, offset, length: Math.min(DOCUMENT_CHUNK_MAX_BYTES, Math.max(1, download.size - offset)) }, { actor });
     // The first chunk is read before any header: until then, a failure is still a clean problem+json.
     let chunk = await read(0);
-    res.status(200);
-    res.setHeader('Content-Type', download.contentType);
-    res.setHeader('Content-Length', String(download.size));
-    res.setHeader('Content-Disposition', contentDisposition(download.fileName));
-    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(download.fileSha256, 'hex').toString('base64')}:`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const out = streamResponse(res, 200, {
+      'Content-Type': download.contentType,
+      'Content-Length': String(download.size),
+      'Content-Disposition': contentDisposition(download.fileName),
+      'Repr-Digest': `sha-256=:${Buffer.from(download.fileSha256, 'hex').toString('base64')}:`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     let offset = 0;
     try {
       for (;;) {
-        if (chunk.bytes > 0 && !res.write(Buffer.from(chunk.data, 'base64'))) await once(res, 'drain');
+        if (chunk.bytes > 0 && !out.write(Buffer.from(chunk.data, 'base64'))) await once(out, 'drain');
         offset += chunk.bytes;
         if (chunk.eof || chunk.bytes === 0 || offset >= download.size) break;
         chunk = await read(offset);
       }
-      res.end();
+      out.end();
     } catch {
       // Headers are gone: cut the connection so the client sees a truncated download, never a short file taken as whole.
-      res.destroy();
+      out.destroy();
     }
   }
 

@@ -19,7 +19,7 @@ import {
 } from '@procura/contracts';
 import { NotFoundError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { StepUp } from '../auth/step-up';
 import { ChangeSubmitter, changeResponse } from '../changes/change-submitter';
@@ -51,7 +51,7 @@ export class UsersController {
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: CreateUserDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<UserView | ChangeSubmissionResult> {
@@ -81,7 +81,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Edit a user (USER_UPDATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  update(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  update(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'USER_UPDATE', { ...body, userId }, sourceIp, key);
   }
 
@@ -89,7 +89,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Delete a user (USER_DELETE change); the last active administrator cannot be deleted' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  remove(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  remove(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'USER_DELETE', { userId }, sourceIp, key);
   }
 
@@ -97,7 +97,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  activate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  activate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
   }
 
@@ -105,7 +105,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Suspend a user (USER_SUSPEND change): their sessions end at once' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  suspend(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  suspend(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'USER_SUSPEND', { userId }, sourceIp, key);
   }
 
@@ -113,7 +113,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Reactivate a suspended user (USER_REACTIVATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  reactivate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  reactivate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'USER_REACTIVATE', { userId }, sourceIp, key);
   }
 
@@ -121,7 +121,7 @@ export class UsersController {
   @ApiOperation({ summary: "Set an administrator's signature NONE / INDIVIDUAL / COLLECTIVE (ADMIN_SIGNATURE_SET change)" })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  adminSignature(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: AdminSignatureDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  adminSignature(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: AdminSignatureDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'ADMIN_SIGNATURE_SET', { ...body, userId }, sourceIp, key);
   }
 
@@ -146,7 +146,7 @@ export class UsersController {
     @Param('userId', uuidPipe('userId')) userId: string,
     @Body() body: CreateCredentialRequestDto,
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<CredentialIssuedWithSecret | ChangeSubmissionResult> {
@@ -163,7 +163,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Revoke a credential (CREDENTIAL_REVOKE change): its sessions end at once' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  revoke(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  revoke(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'CREDENTIAL_REVOKE', { credentialId }, sourceIp, key);
   }
 
@@ -171,7 +171,7 @@ export class UsersController {
   @ApiOperation({ summary: 'New provisional password (CREDENTIAL_RESET change), optionally removing the enrolled TOTP' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  reset(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @Body() body: ResetCredentialDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  reset(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @Body() body: ResetCredentialDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
     return this.submit(res, actor, 'CREDENTIAL_RESET', { ...body, credentialId }, sourceIp, key);
   }
 
@@ -191,7 +191,7 @@ export class UsersController {
     return this.bus.execute(IdentityAccessCommands.resendWelcomeEmail, { userId, sourceIp }, { actor });
   }
 
-  private async submit(res: Response, actor: Actor, kind: ChangeKind, payload: Record<string, unknown>, sourceIp?: string, idempotencyKey?: string): Promise<ChangeSubmissionResult> {
+  private async submit(res: FastifyReply, actor: Actor, kind: ChangeKind, payload: Record<string, unknown>, sourceIp?: string, idempotencyKey?: string): Promise<ChangeSubmissionResult> {
     return changeResponse(res, await this.changes.submit(actor, kind, payload, { idempotencyKey, sourceIp }), 200);
   }
 
