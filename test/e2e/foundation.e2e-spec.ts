@@ -92,6 +92,17 @@ describe('Foundation (e2e)', () => {
     const unknown = await operator.get<Problem>('/no-such-thing');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    // A trailing slash reaches the same route.
+    expect((await operator.get('/companies/')).status).toBe(200);
+
+    const tooLarge = await operator.post<Problem>('/companies', { name: 'x'.repeat(300_000) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const empty = await operator.post<Problem>('/companies', '', { 'content-type': 'application/json' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors?.[0].field).toBe('body');
   });
 
   it('refuses requests without a valid operator key (401 problem)', async () => {

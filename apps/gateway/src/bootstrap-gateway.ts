@@ -18,7 +18,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const logger = new JsonLogger(createLogger('gateway', config.logLevel));
   // Fastify under Nest: the rights check is the hot path of every portal screen, and the
   // Express adapter alone cost more per request than the check's own work.
-  const adapter = new FastifyAdapter({ trustProxy: 'loopback', bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({ trustProxy: 'loopback', bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, { logger });
   installHttpPipeline(adapter.getInstance(), { accessLog: logsAccess(config.logLevel), rateLimitPerMinute: config.rateLimitPerMinute });
   app.setGlobalPrefix(API_PREFIX);
