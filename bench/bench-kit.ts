@@ -1,4 +1,4 @@
-import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
+import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { migrate } from '@procura/database';
 import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
@@ -138,12 +138,11 @@ const root = resolve(__dirname, '..', '..');
 
 /**
  * Starts one service from dist/ as every launcher does (its Node flags, the service process
- * environment). `BENCH_CPU_PROFILE_DIR=<dir>` adds a CPU profile per service process, written
- * there when it exits: how the figures in the README were taken apart.
+ * environment). `PROCURA_CPU_PROFILE_DIR=<dir>` adds a CPU profile per service process
+ * (cpuProfileFlags): how the figures in the README were taken apart.
  */
 export function spawnService(service: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'ignore', 'inherit']): ChildProcess {
-  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-  return spawn(process.execPath, [...nodeFlagsFor(service), ...profile, '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
+  return spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
     env: serviceProcessEnv(service, { ...process.env, ...env }),
     stdio,

@@ -24,7 +24,7 @@ import { ReportAccessPolicy } from '../apps/reporting/src/access/report-access.p
 import { DeliveriesRepository } from '../apps/reporting/src/deliveries/deliveries.repository';
 import { DiskDocumentStorage, DocumentStorage } from '../apps/reporting/src/documents/document-storage';
 import { ReportBuilder } from '../apps/reporting/src/reports/report-builder';
-import { ReportDataSource, ReportOrderer } from '../apps/reporting/src/reports/report-data.source';
+import { ReportDataSource } from '../apps/reporting/src/reports/report-data.source';
 import { AccessRightsSection } from '../apps/reporting/src/reports/render/access-rights-report.writer';
 import { ReportsRepository } from '../apps/reporting/src/reports/reports.repository';
 import { Clock } from '../apps/reporting/src/shared/clock';

@@ -1,4 +1,6 @@
-import { nodeFlagsFor, serviceProcessEnv } from './service-runtime';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from './service-runtime';
 
 describe('nodeFlagsFor', () => {
   it('caps the reporting heap so a report build collects its garbage early', () => {
@@ -31,5 +33,36 @@ describe('nodeFlagsFor', () => {
 
   it('leaves identity on glibc default arenas: its argon2id threads would wait on each other', () => {
     expect(serviceProcessEnv('identity', { PATH: '/bin' })).toEqual({ PATH: '/bin' });
+  });
+});
+
+describe('cpuProfileFlags', () => {
+  it('adds a CPU profile per service only when asked', () => {
+    expect(cpuProfileFlags('gateway', {})).toEqual([]);
+    expect(cpuProfileFlags('gateway', { PROCURA_CPU_PROFILE_DIR: '/tmp/prof/' })).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/prof/gateway']);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  // Compose cannot import TypeScript: it repeats the settings, and this keeps them equal.
+  const compose = readFileSync(join(__dirname, '..', '..', '..', 'docker-compose.yml'), 'utf8');
+  const environmentOf = (service: string): string => {
+    const line = compose.split('\n').find((l) => new RegExp(`SERVICE: ${service}[,\\s}]`).test(l));
+    if (!line) throw new Error(`no environment line for ${service} in docker-compose.yml`);
+    return line;
+  };
+
+  it.each(['identity', 'authorizations', 'notifications', 'reporting', 'gateway'])('gives %s the Node flags and malloc arenas of service-runtime', (service) => {
+    const line = environmentOf(service);
+    const arenas = serviceProcessEnv(service, {}).MALLOC_ARENA_MAX;
+    if (arenas) expect(line).toContain(`MALLOC_ARENA_MAX: "${arenas}"`);
+    else expect(line).not.toContain('MALLOC_ARENA_MAX');
+    const flags = nodeFlagsFor(service);
+    if (flags.length) expect(line).toContain(`NODE_OPTIONS: "${flags.join(' ')}"`);
+    else expect(line).not.toContain('NODE_OPTIONS');
+  });
+
+  it('sets no malloc arenas for every service at once', () => {
+    expect(compose.split('x-service:')[1].split('services:')[0]).not.toContain('MALLOC_ARENA_MAX');
   });
 });

@@ -18,6 +18,15 @@ export function nodeFlagsFor(service: string): string[] {
 }
 
 /**
+ * With `PROCURA_CPU_PROFILE_DIR=<dir>`, the test system and the benchmarks start each
+ * service with a V8 CPU profile, written to `<dir>/<service>/` when the process exits.
+ */
+export function cpuProfileFlags(service: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const dir = env.PROCURA_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir.replace(/\/+$/, '')}/${service}`] : [];
+}
+
+/**
  * Environment defaults of the service processes (the caller's own values win). glibc gives
  * each thread that allocates its own malloc arena; Node's threads (V8 helpers, libuv pool,
  * zlib) then keep freed memory spread over many arenas. Two arenas cut a report build's

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
+import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 
@@ -123,7 +123,7 @@ export class TestSystem {
   spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
     const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
-    const child = spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), main], {
+    const child = spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), main], {
       cwd: root,
       env: serviceProcessEnv(service, { ...process.env, ...this.env, ...env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` }),
       stdio: ['ignore', 'pipe', 'pipe'],

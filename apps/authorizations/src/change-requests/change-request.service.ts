@@ -1,10 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import {
   Actor,
   ChangeCommands,
   ChangeItemInput,
-  ChangeKind,
   ChangeRequestView,
   ChangeSubmissionResult,
   ChangeValidation,
@@ -49,7 +48,6 @@ const APPLY_SAFETY_NET_DELAY_MS = 3000;
  */
 @Injectable()
 export class ChangeRequestService {
-  private readonly logger = new Logger(ChangeRequestService.name);
   private readonly outbox = new Outbox('authorizations');
 
   constructor(

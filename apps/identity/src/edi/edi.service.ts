@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { Actor, CreateEdiSignatureDto, EdiCodeSent, EdiSignatureView, EdiVerification } from '@procura/contracts';
 import { EdiSignature } from '@procura/database';
@@ -38,7 +38,6 @@ export function toSignatureView(s: EdiSignature, now: Date): EdiSignatureView {
 /** EDI signatures (seed 004): confidential code to the administrator, signature created by the user, verified at every sending. */
 @Injectable()
 export class EdiService {
-  private readonly logger = new Logger(EdiService.name);
 
   constructor(
     private readonly config: AppConfig,

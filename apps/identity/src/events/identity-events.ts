@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { AuditEventJob, JOBS, Language, SendEmailJob, SendSmsJob } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
@@ -25,7 +25,6 @@ export class IdentityOutboxRelay extends OutboxRelayLifecycle {
  */
 @Injectable()
 export class IdentityEvents {
-  private readonly logger = new Logger(IdentityEvents.name);
   private readonly outbox = new Outbox('identity');
 
   constructor(private readonly clock: Clock) {}
