@@ -24,8 +24,12 @@ const REQUESTS = 20_000;
 const company = DEMO.companies.martin.id;
 
 /** The bare endpoint runs under the same process environment as the services. */
-function spawnBareApp(port: number): ChildProcess {
-  return spawn(process.execPath, [join(root, 'dist', 'bench', 'bare-http.app.js'), String(port)], { cwd: root, env: serviceProcessEnv('gateway', process.env), stdio: ['ignore', 'ignore', 'inherit'] });
+function spawnBareApp(port: number, redisUrl: string): ChildProcess {
+  return spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'bench', 'bare-http.app.js'), String(port), redisUrl], {
+    cwd: root,
+    env: serviceProcessEnv('gateway', process.env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 function question(i: number): CheckQuestionDto {
@@ -74,7 +78,7 @@ export const benchmark: Benchmark = {
     const rpc = new RedisRpcClient(env.redisUrl);
     try {
       children.push(spawnService('identity', serviceEnv), spawnService('authorizations', serviceEnv), spawnService('gateway', { ...serviceEnv, PORT: String(gatewayPort) }));
-      children.push(spawnBareApp(barePort));
+      children.push(spawnBareApp(barePort, env.redisUrl));
       await until('the system', async () => {
         const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`);
         const body = (await res.json()) as { components: Record<string, { status: string }> };
@@ -98,17 +102,21 @@ export const benchmark: Benchmark = {
       }
       const checkOverHttp = (i: number) => httpCall(agent, gatewayPort, 'POST', '/api/v1/check', auth, JSON.stringify(question(i)));
       const bare = (_: number) => httpCall(agent, barePort, 'GET', '/ping', {});
+      const floorCheck = (i: number) => httpCall(agent, barePort, 'POST', '/floor-check', auth, JSON.stringify(question(i)));
       await load(2000, CONCURRENCY, checkOverHttp);
       await load(2000, CONCURRENCY, bare);
+      await load(2000, CONCURRENCY, floorCheck);
       await load(2000, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
 
       const redisGet = stats('Redis GET', await load(REQUESTS, CONCURRENCY, (i) => redis.get(`procura:authz:rights-gen:${userId((i % USERS) + 1)}`)));
       const [, authorizations, gateway, bareApp] = children;
       const bareRun = await measured(bareApp, REQUESTS, bare);
+      const floorRun = await measured(bareApp, REQUESTS, floorCheck);
       const httpRun = await measured(gateway, REQUESTS, checkOverHttp);
       const directRun = await measured(authorizations, REQUESTS, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
       const bareHttp = stats('bare Nest GET', bareRun.result);
       const viaHttp = stats('check over HTTP', httpRun.result);
+      const floor = stats('floor check route', floorRun.result);
       const direct = stats('check via CommandBus', directRun.result);
       agent.destroy();
 
@@ -120,6 +128,9 @@ export const benchmark: Benchmark = {
         { metric: 'bare Nest GET p50', value: bareHttp.p50, unit: 'ms' },
         { metric: 'bare Nest GET p99', value: bareHttp.p99, unit: 'ms' },
         { metric: 'bare Nest GET throughput', value: bareHttp.rate, unit: 'req/s' },
+        { metric: 'floor check route (guard, DTO, Redis read) p99', value: floor.p99, unit: 'ms' },
+        { metric: 'floor check route throughput', value: floor.rate, unit: 'req/s', baseline: b },
+        { metric: 'floor check route: server CPU per request', value: floorRun.cpuPerCall, unit: 'ms' },
         { metric: 'check via CommandBus p50', value: direct.p50, unit: 'ms' },
         { metric: 'check via CommandBus p99', value: direct.p99, unit: 'ms' },
         { metric: 'check via CommandBus throughput', value: direct.rate, unit: 'checks/s', baseline: b },
