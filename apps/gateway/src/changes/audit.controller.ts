@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import { Actor, AuditPage, AuditQuery, AuditVerification, ChangeRequestCommands } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
+import { once } from 'node:events';
 import { CurrentActor } from '../auth/auth.guard';
 import { streamResponse } from '../http/http-pipeline';
 import { uuidPipe } from '../http/uuid.pipe';
@@ -30,12 +31,17 @@ export class AuditController {
     const first = await this.bus.execute(ChangeRequestCommands.auditList, { companyId, page: 1, pageSize: EXPORT_PAGE }, { actor });
     const pages = Math.ceil(first.total / EXPORT_PAGE);
     const out = streamResponse(res, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Disposition': `attachment; filename="audit-${companyId}.jsonl"` });
-    // Pages are newest first: walk them backwards to write the chain in order.
-    for (let page = pages; page >= 1; page--) {
-      const chunk = page === 1 ? first : await this.bus.execute(ChangeRequestCommands.auditList, { companyId, page, pageSize: EXPORT_PAGE }, { actor });
-      out.write([...chunk.items].reverse().map((e) => `${JSON.stringify(e)}\n`).join(''));
+    try {
+      // Pages are newest first: walk them backwards to write the chain in order.
+      for (let page = pages; page >= 1; page--) {
+        const chunk = page === 1 ? first : await this.bus.execute(ChangeRequestCommands.auditList, { companyId, page, pageSize: EXPORT_PAGE }, { actor });
+        if (!out.write([...chunk.items].reverse().map((e) => `${JSON.stringify(e)}\n`).join(''))) await once(out, 'drain');
+      }
+      out.end();
+    } catch {
+      // Lines are gone already: cut the connection so the client sees a truncated export, never a short trail taken as whole.
+      out.destroy();
     }
-    out.end();
   }
 
   @Get('verify')
