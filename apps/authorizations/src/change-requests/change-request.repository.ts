@@ -50,7 +50,7 @@ const date = (value: Date | string) => (value instanceof Date ? value : new Date
 const optionalDate = (value: Date | string | null) => (value === null ? null : date(value));
 
 /** The row of FULL_ROW_SQL in the shape Prisma gives with `include: FULL`. */
-export function fullChangeRequestFromRow(row: FullRow): FullChangeRequest {
+function fullChangeRequestFromRow(row: FullRow): FullChangeRequest {
   const items = JSON.parse(row.items) as Array<Record<string, unknown>>;
   const approvals = JSON.parse(row.approvals) as Array<Record<string, unknown>>;
   return {

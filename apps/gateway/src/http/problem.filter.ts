@@ -25,14 +25,14 @@ export function asDomainError(error: unknown): DomainError {
     const status = error.getStatus();
     const refusal = bodyRefusal(status, error.message);
     if (refusal) return refusal;
-    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : `HTTP_${status}`;
     return new DomainError(code, status, status === 404 ? 'No such resource' : error.message);
   }
   return new DomainError('INTERNAL', 500, 'Internal error');
 }
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, error: DomainError): void {
-  const requestId = (req as FastifyRequest & { requestId?: string }).requestId ?? requestContext.requestId();
+  const requestId = req.requestId || requestContext.requestId();
   const problem: ProblemDocument = toProblem(error, req.url, requestId);
   if (error.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
   if (error.status === 429 && typeof error.extra?.retryAfter === 'number') void reply.header('Retry-After', String(error.extra.retryAfter));
