@@ -1,4 +1,5 @@
 import { migrate } from '../../libs/database/src/migrations';
+import { withPgClient } from '../../libs/testing/src/scratch-database';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,13 +45,7 @@ class ScratchDatabases {
   }
 
   private async admin(work: (c: Client) => Promise<unknown>): Promise<void> {
-    const client = new Client({ connectionString: adminUrl() });
-    await client.connect();
-    try {
-      await work(client);
-    } finally {
-      await client.end();
-    }
+    await withPgClient(adminUrl(), work);
   }
 }
 
@@ -60,18 +55,8 @@ function adminUrl(): string {
   return url;
 }
 
-async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const bookkeeping = (url: string): Promise<MigrationRow[]> =>
-  withClient(url, async (c) => (await c.query<MigrationRow>('SELECT * FROM public._prisma_migrations ORDER BY migration_name')).rows);
+  withPgClient(url, async (c) => (await c.query<MigrationRow>('SELECT * FROM public._prisma_migrations ORDER BY migration_name')).rows);
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -124,7 +109,7 @@ describe('migrate()', () => {
   it('creates _prisma_migrations with the columns Prisma creates', async () => {
     const url = await scratch.create();
     await migrate({ databaseUrl: url });
-    const columns = await withClient(url, async (c) =>
+    const columns = await withPgClient(url, async (c) =>
       (
         await c.query<{ column_name: string; type: string; nullable: boolean; default: string | null }>(
           `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
@@ -150,7 +135,7 @@ describe('migrate()', () => {
   it('seeds the service catalog', async () => {
     const url = await scratch.create();
     await migrate({ databaseUrl: url });
-    await withClient(url, async (c) => {
+    await withPgClient(url, async (c) => {
       const services = await c.query<{ code: string }>('SELECT code FROM authorizations.catalog_services ORDER BY position');
       expect(services.rows.map((r) => r.code)).toEqual(['EINVOICING', 'BANKING', 'ACCOUNTING_PORTAL', 'EDI', 'REPORTS']);
 
@@ -225,14 +210,14 @@ describe('migrate()', () => {
     const failed = (await bookkeeping(url)).find((r) => r.migration_name === broken)!;
     expect(failed).toMatchObject({ finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
     expect(failed.logs).toMatch(/no_such_column/);
-    const halfDone = await withClient(url, async (c) => (await c.query(`SELECT to_regclass('identity.half_done') AS t`)).rows[0].t);
+    const halfDone = await withPgClient(url, async (c) => (await c.query(`SELECT to_regclass('identity.half_done') AS t`)).rows[0].t);
     expect(halfDone).toBeNull();
 
     // Like Prisma's P3009: nothing runs until someone resolves the failed migration.
     await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/Migration "20991231000000_broken" failed .*migrate resolve --rolled-back 20991231000000_broken/);
 
     writeFileSync(join(dir, broken, 'migration.sql'), 'CREATE TABLE identity.half_done (id INTEGER);\n');
-    await withClient(url, (c) => c.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`, [broken]));
+    await withPgClient(url, (c) => c.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`, [broken]));
     await expect(migrate({ databaseUrl: url, migrationsDir: dir })).resolves.toEqual({ applied: [broken] });
     const rows = (await bookkeeping(url)).filter((r) => r.migration_name === broken);
     expect(rows).toHaveLength(2);
@@ -241,10 +226,10 @@ describe('migrate()', () => {
 
   it('keeps the bookkeeping table where ?schema= says, as Prisma does', async () => {
     const url = new URL(await scratch.create());
-    await withClient(url.toString(), (c) => c.query('CREATE SCHEMA ops'));
+    await withPgClient(url.toString(), (c) => c.query('CREATE SCHEMA ops'));
     url.searchParams.set('schema', 'ops');
     await migrate({ databaseUrl: url.toString() });
-    const where = await withClient(url.toString(), async (c) =>
+    const where = await withPgClient(url.toString(), async (c) =>
       (await c.query<{ table_schema: string }>(`SELECT table_schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`)).rows,
     );
     expect(where).toEqual([{ table_schema: 'ops' }]);

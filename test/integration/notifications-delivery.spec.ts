@@ -7,13 +7,12 @@ import { findFreePort, startSmtpCatcher, type SmtpCatcher } from '@procura/infra
 import { createLogger, JsonLogger } from '@procura/logging';
 import { QueueRegistry } from '@procura/messaging';
 import { sealSecret } from '@procura/security';
-import { readCaughtMail, waitFor } from '@procura/testing';
+import { createScratchDatabase, readCaughtMail, waitFor } from '@procura/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { DeliveryService } from '../../apps/notifications/src/delivery/delivery.service';
 import { MessagesRepository } from '../../apps/notifications/src/messages/messages.repository';
@@ -38,21 +37,6 @@ interface Harness {
 
 let databaseUrl = '';
 let redisBase = '';
-
-async function isolatedDatabase(): Promise<string> {
-  const admin = new Client({ connectionString: process.env.PG_ADMIN_URL });
-  const template = new URL(process.env.DATABASE_URL as string).pathname.slice(1);
-  const name = `notif_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(process.env.PG_ADMIN_URL as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function isolatedRedis(): Promise<string> {
   const counter = new Redis(process.env.REDIS_URL as string);
@@ -155,7 +139,7 @@ async function mailsTo(address: string, dir?: string) {
 }
 
 beforeAll(async () => {
-  databaseUrl = await isolatedDatabase();
+  databaseUrl = await createScratchDatabase('notif');
   redisBase = await isolatedRedis();
 });
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
+import { createScratchDatabase } from '@procura/testing';
 import { Redis } from 'ioredis';
 import { ReportAccessPolicy } from '../../apps/reporting/src/access/report-access.policy';
 import { DeliveriesRepository } from '../../apps/reporting/src/deliveries/deliveries.repository';
@@ -71,21 +71,6 @@ function section(n: number): AccessRightsSection {
   };
 }
 
-async function scratchDatabase(): Promise<string> {
-  const template = new URL(process.env.DATABASE_URL as string).pathname.slice(1);
-  const name = `reporting_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: process.env.PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(process.env.PG_ADMIN_URL as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 describe(ReportBuilder.name, () => {
   const source = new FabricatedSource();
   let app: INestApplicationContext;
@@ -101,7 +86,7 @@ describe(ReportBuilder.name, () => {
     config = loadConfig('reporting', {
       ...process.env,
       NODE_ENV: 'test',
-      DATABASE_URL: await scratchDatabase(),
+      DATABASE_URL: await createScratchDatabase('reporting'),
       REDIS_URL: `${process.env.REDIS_URL}/${db}`,
       DATA_DIR: join(process.env.PROCURA_TEST_DIR as string, `reporting-${randomUUID()}`),
     });
@@ -296,7 +281,7 @@ describe(DeliveryChangesService.name, () => {
   let changes: DeliveryChangesService;
 
   beforeAll(async () => {
-    const config = loadConfig('reporting', { ...process.env, NODE_ENV: 'test', DATABASE_URL: await scratchDatabase(), REDIS_URL: `${process.env.REDIS_URL}/15` });
+    const config = loadConfig('reporting', { ...process.env, NODE_ENV: 'test', DATABASE_URL: await createScratchDatabase('reporting'), REDIS_URL: `${process.env.REDIS_URL}/15` });
     @Module({})
     class ChangesTestModule {
       static forRoot(): DynamicModule {

@@ -4,3 +4,4 @@ export * from './system';
 export * from './wait';
 export * from './tokens';
 export * from './fixtures';
+export * from './scratch-database';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/config';
-import { Client } from 'pg';
+import { createScratchDatabase } from './scratch-database';
 import { Redis } from 'ioredis';
 
 /** The repository root, from the TypeScript sources (tests) or from dist/ (benchmarks). */
@@ -70,19 +70,7 @@ export class TestSystem {
   }
 
   private async boot(options: SystemOptions): Promise<void> {
-    const adminUrl = required('PG_ADMIN_URL');
-    const template = new URL(required('DATABASE_URL')).pathname.slice(1);
-    const database = `e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${template}"`);
-    } finally {
-      await admin.end();
-    }
-    const dbUrl = new URL(adminUrl);
-    dbUrl.pathname = `/${database}`;
-    this.databaseUrl = dbUrl.toString();
+    this.databaseUrl = await createScratchDatabase('e2e');
 
     if (options.redisUrl) {
       this.redisUrl = options.redisUrl;
@@ -108,7 +96,7 @@ export class TestSystem {
       PORT: String(port),
       SEED_DEMO: 'true',
       LOG_LEVEL: 'debug',
-      DATA_DIR: join(required('PROCURA_TEST_DIR'), database),
+      DATA_DIR: join(required('PROCURA_TEST_DIR'), new URL(this.databaseUrl).pathname.slice(1)),
       RPC_TIMEOUT_MS: '3000',
       ...(options.env ?? {}),
     };

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { readCaughtMail, waitForMail } from './mail';
+import { TEMPLATE_DATABASE, createScratchDatabase } from './scratch-database';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -32,6 +33,29 @@ describe('test infrastructure from the global setup', () => {
     }
     expect(new URL(env('PG_ADMIN_URL')).pathname).toBe('/postgres');
     expect(new URL(env('PG_ADMIN_URL')).host).toBe(new URL(env('DATABASE_URL')).host);
+  });
+
+  it('copies scratch databases from a closed template, even while the shared database has sessions open', async () => {
+    // PostgreSQL refuses to copy a database in use; copying DATABASE_URL failed whenever a
+    // parallel test file was connected to it.
+    const busy = new Client({ connectionString: env('DATABASE_URL') });
+    await busy.connect();
+    try {
+      const urls = await Promise.all([createScratchDatabase('infra'), createScratchDatabase('infra')]);
+      expect(new Set(urls).size).toBe(2);
+      const scratch = new Client({ connectionString: urls[0] });
+      await scratch.connect();
+      try {
+        const { rows } = await scratch.query<{ applied: number }>('SELECT count(*)::int AS applied FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+        expect(rows[0].applied).toBeGreaterThan(0);
+      } finally {
+        await scratch.end();
+      }
+    } finally {
+      await busy.end();
+    }
+    const template = new Client({ connectionString: new URL(`/${TEMPLATE_DATABASE}`, env('PG_ADMIN_URL')).toString() });
+    await expect(template.connect()).rejects.toThrow(/not currently accepting connections/);
   });
 
   it('provides Redis', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '@procura/database';
 import { REDIS_INSTALL_HINT, RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher, type RunningService } from '@procura/infra';
+import { createTemplateDatabase } from '../scratch-database';
 import { claimTestDir, errorText, keepTestInfra, removeAbandonedTestDirs, startAll, stopTestInfra, type TestInfra } from './test-infra';
 
 const TEST_DATABASE = 'procura_test';
@@ -89,6 +90,12 @@ export default async function globalSetup(): Promise<void> {
   } catch (error) {
     await stopTestInfra(infra).catch(() => undefined);
     throw new Error(`Migrating the test database failed: ${errorText(error)}\n${migrationLog.join('\n')}`, { cause: error });
+  }
+  try {
+    await createTemplateDatabase(infra.env.PG_ADMIN_URL, new URL(infra.env.DATABASE_URL).pathname.slice(1));
+  } catch (error) {
+    await stopTestInfra(infra).catch(() => undefined);
+    throw new Error(`Creating the template database failed: ${errorText(error)}`, { cause: error });
   }
 
   keepTestInfra(infra);
