@@ -108,13 +108,24 @@ export async function until(what: string, probe: () => Promise<unknown>, timeout
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere). */
-export function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined, statFile = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ)
   } catch {
     return NaN;
+  }
+}
+
+/** CPU time (ms) of a process split between its main thread (the event loop) and all its other threads (libuv pool, V8 helpers). */
+export function threadCpuMs(pid: number | undefined): { main: number; others: number } {
+  let others = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) if (Number(tid) !== pid) others += cpuMs(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    return { main: cpuMs(pid, `/proc/${pid}/task/${pid}/stat`), others };
+  } catch {
+    return { main: NaN, others: NaN };
   }
 }
 
