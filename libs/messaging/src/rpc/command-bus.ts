@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor, CommandContract } from '@procura/contracts';
 import { DomainError, fromWire, isWireError, ServiceUnavailableError } from '@procura/errors';
 import { acceptOrCreateRequestId, requestContext } from '@procura/logging';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { RedisRpcClient } from './redis-rpc.client';
+import { RedisRpcClient, RpcTimeoutError } from './redis-rpc.client';
 
 export interface ExecuteOptions {
   actor?: Actor;
@@ -28,9 +27,9 @@ export class CommandBus {
       deadline: Date.now() + timeoutMs,
     };
     try {
-      return await firstValueFrom(this.client.send<R>(command.pattern, { payload, meta }).pipe(timeout(timeoutMs)));
+      return (await this.client.request(command.pattern, payload, meta, timeoutMs)) as R;
     } catch (error) {
-      if (error instanceof TimeoutError) throw new ServiceUnavailableError(command.service, 'timeout');
+      if (error instanceof RpcTimeoutError) throw new ServiceUnavailableError(command.service, 'timeout');
       if (error instanceof DomainError) throw error;
       if (isWireError(error)) throw fromWire(error);
       throw error;

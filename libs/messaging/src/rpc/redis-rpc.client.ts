@@ -5,7 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RpcReplyEnvelope, RpcRequestEnvelope, rpcKeys, serviceOfPattern } from './rpc-envelope';
 
-/** What CommandBus hands to ClientProxy.send as the packet data. */
+/** No reply within the caller's deadline (CommandBus turns it into ServiceUnavailableError). */
+export class RpcTimeoutError extends Error {
+  constructor(pattern: string, timeoutMs: number) {
+    super(`No reply to ${pattern} within ${timeoutMs} ms`);
+    this.name = 'RpcTimeoutError';
+  }
+}
+
+/** What ClientProxy.send carries as the packet data. */
 export interface OutgoingCommand {
   payload: unknown;
   meta: RpcMeta;
@@ -62,24 +70,47 @@ export class RedisRpcClient extends ClientProxy {
     return this.commands as T;
   }
 
+  /**
+   * One command as a plain promise with its own deadline: what CommandBus uses. Resolves
+   * with the handler's response, rejects with the WireError the service answered, or with
+   * RpcTimeoutError when no reply came within `timeoutMs`. Skips the Observable that
+   * ClientProxy.send builds around each call (a subscription chain and a timeout operator
+   * per request, on the gateway's path to every service).
+   */
+  async request(pattern: string, data: unknown, meta: RpcMeta, timeoutMs: number): Promise<unknown> {
+    if (!this.commands) await this.connect();
+    return new Promise((resolve, reject) => {
+      const id = randomUUID();
+      const timer = setTimeout(() => {
+        this.routingMap.delete(id);
+        reject(new RpcTimeoutError(pattern, timeoutMs));
+      }, timeoutMs);
+      this.routingMap.set(id, (packet: WritePacket) => {
+        clearTimeout(timer);
+        if (packet.err !== undefined && packet.err !== null) reject(packet.err);
+        else resolve(packet.response);
+      });
+      this.push({ id, pattern, data, meta, replyTo: this.replyChannel });
+    });
+  }
+
+  /** ClientProxy's entry point (send/emit through Nest); CommandBus uses `request` instead. */
   protected publish(packet: ReadPacket<OutgoingCommand>, callback: (packet: WritePacket) => void): () => void {
     const id = randomUUID();
-    const service = serviceOfPattern(String(packet.pattern));
-    const envelope: RpcRequestEnvelope = {
-      id,
-      pattern: String(packet.pattern),
-      data: packet.data.payload,
-      meta: packet.data.meta,
-      replyTo: this.replyChannel,
-    };
     this.routingMap.set(id, callback);
+    this.push({ id, pattern: String(packet.pattern), data: packet.data.payload, meta: packet.data.meta, replyTo: this.replyChannel });
+    return () => this.routingMap.delete(id);
+  }
+
+  private push(envelope: RpcRequestEnvelope): void {
+    const service = serviceOfPattern(envelope.pattern);
+    const down = () => this.settle(envelope.id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true });
     this.commands!
       .pushIfAlive(rpcKeys.presence(service), rpcKeys.requests(service), Date.now(), JSON.stringify(envelope))
       .then((pushed) => {
-        if (pushed === 0) this.settle(id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true });
+        if (pushed === 0) down();
       })
-      .catch(() => this.settle(id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true }));
-    return () => this.routingMap.delete(id);
+      .catch(down);
   }
 
   protected dispatchEvent<T = unknown>(): Promise<T> {
