@@ -2,6 +2,7 @@ import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/confi
 import { migrate } from '@procura/database';
 import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
+import { createTemplateDatabase } from '@procura/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,8 @@ export async function startBenchEnv(): Promise<BenchEnv & { stop(): Promise<void
     startSmtpCatcher({ dataDir: join(dir, 'mail'), smtpPort }),
   ]);
   await migrate({ databaseUrl: pg.url });
+  // TestSystem (the approvals benchmark) copies its database from this template, as under Jest.
+  await createTemplateDatabase(pg.adminUrl as string, new URL(pg.url).pathname.slice(1));
   const env = {
     NODE_ENV: 'test',
     DATABASE_URL: pg.url,
