@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CHANGE_KIND_NAMES, ChangeKind } from './changes.contracts';
+import { CHANGE_KIND_NAMES, type ChangeKind } from './changes.contracts';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 

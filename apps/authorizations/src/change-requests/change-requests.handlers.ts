@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  Actor,
+  type Actor,
   ApproveChangePayload,
   ChangePolicyView,
   ChangeRequestCommands,
@@ -12,7 +12,7 @@ import {
   ListChangeRequestsPayload,
   Page,
   RejectChangePayload,
-  RpcMeta,
+  type RpcMeta,
   SubmitChangesPayload,
 } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  Actor,
+  type Actor,
   AuthorizationsQueries,
   AuthorizationsSeams,
   CheckAnswer,

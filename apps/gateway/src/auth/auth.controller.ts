@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Actor, ChangePasswordDto, IdentityAccessCommands, LoginDto, RefreshDto, SessionTokens, TotpCodeDto, TotpEnrolment, UserView } from '@procura/contracts';
+import { type Actor, ChangePasswordDto, IdentityAccessCommands, LoginDto, RefreshDto, SessionTokens, TotpCodeDto, TotpEnrolment, UserView } from '@procura/contracts';
 import { UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { AllowScopes, CurrentActor, Public, SourceIp } from './auth.guard';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, AuthorizationsCommands, CatalogServiceView } from '@procura/contracts';
+import { type Actor, AuthorizationsCommands, CatalogServiceView } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor } from '../auth/auth.guard';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Actor, AuditPage, AuditQuery, AuditVerification, ChangeRequestCommands } from '@procura/contracts';
+import { type Actor, AuditPage, AuditQuery, AuditVerification, ChangeRequestCommands } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';

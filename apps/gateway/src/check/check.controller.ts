@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CheckAnswer, CheckBatchAnswer, CheckBatchDto, CheckQuestionDto } from '@procura/contracts';
+import { type Actor, CheckAnswer, CheckBatchAnswer, CheckBatchDto, CheckQuestionDto } from '@procura/contracts';
 import { CurrentActor } from '../auth/auth.guard';
 import { RightsChecker } from './rights-checker';
 

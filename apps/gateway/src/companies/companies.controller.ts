@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto, UpdateCompanyDto } from '@procura/contracts';
+import { type Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto, UpdateCompanyDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor, OperatorOnly } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';

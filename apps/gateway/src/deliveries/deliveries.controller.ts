@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, ChangeSubmissionResult, DeliveryPage, PageQueryDto, ReportingCommands, UpdateDeliveryDto } from '@procura/contracts';
+import { type Actor, ChangeSubmissionResult, DeliveryPage, PageQueryDto, ReportingCommands, UpdateDeliveryDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CreateEdiSignatureRequestDto, EdiCodeSent, EdiSignatureView, EdiVerification, IdentityAccessCommands, VerifyEdiSignatureDto } from '@procura/contracts';
+import { type Actor, CreateEdiSignatureRequestDto, EdiCodeSent, EdiSignatureView, EdiVerification, IdentityAccessCommands, VerifyEdiSignatureDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { StepUp } from '../auth/step-up';

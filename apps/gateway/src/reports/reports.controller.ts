@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Actor, DOCUMENT_CHUNK_MAX_BYTES, DocumentPage, OrderReportDto, PageQueryDto, ReportingCommands, ReportView } from '@procura/contracts';
+import { type Actor, DOCUMENT_CHUNK_MAX_BYTES, DocumentPage, OrderReportDto, PageQueryDto, ReportingCommands, ReportView } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';

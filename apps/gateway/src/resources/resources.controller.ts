@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, AuthorizationsQueries, CreateResourceDto, PageQueryDto, ResourcePage, ResourceView, UpdateResourceDto } from '@procura/contracts';
+import { type Actor, AuthorizationsQueries, CreateResourceDto, PageQueryDto, ResourcePage, ResourceView, UpdateResourceDto } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor, OperatorOnly } from '../auth/auth.guard';
 import { uuidPipe } from '../http/uuid.pipe';

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Actor, CompanySummary, CompanySummaryPayload, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, IdentitySeams, ListCompaniesPayload, Page, RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
+import { type Actor, CompanySummary, CompanySummaryPayload, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, IdentitySeams, ListCompaniesPayload, Page, type RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
 import { CompaniesService } from './companies.service';
 

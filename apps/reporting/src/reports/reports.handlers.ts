@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Actor, DocumentDownload, GetReportPayload, OrderReportPayload, OrderReportResult, ReportingCommands, ReportView } from '@procura/contracts';
+import { type Actor, DocumentDownload, GetReportPayload, OrderReportPayload, OrderReportResult, ReportingCommands, ReportView } from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { ReportsService } from './reports.service';
 

@@ -1,6 +1,6 @@
 import { Controller, Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { Ping, RpcServiceName, SystemCommands } from '@procura/contracts';
+import { type Ping, RpcServiceName, SystemCommands } from '@procura/contracts';
 import { AppConfig } from '@procura/config';
 
 const startedAt = Date.now();
