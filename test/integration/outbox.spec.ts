@@ -108,7 +108,7 @@ describe(OutboxRelay.name, () => {
     for (const jobId of [old, recent, waiting]) await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
     await prisma.$executeRawUnsafe(`UPDATE identity.outbox SET dispatched_at = now() - interval '2 hours' WHERE job_id = $1`, old);
     await prisma.$executeRawUnsafe(`UPDATE identity.outbox SET dispatched_at = now() - interval '30 minutes' WHERE job_id = $1`, recent);
-    const relay = new OutboxRelay(prisma, queues, 'identity', 50, 500, 3600_000);
+    const relay = new OutboxRelay(prisma, queues, 'identity', 50, { retentionMs: 3600_000 });
     expect(await relay.purgeOnce()).toBeGreaterThanOrEqual(1);
     const left = await prisma.$queryRawUnsafe<Array<{ job_id: string }>>('SELECT job_id FROM identity.outbox WHERE job_id = ANY($1::text[])', [old, recent, waiting]);
     expect(left.map((r) => r.job_id).sort()).toEqual([recent, waiting].sort());

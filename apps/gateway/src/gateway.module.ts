@@ -32,7 +32,6 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forService(config)],
-      // CheckController first: Express tries the routes in registration order and the check is the hot path.
       controllers: [CheckController, HealthController, CompaniesController, CatalogController, ChangeRequestsController, AuditController, NotificationsController, ReportsController, DeliveriesController, AuthController, UsersController, EdiController, ResourcesController, AuthorizationsController],
       providers: [HealthService, RedisReads, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -13,9 +13,10 @@ import { PrismaClient } from './generated/client';
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
   /**
-   * The connection pool Prisma itself uses, for the rare hot statement where Prisma's own
-   * per-query work shows in a profile (the notifications sent-log: two statements per
-   * e-mail). Everything else goes through Prisma.
+   * The connection pool Prisma itself uses, for the few hot statements where Prisma's own
+   * per-query work showed in a profile: the sign-in lookup and session insert, the
+   * notifications sent-log, the audit append and the outbox relays (through PoolSql).
+   * Everything else goes through Prisma.
    */
   readonly pool: Pool;
 

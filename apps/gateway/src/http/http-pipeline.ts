@@ -84,4 +84,3 @@ export function streamResponse(reply: FastifyReply, status: number, headers: Rec
   raw.writeHead(status, headers);
   return raw;
 }
-

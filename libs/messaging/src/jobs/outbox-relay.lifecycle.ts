@@ -13,7 +13,9 @@ export abstract class OutboxRelayLifecycle implements OnApplicationBootstrap, Be
 
   protected constructor(schema: OutboxSchema, config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
     // Plain SQL all day long: over the pool Prisma uses, without Prisma's per-query work.
-    this.relay = new OutboxRelay(new PoolSql(prisma.pool) as TransactionalSql, queues, schema, config.outboxPollMs, undefined, config.outboxRetentionHours * 3600_000);
+    this.relay = new OutboxRelay(new PoolSql(prisma.pool) as TransactionalSql, queues, schema, config.outboxPollMs, {
+      retentionMs: config.outboxRetentionHours * 3600_000,
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -81,15 +81,19 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private lastPurgeAt = 0;
+  private readonly batchSize: number;
+  private readonly retentionMs: number;
 
   constructor(
     private readonly db: TransactionalSql,
     private readonly queues: QueueRegistry,
     private readonly schema: OutboxSchema,
     private readonly pollMs: number,
-    private readonly batchSize = 500,
-    private readonly retentionMs = 7 * 24 * 3600_000,
-  ) {}
+    options: { batchSize?: number; retentionMs?: number } = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+  }
 
   start(): void {
     this.stopped = false;
