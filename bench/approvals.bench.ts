@@ -43,7 +43,12 @@ async function bareTransactions(databaseUrl: string, count: number): Promise<{ l
       await client.query(`UPDATE bench.users SET last_name = 'y', version = version + 1 WHERE id = $1`, [user]);
       await client.query(`INSERT INTO bench.applied VALUES ($1, 'APPLIED', '{}')`, [randomUUID()]);
       await client.query(`UPDATE bench.requests SET status = 'APPLIED', applied_at = now() WHERE id = $1`, [request]);
-      await client.query(`INSERT INTO bench.outbox VALUES ($1, $2, '{}'), ($3, $4, '{}')`, [randomUUID(), `audit-${request}`, randomUUID(), `notice-${request}`]);
+      await client.query(`INSERT INTO bench.outbox VALUES ($1, $2, '{}'), ($3, $4, '{}')`, [
+        randomUUID(),
+        `audit-${request}`,
+        randomUUID(),
+        `notice-${request}`,
+      ]);
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -83,14 +88,23 @@ export const benchmark: Benchmark = {
     const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000' } });
     try {
       const operator = ApiSession.operator(system.baseUrl);
-      const company = (await operator.post<CompanyView>('/companies', { name: 'Bench SA', registrationNumber: '999999999', billingMode: 'CLIENT', pricingOffer: 'X' })).body;
+      const company = (
+        await operator.post<CompanyView>('/companies', {
+          name: 'Bench SA',
+          registrationNumber: '999999999',
+          billingMode: 'CLIENT',
+          pricingOffer: 'X',
+        })
+      ).body;
       const maker = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Maker' });
       // One validator per request: a TOTP code is accepted once per validator and time step.
       // Only the first exists when the changes are submitted, the others join the company
       // afterwards: a company of 300 administrators would otherwise queue 300 "pending"
       // e-mails per request (90,000 in all) that the notifications service would still be
       // sending while the approvals are measured. Eligibility is checked at approval time.
-      const validators: Awaited<ReturnType<typeof addAdministrator>>[] = [await addAdministrator(system.databaseUrl, company.id, { firstName: 'V0' })];
+      const validators: Awaited<ReturnType<typeof addAdministrator>>[] = [
+        await addAdministrator(system.databaseUrl, company.id, { firstName: 'V0' }),
+      ];
       const users = await addUsers(system.databaseUrl, company.id, REQUESTS);
       const makerSession = maker.session(system.baseUrl);
       const requests: string[] = [];
@@ -100,7 +114,13 @@ export const benchmark: Benchmark = {
         requests.push(res.body.changeRequestId);
       }
       for (let i = 1; i < REQUESTS; i += 10) {
-        validators.push(...(await Promise.all(Array.from({ length: Math.min(10, REQUESTS - i) }, (_, j) => addAdministrator(system.databaseUrl, company.id, { firstName: `V${i + j}` })))));
+        validators.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(10, REQUESTS - i) }, (_, j) =>
+              addAdministrator(system.databaseUrl, company.id, { firstName: `V${i + j}` }),
+            ),
+          )),
+        );
       }
       await queuesSettled(env.redisUrl);
       const sessions = validators.map((v) => v.session(system.baseUrl));
@@ -114,7 +134,9 @@ export const benchmark: Benchmark = {
       });
       const cpuBefore: Record<string, number> = cpuNow();
       const measured = await load(REQUESTS, CONCURRENCY, async (i) => {
-        const res = await sessions[i].post<ChangeRequestView>(`/change-requests/${requests[i]}/approve`, { totpCode: validators[i].totp() });
+        const res = await sessions[i].post<ChangeRequestView>(`/change-requests/${requests[i]}/approve`, {
+          totpCode: validators[i].totp(),
+        });
         if (res.body.status !== 'APPLIED') notApplied++;
       });
       const cpuAfter: Record<string, number> = cpuNow();
@@ -127,9 +149,28 @@ export const benchmark: Benchmark = {
       const bareRate = REQUESTS / bare.seconds;
       const median = percentile(measured.latencies, 50);
       return [
-        { metric: `approvals/s (${CONCURRENCY} concurrent)`, value: rate, unit: '/s', baseline: { label: 'bare PG transactions, same writes', value: bareRate }, target: '≥ 33 % of baseline', met: rate >= bareRate / 3 },
-        { metric: 'final approval → APPLIED, median', value: median, unit: 'ms', baseline: { label: 'bare transaction median', value: percentile(bare.latencies, 50) }, target: '< 50 ms', met: median < 50 },
-        { metric: 'final approval → APPLIED, p99', value: percentile(measured.latencies, 99), unit: 'ms', baseline: { label: 'bare transaction p99', value: percentile(bare.latencies, 99) } },
+        {
+          metric: `approvals/s (${CONCURRENCY} concurrent)`,
+          value: rate,
+          unit: '/s',
+          baseline: { label: 'bare PG transactions, same writes', value: bareRate },
+          target: '≥ 33 % of baseline',
+          met: rate >= bareRate / 3,
+        },
+        {
+          metric: 'final approval → APPLIED, median',
+          value: median,
+          unit: 'ms',
+          baseline: { label: 'bare transaction median', value: percentile(bare.latencies, 50) },
+          target: '< 50 ms',
+          met: median < 50,
+        },
+        {
+          metric: 'final approval → APPLIED, p99',
+          value: percentile(measured.latencies, 99),
+          unit: 'ms',
+          baseline: { label: 'bare transaction p99', value: percentile(bare.latencies, 99) },
+        },
         { metric: 'CPU per approval, all processes', value: cpuPerApproval.reduce((sum, f) => sum + f.value, 0), unit: 'ms' },
         ...cpuPerApproval,
       ];

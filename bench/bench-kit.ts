@@ -83,7 +83,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Runs `fn` `count` times with `concurrency` in flight; returns each call's latency (ms) and the wall time. */
-export async function load(count: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; seconds: number }> {
+export async function load(
+  count: number,
+  concurrency: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -125,7 +129,8 @@ export function cpuMs(pid: number | undefined, statFile = `/proc/${pid}/stat`): 
 export function threadCpuMs(pid: number | undefined): { main: number; others: number } {
   let others = 0;
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) if (Number(tid) !== pid) others += cpuMs(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      if (Number(tid) !== pid) others += cpuMs(Number(tid), `/proc/${pid}/task/${tid}/stat`);
     return { main: cpuMs(pid, `/proc/${pid}/task/${pid}/stat`), others };
   } catch {
     return { main: NaN, others: NaN };
@@ -156,9 +161,19 @@ const root = resolve(__dirname, '..', '..');
  * (cpuProfileFlags): how the figures in the README were taken apart.
  */
 export function spawnService(service: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'ignore', 'inherit']): ChildProcess {
-  return spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
-    cwd: root,
-    env: serviceProcessEnv(service, { ...process.env, ...env }),
-    stdio,
-  });
+  return spawn(
+    process.execPath,
+    [
+      ...nodeFlagsFor(service),
+      ...cpuProfileFlags(service),
+      '-r',
+      join(root, 'tools', 'module-aliases.js'),
+      join(root, 'dist', 'apps', service, 'src', 'main.js'),
+    ],
+    {
+      cwd: root,
+      env: serviceProcessEnv(service, { ...process.env, ...env }),
+      stdio,
+    },
+  );
 }

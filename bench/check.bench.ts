@@ -25,11 +25,15 @@ const company = DEMO.companies.martin.id;
 
 /** The bare endpoint runs under the same process environment as the services. */
 function spawnBareApp(port: number, redisUrl: string): ChildProcess {
-  return spawn(process.execPath, ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'bench', 'bare-http.app.js'), String(port), redisUrl], {
-    cwd: root,
-    env: serviceProcessEnv('gateway', process.env),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'bench', 'bare-http.app.js'), String(port), redisUrl],
+    {
+      cwd: root,
+      env: serviceProcessEnv('gateway', process.env),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 function question(i: number): CheckQuestionDto {
@@ -46,12 +50,29 @@ function question(i: number): CheckQuestionDto {
   }
 }
 
-function httpCall(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
+function httpCall(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<number> {
   return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? done(res.statusCode) : fail(new Error(`HTTP ${res.statusCode} on ${path}`))));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : headers,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? done(res.statusCode) : fail(new Error(`HTTP ${res.statusCode} on ${path}`))));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });
@@ -77,7 +98,11 @@ export const benchmark: Benchmark = {
     const redis = new Redis(env.redisUrl);
     const rpc = new RedisRpcClient(env.redisUrl);
     try {
-      children.push(spawnService('identity', serviceEnv), spawnService('authorizations', serviceEnv), spawnService('gateway', { ...serviceEnv, PORT: String(gatewayPort) }));
+      children.push(
+        spawnService('identity', serviceEnv),
+        spawnService('authorizations', serviceEnv),
+        spawnService('gateway', { ...serviceEnv, PORT: String(gatewayPort) }),
+      );
       children.push(spawnBareApp(barePort, env.redisUrl));
       await until('the system', async () => {
         const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`);
@@ -91,7 +116,11 @@ export const benchmark: Benchmark = {
       const actor = { kind: 'operator' as const, operatorId: DEMO.operator.id };
       // Warm-up: every user compiled once (what a running system has), then the HTTP paths.
       for (let i = 0; i < USERS; i += 100) {
-        await bus.execute(AuthorizationsQueries.checkBatch, { questions: Array.from({ length: 100 }, (_, k) => question(i + k)) }, { actor });
+        await bus.execute(
+          AuthorizationsQueries.checkBatch,
+          { questions: Array.from({ length: 100 }, (_, k) => question(i + k)) },
+          { actor },
+        );
       }
       const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
       const auth = { authorization: `Bearer ${DEMO.operator.apiKey}` };
@@ -108,7 +137,10 @@ export const benchmark: Benchmark = {
       await load(2000, CONCURRENCY, floorCheck);
       await load(2000, CONCURRENCY, (i) => bus.execute(AuthorizationsQueries.check, question(i), { actor }));
 
-      const redisGet = stats('Redis GET', await load(REQUESTS, CONCURRENCY, (i) => redis.get(`procura:authz:rights-gen:${userId((i % USERS) + 1)}`)));
+      const redisGet = stats(
+        'Redis GET',
+        await load(REQUESTS, CONCURRENCY, (i) => redis.get(`procura:authz:rights-gen:${userId((i % USERS) + 1)}`)),
+      );
       const [, authorizations, gateway, bareApp] = children;
       const bareRun = await measured(bareApp, REQUESTS, bare);
       const floorRun = await measured(bareApp, REQUESTS, floorCheck);
@@ -136,9 +168,21 @@ export const benchmark: Benchmark = {
         { metric: 'check via CommandBus throughput', value: direct.rate, unit: 'checks/s', baseline: b },
         { metric: 'check over HTTP p50', value: viaHttp.p50, unit: 'ms', baseline: { label: 'bare Nest GET p50', value: bareHttp.p50 } },
         { metric: 'check over HTTP p99 (32 connections)', value: viaHttp.p99, unit: 'ms', target: 'p99 < 10 ms', met: viaHttp.p99 < 10 },
-        { metric: 'check over HTTP throughput', value: viaHttp.rate, unit: 'checks/s', baseline: b, target: '≥ 60 % of bare', met: viaHttp.rate >= 0.6 * bareHttp.rate },
+        {
+          metric: 'check over HTTP throughput',
+          value: viaHttp.rate,
+          unit: 'checks/s',
+          baseline: b,
+          target: '≥ 60 % of bare',
+          met: viaHttp.rate >= 0.6 * bareHttp.rate,
+        },
         { metric: 'bare Nest GET: server CPU per request', value: bareRun.cpuPerCall, unit: 'ms' },
-        { metric: 'check over HTTP: gateway CPU per check', value: httpRun.cpuPerCall, unit: 'ms', baseline: { label: 'bare server CPU per request', value: bareRun.cpuPerCall } },
+        {
+          metric: 'check over HTTP: gateway CPU per check',
+          value: httpRun.cpuPerCall,
+          unit: 'ms',
+          baseline: { label: 'bare server CPU per request', value: bareRun.cpuPerCall },
+        },
         { metric: 'check via CommandBus: service CPU per check', value: directRun.cpuPerCall, unit: 'ms' },
       ];
     } finally {

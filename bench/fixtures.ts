@@ -20,7 +20,9 @@ async function bulkInsert(databaseUrl: string, tables: string, fill: (pg: Client
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   try {
-    await pg.query(`CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`);
+    await pg.query(
+      `CREATE OR REPLACE FUNCTION pg_temp.v4(h text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $f$ SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $f$`,
+    );
     await pg.query('BEGIN');
     await fill(pg);
     await pg.query('COMMIT');
@@ -35,20 +37,32 @@ async function bulkInsert(databaseUrl: string, tables: string, fill: (pg: Client
  * `authorizationsPerUser` authorizations (2 grants each; the first is banking on one
  * contract, the last has ended an hour ago). User ids are fixtureUserId(1..users).
  */
-export async function insertRightsFixtures(databaseUrl: string, company: string, users: number, authorizationsPerUser: number): Promise<void> {
-  const tables = 'authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users';
+export async function insertRightsFixtures(
+  databaseUrl: string,
+  company: string,
+  users: number,
+  authorizationsPerUser: number,
+): Promise<void> {
+  const tables =
+    'authorizations.principals, authorizations.principal_credentials, authorizations.authorizations, authorizations.authorization_grants, authorizations.authorization_users';
   await bulkInsert(databaseUrl, tables, async (pg) => {
-    await pg.query(`
+    await pg.query(
+      `
       INSERT INTO authorizations.principals (user_id, company_id, status, version, updated_at)
-      SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'ACTIVE', 1, now() FROM generate_series(1, ${users}) i`, [company]);
+      SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'ACTIVE', 1, now() FROM generate_series(1, ${users}) i`,
+      [company],
+    );
     await pg.query(`
       INSERT INTO authorizations.principal_credentials (id, user_id, valid_until, revoked, banking_power)
       SELECT md5('c' || i)::uuid, pg_temp.v4(md5('u' || i)), NULL, false, true FROM generate_series(1, ${users}) i`);
-    await pg.query(`
+    await pg.query(
+      `
       INSERT INTO authorizations.authorizations (id, company_id, label, service_code, effective_from, ends_at, version, created_at, updated_at)
       SELECT md5('a' || i || '-' || j)::uuid, $1::uuid, 'Bench ' || j, CASE WHEN j = 1 THEN 'BANKING' ELSE 'EINVOICING' END,
              now() - interval '1 day', CASE WHEN j = 5 THEN now() - interval '1 hour' ELSE NULL END, 1, now(), now()
-      FROM generate_series(1, ${users}) i, generate_series(1, ${authorizationsPerUser}) j`, [company]);
+      FROM generate_series(1, ${users}) i, generate_series(1, ${authorizationsPerUser}) j`,
+      [company],
+    );
     await pg.query(`
       INSERT INTO authorizations.authorization_grants (authorization_id, right_code, level_code, resource_ids)
       SELECT md5('a' || i || '-' || j)::uuid, g.right_code, g.level_code, g.resources

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 /**
  * Sign-in throughput through the real login path (the identity service handling
  * `identity.auth.login` over the RPC transport: check digit, lookup, argon2id verify,
@@ -30,7 +31,7 @@ const PER_ROUND = 40;
  * work. With only as many as there are cores, the cores sit idle during those steps and
  * the figure measures latency, not throughput. argon2 runs on libuv's pool of 4 threads.
  */
-const CONCURRENCY = 2 * Math.max(2, require('node:os').cpus().length);
+const CONCURRENCY = 2 * Math.max(2, cpus().length);
 
 const LOGIN_CPU_LABELS = {
   identityMain: 'identity main thread',
@@ -71,14 +72,21 @@ export const benchmark: Benchmark = {
       let verifyCpu = 0;
       const snapshot = () => {
         const identity = threadCpuMs(child.pid);
-        return { identityMain: identity.main, identityThreads: identity.others, caller: cpuMs(process.pid), postgres: cpuMsOfCommand('postgres'), redis: cpuMsOfCommand('redis-server') };
+        return {
+          identityMain: identity.main,
+          identityThreads: identity.others,
+          caller: cpuMs(process.pid),
+          postgres: cpuMsOfCommand('postgres'),
+          redis: cpuMsOfCommand('redis-server'),
+        };
       };
       for (let round = 0; round < ROUNDS; round++) {
         const verifyBefore = cpuMs(process.pid);
         verifySeconds += (await load(PER_ROUND, CONCURRENCY, () => argon2.verify(hash, password))).seconds;
         verifyCpu += cpuMs(process.pid) - verifyBefore;
         const before = snapshot();
-        loginSeconds += (await load(PER_ROUND, CONCURRENCY, () => bus.execute(IdentityAccessCommands.login, { loginId, password }))).seconds;
+        loginSeconds += (await load(PER_ROUND, CONCURRENCY, () => bus.execute(IdentityAccessCommands.login, { loginId, password })))
+          .seconds;
         const after = snapshot();
         for (const key of Object.keys(loginCpu) as (keyof typeof loginCpu)[]) loginCpu[key] += after[key] - before[key];
         hashSeconds += (await load(PER_ROUND / 5, CONCURRENCY, () => argon2.hash(password, ARGON2_OPTIONS))).seconds;
@@ -88,14 +96,25 @@ export const benchmark: Benchmark = {
       const loginRate = (ROUNDS * PER_ROUND) / loginSeconds;
       const overhead = verifyRate / loginRate - 1;
       return [
-        { metric: `logins/s (real path, ${CONCURRENCY} in flight)`, value: loginRate, unit: 'ops/s', baseline: { label: 'argon2id verify', value: verifyRate }, target: 'login adds ≤ 15 % over the verify', met: overhead <= 0.15 },
+        {
+          metric: `logins/s (real path, ${CONCURRENCY} in flight)`,
+          value: loginRate,
+          unit: 'ops/s',
+          baseline: { label: 'argon2id verify', value: verifyRate },
+          target: 'login adds ≤ 15 % over the verify',
+          met: overhead <= 0.15,
+        },
         { metric: 'login path overhead over argon2id verify', value: overhead * 100, unit: '%' },
         { metric: 'argon2id hashes/s (same parameters)', value: hashesPerSecond, unit: 'ops/s' },
         { metric: 'argon2id verifies/s (same parameters)', value: verifyRate, unit: 'ops/s' },
         { metric: `identity main thread per sign-in, warm-up: first ${WARM_UP_BLOCK}`, value: warmUp[0], unit: 'ms' },
         { metric: `identity main thread per sign-in, warm-up: last ${WARM_UP_BLOCK}`, value: warmUp[warmUp.length - 1], unit: 'ms' },
         { metric: 'CPU per argon2id verify (all threads)', value: verifyCpu / (ROUNDS * PER_ROUND), unit: 'ms' },
-        ...Object.entries(loginCpu).map(([process, ms]): BenchFigure => ({ metric: `CPU per sign-in: ${LOGIN_CPU_LABELS[process as keyof typeof loginCpu]}`, value: ms / (ROUNDS * PER_ROUND), unit: 'ms' })),
+        ...Object.entries(loginCpu).map(([process, ms]): BenchFigure => ({
+          metric: `CPU per sign-in: ${LOGIN_CPU_LABELS[process as keyof typeof loginCpu]}`,
+          value: ms / (ROUNDS * PER_ROUND),
+          unit: 'ms',
+        })),
       ];
     } finally {
       await rpc.close().catch(() => undefined);

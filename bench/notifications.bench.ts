@@ -30,7 +30,12 @@ async function direct(env: BenchEnv, run: string): Promise<number> {
     const { seconds } = await load(MAILS, NOTIFICATION_CONCURRENCY, async (i) => {
       const job = welcomeJob(i, run);
       const mail = renderEmail('welcome-login-id', 'fr', job.params, {});
-      await transport.sendMail({ from: 'Procura <no-reply@procura.local>', to: job.to, ...mail, headers: { 'X-Procura-Template': job.template } });
+      await transport.sendMail({
+        from: 'Procura <no-reply@procura.local>',
+        to: job.to,
+        ...mail,
+        headers: { 'X-Procura-Template': job.template },
+      });
     });
     return MAILS / seconds;
   } finally {
@@ -39,7 +44,11 @@ async function direct(env: BenchEnv, run: string): Promise<number> {
 }
 
 function startService(env: BenchEnv): Promise<ChildProcess> {
-  const child = spawnService('notifications', { ...env.env, LOG_LEVEL: 'info', INSTANCE_ID: 'notifications-bench' }, ['ignore', 'pipe', 'pipe']);
+  const child = spawnService('notifications', { ...env.env, LOG_LEVEL: 'info', INSTANCE_ID: 'notifications-bench' }, [
+    'ignore',
+    'pipe',
+    'pipe',
+  ]);
   return new Promise((resolveReady, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`notifications did not start: ${output.slice(-2000)}`)), 30_000);
@@ -68,7 +77,11 @@ async function throughQueue(env: BenchEnv, queues: QueueRegistry, db: Client, ru
   const jobs = Array.from({ length: MAILS }, (_, i) => welcomeJob(i, run));
   const started = Date.now();
   for (let i = 0; i < jobs.length; i += 200) {
-    await queues.get(QUEUES.notifications).addBulk(jobs.slice(i, i + 200).map((job) => ({ name: JOBS.sendEmail.name, data: job, opts: { jobId: notificationJobId(job.eventKey) } })));
+    await queues
+      .get(QUEUES.notifications)
+      .addBulk(
+        jobs.slice(i, i + 200).map((job) => ({ name: JOBS.sendEmail.name, data: job, opts: { jobId: notificationJobId(job.eventKey) } })),
+      );
   }
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -101,16 +101,43 @@ class GeneratedCompany extends ReportDataSource {
       clientType: n % 50 === 0 ? 'ADMINISTRATOR' : 'STANDARD',
       adminSignature: n % 50 === 0 ? 'COLLECTIVE' : 'NONE',
       status: n % 17 === 0 ? 'SUSPENDED' : 'ACTIVE',
-      credentials: [{ loginIdMasked: `••••••••••${String(n % 10000).padStart(4, '0')}`, type: n % 3 === 0 ? 'TEMPORARY' : 'PERMANENT', validUntil: n % 3 === 0 ? '2027-06-30T00:00:00.000Z' : null, bankingPower: n % 2 === 0, status: 'ACTIVE' }],
+      credentials: [
+        {
+          loginIdMasked: `••••••••••${String(n % 10000).padStart(4, '0')}`,
+          type: n % 3 === 0 ? 'TEMPORARY' : 'PERMANENT',
+          validUntil: n % 3 === 0 ? '2027-06-30T00:00:00.000Z' : null,
+          bankingPower: n % 2 === 0,
+          status: 'ACTIVE',
+        },
+      ],
     };
     const rights: ReportUserRights = { authorizations: [], effectiveRights: [], pendingChangeRequests: [] };
     for (let a = 0; a < this.authorizationsPerUser; a++) {
       const id = randomUUID();
       const service = SERVICES[a % SERVICES.length];
-      rights.authorizations.push({ id, label: `Profil ${service.toLowerCase()} ${a + 1}`, service, effectiveFrom: '2026-01-01T00:00:00.000Z', endsAt: a === 4 ? '2027-12-31T00:00:00.000Z' : null, active: true });
-      rights.effectiveRights.push({ service, right: RIGHTS[a % RIGHTS.length], level: service === 'EINVOICING' ? 'CONSULT_ENTER_VALIDATE' : 'ACCESS', resources: service === 'BANKING' ? RESOURCES : null, authorizationId: id });
+      rights.authorizations.push({
+        id,
+        label: `Profil ${service.toLowerCase()} ${a + 1}`,
+        service,
+        effectiveFrom: '2026-01-01T00:00:00.000Z',
+        endsAt: a === 4 ? '2027-12-31T00:00:00.000Z' : null,
+        active: true,
+      });
+      rights.effectiveRights.push({
+        service,
+        right: RIGHTS[a % RIGHTS.length],
+        level: service === 'EINVOICING' ? 'CONSULT_ENTER_VALIDATE' : 'ACCESS',
+        resources: service === 'BANKING' ? RESOURCES : null,
+        authorizationId: id,
+      });
     }
-    if (n % 100 === 0) rights.pendingChangeRequests.push({ id: randomUUID(), kind: 'AUTHORIZATION_UPDATE', summary: `Extend Profil banking 1 of Durand-${n}`, createdAt: '2026-11-20T09:00:00.000Z' });
+    if (n % 100 === 0)
+      rights.pendingChangeRequests.push({
+        id: randomUUID(),
+        kind: 'AUTHORIZATION_UPDATE',
+        summary: `Extend Profil banking 1 of Durand-${n}`,
+        createdAt: '2026-11-20T09:00:00.000Z',
+      });
     return { user, rights };
   }
 }
@@ -139,11 +166,15 @@ async function report(users: number, authorizationsPerUser: number): Promise<Fig
     }
   }
   const quiet = new Writable({ write: (_c, _e, done) => done() });
-  const app = await NestFactory.createApplicationContext(BenchModule.forRoot(), { logger: new JsonLogger(createLogger('reporting', 'warn', quiet)) });
+  const app = await NestFactory.createApplicationContext(BenchModule.forRoot(), {
+    logger: new JsonLogger(createLogger('reporting', 'warn', quiet)),
+  });
   const prisma = app.get(PrismaService);
   const companyId = randomUUID();
   const reportId = randomUUID();
-  await prisma.report.create({ data: { id: reportId, companyId, type: 'ACCESS_RIGHTS', orderedBy: 'user:bench', openKey: `${companyId}:ACCESS_RIGHTS` } });
+  await prisma.report.create({
+    data: { id: reportId, companyId, type: 'ACCESS_RIGHTS', orderedBy: 'user:bench', openKey: `${companyId}:ACCESS_RIGHTS` },
+  });
   const builder = app.get(ReportBuilder);
   const memory = sampleMemory();
   const started = performance.now();
@@ -190,9 +221,24 @@ async function baseline(users: number, authorizationsPerUser: number): Promise<F
   };
   for await (const page of company.userPages('bench', 200)) {
     for (const { user, rights } of page) {
-      row([`${user.lastName} ${user.firstName}`, user.status, '1', String(rights.authorizations.length), String(rights.effectiveRights.length), '0'], [200, 75, 60, 60, 60, 60]);
-      for (const a of rights.authorizations) row([a.label, a.service, a.effectiveFrom.slice(0, 10), a.endsAt?.slice(0, 10) ?? '', 'Oui'], [170, 95, 70, 70, 50]);
-      for (const r of rights.effectiveRights) row([r.service, r.right, r.level, r.resources?.map((res) => `${res.label} (${res.identifier})`).join(', ') ?? 'sans objet'], [80, 130, 110, 195]);
+      row(
+        [
+          `${user.lastName} ${user.firstName}`,
+          user.status,
+          '1',
+          String(rights.authorizations.length),
+          String(rights.effectiveRights.length),
+          '0',
+        ],
+        [200, 75, 60, 60, 60, 60],
+      );
+      for (const a of rights.authorizations)
+        row([a.label, a.service, a.effectiveFrom.slice(0, 10), a.endsAt?.slice(0, 10) ?? '', 'Oui'], [170, 95, 70, 70, 50]);
+      for (const r of rights.effectiveRights)
+        row(
+          [r.service, r.right, r.level, r.resources?.map((res) => `${res.label} (${res.identifier})`).join(', ') ?? 'sans objet'],
+          [80, 130, 110, 195],
+        );
     }
     if (out.writableNeedDrain) await once(out, 'drain');
   }

@@ -14,24 +14,46 @@ async function count(databaseUrl: string, text: string, params: unknown[]): Prom
   }
 }
 
-async function scenario(system: TestSystem): Promise<{ alice: FixtureAdministrator; bob: FixtureAdministrator; userId: string; changeRequestId: string }> {
+async function scenario(
+  system: TestSystem,
+): Promise<{ alice: FixtureAdministrator; bob: FixtureAdministrator; userId: string; changeRequestId: string }> {
   const operator = ApiSession.operator(system.baseUrl);
   const digits = `${Date.now()}`.slice(-9);
-  const company = (await operator.post<CompanyView>('/companies', { name: `Faults ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'X' })).body;
-  const [alice, bob] = await Promise.all([addAdministrator(system.databaseUrl, company.id), addAdministrator(system.databaseUrl, company.id)]);
+  const company = (
+    await operator.post<CompanyView>('/companies', {
+      name: `Faults ${digits}`,
+      registrationNumber: digits,
+      billingMode: 'CLIENT',
+      pricingOffer: 'X',
+    })
+  ).body;
+  const [alice, bob] = await Promise.all([
+    addAdministrator(system.databaseUrl, company.id),
+    addAdministrator(system.databaseUrl, company.id),
+  ]);
   const [userId] = await addUsers(system.databaseUrl, company.id, 1);
-  const submitted = await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${userId}`, { lastName: 'Survivor' });
+  const submitted = await alice
+    .session(system.baseUrl)
+    .request<ChangeSubmissionResult>('PATCH', `/users/${userId}`, { lastName: 'Survivor' });
   expect(submitted.status).toBe(202);
   return { alice, bob, userId, changeRequestId: submitted.body.changeRequestId };
 }
 
 /** Approves with the authorizations service set to crash at `point`, then restarts it. */
-async function approveThroughCrash(system: TestSystem, point: string, s: Awaited<ReturnType<typeof scenario>>, between?: () => Promise<void>): Promise<void> {
+async function approveThroughCrash(
+  system: TestSystem,
+  point: string,
+  s: Awaited<ReturnType<typeof scenario>>,
+  between?: () => Promise<void>,
+): Promise<void> {
   await system.kill('authorizations');
   await system.restart('authorizations', { FAULT_INJECTION: point });
   const crashing = system.processes.filter((p) => p.service === 'authorizations').at(-1)!;
   // The approval commits, then the process dies before (or while) applying: the caller gets no answer.
-  void s.bob.session(system.baseUrl).post(`/change-requests/${s.changeRequestId}/approve`, { totpCode: s.bob.totp() }).catch(() => undefined);
+  void s.bob
+    .session(system.baseUrl)
+    .post(`/change-requests/${s.changeRequestId}/approve`, { totpCode: s.bob.totp() })
+    .catch(() => undefined);
   expect(await system.exited(crashing)).toBe('SIGKILL');
   await between?.();
   await system.restart('authorizations');
@@ -47,9 +69,17 @@ async function expectAppliedOnce(system: TestSystem, s: Awaited<ReturnType<typeo
   );
   expect(view.approvals).toHaveLength(1);
   // Exactly once: one application recorded by the owner, one version step of the user.
-  expect(await count(system.databaseUrl, `SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id IN (SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1)`, [s.changeRequestId])).toBe(1);
+  expect(
+    await count(
+      system.databaseUrl,
+      `SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id IN (SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1)`,
+      [s.changeRequestId],
+    ),
+  ).toBe(1);
   expect(await count(system.databaseUrl, `SELECT version AS n FROM identity.users WHERE id = $1`, [s.userId])).toBe(2);
-  expect(await count(system.databaseUrl, `SELECT count(*) AS n FROM identity.users WHERE id = $1 AND last_name = 'Survivor'`, [s.userId])).toBe(1);
+  expect(
+    await count(system.databaseUrl, `SELECT count(*) AS n FROM identity.users WHERE id = $1 AND last_name = 'Survivor'`, [s.userId]),
+  ).toBe(1);
 }
 
 describe('Dual validation under faults (e2e)', () => {
@@ -60,11 +90,15 @@ describe('Dual validation under faults (e2e)', () => {
     }, 60_000);
     afterAll(async () => system?.stop());
 
-    it.each(['before-apply', 'after-owner-apply'])('after the approval, at %s: applied exactly once after restart', async (point) => {
-      const s = await scenario(system);
-      await approveThroughCrash(system, point, s);
-      await expectAppliedOnce(system, s);
-    }, 90_000);
+    it.each(['before-apply', 'after-owner-apply'])(
+      'after the approval, at %s: applied exactly once after restart',
+      async (point) => {
+        const s = await scenario(system);
+        await approveThroughCrash(system, point, s);
+        await expectAppliedOnce(system, s);
+      },
+      90_000,
+    );
   });
 
   describe('the applying process dies and Redis restarts in between', () => {

@@ -35,13 +35,17 @@ async function sql<T extends Record<string, unknown>>(databaseUrl: string, text:
 async function setUp(system: TestSystem) {
   const operator = ApiSession.operator(system.baseUrl);
   const company = (await operator.post<CompanyView>('/companies', companyInput())).body;
-  const [alice, bob, carol] = await Promise.all(['Alice', 'Bob', 'Carol'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })));
+  const [alice, bob, carol] = await Promise.all(
+    ['Alice', 'Bob', 'Carol'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
+  );
   const users = await addUsers(system.databaseUrl, company.id, 3);
   return { company, alice, bob, carol, users, operator };
 }
 
 function approve(system: TestSystem, validator: FixtureAdministrator, id: string) {
-  return validator.session(system.baseUrl).post<ChangeRequestView & Partial<Problem>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
+  return validator
+    .session(system.baseUrl)
+    .post<ChangeRequestView & Partial<Problem>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
 }
 
 async function statusOf(system: TestSystem, admin: FixtureAdministrator, id: string): Promise<ChangeRequestView> {
@@ -58,7 +62,9 @@ describe('Dual validation (e2e)', () => {
 
   it('runs the maker → validator → applied journey, with notices and an audit trail', async () => {
     const { company, alice, bob, carol, users } = await setUp(system);
-    const submitted = await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { firstName: 'Renamed' });
+    const submitted = await alice
+      .session(system.baseUrl)
+      .request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { firstName: 'Renamed' });
     expect(submitted.status).toBe(202);
     expect(submitted.body.status).toBe('PENDING');
     const id = submitted.body.changeRequestId;
@@ -67,17 +73,22 @@ describe('Dual validation (e2e)', () => {
     expect((await alice.session(system.baseUrl).get<UserView>(`/users/${users[0]}`)).body.firstName).not.toBe('Renamed');
 
     // The validator's inbox: pending requests of the company, newest first, with the diff.
-    const inbox = await bob.session(system.baseUrl).get<{ items: ChangeRequestView[]; total: number }>(`/companies/${company.id}/change-requests?status=PENDING`);
+    const inbox = await bob
+      .session(system.baseUrl)
+      .get<{ items: ChangeRequestView[]; total: number }>(`/companies/${company.id}/change-requests?status=PENDING`);
     expect(inbox.status).toBe(200);
     const listed = inbox.body.items.find((cr) => cr.id === id)!;
     expect(listed).toMatchObject({ status: 'PENDING', kind: 'USER_UPDATE', makerUserId: alice.userId, requiredApprovals: 1 });
     expect(JSON.stringify(listed.items[0].diff)).toContain('Renamed');
 
     // Validators (not the maker) heard about it.
-    await waitFor(async () => (await readCaughtMail()).filter((m) => m.subject && m.to.some((t) => t === bob.email || t === carol.email)).length >= 2, {
-      timeoutMs: 15_000,
-      what: 'pending notices to both validators',
-    });
+    await waitFor(
+      async () => (await readCaughtMail()).filter((m) => m.subject && m.to.some((t) => t === bob.email || t === carol.email)).length >= 2,
+      {
+        timeoutMs: 15_000,
+        what: 'pending notices to both validators',
+      },
+    );
 
     const approved = await approve(system, bob, id);
     expect(approved.status).toBe(200);
@@ -86,14 +97,21 @@ describe('Dual validation (e2e)', () => {
     expect((await alice.session(system.baseUrl).get<UserView>(`/users/${users[0]}`)).body.firstName).toBe('Renamed');
 
     // The maker heard about the outcome.
-    await waitFor(async () => (await readCaughtMail()).some((m) => m.to.includes(alice.email)), { timeoutMs: 15_000, what: 'outcome notice to the maker' });
+    await waitFor(async () => (await readCaughtMail()).some((m) => m.to.includes(alice.email)), {
+      timeoutMs: 15_000,
+      what: 'outcome notice to the maker',
+    });
 
     // The audit trail tells the story and verifies.
     const audit = await waitFor(
       async () => {
-        const page = await alice.session(system.baseUrl).get<{ items: Array<{ action: string; targetId?: string }> }>(`/companies/${company.id}/audit?pageSize=100`);
+        const page = await alice
+          .session(system.baseUrl)
+          .get<{ items: Array<{ action: string; targetId?: string }> }>(`/companies/${company.id}/audit?pageSize=100`);
         const actions = page.body.items.filter((e) => e.targetId === id).map((e) => e.action);
-        return ['CHANGE_REQUEST_SUBMITTED', 'CHANGE_REQUEST_APPROVED', 'CHANGE_REQUEST_APPLIED'].every((a) => actions.includes(a)) && actions;
+        return (
+          ['CHANGE_REQUEST_SUBMITTED', 'CHANGE_REQUEST_APPROVED', 'CHANGE_REQUEST_APPLIED'].every((a) => actions.includes(a)) && actions
+        );
       },
       { timeoutMs: 15_000, what: 'audit entries of the request' },
     );
@@ -102,18 +120,24 @@ describe('Dual validation (e2e)', () => {
     expect(verify.body.valid).toBe(true);
     const exported = await alice.session(system.baseUrl).raw(`/companies/${company.id}/audit/export`);
     expect(exported.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
   });
 
   it('refuses self-approval and approval by a subject of the change', async () => {
     const { alice, bob, users } = await setUp(system);
-    const own = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Own' })).body;
+    const own = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Own' }))
+      .body;
     const self = await approve(system, alice, own.changeRequestId);
     expect(self.status).toBe(403);
 
     // A change about Bob: Bob may not approve it.
-    const aboutBob = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${bob.userId}`, { lastName: 'Subject' })).body;
+    const aboutBob = (
+      await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${bob.userId}`, { lastName: 'Subject' })
+    ).body;
     expect(aboutBob.status).toBe('PENDING');
     const subject = await approve(system, bob, aboutBob.changeRequestId);
     expect(subject.status).toBe(403);
@@ -123,7 +147,8 @@ describe('Dual validation (e2e)', () => {
   it('shows nothing of a company to another company’s validator (404)', async () => {
     const { alice, users } = await setUp(system);
     const other = await setUp(system);
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Hidden' })).body;
+    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Hidden' }))
+      .body;
     expect((await other.bob.session(system.baseUrl).get(`/change-requests/${cr.changeRequestId}`)).status).toBe(404);
     expect((await approve(system, other.bob, cr.changeRequestId)).status).toBe(404);
     expect((await other.bob.session(system.baseUrl).get(`/companies/${alice.companyId}/change-requests`)).status).toBe(404);
@@ -132,7 +157,9 @@ describe('Dual validation (e2e)', () => {
 
   it('lets the maker cancel while pending, and nobody approve afterwards', async () => {
     const { alice, bob, users } = await setUp(system);
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Cancelled' })).body;
+    const cr = (
+      await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Cancelled' })
+    ).body;
     expect((await bob.session(system.baseUrl).post(`/change-requests/${cr.changeRequestId}/cancel`)).status).toBe(403);
     const cancelled = await alice.session(system.baseUrl).post<ChangeRequestView>(`/change-requests/${cr.changeRequestId}/cancel`);
     expect(cancelled.body.status).toBe('CANCELLED');
@@ -143,19 +170,29 @@ describe('Dual validation (e2e)', () => {
 
   it('rejects with a reason (required), leaving the target untouched', async () => {
     const { alice, bob, users } = await setUp(system);
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[1]}`, { lastName: 'Rejected' })).body;
-    const noReason = await bob.session(system.baseUrl).post<Problem & { errors: Array<{ field: string }> }>(`/change-requests/${cr.changeRequestId}/reject`, {});
+    const cr = (
+      await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[1]}`, { lastName: 'Rejected' })
+    ).body;
+    const noReason = await bob
+      .session(system.baseUrl)
+      .post<Problem & { errors: Array<{ field: string }> }>(`/change-requests/${cr.changeRequestId}/reject`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors.map((e) => e.field)).toContain('reason');
-    const rejected = await bob.session(system.baseUrl).post<ChangeRequestView>(`/change-requests/${cr.changeRequestId}/reject`, { reason: 'Not requested by the manager' });
+    const rejected = await bob
+      .session(system.baseUrl)
+      .post<ChangeRequestView>(`/change-requests/${cr.changeRequestId}/reject`, { reason: 'Not requested by the manager' });
     expect(rejected.body).toMatchObject({ status: 'REJECTED', reason: 'Not requested by the manager' });
     expect((await alice.session(system.baseUrl).get<UserView>(`/users/${users[1]}`)).body.lastName).not.toBe('Rejected');
   });
 
   it('becomes STALE when the target changed after submission', async () => {
     const { alice, bob, carol, users } = await setUp(system);
-    const first = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[2]}`, { lastName: 'First' })).body;
-    const second = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[2]}`, { lastName: 'Second' })).body;
+    const first = (
+      await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[2]}`, { lastName: 'First' })
+    ).body;
+    const second = (
+      await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[2]}`, { lastName: 'Second' })
+    ).body;
     expect((await approve(system, bob, first.changeRequestId)).body.status).toBe('APPLIED');
     const stale = await approve(system, carol, second.changeRequestId);
     expect(stale.body.status).toBe('STALE');
@@ -168,7 +205,9 @@ describe('Dual validation (e2e)', () => {
     const email = `same.person.${Date.now()}@fixture.example`;
     const person = { lastName: 'Twin', firstName: 'Anne', birthDate: '1985-05-05', email, clientType: 'STANDARD' };
     const first = (await alice.session(system.baseUrl).post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person)).body;
-    const second = (await alice.session(system.baseUrl).post<ChangeSubmissionResult>(`/companies/${company.id}/users`, { ...person, firstName: 'Anna' })).body;
+    const second = (
+      await alice.session(system.baseUrl).post<ChangeSubmissionResult>(`/companies/${company.id}/users`, { ...person, firstName: 'Anna' })
+    ).body;
     expect(first.status).toBe('PENDING');
     expect(second.status).toBe('PENDING');
     expect((await approve(system, bob, first.changeRequestId)).body.status).toBe('APPLIED');
@@ -179,7 +218,8 @@ describe('Dual validation (e2e)', () => {
 
   it('applies once when two validators approve at the same instant', async () => {
     const { alice, bob, carol, users } = await setUp(system);
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Raced' })).body;
+    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'Raced' }))
+      .body;
     const before = (await alice.session(system.baseUrl).get<UserView>(`/users/${users[0]}`)).body.version;
     const [one, two] = await Promise.all([approve(system, bob, cr.changeRequestId), approve(system, carol, cr.changeRequestId)]);
     expect([one.status, two.status].sort()).toEqual([200, 409]);
@@ -187,12 +227,20 @@ describe('Dual validation (e2e)', () => {
     expect(final.status).toBe('APPLIED');
     expect(final.approvals).toHaveLength(1);
     expect((await alice.session(system.baseUrl).get<UserView>(`/users/${users[0]}`)).body.version).toBe(before + 1);
-    const applied = await sql<{ n: string }>(system.databaseUrl, `SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = $1`, [final.items.length ? await itemId(final.id) : final.id]);
+    const applied = await sql<{ n: string }>(
+      system.databaseUrl,
+      `SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = $1`,
+      [final.items.length ? await itemId(final.id) : final.id],
+    );
     expect(Number(applied[0].n)).toBe(1);
   });
 
   async function itemId(changeRequestId: string): Promise<string> {
-    const rows = await sql<{ id: string }>(system.databaseUrl, `SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1`, [changeRequestId]);
+    const rows = await sql<{ id: string }>(
+      system.databaseUrl,
+      `SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1`,
+      [changeRequestId],
+    );
     return rows[0].id;
   }
 
@@ -205,9 +253,13 @@ describe('Dual validation (e2e)', () => {
     });
     expect(policy.status).toBe(202);
     expect((await approve(system, bob, policy.body.changeRequestId)).body.status).toBe('APPLIED');
-    expect((await alice.session(system.baseUrl).get<{ rules: Array<{ requiredApprovals: number }> }>(`/companies/${company.id}/change-policy`)).body.rules[0].requiredApprovals).toBe(2);
+    expect(
+      (await alice.session(system.baseUrl).get<{ rules: Array<{ requiredApprovals: number }> }>(`/companies/${company.id}/change-policy`))
+        .body.rules[0].requiredApprovals,
+    ).toBe(2);
 
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[1]}`, { lastName: 'TwoKeys' })).body;
+    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[1]}`, { lastName: 'TwoKeys' }))
+      .body;
     expect((await approve(system, carol, cr.changeRequestId)).body.status).toBe('PENDING');
     const again = await approve(system, carol, cr.changeRequestId);
     expect(again.status).toBe(409);
@@ -231,13 +283,19 @@ describe('Dual validation (e2e)', () => {
     const { company, alice, bob } = await setUp(system);
     const users = await addUsers(system.databaseUrl, company.id, 200);
     const items = users.map((userId) => ({ kind: 'USER_UPDATE', payload: { userId, language: 'en' } }));
-    const submitted = await alice.session(system.baseUrl).post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, { items });
+    const submitted = await alice
+      .session(system.baseUrl)
+      .post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, { items });
     expect(submitted.status).toBe(202);
     const approved = await approve(system, bob, submitted.body.changeRequestId);
     expect(approved.body.status).toBe('APPLIED');
     expect(approved.body.items).toHaveLength(200);
     expect(approved.body.items.every((i) => i.outcome === 'APPLIED')).toBe(true);
-    const rows = await sql<{ n: string }>(system.databaseUrl, `SELECT count(*) AS n FROM identity.users WHERE id = ANY($1::uuid[]) AND language = 'en'`, [users]);
+    const rows = await sql<{ n: string }>(
+      system.databaseUrl,
+      `SELECT count(*) AS n FROM identity.users WHERE id = ANY($1::uuid[]) AND language = 'en'`,
+      [users],
+    );
     expect(Number(rows[0].n)).toBe(200);
   }, 60_000);
 });
@@ -251,11 +309,15 @@ describe('Dual validation expiry (e2e)', () => {
 
   it('expires a pending request through its delayed job', async () => {
     const { alice, bob, users } = await setUp(system);
-    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'TooLate' })).body;
-    const expired = await waitFor(async () => {
-      const view = await statusOf(system, alice, cr.changeRequestId);
-      return view.status === 'EXPIRED' && view;
-    }, { timeoutMs: 20_000, what: 'the request to expire' });
+    const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'TooLate' }))
+      .body;
+    const expired = await waitFor(
+      async () => {
+        const view = await statusOf(system, alice, cr.changeRequestId);
+        return view.status === 'EXPIRED' && view;
+      },
+      { timeoutMs: 20_000, what: 'the request to expire' },
+    );
     expect(expired.status).toBe('EXPIRED');
     const late = await approve(system, bob, cr.changeRequestId);
     expect(late.status).toBe(409);

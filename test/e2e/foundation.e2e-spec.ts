@@ -68,7 +68,12 @@ describe('Foundation (e2e)', () => {
   });
 
   it('answers bad input with a 400 problem+json naming every field', async () => {
-    const res = await operator.post<Problem>('/companies', { registrationNumber: 'x', billingMode: 'BARTER', pricingOffer: 'A', color: 'blue' });
+    const res = await operator.post<Problem>('/companies', {
+      registrationNumber: 'x',
+      billingMode: 'BARTER',
+      pricingOffer: 'A',
+      color: 'blue',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -151,7 +156,10 @@ describe('Foundation (e2e)', () => {
   });
 
   it('serves the service catalog of the specification from the authorizations service', async () => {
-    const res = await operator.get<Array<{ code: string; rights: Array<{ code: string; family?: string }>; levels: Array<{ code: string; rank: number }> }>>('/services');
+    const res =
+      await operator.get<
+        Array<{ code: string; rights: Array<{ code: string; family?: string }>; levels: Array<{ code: string; rank: number }> }>
+      >('/services');
     expect(res.status).toBe(200);
     expect(res.body.map((s) => s.code)).toEqual(['EINVOICING', 'BANKING', 'ACCOUNTING_PORTAL', 'EDI', 'REPORTS']);
     const einvoicing = res.body[0];
@@ -175,15 +183,21 @@ describe('Foundation (e2e)', () => {
     const res = await operator.post<CompanyView>('/companies', newCompany(), { 'x-request-id': requestId });
     expect(res.headers.get('x-request-id')).toBe(requestId);
     // Log lines reach the test through the processes' pipes: poll for them.
-    const identityLines = await waitFor(async () => {
-      const lines = system.logs('identity').filter((l) => l.requestId === requestId);
-      return lines.length > 0 && lines;
-    }, { timeoutMs: 3000, what: 'identity log lines with the request id' });
+    const identityLines = await waitFor(
+      async () => {
+        const lines = system.logs('identity').filter((l) => l.requestId === requestId);
+        return lines.length > 0 && lines;
+      },
+      { timeoutMs: 3000, what: 'identity log lines with the request id' },
+    );
     expect(identityLines.map((l) => l.msg)).toContain('company created');
-    const gatewayLines = await waitFor(async () => {
-      const lines = system.logs('gateway').filter((l) => l.requestId === requestId && l.msg === 'request');
-      return lines.length > 0 && lines;
-    }, { timeoutMs: 3000, what: 'gateway access log line with the request id' });
+    const gatewayLines = await waitFor(
+      async () => {
+        const lines = system.logs('gateway').filter((l) => l.requestId === requestId && l.msg === 'request');
+        return lines.length > 0 && lines;
+      },
+      { timeoutMs: 3000, what: 'gateway access log line with the request id' },
+    );
     expect(gatewayLines[0]).toMatchObject({ method: 'POST', path: '/api/v1/companies', status: 201 });
   });
 

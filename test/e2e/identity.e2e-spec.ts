@@ -1,4 +1,13 @@
-import { ChangeCommands, ChangeRequestView, CompanyView, CredentialView, DEMO, SessionTokens, TotpEnrolment, UserView } from '@procura/contracts';
+import {
+  ChangeCommands,
+  ChangeRequestView,
+  CompanyView,
+  CredentialView,
+  DEMO,
+  SessionTokens,
+  TotpEnrolment,
+  UserView,
+} from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { openSecret } from '@procura/security';
 import { addAdministrator, addUsers, ApiResponse, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
@@ -22,7 +31,7 @@ interface Submission {
 interface OutboxJob {
   job_name: string;
   job_id: string;
-  payload: Record<string, any>;
+  payload: Record<string, unknown>;
 }
 
 const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me';
@@ -54,7 +63,14 @@ let seq = 0;
 const unique = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 function person(overrides: Record<string, unknown> = {}) {
   const id = unique();
-  return { lastName: 'Bernard', firstName: 'Chloé', birthDate: '1985-03-14', email: `chloe.bernard.${id}@client.example`, clientType: 'STANDARD', ...overrides };
+  return {
+    lastName: 'Bernard',
+    firstName: 'Chloé',
+    birthDate: '1985-03-14',
+    email: `chloe.bernard.${id}@client.example`,
+    clientType: 'STANDARD',
+    ...overrides,
+  };
 }
 
 describe('Identity (e2e)', () => {
@@ -81,16 +97,41 @@ describe('Identity (e2e)', () => {
   }
 
   async function jobs(where: string, params: unknown[] = []): Promise<OutboxJob[]> {
-    const { rows } = await db.query<OutboxJob>(`SELECT job_name, job_id, payload FROM identity.outbox WHERE ${where} ORDER BY created_at`, params);
+    const { rows } = await db.query<OutboxJob>(
+      `SELECT job_name, job_id, payload FROM identity.outbox WHERE ${where} ORDER BY created_at`,
+      params,
+    );
     return rows;
   }
 
   /** A fresh company with its first administrator through the first-login journey (seed 000), ready to act. */
-  async function companyWithAdmin(): Promise<{ company: CompanyView; admin: UserView; session: ApiSession; loginId: string; password: string; totpSecret: string }> {
+  async function companyWithAdmin(): Promise<{
+    company: CompanyView;
+    admin: UserView;
+    session: ApiSession;
+    loginId: string;
+    password: string;
+    totpSecret: string;
+  }> {
     const digits = `${Date.now()}${seq++}`.slice(-9);
-    const company = (await operator.post<CompanyView>('/companies', { name: `Client ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
-    const admin = (await operator.post<UserView>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', lastName: 'Garnier', firstName: 'Inès' }))).body;
-    const issued = await operator.post<{ credential: CredentialView; revealOnce: { provisionalPassword: string } }>(`/users/${admin.id}/credentials`, { type: 'PERMANENT', bankingPower: false });
+    const company = (
+      await operator.post<CompanyView>('/companies', {
+        name: `Client ${digits}`,
+        registrationNumber: digits,
+        billingMode: 'CLIENT',
+        pricingOffer: 'ESSENTIEL',
+      })
+    ).body;
+    const admin = (
+      await operator.post<UserView>(
+        `/companies/${company.id}/users`,
+        person({ clientType: 'ADMINISTRATOR', lastName: 'Garnier', firstName: 'Inès' }),
+      )
+    ).body;
+    const issued = await operator.post<{ credential: CredentialView; revealOnce: { provisionalPassword: string } }>(
+      `/users/${admin.id}/credentials`,
+      { type: 'PERMANENT', bankingPower: false },
+    );
     const loginId = issued.body.credential.loginId;
     const first = await login(loginId, issued.body.revealOnce.provisionalPassword);
     const password = `Tournesol-${unique()}-Azur`;
@@ -101,7 +142,9 @@ describe('Identity (e2e)', () => {
       newPasswordConfirmation: password,
     });
     const enrolment = await as(changed.body.accessToken).post<TotpEnrolment>('/auth/totp/enrol');
-    const confirmed = await as(changed.body.accessToken).post<SessionTokens>('/auth/totp/confirm', { code: await totp(enrolment.body.secret) });
+    const confirmed = await as(changed.body.accessToken).post<SessionTokens>('/auth/totp/confirm', {
+      code: await totp(enrolment.body.secret),
+    });
     return { company, admin, session: as(confirmed.body.accessToken), loginId, password, totpSecret: enrolment.body.secret };
   }
 
@@ -110,10 +153,21 @@ describe('Identity (e2e)', () => {
    * own): for tests that need several step-up codes, which one enrolled secret could only give one
    * 30-second step at a time. The first-login journey itself is covered by companyWithAdmin.
    */
-  async function companyWithFixtureAdmins(...signatures: Array<'INDIVIDUAL' | 'COLLECTIVE'>): Promise<{ company: CompanyView; admins: FixtureAdministrator[] }> {
+  async function companyWithFixtureAdmins(
+    ...signatures: Array<'INDIVIDUAL' | 'COLLECTIVE'>
+  ): Promise<{ company: CompanyView; admins: FixtureAdministrator[] }> {
     const digits = `${Date.now()}${seq++}`.slice(-9);
-    const company = (await operator.post<CompanyView>('/companies', { name: `Client ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
-    const admins = await Promise.all(signatures.map((adminSignature) => addAdministrator(system.databaseUrl, company.id, { adminSignature })));
+    const company = (
+      await operator.post<CompanyView>('/companies', {
+        name: `Client ${digits}`,
+        registrationNumber: digits,
+        billingMode: 'CLIENT',
+        pricingOffer: 'ESSENTIEL',
+      })
+    ).body;
+    const admins = await Promise.all(
+      signatures.map((adminSignature) => addAdministrator(system.databaseUrl, company.id, { adminSignature })),
+    );
     for (const admin of admins) secrets.add(admin.totpSecret);
     return { company, admins };
   }
@@ -141,7 +195,12 @@ describe('Identity (e2e)', () => {
   describe('persons and company rules', () => {
     it('lets an operator register persons: the first administrator is active at once, the others wait for activation', async () => {
       const digits = `${Date.now()}`.slice(-9);
-      const company = await operator.post<CompanyView>('/companies', { name: 'Cabinet Roux', registrationNumber: digits, billingMode: 'FIRM', pricingOffer: 'PREMIUM' });
+      const company = await operator.post<CompanyView>('/companies', {
+        name: 'Cabinet Roux',
+        registrationNumber: digits,
+        billingMode: 'FIRM',
+        pricingOffer: 'PREMIUM',
+      });
       expect(company.body.requireStrongAuth).toBe(true);
       const first = await operator.post<UserView>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
       expect(first.status).toBe(201);
@@ -155,17 +214,29 @@ describe('Identity (e2e)', () => {
     });
 
     it('refuses a generic mailbox with a clear error and an e-mail already used, whatever its case', async () => {
-      const generic = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, person({ email: 'compta@atelier-dupont.example' }));
+      const generic = await operator.post<Problem>(
+        `/companies/${DEMO.companies.dupont.id}/users`,
+        person({ email: 'compta@atelier-dupont.example' }),
+      );
       expect(generic.status).toBe(422);
       expect(generic.body.code).toBe('EMAIL_NOT_NOMINATIVE');
       expect(generic.body.errors?.[0].field).toBe('email');
-      const taken = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, person({ email: 'Marc.DUPONT@atelier-dupont.example' }));
+      const taken = await operator.post<Problem>(
+        `/companies/${DEMO.companies.dupont.id}/users`,
+        person({ email: 'Marc.DUPONT@atelier-dupont.example' }),
+      );
       expect(taken.status).toBe(409);
       expect(taken.body.code).toBe('EMAIL_ALREADY_USED');
     });
 
     it('answers bad input with 400 naming the fields (unknown field, missing field, malformed values)', async () => {
-      const res = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, { lastName: 'X', birthDate: '14/03/1985', email: 'nope', clientType: 'BOSS', shoeSize: 42 });
+      const res = await operator.post<Problem>(`/companies/${DEMO.companies.dupont.id}/users`, {
+        lastName: 'X',
+        birthDate: '14/03/1985',
+        email: 'nope',
+        clientType: 'BOSS',
+        shoeSize: 42,
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors?.map((e) => e.field).sort()).toEqual(['birthDate', 'clientType', 'email', 'firstName', 'shoeSize']);
     });
@@ -174,9 +245,25 @@ describe('Identity (e2e)', () => {
   describe('first login (seed 000): provisional password → forced change → TOTP enrolment → access', () => {
     it('walks the whole journey and delivers the login id by e-mail, the password on screen when there is no phone', async () => {
       const digits = `${Date.now()}`.slice(-9);
-      const company = (await operator.post<CompanyView>('/companies', { name: 'Fromagerie Blanc', registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' })).body;
-      const admin = (await operator.post<UserView>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', firstName: 'Hélène', lastName: 'Blanc' }))).body;
-      const issued = await operator.post<{ credential: CredentialView; provisionalPasswordDelivery: string; revealOnce: { provisionalPassword: string } }>(`/users/${admin.id}/credentials`, {
+      const company = (
+        await operator.post<CompanyView>('/companies', {
+          name: 'Fromagerie Blanc',
+          registrationNumber: digits,
+          billingMode: 'CLIENT',
+          pricingOffer: 'ESSENTIEL',
+        })
+      ).body;
+      const admin = (
+        await operator.post<UserView>(
+          `/companies/${company.id}/users`,
+          person({ clientType: 'ADMINISTRATOR', firstName: 'Hélène', lastName: 'Blanc' }),
+        )
+      ).body;
+      const issued = await operator.post<{
+        credential: CredentialView;
+        provisionalPasswordDelivery: string;
+        revealOnce: { provisionalPassword: string };
+      }>(`/users/${admin.id}/credentials`, {
         type: 'PERMANENT',
         bankingPower: false,
       });
@@ -189,8 +276,14 @@ describe('Identity (e2e)', () => {
       expect(loginId).toMatch(/^\d{14}$/);
 
       const welcome = await jobs(`job_name = 'send-email' AND job_id = $1`, [`welcome.${issued.body.credential.id}`]);
-      expect(welcome[0].payload).toMatchObject({ template: 'welcome-login-id', to: admin.email, params: { loginId, firstName: 'Hélène', lastName: 'Blanc' } });
-      expect(await jobs(`job_name = 'send-sms' AND payload->>'to' IS NOT NULL AND job_id LIKE $1`, [`%${issued.body.credential.id}%`])).toEqual([]);
+      expect(welcome[0].payload).toMatchObject({
+        template: 'welcome-login-id',
+        to: admin.email,
+        params: { loginId, firstName: 'Hélène', lastName: 'Blanc' },
+      });
+      expect(
+        await jobs(`job_name = 'send-sms' AND payload->>'to' IS NOT NULL AND job_id LIKE $1`, [`%${issued.body.credential.id}%`]),
+      ).toEqual([]);
       const listed = await operator.get<CredentialView[]>(`/users/${admin.id}/credentials`);
       expect(JSON.stringify(listed.body)).not.toContain(provisional);
 
@@ -200,16 +293,26 @@ describe('Identity (e2e)', () => {
       const restricted = as(first.body.accessToken);
       expect((await restricted.get(`/users/${admin.id}`)).status).toBe(403);
 
-      const weak = await restricted.post<Problem>('/auth/password', { currentPassword: provisional, newPassword: 'helene-blanc', newPasswordConfirmation: 'helene-blanc2' });
+      const weak = await restricted.post<Problem>('/auth/password', {
+        currentPassword: provisional,
+        newPassword: 'helene-blanc',
+        newPasswordConfirmation: 'helene-blanc2',
+      });
       errorBodies.push(JSON.stringify(weak.body));
       expect(weak.status).toBe(400);
       const newPasswordErrors = weak.body.errors?.find((e) => e.field === 'newPassword')?.messages ?? [];
-      expect(newPasswordErrors).toEqual(expect.arrayContaining(['newPassword must not contain your first name', 'newPassword must not contain your last name']));
+      expect(newPasswordErrors).toEqual(
+        expect.arrayContaining(['newPassword must not contain your first name', 'newPassword must not contain your last name']),
+      );
       expect(weak.body.errors?.map((e) => e.field)).toContain('newPasswordConfirmation');
 
       const password = 'Montagne-Bleue-2031';
       secrets.add(password);
-      const changed = await restricted.post<SessionTokens>('/auth/password', { currentPassword: provisional, newPassword: password, newPasswordConfirmation: password });
+      const changed = await restricted.post<SessionTokens>('/auth/password', {
+        currentPassword: provisional,
+        newPassword: password,
+        newPasswordConfirmation: password,
+      });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ scope: 'totp-enrolment', totpEnrolmentRequired: true });
       expect((await restricted.get('/auth/me')).status).toBe(401); // the first session ended
@@ -258,7 +361,10 @@ describe('Identity (e2e)', () => {
   describe('changes made by a company administrator', () => {
     it('creates a user and a credential (step-up required, replay refused), with split delivery channels', async () => {
       const { company, session, totpSecret } = await companyWithAdmin();
-      const created = await session.post<Submission>(`/companies/${company.id}/users`, person({ phone: '+33600000001', firstName: 'Nina', lastName: 'Perrin' }));
+      const created = await session.post<Submission>(
+        `/companies/${company.id}/users`,
+        person({ phone: '+33600000001', firstName: 'Nina', lastName: 'Perrin' }),
+      );
       expect(created.status).toBe(201);
       expect(created.body.status).toBe('APPLIED');
       const user = created.body.result.user as UserView;
@@ -269,13 +375,21 @@ describe('Identity (e2e)', () => {
       expect(noStepUp.body.errors?.[0].field).toBe('totpCode');
 
       const code = await totp(totpSecret);
-      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: code });
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+        totpCode: code,
+      });
       expect(issued.status).toBe(201);
       expect(issued.body.result.provisionalPasswordDelivery).toBe('SMS');
       expect(issued.body.revealOnce).toBeUndefined();
       const credential = issued.body.result.credential as CredentialView;
 
-      const replay = await session.post<Problem>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: code });
+      const replay = await session.post<Problem>(`/users/${user.id}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+        totpCode: code,
+      });
       expect(replay.status).toBe(403);
       expect(replay.body.code).toBe('STEP_UP_FAILED');
 
@@ -303,7 +417,11 @@ describe('Identity (e2e)', () => {
     it('shows the provisional password once when the user has no phone, and never again', async () => {
       const { company, session, totpSecret } = await companyWithAdmin();
       const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
-      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: await totp(totpSecret) });
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+        totpCode: await totp(totpSecret),
+      });
       const provisional = issued.body.revealOnce!.provisionalPassword;
       secrets.add(provisional);
       expect(provisional).toMatch(/^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/);
@@ -314,7 +432,9 @@ describe('Identity (e2e)', () => {
       );
       expect(stored.rows).toHaveLength(1);
       expect(stored.rows[0].r).not.toContain(provisional);
-      const request = await db.query(`SELECT result::text AS r, reveal_once_sealed FROM authorizations.change_requests WHERE id = $1`, [issued.body.changeRequestId]);
+      const request = await db.query(`SELECT result::text AS r, reveal_once_sealed FROM authorizations.change_requests WHERE id = $1`, [
+        issued.body.changeRequestId,
+      ]);
       expect(request.rows[0].r).not.toContain(provisional);
       expect(JSON.stringify(await session.get(`/users/${user.id}/credentials`))).not.toContain(provisional);
       // Shown once means once: the applied request does not show it to its maker again.
@@ -329,18 +449,22 @@ describe('Identity (e2e)', () => {
       const { company, admins } = await companyWithFixtureAdmins('COLLECTIVE', 'COLLECTIVE');
       const [maker, validator] = admins;
       const [userId] = await addUsers(system.databaseUrl, company.id, 1); // no phone: the password cannot go by SMS
-      const submitted = await maker.session(system.baseUrl).post<Submission & { changeRequest: ChangeRequestView }>(`/users/${userId}/credentials`, {
-        type: 'PERMANENT',
-        bankingPower: false,
-        totpCode: await totp(maker.totpSecret),
-      });
+      const submitted = await maker
+        .session(system.baseUrl)
+        .post<Submission & { changeRequest: ChangeRequestView }>(`/users/${userId}/credentials`, {
+          type: 'PERMANENT',
+          bankingPower: false,
+          totpCode: await totp(maker.totpSecret),
+        });
       expect(submitted.status).toBe(202);
       expect(submitted.body).toMatchObject({ status: 'PENDING', changeRequest: { kind: 'CREDENTIAL_CREATE', status: 'PENDING' } });
       expect(submitted.body.revealOnce).toBeUndefined();
       const id = submitted.body.changeRequestId;
       expect((await maker.session(system.baseUrl).get<CredentialView[]>(`/users/${userId}/credentials`)).body).toEqual([]); // nothing issued before approval
 
-      const approved = await validator.session(system.baseUrl).post<ChangeRequestView>(`/change-requests/${id}/approve`, { totpCode: await totp(validator.totpSecret) });
+      const approved = await validator
+        .session(system.baseUrl)
+        .post<ChangeRequestView>(`/change-requests/${id}/approve`, { totpCode: await totp(validator.totpSecret) });
       expect(approved.status).toBe(200);
       expect(approved.body.status).toBe('APPLIED');
       expect(approved.body.revealOnce).toBeUndefined();
@@ -370,7 +494,12 @@ describe('Identity (e2e)', () => {
         expect(res.status).toBe(422);
         expect(res.body.code).toBe('LAST_ADMINISTRATOR');
       }
-      const other = (await session.post<Submission>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR', activationMode: 'DEFERRED' }))).body.result.user as UserView;
+      const other = (
+        await session.post<Submission>(
+          `/companies/${company.id}/users`,
+          person({ clientType: 'ADMINISTRATOR', activationMode: 'DEFERRED' }),
+        )
+      ).body.result.user as UserView;
       expect(other.status).toBe('REGISTERED');
       expect((await session.post<Submission>(`/users/${other.id}/activate`)).body.result.user).toMatchObject({ status: 'ACTIVE' });
       const suspended = await session.post<Submission>(`/users/${admin.id}/suspend`);
@@ -380,16 +509,26 @@ describe('Identity (e2e)', () => {
 
     it('edits, sets the admin signature, suspends, reactivates and deletes a user', async () => {
       const { company, session } = await companyWithAdmin();
-      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR' }))).body.result.user as UserView;
+      const user = (await session.post<Submission>(`/companies/${company.id}/users`, person({ clientType: 'ADMINISTRATOR' }))).body.result
+        .user as UserView;
       const edited = await session.request<Submission>('PATCH', `/users/${user.id}`, { lastName: 'Perrot', phone: '+33611112222' });
       expect(edited.body.result.user).toMatchObject({ lastName: 'Perrot', phone: '+33611112222', version: 2 });
-      expect((await session.request<Submission>('PUT', `/users/${user.id}/admin-signature`, { adminSignature: 'COLLECTIVE' })).body.result.user).toMatchObject({ adminSignature: 'COLLECTIVE' });
+      expect(
+        (await session.request<Submission>('PUT', `/users/${user.id}/admin-signature`, { adminSignature: 'COLLECTIVE' })).body.result.user,
+      ).toMatchObject({ adminSignature: 'COLLECTIVE' });
       expect((await session.post<Submission>(`/users/${user.id}/suspend`)).body.result.user).toMatchObject({ status: 'SUSPENDED' });
       expect((await session.post<Submission>(`/users/${user.id}/reactivate`)).body.result.user).toMatchObject({ status: 'ACTIVE' });
       expect((await session.request<Submission>('DELETE', `/users/${user.id}`)).body.result.user).toMatchObject({ status: 'DELETED' });
       expect((await session.get(`/users/${user.id}`)).status).toBe(404);
       const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [user.id])).map((j) => j.payload.action);
-      expect(actions).toEqual(['user.created', 'user.updated', 'user.admin-signature-set', 'user.suspended', 'user.reactivated', 'user.deleted']);
+      expect(actions).toEqual([
+        'user.created',
+        'user.updated',
+        'user.admin-signature-set',
+        'user.suspended',
+        'user.reactivated',
+        'user.deleted',
+      ]);
     });
 
     it('refuses any action on another company with 404, exactly like a missing user', async () => {
@@ -415,7 +554,14 @@ describe('Identity (e2e)', () => {
       const { company, admin } = await companyWithAdmin();
       const payload = person();
       const changeRequestId = randomUUID();
-      const input = { changeRequestId, kind: 'USER_CREATE' as const, companyId: company.id, makerUserId: admin.id, payload, mode: 'approved' as const };
+      const input = {
+        changeRequestId,
+        kind: 'USER_CREATE' as const,
+        companyId: company.id,
+        makerUserId: admin.id,
+        payload,
+        mode: 'approved' as const,
+      };
       const first = await bus.execute(ChangeCommands.apply('identity'), input);
       const second = await bus.execute(ChangeCommands.apply('identity'), input);
       expect(first.outcome).toBe('APPLIED');
@@ -445,8 +591,18 @@ describe('Identity (e2e)', () => {
       });
       expect(failed).toMatchObject({ outcome: 'FAILED', reason: expect.stringContaining('last active administrator') });
 
-      const validation = await bus.execute(ChangeCommands.validate('identity'), { kind: 'USER_SUSPEND', companyId: company.id, payload: { userId } }, { actor: { kind: 'system', reason: 'test' } });
-      expect(validation).toMatchObject({ targetType: 'user', targetId: userId, targetVersion: 1, subjectUserIds: [userId], diff: { before: { status: 'ACTIVE' }, after: { status: 'SUSPENDED' } } });
+      const validation = await bus.execute(
+        ChangeCommands.validate('identity'),
+        { kind: 'USER_SUSPEND', companyId: company.id, payload: { userId } },
+        { actor: { kind: 'system', reason: 'test' } },
+      );
+      expect(validation).toMatchObject({
+        targetType: 'user',
+        targetId: userId,
+        targetVersion: 1,
+        subjectUserIds: [userId],
+        diff: { before: { status: 'ACTIVE' }, after: { status: 'SUSPENDED' } },
+      });
       expect(validation.summary).toContain('Suspend user Chloé Bernard');
     });
   });
@@ -455,7 +611,11 @@ describe('Identity (e2e)', () => {
     it('locks a credential after 5 failures, even for the right password, until an administrator unlocks it', async () => {
       const { session, company, totpSecret } = await companyWithAdmin();
       const user = (await session.post<Submission>(`/companies/${company.id}/users`, person())).body.result.user as UserView;
-      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'PERMANENT', bankingPower: false, totpCode: await totp(totpSecret) });
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, {
+        type: 'PERMANENT',
+        bankingPower: false,
+        totpCode: await totp(totpSecret),
+      });
       const credential = issued.body.result.credential as CredentialView;
       const provisional = issued.body.revealOnce!.provisionalPassword;
       secrets.add(provisional);
@@ -466,19 +626,29 @@ describe('Identity (e2e)', () => {
       const unlocked = await session.post<CredentialView>(`/credentials/${credential.id}/unlock`);
       expect(unlocked.body.locked).toBe(false);
       expect((await login(credential.loginId, provisional)).status).toBe(200);
-      const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [credential.id])).map((j) => j.payload.action);
+      const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [credential.id])).map(
+        (j) => j.payload.action,
+      );
       expect(actions).toEqual(expect.arrayContaining(['login.failed', 'credential.locked', 'credential.unlocked', 'login.succeeded']));
     });
 
     it('refuses a temporary credential after its end date', async () => {
-      const { company, admins: [admin] } = await companyWithFixtureAdmins('INDIVIDUAL');
+      const {
+        company,
+        admins: [admin],
+      } = await companyWithFixtureAdmins('INDIVIDUAL');
       const session = admin.session(system.baseUrl);
       const totpSecret = admin.totpSecret;
       const created = await session.post<Submission>(`/companies/${company.id}/users`, person());
       expect(created.status).toBe(201);
       const user = created.body.result.user as UserView;
       const validUntil = new Date(Date.now() + 4000).toISOString();
-      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, { type: 'TEMPORARY', validUntil, bankingPower: false, totpCode: await totp(totpSecret) });
+      const issued = await session.post<Submission>(`/users/${user.id}/credentials`, {
+        type: 'TEMPORARY',
+        validUntil,
+        bankingPower: false,
+        totpCode: await totp(totpSecret),
+      });
       expect(issued.body.result.credential).toMatchObject({ type: 'TEMPORARY', validUntil });
       const { loginId } = issued.body.result.credential as CredentialView;
       const provisional = issued.body.revealOnce!.provisionalPassword;
@@ -486,7 +656,12 @@ describe('Identity (e2e)', () => {
       expect((await login(loginId, provisional)).status).toBe(200);
       await waitFor(async () => Date.now() > Date.parse(validUntil) + 200, { timeoutMs: 10_000, what: 'the end date' });
       expect((await login(loginId, provisional)).status).toBe(401);
-      const pastEnd = await session.post<Problem>(`/users/${user.id}/credentials`, { type: 'TEMPORARY', validUntil: '2020-01-01T00:00:00Z', bankingPower: false, totpCode: await totp(totpSecret) });
+      const pastEnd = await session.post<Problem>(`/users/${user.id}/credentials`, {
+        type: 'TEMPORARY',
+        validUntil: '2020-01-01T00:00:00Z',
+        bankingPower: false,
+        totpCode: await totp(totpSecret),
+      });
       expect(pastEnd.status).toBe(422);
     });
 
@@ -540,28 +715,44 @@ describe('Identity (e2e)', () => {
       });
       expect(weak.status).toBe(400);
       expect(weak.body.errors?.[0].field).toBe('password');
-      const badYears = await colleagueSession.post<Problem>(`/users/${colleague.userId}/edi-signatures`, { code: colleagueCode, validityYears: 5, password: sigPassword, passwordConfirmation: sigPassword, totpCode: '123456' });
+      const badYears = await colleagueSession.post<Problem>(`/users/${colleague.userId}/edi-signatures`, {
+        code: colleagueCode,
+        validityYears: 5,
+        password: sigPassword,
+        passwordConfirmation: sigPassword,
+        totpCode: '123456',
+      });
       expect(badYears.status).toBe(400);
       expect(badYears.body.errors?.[0].field).toBe('validityYears');
 
       const code = await requestCode(admin.userId);
-      const created = await session.post<{ id: string; status: string; validUntil: string; validFrom: string }>(`/users/${admin.userId}/edi-signatures`, {
-        code,
-        validityYears: 2,
-        password: sigPassword,
-        passwordConfirmation: sigPassword,
-        totpCode: await totp(admin.totpSecret),
-      });
+      const created = await session.post<{ id: string; status: string; validUntil: string; validFrom: string }>(
+        `/users/${admin.userId}/edi-signatures`,
+        {
+          code,
+          validityYears: 2,
+          password: sigPassword,
+          passwordConfirmation: sigPassword,
+          totpCode: await totp(admin.totpSecret),
+        },
+      );
       expect(created.status).toBe(201);
       expect(created.body.status).toBe('ACTIVE');
       expect(new Date(created.body.validUntil).getUTCFullYear() - new Date(created.body.validFrom).getUTCFullYear()).toBe(2);
 
-      const reused = await session.post<Problem>(`/users/${admin.userId}/edi-signatures`, { code, validityYears: 1, password: sigPassword, passwordConfirmation: sigPassword, totpCode: await totp(admin.totpSecret) });
+      const reused = await session.post<Problem>(`/users/${admin.userId}/edi-signatures`, {
+        code,
+        validityYears: 1,
+        password: sigPassword,
+        passwordConfirmation: sigPassword,
+        totpCode: await totp(admin.totpSecret),
+      });
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('EDI_CODE_INVALID');
 
       expect((await session.post(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).status).toBe(200);
-      for (let i = 0; i < 5; i++) expect((await session.post(`/edi-signatures/${created.body.id}/verify`, { password: `nope-${i}` })).status).toBe(422);
+      for (let i = 0; i < 5; i++)
+        expect((await session.post(`/edi-signatures/${created.body.id}/verify`, { password: `nope-${i}` })).status).toBe(422);
       const locked = await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword });
       expect(locked.body.code).toBe('SIGNATURE_LOCKED');
 
@@ -571,7 +762,9 @@ describe('Identity (e2e)', () => {
 
       const revoked = await session.request<{ status: string }>('DELETE', `/edi-signatures/${created.body.id}`);
       expect(revoked.body.status).toBe('REVOKED');
-      expect((await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_REVOKED');
+      expect((await session.post<Problem>(`/edi-signatures/${created.body.id}/verify`, { password: sigPassword })).body.code).toBe(
+        'SIGNATURE_REVOKED',
+      );
 
       // Expiry: a signature past its validity is refused (the colleague's, with the code the weak password did not use up).
       const fresh = await colleagueSession.post<{ id: string }>(`/users/${colleague.userId}/edi-signatures`, {
@@ -584,7 +777,9 @@ describe('Identity (e2e)', () => {
       expect(fresh.status).toBe(201);
       expect((await colleagueSession.post(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).status).toBe(200);
       await db.query(`UPDATE identity.edi_signatures SET valid_until = now() - interval '1 day' WHERE id = $1`, [fresh.body.id]);
-      expect((await colleagueSession.post<Problem>(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).body.code).toBe('SIGNATURE_EXPIRED');
+      expect((await colleagueSession.post<Problem>(`/edi-signatures/${fresh.body.id}/verify`, { password: sigPassword })).body.code).toBe(
+        'SIGNATURE_EXPIRED',
+      );
     });
 
     it('refuses to create a signature for somebody else', async () => {

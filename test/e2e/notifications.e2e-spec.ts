@@ -23,7 +23,12 @@ describe('Notifications (e2e)', () => {
     await db.connect();
     operator = ApiSession.operator(system.baseUrl);
     const registrationNumber = `${Date.now()}`.slice(-9);
-    const created = await operator.post<CompanyView>('/companies', { name: `Notifications test ${registrationNumber}`, registrationNumber, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' });
+    const created = await operator.post<CompanyView>('/companies', {
+      name: `Notifications test ${registrationNumber}`,
+      registrationNumber,
+      billingMode: 'CLIENT',
+      pricingOffer: 'ESSENTIEL',
+    });
     expect(created.status).toBe(201);
     company = created.body;
   }, 60_000);
@@ -57,13 +62,25 @@ describe('Notifications (e2e)', () => {
   it('shows operators the company message log, masked, newest first, and 404 for a company they do not manage', async () => {
     const job = welcome('log');
     await enqueue(job);
-    await waitFor(async () => (await readCaughtMail()).find((mail) => mail.to.includes(job.to)), { timeoutMs: 15_000, what: 'the welcome mail' });
+    await waitFor(async () => (await readCaughtMail()).find((mail) => mail.to.includes(job.to)), {
+      timeoutMs: 15_000,
+      what: 'the welcome mail',
+    });
 
-    const log = await waitFor(async () => {
-      const res = await operator.get<MessagePage>(`/companies/${company.id}/messages?pageSize=5`);
-      return res.status === 200 && res.body.items.some((m) => m.status === 'SENT') ? res : undefined;
-    }, { timeoutMs: 10_000, what: 'the message log to show the SENT message' });
-    expect(log.body.items[0]).toMatchObject({ channel: 'EMAIL', template: 'welcome-login-id', status: 'SENT', attempts: 1, recipient: `u***${tag[tag.length - 1]}@example.com` });
+    const log = await waitFor(
+      async () => {
+        const res = await operator.get<MessagePage>(`/companies/${company.id}/messages?pageSize=5`);
+        return res.status === 200 && res.body.items.some((m) => m.status === 'SENT') ? res : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the message log to show the SENT message' },
+    );
+    expect(log.body.items[0]).toMatchObject({
+      channel: 'EMAIL',
+      template: 'welcome-login-id',
+      status: 'SENT',
+      attempts: 1,
+      recipient: `u***${tag[tag.length - 1]}@example.com`,
+    });
     expect(JSON.stringify(log.body)).not.toContain(job.to);
 
     expect((await operator.get(`/companies/${randomUUID()}/messages`)).status).toBe(404);
@@ -82,18 +99,29 @@ describe('Notifications (e2e)', () => {
     await enqueue(uncertain);
     const jobId = notificationJobId(uncertain.eventKey);
 
-    const failed = await waitFor(async () => {
-      const res = await operator.get<FailedNotificationPage>(`/notifications/failed?companyId=${company.id}`);
-      return res.body.items?.find((item) => item.jobId === jobId);
-    }, { timeoutMs: 15_000, what: 'the dead letter' });
-    expect(failed).toMatchObject({ job: 'send-email', template: 'welcome-login-id', companyId: company.id, failedReason: expect.stringMatching(/OUTCOME_UNKNOWN/) });
+    const failed = await waitFor(
+      async () => {
+        const res = await operator.get<FailedNotificationPage>(`/notifications/failed?companyId=${company.id}`);
+        return res.body.items?.find((item) => item.jobId === jobId);
+      },
+      { timeoutMs: 15_000, what: 'the dead letter' },
+    );
+    expect(failed).toMatchObject({
+      job: 'send-email',
+      template: 'welcome-login-id',
+      companyId: company.id,
+      failedReason: expect.stringMatching(/OUTCOME_UNKNOWN/),
+    });
     expect(failed.recipient).not.toBe(uncertain.to);
     expect((await readCaughtMail()).filter((mail) => mail.to.includes(uncertain.to))).toHaveLength(0);
     const all = await operator.get<FailedNotificationPage>('/notifications/failed?pageSize=100');
     expect(all.body.items.map((i) => i.jobId)).toContain(jobId);
 
     expect((await operator.post(`/notifications/failed/${jobId}/retry`)).status).toBe(202);
-    await waitFor(async () => (await statuses([uncertain.eventKey])).get(uncertain.eventKey)?.status === 'SENT', { timeoutMs: 15_000, what: 'the retried message to be SENT' });
+    await waitFor(async () => (await statuses([uncertain.eventKey])).get(uncertain.eventKey)?.status === 'SENT', {
+      timeoutMs: 15_000,
+      what: 'the retried message to be SENT',
+    });
     expect((await readCaughtMail()).filter((mail) => mail.to.includes(uncertain.to))).toHaveLength(1);
     expect((await operator.post(`/notifications/failed/${jobId}/retry`)).status).toBe(404);
     expect((await operator.post(`/notifications/failed/bad:id/retry`)).status).toBe(400);
@@ -101,9 +129,15 @@ describe('Notifications (e2e)', () => {
 
   it('loses no message and sends none twice when the worker is killed in the middle of a batch', async () => {
     const jobs = Array.from({ length: 120 }, (_, i) => welcome(`batch${i}`));
-    await queues.get(QUEUES.notifications).addBulk(jobs.map((job) => ({ name: JOBS.sendEmail.name, data: job, opts: { jobId: notificationJobId(job.eventKey) } })));
+    await queues
+      .get(QUEUES.notifications)
+      .addBulk(jobs.map((job) => ({ name: JOBS.sendEmail.name, data: job, opts: { jobId: notificationJobId(job.eventKey) } })));
     const keys = jobs.map((j) => j.eventKey);
-    await waitFor(async () => [...(await statuses(keys)).values()].filter((r) => r.status === 'SENT').length >= 20, { timeoutMs: 20_000, intervalMs: 5, what: '20 messages sent' });
+    await waitFor(async () => [...(await statuses(keys)).values()].filter((r) => r.status === 'SENT').length >= 20, {
+      timeoutMs: 20_000,
+      intervalMs: 5,
+      what: '20 messages sent',
+    });
     await system.kill('notifications');
     const atKill = await statuses(keys);
     const sentAtKill = [...atKill.values()].filter((r) => r.status === 'SENT').length;
@@ -111,10 +145,13 @@ describe('Notifications (e2e)', () => {
 
     await system.restart('notifications');
     // Each message ends SENT, or FAILED because it was handed over right when the process died.
-    const final = await waitFor(async () => {
-      const now = await statuses(keys);
-      return now.size === jobs.length && [...now.values()].every((r) => r.status === 'SENT' || r.status === 'FAILED') ? now : undefined;
-    }, { timeoutMs: 150_000, intervalMs: 500, what: 'every message of the batch to be settled' });
+    const final = await waitFor(
+      async () => {
+        const now = await statuses(keys);
+        return now.size === jobs.length && [...now.values()].every((r) => r.status === 'SENT' || r.status === 'FAILED') ? now : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 500, what: 'every message of the batch to be settled' },
+    );
 
     const caught = await readCaughtMail();
     const uncertain: SendEmailJob[] = [];
@@ -134,12 +171,17 @@ describe('Notifications (e2e)', () => {
       expect(dead.body.items.map((i) => i.jobId)).toContain(notificationJobId(job.eventKey));
       expect((await operator.post(`/notifications/failed/${notificationJobId(job.eventKey)}/retry`)).status).toBe(202);
     }
-    await waitFor(async () => {
-      const mails = await readCaughtMail();
-      return jobs.every((job) => mails.some((mail) => mail.to.includes(job.to)));
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'every message of the batch delivered' });
+    await waitFor(
+      async () => {
+        const mails = await readCaughtMail();
+        return jobs.every((job) => mails.some((mail) => mail.to.includes(job.to)));
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'every message of the batch delivered' },
+    );
     const after = await readCaughtMail();
     for (const job of jobs) expect(after.filter((mail) => mail.to.includes(job.to))).toHaveLength(1);
-    process.stdout.write(`[notifications e2e] killed after ${sentAtKill} of ${jobs.length} sent; ${[...final.values()].filter((r) => r.status === 'FAILED').length} ended OUTCOME_UNKNOWN (${uncertain.length} not delivered, retried by the operator)\n`);
+    process.stdout.write(
+      `[notifications e2e] killed after ${sentAtKill} of ${jobs.length} sent; ${[...final.values()].filter((r) => r.status === 'FAILED').length} ended OUTCOME_UNKNOWN (${uncertain.length} not delivered, retried by the operator)\n`,
+    );
   }, 240_000);
 });

@@ -73,7 +73,12 @@ describe('Reports, documents and deliveries (e2e)', () => {
     expect([a.status, b.status].sort()).toEqual([200, 202]);
     expect(a.body.id).toBe(b.body.id);
     const ordered = a.status === 202 ? a : b;
-    expect(ordered.body).toMatchObject({ companyId: DEMO.companies.martin.id, type: 'ACCESS_RIGHTS', language: 'fr', orderedBy: `user:${SOPHIE.userId}` });
+    expect(ordered.body).toMatchObject({
+      companyId: DEMO.companies.martin.id,
+      type: 'ACCESS_RIGHTS',
+      language: 'fr',
+      orderedBy: `user:${SOPHIE.userId}`,
+    });
     expect(['QUEUED', 'RUNNING']).toContain(ordered.body.status);
     expect(ordered.headers.get('location')).toBe(`/api/v1/reports/${ordered.body.id}`);
 
@@ -95,17 +100,28 @@ describe('Reports, documents and deliveries (e2e)', () => {
     expect(pdf.pages[0]).toContain('Sophie Martin');
     for (const name of ['Martin Sophie', 'Martin Paul', 'Leroy Julie', 'Petit Hugo']) expect(pdf.text).toContain(name);
     expect(pdf.text).not.toContain('Dupont Marc');
-    for (const label of ['Direction – banque à distance', 'Comptabilité fournisseurs', 'Consultation des comptes (stage)', 'Rapports']) expect(pdf.text).toContain(label);
+    for (const label of ['Direction – banque à distance', 'Comptabilité fournisseurs', 'Consultation des comptes (stage)', 'Rapports'])
+      expect(pdf.text).toContain(label);
     // What the PDF shows is the attached data, whose SHA-256 is printed on every page.
     const data = pdf.attachments['report-data.jsonl'];
     expect(data.sha256).toBe(ready.document!.contentSha256);
     pdf.pages.forEach((page) => expect(page).toContain(data.sha256));
-    const sections = data.content.toString('utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as { user: { lastName: string }; rights: { effectiveRights: Array<{ right: string; level: string }> } });
+    const sections = data.content
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map(
+        (line) => JSON.parse(line) as { user: { lastName: string }; rights: { effectiveRights: Array<{ right: string; level: string }> } },
+      );
     expect(sections).toHaveLength(4);
     for (const s of sections) for (const r of s.rights.effectiveRights) expect(pdf.text).toContain(r.right);
 
     // The orderer is told by e-mail.
-    await waitForMail((m) => m.to.some((t) => t.includes('sophie.martin@')) && (m.text ?? '').includes(ready.id), { timeoutMs: 20_000, what: 'the report-ready e-mail to Sophie' });
+    await waitForMail((m) => m.to.some((t) => t.includes('sophie.martin@')) && (m.text ?? '').includes(ready.id), {
+      timeoutMs: 20_000,
+      what: 'the report-ready e-mail to Sophie',
+    });
 
     // The company's documents list it; its managing operator may read it too.
     const documents = await sophie.get<DocumentPage>(`/companies/${DEMO.companies.martin.id}/documents`);
@@ -114,7 +130,10 @@ describe('Reports, documents and deliveries (e2e)', () => {
     expect((await operator.get<ReportView>(`/reports/${ready.id}`)).status).toBe(200);
 
     // A new order once the first is READY is a new report.
-    const again = await sophie.post<ReportView>(`/companies/${DEMO.companies.martin.id}/reports`, { type: 'ACCESS_RIGHTS', language: 'en' });
+    const again = await sophie.post<ReportView>(`/companies/${DEMO.companies.martin.id}/reports`, {
+      type: 'ACCESS_RIGHTS',
+      language: 'en',
+    });
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(ready.id);
     const english = await waitForStatus(sophie, again.body.id, ['READY', 'FAILED']);
@@ -126,7 +145,12 @@ describe('Reports, documents and deliveries (e2e)', () => {
   it("hides a company's reports, documents and deliveries from another company's users (404)", async () => {
     const own = await sophie.post<ReportView>(`/companies/${DEMO.companies.martin.id}/reports`, { type: 'DELIVERIES' });
     expect([200, 202]).toContain(own.status);
-    for (const path of [`/reports/${own.body.id}`, `/reports/${own.body.id}/file`, `/companies/${DEMO.companies.martin.id}/documents`, `/companies/${DEMO.companies.martin.id}/deliveries`]) {
+    for (const path of [
+      `/reports/${own.body.id}`,
+      `/reports/${own.body.id}/file`,
+      `/companies/${DEMO.companies.martin.id}/documents`,
+      `/companies/${DEMO.companies.martin.id}/deliveries`,
+    ]) {
       const res = await marc.get<Problem>(path);
       expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: 'NOT_FOUND' });
     }
@@ -138,7 +162,11 @@ describe('Reports, documents and deliveries (e2e)', () => {
   it('refuses a standard user without the report right (403) and validates the order', async () => {
     const res = await julie.post<Problem>(`/companies/${DEMO.companies.martin.id}/reports`, { type: 'ACCESS_RIGHTS' });
     expect(res.status).toBe(403);
-    const bad = await sophie.post<Problem>(`/companies/${DEMO.companies.martin.id}/reports`, { type: 'EVERYTHING', language: 'de', extra: 1 });
+    const bad = await sophie.post<Problem>(`/companies/${DEMO.companies.martin.id}/reports`, {
+      type: 'EVERYTHING',
+      language: 'de',
+      extra: 1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['extra', 'language', 'type']);
     expect((await sophie.get<Problem>('/reports/not-a-uuid')).body.errors?.[0].field).toBe('reportId');
@@ -147,7 +175,10 @@ describe('Reports, documents and deliveries (e2e)', () => {
   it('lists deliveries and changes one through a change request, refusing combinations the bank does not offer', async () => {
     const list = await marc.get<DeliveryPage>(`/companies/${DEMO.companies.dupont.id}/deliveries`);
     expect(list.status).toBe(200);
-    expect(list.body.items.map((d) => `${d.type}/${d.format}/${d.frequency}/${d.channel}`).sort()).toEqual(['ACCOUNT_STATEMENT/MT940/DAILY/SFTP', 'CAMT_NOTIFICATION/CAMT_054/ON_EVENT/EBICS']);
+    expect(list.body.items.map((d) => `${d.type}/${d.format}/${d.frequency}/${d.channel}`).sort()).toEqual([
+      'ACCOUNT_STATEMENT/MT940/DAILY/SFTP',
+      'CAMT_NOTIFICATION/CAMT_054/ON_EVENT/EBICS',
+    ]);
     const statement = list.body.items.find((d) => d.type === 'ACCOUNT_STATEMENT')!;
 
     const refused = await marc.request<Problem>('PATCH', `/deliveries/${statement.id}`, { channel: 'EMAIL' });
@@ -155,14 +186,21 @@ describe('Reports, documents and deliveries (e2e)', () => {
     expect(refused.body.code).toBe('DELIVERY_NOT_OFFERED');
     expect(refused.body.errors?.map((e) => e.field)).toEqual(['channel']);
 
-    const stale = await marc.request<Problem>('PATCH', `/deliveries/${statement.id}`, { frequency: 'WEEKLY', version: statement.version + 5 });
+    const stale = await marc.request<Problem>('PATCH', `/deliveries/${statement.id}`, {
+      frequency: 'WEEKLY',
+      version: statement.version + 5,
+    });
     expect(stale.status).toBe(409);
 
-    const changed = await marc.request<{ status: string; result?: { delivery: { frequency: string; version: number } } }>('PATCH', `/deliveries/${statement.id}`, {
-      frequency: 'WEEKLY',
-      format: 'CAMT_053',
-      version: statement.version,
-    });
+    const changed = await marc.request<{ status: string; result?: { delivery: { frequency: string; version: number } } }>(
+      'PATCH',
+      `/deliveries/${statement.id}`,
+      {
+        frequency: 'WEEKLY',
+        format: 'CAMT_053',
+        version: statement.version,
+      },
+    );
     // Marc Dupont signs individually and the company policy allows it: applied at once.
     expect(changed.status).toBe(200);
     expect(changed.body.status).toBe('APPLIED');
@@ -185,10 +223,15 @@ describe('Reports, documents and deliveries (e2e)', () => {
 
   it('ends a build that cannot succeed FAILED with its reason, and lets it be ordered again', async () => {
     await system.kill('identity');
-    await waitFor(async () => (await (await fetch(`${system.baseUrl}/api/v1/health`)).json() as { components: Record<string, { status: string }> }).components.identity.status !== 'up', {
-      timeoutMs: 15_000,
-      what: 'identity to be reported down',
-    });
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${system.baseUrl}/api/v1/health`)).json()) as { components: Record<string, { status: string }> }).components
+          .identity.status !== 'up',
+      {
+        timeoutMs: 15_000,
+        what: 'identity to be reported down',
+      },
+    );
     const order = await marc.post<ReportView>(`/companies/${DEMO.companies.dupont.id}/reports`, { type: 'ACCESS_RIGHTS' });
     expect(order.status).toBe(202);
     const failed = await waitForStatus(marc, order.body.id, ['FAILED', 'READY'], 60_000);

@@ -71,7 +71,10 @@ describe('Resilience (e2e)', () => {
 
       const db = new Client({ connectionString: system.databaseUrl });
       await db.connect();
-      const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM identity.companies WHERE managed_by = $1 AND name LIKE 'Replica test r%'`, [DEMO.operator.id]);
+      const rows = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM identity.companies WHERE managed_by = $1 AND name LIKE 'Replica test r%'`,
+        [DEMO.operator.id],
+      );
       await db.end();
       expect(Number(rows.rows[0].n)).toBe(20);
 

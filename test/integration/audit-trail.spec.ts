@@ -61,13 +61,20 @@ describe(AuditRepository.name, () => {
 
   it('refuses UPDATE and DELETE on audit entries', async () => {
     const companyId = await chainOf(1);
-    await expect(prisma.$executeRawUnsafe(`UPDATE "authorizations"."audit_entries" SET actor = 'someone' WHERE chain = $1`, companyId)).rejects.toThrow(/append-only/);
-    await expect(prisma.$executeRawUnsafe(`DELETE FROM "authorizations"."audit_entries" WHERE chain = $1`, companyId)).rejects.toThrow(/append-only/);
+    await expect(
+      prisma.$executeRawUnsafe(`UPDATE "authorizations"."audit_entries" SET actor = 'someone' WHERE chain = $1`, companyId),
+    ).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM "authorizations"."audit_entries" WHERE chain = $1`, companyId)).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('detects an entry altered directly in SQL', async () => {
     const companyId = await chainOf(5);
-    await withoutGuard(`UPDATE "authorizations"."audit_entries" SET after = '{"status":"ACTIVE"}'::jsonb WHERE chain = $1 AND seq = 3`, companyId);
+    await withoutGuard(
+      `UPDATE "authorizations"."audit_entries" SET after = '{"status":"ACTIVE"}'::jsonb WHERE chain = $1 AND seq = 3`,
+      companyId,
+    );
     expect(await verifyAuditChain(repository, companyId)).toMatchObject({ valid: false, firstBrokenSeq: 3 });
   });
 
@@ -85,7 +92,14 @@ describe(AuditRepository.name, () => {
     const companyId = randomUUID();
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        repository.append({ eventId: randomUUID(), companyId, occurredAt: new Date().toISOString(), actor: 'a', action: `A${i}`, targetType: 't' }),
+        repository.append({
+          eventId: randomUUID(),
+          companyId,
+          occurredAt: new Date().toISOString(),
+          actor: 'a',
+          action: `A${i}`,
+          targetType: 't',
+        }),
       ),
     );
     expect(await verifyAuditChain(repository, companyId)).toEqual({ valid: true, entries: 20 });

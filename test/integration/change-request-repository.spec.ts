@@ -34,18 +34,50 @@ describe(ChangeRequestRepository.name, () => {
         subjectUserIds: [randomUUID(), randomUUID()],
         expiresAt: new Date(Date.now() + 7 * 86_400_000),
         ...(options.decided
-          ? { reason: 'r', result: { items: [{ userId: 'u', version: 3 }, null] }, revealOnceSealed: 'sealed', sourceIp: '192.0.2.1', requestId: 'req-1', idempotencyKey: 'k-1', decidedAt: new Date(), appliedAt: new Date() }
+          ? {
+              reason: 'r',
+              result: { items: [{ userId: 'u', version: 3 }, null] },
+              revealOnceSealed: 'sealed',
+              sourceIp: '192.0.2.1',
+              requestId: 'req-1',
+              idempotencyKey: 'k-1',
+              decidedAt: new Date(),
+              appliedAt: new Date(),
+            }
           : {}),
         items: {
           create: [
-            { id: randomUUID(), position: 1, kind: 'USER_UPDATE', ownerService: 'identity', payload: { userId: 'u2', lastName: 'Petit' }, summary: 's2', diff: [{ field: 'lastName', before: 'Durand', after: 'Petit' }], targetType: 'user', targetId: 'u2', targetVersion: 4, ...(options.decided ? { outcome: 'APPLIED', reason: null } : {}) },
-            { id: randomUUID(), position: 0, kind: 'USER_SUSPEND', ownerService: 'identity', payload: { userId: 'u1' }, summary: 's1', diff: [], targetType: 'user' },
+            {
+              id: randomUUID(),
+              position: 1,
+              kind: 'USER_UPDATE',
+              ownerService: 'identity',
+              payload: { userId: 'u2', lastName: 'Petit' },
+              summary: 's2',
+              diff: [{ field: 'lastName', before: 'Durand', after: 'Petit' }],
+              targetType: 'user',
+              targetId: 'u2',
+              targetVersion: 4,
+              ...(options.decided ? { outcome: 'APPLIED', reason: null } : {}),
+            },
+            {
+              id: randomUUID(),
+              position: 0,
+              kind: 'USER_SUSPEND',
+              ownerService: 'identity',
+              payload: { userId: 'u1' },
+              summary: 's1',
+              diff: [],
+              targetType: 'user',
+            },
           ],
         },
       },
     });
     if (options.decided) {
-      await prisma.changeApproval.create({ data: { changeRequestId: id, validatorUserId: randomUUID(), approvedAt: new Date(Date.now() - 1000) } });
+      await prisma.changeApproval.create({
+        data: { changeRequestId: id, validatorUserId: randomUUID(), approvedAt: new Date(Date.now() - 1000) },
+      });
       await prisma.changeApproval.create({ data: { changeRequestId: id, validatorUserId: randomUUID() } });
     }
     return id;

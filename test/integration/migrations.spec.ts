@@ -109,16 +109,18 @@ describe('migrate()', () => {
   it('creates _prisma_migrations with the columns Prisma creates', async () => {
     const url = await scratch.create();
     await migrate({ databaseUrl: url });
-    const columns = await withPgClient(url, async (c) =>
-      (
-        await c.query<{ column_name: string; type: string; nullable: boolean; default: string | null }>(
-          `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
+    const columns = await withPgClient(
+      url,
+      async (c) =>
+        (
+          await c.query<{ column_name: string; type: string; nullable: boolean; default: string | null }>(
+            `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
                   pg_get_expr(d.adbin, d.adrelid) AS default
              FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = 'public._prisma_migrations'::regclass AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum`,
-        )
-      ).rows,
+          )
+        ).rows,
     );
     expect(columns).toEqual([
       { column_name: 'id', type: 'character varying(36)', nullable: false, default: null },
@@ -161,7 +163,9 @@ describe('migrate()', () => {
         { code: 'CONSULT_ENTER_VALIDATE', rank: 30 },
       ]);
 
-      const banking = await c.query<{ resource_scope: string }>(`SELECT DISTINCT resource_scope FROM authorizations.catalog_rights WHERE service_code = 'BANKING'`);
+      const banking = await c.query<{ resource_scope: string }>(
+        `SELECT DISTINCT resource_scope FROM authorizations.catalog_rights WHERE service_code = 'BANKING'`,
+      );
       expect(banking.rows).toEqual([{ resource_scope: 'ACCOUNTS_AND_CONTRACTS' }]);
 
       const families = await c.query<{ family: string; n: number }>(
@@ -172,10 +176,14 @@ describe('migrate()', () => {
         { family: 'PRODUCTION', n: 3 },
       ]);
 
-      const apostrophe = await c.query<{ label_fr: string }>(`SELECT label_fr FROM authorizations.catalog_rights WHERE code = 'SINGLE_ENTRY_POINT'`);
+      const apostrophe = await c.query<{ label_fr: string }>(
+        `SELECT label_fr FROM authorizations.catalog_rights WHERE code = 'SINGLE_ENTRY_POINT'`,
+      );
       expect(apostrophe.rows[0].label_fr).toBe("Point d'entrée unique");
 
-      const access = await c.query<{ service_code: string }>(`SELECT service_code FROM authorizations.catalog_levels WHERE code = 'ACCESS' AND rank = 10 ORDER BY service_code`);
+      const access = await c.query<{ service_code: string }>(
+        `SELECT service_code FROM authorizations.catalog_levels WHERE code = 'ACCESS' AND rank = 10 ORDER BY service_code`,
+      );
       expect(access.rows.map((r) => r.service_code)).toEqual(['ACCOUNTING_PORTAL', 'BANKING', 'EDI', 'REPORTS']);
     });
   });
@@ -204,9 +212,14 @@ describe('migrate()', () => {
     tempDirs.push(dir);
     const broken = '20991231000000_broken';
     mkdirSync(join(dir, broken));
-    writeFileSync(join(dir, broken, 'migration.sql'), 'CREATE TABLE identity.half_done (id INTEGER);\nSELECT no_such_column FROM identity.users;\n');
+    writeFileSync(
+      join(dir, broken, 'migration.sql'),
+      'CREATE TABLE identity.half_done (id INTEGER);\nSELECT no_such_column FROM identity.users;\n',
+    );
 
-    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/Migration "20991231000000_broken" failed and was rolled back: .*no_such_column/);
+    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(
+      /Migration "20991231000000_broken" failed and was rolled back: .*no_such_column/,
+    );
     const failed = (await bookkeeping(url)).find((r) => r.migration_name === broken)!;
     expect(failed).toMatchObject({ finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
     expect(failed.logs).toMatch(/no_such_column/);
@@ -214,10 +227,14 @@ describe('migrate()', () => {
     expect(halfDone).toBeNull();
 
     // Like Prisma's P3009: nothing runs until someone resolves the failed migration.
-    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/Migration "20991231000000_broken" failed .*migrate resolve --rolled-back 20991231000000_broken/);
+    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(
+      /Migration "20991231000000_broken" failed .*migrate resolve --rolled-back 20991231000000_broken/,
+    );
 
     writeFileSync(join(dir, broken, 'migration.sql'), 'CREATE TABLE identity.half_done (id INTEGER);\n');
-    await withPgClient(url, (c) => c.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`, [broken]));
+    await withPgClient(url, (c) =>
+      c.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`, [broken]),
+    );
     await expect(migrate({ databaseUrl: url, migrationsDir: dir })).resolves.toEqual({ applied: [broken] });
     const rows = (await bookkeeping(url)).filter((r) => r.migration_name === broken);
     expect(rows).toHaveLength(2);
@@ -229,8 +246,14 @@ describe('migrate()', () => {
     await withPgClient(url.toString(), (c) => c.query('CREATE SCHEMA ops'));
     url.searchParams.set('schema', 'ops');
     await migrate({ databaseUrl: url.toString() });
-    const where = await withPgClient(url.toString(), async (c) =>
-      (await c.query<{ table_schema: string }>(`SELECT table_schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`)).rows,
+    const where = await withPgClient(
+      url.toString(),
+      async (c) =>
+        (
+          await c.query<{ table_schema: string }>(
+            `SELECT table_schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`,
+          )
+        ).rows,
     );
     expect(where).toEqual([{ table_schema: 'ops' }]);
   });

@@ -69,7 +69,9 @@ async function startNotifications(env: Record<string, string> = {}): Promise<Har
       done();
     },
   });
-  const app = await NestFactory.createApplicationContext(NotificationsModule.forRoot(config), { logger: new JsonLogger(createLogger('notifications', 'debug', sink)) });
+  const app = await NestFactory.createApplicationContext(NotificationsModule.forRoot(config), {
+    logger: new JsonLogger(createLogger('notifications', 'debug', sink)),
+  });
   const queues = new QueueRegistry(config.redisUrl);
   const prisma = new PrismaService(config);
   return {
@@ -112,7 +114,12 @@ function provisionalSms(password: string, overrides: Partial<SendSmsJob> = {}): 
   };
 }
 
-async function enqueue(h: Harness, job: typeof JOBS.sendEmail | typeof JOBS.sendSms, data: SendEmailJob | SendSmsJob, jobId = notificationJobId(data.eventKey)): Promise<string> {
+async function enqueue(
+  h: Harness,
+  job: typeof JOBS.sendEmail | typeof JOBS.sendSms,
+  data: SendEmailJob | SendSmsJob,
+  jobId = notificationJobId(data.eventKey),
+): Promise<string> {
   await h.queues.add(job as typeof JOBS.sendEmail, jobId, data as SendEmailJob);
   return jobId;
 }
@@ -122,16 +129,22 @@ async function messageRow(h: Harness, eventKey: string) {
 }
 
 function waitForStatus(h: Harness, eventKey: string, status: string, timeoutMs = 15_000) {
-  return waitFor(async () => {
-    const row = await messageRow(h, eventKey);
-    return row?.status === status ? row : undefined;
-  }, { timeoutMs, what: `message ${eventKey} ${status}` });
+  return waitFor(
+    async () => {
+      const row = await messageRow(h, eventKey);
+      return row?.status === status ? row : undefined;
+    },
+    { timeoutMs, what: `message ${eventKey} ${status}` },
+  );
 }
 
 /** The job once failed, read after the failure (a job read before it may show the old attempt count). */
 function waitForFailedJob(h: Harness, jobId: string, timeoutMs = 10_000) {
   const queue = h.queues.get(QUEUES.notifications);
-  return waitFor(async () => ((await queue.getJob(jobId).then((j) => j?.isFailed())) ? queue.getJob(jobId) : undefined), { timeoutMs, what: `job ${jobId} to fail` });
+  return waitFor(async () => ((await queue.getJob(jobId).then((j) => j?.isFailed())) ? queue.getJob(jobId) : undefined), {
+    timeoutMs,
+    what: `job ${jobId} to fail`,
+  });
 }
 
 async function mailsTo(address: string, dir?: string) {
@@ -162,7 +175,12 @@ describe(DeliveryService.name, () => {
     expect(mail.html).toContain('40512345678903');
     expect(mail.text).not.toMatch(/mot de passe provisoire\s*:/i);
     expect(mail.headers['x-procura-template']).toBe('welcome-login-id');
-    expect(row).toMatchObject({ channel: 'EMAIL', template: 'welcome-login-id', attempts: 1, recipientMasked: expect.stringMatching(/^j\*\*\*[0-9a-f]@example\.com$/) });
+    expect(row).toMatchObject({
+      channel: 'EMAIL',
+      template: 'welcome-login-id',
+      attempts: 1,
+      recipientMasked: expect.stringMatching(/^j\*\*\*[0-9a-f]@example\.com$/),
+    });
     expect(row?.sentAt).toBeInstanceOf(Date);
   });
 
@@ -200,10 +218,13 @@ describe(DeliveryService.name, () => {
     await waitForStatus(h, job.eventKey, 'SENT');
     // A duplicate under another job id (a producer bug or a replay) finds the sent-log.
     const duplicateId = await enqueue(h, JOBS.sendEmail, job, `dup-${randomUUID()}`);
-    const duplicate = await waitFor(async () => {
-      const j = await h.queues.get(QUEUES.notifications).getJob(duplicateId);
-      return j && (await j.isCompleted()) ? j : undefined;
-    }, { timeoutMs: 10_000, what: 'the duplicate to finish' });
+    const duplicate = await waitFor(
+      async () => {
+        const j = await h.queues.get(QUEUES.notifications).getJob(duplicateId);
+        return j && (await j.isCompleted()) ? j : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the duplicate to finish' },
+    );
     expect(duplicate.returnvalue).toEqual({ result: 'already-sent' });
     expect(await mailsTo(job.to)).toHaveLength(1);
 
@@ -220,7 +241,13 @@ describe(DeliveryService.name, () => {
   it('claims an event once when its jobs run at the same instant (their claims share one grouped statement)', async () => {
     const messages = h.app.get(MessagesRepository);
     const job = welcome();
-    const message = { eventKey: job.eventKey, companyId: job.companyId, channel: 'EMAIL' as const, template: job.template, recipientMasked: 'j***@example.com' };
+    const message = {
+      eventKey: job.eventKey,
+      companyId: job.companyId,
+      channel: 'EMAIL' as const,
+      template: job.template,
+      recipientMasked: 'j***@example.com',
+    };
     const others = Array.from({ length: 4 }, () => welcome());
     // Same event five times, mixed with four other events, all submitted in the same tick.
     const claims = await Promise.all([
@@ -245,7 +272,10 @@ describe(DeliveryService.name, () => {
       expect(failed?.attemptsMade).toBe(1);
     }
     expect((await queue.getJob(invalidId))?.failedReason).toMatch(/invalid send-email job: to/);
-    expect(await messageRow(h, unknown.eventKey)).toMatchObject({ status: 'FAILED', lastError: expect.stringMatching(/unknown e-mail template/) });
+    expect(await messageRow(h, unknown.eventKey)).toMatchObject({
+      status: 'FAILED',
+      lastError: expect.stringMatching(/unknown e-mail template/),
+    });
     expect(await mailsTo(unknown.to)).toHaveLength(0);
   });
 
@@ -253,7 +283,16 @@ describe(DeliveryService.name, () => {
     const job = welcome();
     // The state a crash leaves: SENDING, its lease still running.
     await h.prisma.message.create({
-      data: { id: randomUUID(), eventKey: job.eventKey, channel: 'EMAIL', template: job.template, recipientMasked: 'x', status: 'SENDING', attempts: 1, leaseExpiresAt: new Date(Date.now() + 1500) },
+      data: {
+        id: randomUUID(),
+        eventKey: job.eventKey,
+        channel: 'EMAIL',
+        template: job.template,
+        recipientMasked: 'x',
+        status: 'SENDING',
+        attempts: 1,
+        leaseExpiresAt: new Date(Date.now() + 1500),
+      },
     });
     const jobId = await enqueue(h, JOBS.sendEmail, job);
     const queue = h.queues.get(QUEUES.notifications);
@@ -313,7 +352,11 @@ describe('HTTP SMS provider', () => {
       req.on('end', () => {
         const status = answers.shift() ?? 200;
         if (status === 200) {
-          received.push({ auth: req.headers.authorization, idempotencyKey: req.headers['idempotency-key'] as string, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          received.push({
+            auth: req.headers.authorization,
+            idempotencyKey: req.headers['idempotency-key'] as string,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          });
         }
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(status === 200 ? JSON.stringify({ id: `prov-${received.length}` }) : JSON.stringify({ error: 'nope' }));
@@ -321,7 +364,11 @@ describe('HTTP SMS provider', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    h = await startNotifications({ SMS_PROVIDER: 'http', SMS_HTTP_URL: `http://127.0.0.1:${port}/sms`, SMS_HTTP_TOKEN: 'sms-provider-token' });
+    h = await startNotifications({
+      SMS_PROVIDER: 'http',
+      SMS_HTTP_URL: `http://127.0.0.1:${port}/sms`,
+      SMS_HTTP_TOKEN: 'sms-provider-token',
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -352,7 +399,3 @@ describe('HTTP SMS provider', () => {
     expect(await messageRow(h, sms.eventKey)).toMatchObject({ status: 'FAILED', attempts: 1 });
   });
 });
-
-
-
-

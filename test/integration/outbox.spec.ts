@@ -26,7 +26,13 @@ describe(OutboxRelay.name, () => {
     await prisma.$disconnect();
   });
 
-  const email = (eventKey: string) => ({ eventKey, template: 'welcome-login-id' as const, to: 'a.b@example.com', language: 'fr' as const, params: {} });
+  const email = (eventKey: string) => ({
+    eventKey,
+    template: 'welcome-login-id' as const,
+    to: 'a.b@example.com',
+    language: 'fr' as const,
+    params: {},
+  });
 
   it('relays a committed job once, even when the relay runs again (crash after enqueue)', async () => {
     const jobId = `test-${randomUUID()}`;
@@ -74,9 +80,14 @@ describe(OutboxRelay.name, () => {
     const unreachable = new QueueRegistry('redis://127.0.0.1:1');
     const failing = new OutboxRelay(prisma, unreachable, 'identity', 50);
     const attempt = failing.relayOnce();
-    await expect(Promise.race([attempt, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 1500))])).rejects.toThrow();
+    await expect(
+      Promise.race([attempt, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 1500))]),
+    ).rejects.toThrow();
     await unreachable.close().catch(() => undefined);
-    const pending = await prisma.$queryRawUnsafe<Array<{ n: bigint }>>('SELECT count(*) AS n FROM identity.outbox WHERE job_id = $1 AND dispatched_at IS NULL', jobId);
+    const pending = await prisma.$queryRawUnsafe<Array<{ n: bigint }>>(
+      'SELECT count(*) AS n FROM identity.outbox WHERE job_id = $1 AND dispatched_at IS NULL',
+      jobId,
+    );
     expect(Number(pending[0].n)).toBe(1);
 
     const relay = new OutboxRelay(prisma, queues, 'identity', 50);
@@ -95,9 +106,17 @@ describe(OutboxRelay.name, () => {
     await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
     const sql = new PoolSql(prisma.pool);
     // A batch that fails after reading its rows leaves them undispatched (the transaction rolled back).
-    const failing = new OutboxRelay(sql, { get: () => ({ addBulk: () => Promise.reject(new Error('redis down')) }) } as unknown as QueueRegistry, 'identity', 50);
+    const failing = new OutboxRelay(
+      sql,
+      { get: () => ({ addBulk: () => Promise.reject(new Error('redis down')) }) } as unknown as QueueRegistry,
+      'identity',
+      50,
+    );
     await expect(failing.relayOnce()).rejects.toThrow('redis down');
-    const [row] = await prisma.$queryRawUnsafe<Array<{ dispatched_at: Date | null }>>('SELECT dispatched_at FROM identity.outbox WHERE job_id = $1', jobId);
+    const [row] = await prisma.$queryRawUnsafe<Array<{ dispatched_at: Date | null }>>(
+      'SELECT dispatched_at FROM identity.outbox WHERE job_id = $1',
+      jobId,
+    );
     expect(row.dispatched_at).toBeNull();
     expect(await new OutboxRelay(sql, queues, 'identity', 50).relayOnce()).toBeGreaterThanOrEqual(1);
     expect((await queues.get(QUEUES.notifications).getJob(jobId))?.data).toMatchObject({ eventKey: jobId });
@@ -105,12 +124,16 @@ describe(OutboxRelay.name, () => {
 
   it('removes dispatched rows past the retention, and keeps recent and undispatched ones', async () => {
     const [old, recent, waiting] = ['old', 'recent', 'waiting'].map((k) => `purge-${k}-${randomUUID()}`);
-    for (const jobId of [old, recent, waiting]) await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
+    for (const jobId of [old, recent, waiting])
+      await prisma.$transaction((tx) => outbox.add(tx as unknown as SqlExecutor, JOBS.sendEmail, jobId, email(jobId)));
     await prisma.$executeRawUnsafe(`UPDATE identity.outbox SET dispatched_at = now() - interval '2 hours' WHERE job_id = $1`, old);
     await prisma.$executeRawUnsafe(`UPDATE identity.outbox SET dispatched_at = now() - interval '30 minutes' WHERE job_id = $1`, recent);
     const relay = new OutboxRelay(prisma, queues, 'identity', 50, { retentionMs: 3600_000 });
     expect(await relay.purgeOnce()).toBeGreaterThanOrEqual(1);
-    const left = await prisma.$queryRawUnsafe<Array<{ job_id: string }>>('SELECT job_id FROM identity.outbox WHERE job_id = ANY($1::text[])', [old, recent, waiting]);
+    const left = await prisma.$queryRawUnsafe<Array<{ job_id: string }>>(
+      'SELECT job_id FROM identity.outbox WHERE job_id = ANY($1::text[])',
+      [old, recent, waiting],
+    );
     expect(left.map((r) => r.job_id).sort()).toEqual([recent, waiting].sort());
   });
 });

@@ -66,7 +66,16 @@ function section(n: number): AccessRightsSection {
     user,
     rights: {
       ...EMPTY_RIGHTS,
-      authorizations: [{ id: randomUUID(), label: `Autorisation ${n}`, service: 'BANKING', effectiveFrom: '2026-01-01T00:00:00.000Z', endsAt: null, active: true }],
+      authorizations: [
+        {
+          id: randomUUID(),
+          label: `Autorisation ${n}`,
+          service: 'BANKING',
+          effectiveFrom: '2026-01-01T00:00:00.000Z',
+          endsAt: null,
+          active: true,
+        },
+      ],
     },
   };
 }
@@ -118,7 +127,9 @@ describe(ReportBuilder.name, () => {
       }
     }
     const quiet = new Writable({ write: (_c, _e, done) => done() });
-    app = await NestFactory.createApplicationContext(BuilderTestModule.forRoot(), { logger: new JsonLogger(createLogger('reporting', 'warn', quiet)) });
+    app = await NestFactory.createApplicationContext(BuilderTestModule.forRoot(), {
+      logger: new JsonLogger(createLogger('reporting', 'warn', quiet)),
+    });
     prisma = app.get(PrismaService);
     builder = app.get(ReportBuilder);
   }, 60_000);
@@ -189,7 +200,11 @@ describe(ReportBuilder.name, () => {
     const report = await newReport();
     await expect(builder.build(report.id, { last: false })).rejects.toThrow('identity.companies.summary');
     const failed = await prisma.report.findUniqueOrThrow({ where: { id: report.id } });
-    expect(failed).toMatchObject({ status: 'FAILED', openKey: null, failureReason: 'The identity service does not provide identity.companies.summary, which this report needs' });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      openKey: null,
+      failureReason: 'The identity service does not provide identity.companies.summary, which this report needs',
+    });
     await expect(newReport('ACCESS_RIGHTS', report.companyId)).resolves.toBeDefined();
     expect(await prisma.document.count({ where: { reportId: report.id } })).toBe(0);
   });
@@ -235,13 +250,22 @@ describe(ReportBuilder.name, () => {
     source.users = 120;
     const report = await newReport();
     await builder.build(report.id, { last: false });
-    const admin = { kind: 'user' as const, userId: randomUUID(), companyId: report.companyId, clientType: 'ADMINISTRATOR' as const, sessionId: randomUUID() };
+    const admin = {
+      kind: 'user' as const,
+      userId: randomUUID(),
+      companyId: report.companyId,
+      clientType: 'ADMINISTRATOR' as const,
+      sessionId: randomUUID(),
+    };
     const reports = app.get(ReportsService);
     const download = await reports.openFile(admin, report.id);
-    expect(download).toMatchObject({ contentType: 'application/pdf', fileName: expect.stringMatching(/^rapport-autorisations-acces-/) as string });
+    expect(download).toMatchObject({
+      contentType: 'application/pdf',
+      fileName: expect.stringMatching(/^rapport-autorisations-acces-/) as string,
+    });
     const documents = app.get(DocumentsService);
     const parts: Buffer[] = [];
-    for (let offset = 0, eof = false; !eof; ) {
+    for (let offset = 0, eof = false; !eof;) {
       const chunk = await documents.readChunk(download.ticket, offset, 64 * 1024);
       parts.push(Buffer.from(chunk.data, 'base64'));
       offset += chunk.bytes;
@@ -263,7 +287,7 @@ describe(ReportBuilder.name, () => {
     const fresh = await newReport();
     await builder.build(old.id, { last: false });
     await builder.build(fresh.id, { last: false });
-    const oldDoc = (await prisma.document.findUniqueOrThrow({ where: { reportId: old.id } }));
+    const oldDoc = await prisma.document.findUniqueOrThrow({ where: { reportId: old.id } });
     await prisma.document.update({ where: { id: oldDoc.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
 
     expect(await app.get(DocumentsService).purgeExpired()).toBe(1);
@@ -281,15 +305,26 @@ describe(DeliveryChangesService.name, () => {
   let changes: DeliveryChangesService;
 
   beforeAll(async () => {
-    const config = loadConfig('reporting', { ...process.env, NODE_ENV: 'test', DATABASE_URL: await createScratchDatabase('reporting'), REDIS_URL: `${process.env.REDIS_URL}/15` });
+    const config = loadConfig('reporting', {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: await createScratchDatabase('reporting'),
+      REDIS_URL: `${process.env.REDIS_URL}/15`,
+    });
     @Module({})
     class ChangesTestModule {
       static forRoot(): DynamicModule {
-        return { module: ChangesTestModule, imports: [PlatformModule.forService(config)], providers: [Clock, ReportingEvents, ReportingOutboxRelay, DeliveriesRepository, DeliveryChangesService] };
+        return {
+          module: ChangesTestModule,
+          imports: [PlatformModule.forService(config)],
+          providers: [Clock, ReportingEvents, ReportingOutboxRelay, DeliveriesRepository, DeliveryChangesService],
+        };
       }
     }
     const quiet = new Writable({ write: (_c, _e, done) => done() });
-    app = await NestFactory.createApplicationContext(ChangesTestModule.forRoot(), { logger: new JsonLogger(createLogger('reporting', 'warn', quiet)) });
+    app = await NestFactory.createApplicationContext(ChangesTestModule.forRoot(), {
+      logger: new JsonLogger(createLogger('reporting', 'warn', quiet)),
+    });
     prisma = app.get(PrismaService);
     changes = app.get(DeliveryChangesService);
   }, 60_000);
@@ -300,13 +335,26 @@ describe(DeliveryChangesService.name, () => {
 
   async function delivery(companyId = randomUUID()) {
     return prisma.delivery.create({
-      data: { id: randomUUID(), companyId, accountIdentifier: 'FR7630001007941234567890185', accountLabel: 'Compte courant', type: 'ACCOUNT_STATEMENT', format: 'PDF', frequency: 'MONTHLY', channel: 'E_BANKING' },
+      data: {
+        id: randomUUID(),
+        companyId,
+        accountIdentifier: 'FR7630001007941234567890185',
+        accountLabel: 'Compte courant',
+        type: 'ACCOUNT_STATEMENT',
+        format: 'PDF',
+        frequency: 'MONTHLY',
+        channel: 'E_BANKING',
+      },
     });
   }
 
   it('validates a change with its summary, diff and target version, refusing unknown deliveries and no-op changes', async () => {
     const d = await delivery();
-    const validation = await changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, frequency: DeliveryFrequency.WEEKLY } });
+    const validation = await changes.validate({
+      kind: 'DELIVERY_UPDATE',
+      companyId: d.companyId,
+      payload: { deliveryId: d.id, frequency: DeliveryFrequency.WEEKLY },
+    });
     expect(validation).toMatchObject({
       targetType: 'Delivery',
       targetId: d.id,
@@ -316,24 +364,50 @@ describe(DeliveryChangesService.name, () => {
       payload: { deliveryId: d.id, frequency: 'WEEKLY' },
     });
     expect(validation.summary).toContain('frequency MONTHLY → WEEKLY');
-    await expect(changes.validate({ kind: 'DELIVERY_UPDATE', companyId: randomUUID(), payload: { deliveryId: d.id, frequency: 'WEEKLY' } })).rejects.toMatchObject({ status: 404 });
-    await expect(changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, frequency: 'MONTHLY' } })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      changes.validate({ kind: 'DELIVERY_UPDATE', companyId: randomUUID(), payload: { deliveryId: d.id, frequency: 'WEEKLY' } }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, frequency: 'MONTHLY' } }),
+    ).rejects.toMatchObject({ status: 400 });
     // camt.053 by e-banking is offered; MT940 by e-mail is not.
-    await expect(changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, format: DeliveryFormat.CAMT_053 } })).resolves.toMatchObject({ payload: { format: 'CAMT_053' } });
-    await expect(changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, channel: 'EMAIL', format: 'MT940' } })).rejects.toMatchObject({ code: 'DELIVERY_NOT_OFFERED', status: 422 });
-    await expect(changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, colour: 'blue' } })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, format: DeliveryFormat.CAMT_053 } }),
+    ).resolves.toMatchObject({ payload: { format: 'CAMT_053' } });
+    await expect(
+      changes.validate({
+        kind: 'DELIVERY_UPDATE',
+        companyId: d.companyId,
+        payload: { deliveryId: d.id, channel: 'EMAIL', format: 'MT940' },
+      }),
+    ).rejects.toMatchObject({ code: 'DELIVERY_NOT_OFFERED', status: 422 });
+    await expect(
+      changes.validate({ kind: 'DELIVERY_UPDATE', companyId: d.companyId, payload: { deliveryId: d.id, colour: 'blue' } }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('applies a change exactly once per change request, and STALE when the delivery changed since validation', async () => {
     const d = await delivery();
     const changeRequestId: string = randomUUID();
-    const input = { changeRequestId, kind: 'DELIVERY_UPDATE' as const, companyId: d.companyId, makerUserId: randomUUID(), payload: { deliveryId: d.id, frequency: 'WEEKLY' }, targetVersion: 1 };
+    const input = {
+      changeRequestId,
+      kind: 'DELIVERY_UPDATE' as const,
+      companyId: d.companyId,
+      makerUserId: randomUUID(),
+      payload: { deliveryId: d.id, frequency: 'WEEKLY' },
+      targetVersion: 1,
+    };
     const first = await changes.apply(input);
     expect(first).toMatchObject({ outcome: 'APPLIED', result: { delivery: { frequency: 'WEEKLY', version: 2 } } });
     expect(await changes.apply(input)).toEqual(first);
     expect((await prisma.delivery.findUniqueOrThrow({ where: { id: d.id } })).version).toBe(2);
 
-    const stale = await changes.apply({ ...input, changeRequestId: randomUUID(), payload: { deliveryId: d.id, frequency: 'QUARTERLY' }, targetVersion: 1 });
+    const stale = await changes.apply({
+      ...input,
+      changeRequestId: randomUUID(),
+      payload: { deliveryId: d.id, frequency: 'QUARTERLY' },
+      targetVersion: 1,
+    });
     expect(stale.outcome).toBe('STALE');
     expect((await prisma.delivery.findUniqueOrThrow({ where: { id: d.id } })).frequency).toBe('WEEKLY');
     const audit = await prisma.reportingOutbox.findMany({ where: { jobName: 'record-audit-event' } });

@@ -25,7 +25,12 @@ async function isolatedRedis(): Promise<string> {
 
 /** Keeps the servers' warnings and errors for assertions, and the test output quiet. */
 const warnings: unknown[] = [];
-const quietLogger: LoggerService = { log: () => undefined, debug: () => undefined, warn: (m: unknown) => void warnings.push(m), error: (m: unknown) => void warnings.push(m) };
+const quietLogger: LoggerService = {
+  log: () => undefined,
+  debug: () => undefined,
+  warn: (m: unknown) => void warnings.push(m),
+  error: (m: unknown) => void warnings.push(m),
+};
 
 async function startReplica(redisUrl: string, instanceId: string, executions: string[]): Promise<RedisRpcServer> {
   const server = new RedisRpcServer({ service: 'identity', instanceId, redisUrl, logger: quietLogger, presenceTtlMs: 600 });
@@ -88,7 +93,12 @@ describe('RPC transport over Redis', () => {
   it('reports a service with no live replica as down at once, not after the deadline', async () => {
     const began = Date.now();
     const error = await bus.execute(downService, {}, { timeoutMs: 5000 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, message: 'The reporting service is not running', extra: { service: 'reporting' } });
+    expect(error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      message: 'The reporting service is not running',
+      extra: { service: 'reporting' },
+    });
     expect(Date.now() - began).toBeLessThan(1000);
     expect(pendingCalls()).toBe(0);
   });
@@ -128,7 +138,9 @@ describe('RPC transport over Redis', () => {
   });
 
   it("still serves Nest's ClientProxy.send on the same client", async () => {
-    const reply = await firstValueFrom(client.send(echo.pattern, { payload: { text: 'nest' }, meta: { requestId: 'req-1', deadline: Date.now() + 2000 } }));
+    const reply = await firstValueFrom(
+      client.send(echo.pattern, { payload: { text: 'nest' }, meta: { requestId: 'req-1', deadline: Date.now() + 2000 } }),
+    );
     expect(reply).toMatchObject({ text: 'nest' });
     expect(pendingCalls()).toBe(0);
   });

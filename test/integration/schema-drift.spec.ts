@@ -66,7 +66,10 @@ describe('schema drift: schema.prisma against the migrated database', () => {
       .replace('language       String         @default("fr")', 'language       String         @default("en")')
       .replace('  SUSPENDED\n', '  SUSPENDED\n  ARCHIVED\n')
       .replace('  @@index([companyId, lastName])\n', '  @@index([lastName])\n')
-      .replace('operator           Operator    @relation(fields: [managedBy], references: [id])', 'operator Operator @relation(fields: [managedBy], references: [id], onDelete: Cascade)')
+      .replace(
+        'operator           Operator    @relation(fields: [managedBy], references: [id])',
+        'operator Operator @relation(fields: [managedBy], references: [id], onDelete: Cascade)',
+      )
       .replace('label        String', 'label        String       @unique');
     expect(diffSchema(parsePrismaSchema(changed), database)).toEqual([
       'identity.companies: foreign key companies_managed_by_fkey is ON DELETE Restrict, expected Cascade',
@@ -112,10 +115,22 @@ describe('parsePrismaSchema', () => {
     const user = schema.models.find((m) => m.name === 'User')!;
     expect(user).toMatchObject({ schema: 'identity', table: 'users', primaryKey: { columns: ['id'], name: null } });
     expect(user.columns.map((c) => c.name)).not.toContain('company'); // relation field: no column
-    expect(user.columns.find((c) => c.field === 'birthDate')).toMatchObject({ name: 'birth_date', type: 'DateTime', nativeType: { name: 'Date', args: [] } });
-    expect(user.columns.find((c) => c.field === 'status')).toMatchObject({ enumRef: { schema: 'identity', name: 'UserStatus' }, default: { kind: 'literal', value: 'REGISTERED' } });
+    expect(user.columns.find((c) => c.field === 'birthDate')).toMatchObject({
+      name: 'birth_date',
+      type: 'DateTime',
+      nativeType: { name: 'Date', args: [] },
+    });
+    expect(user.columns.find((c) => c.field === 'status')).toMatchObject({
+      enumRef: { schema: 'identity', name: 'UserStatus' },
+      default: { kind: 'literal', value: 'REGISTERED' },
+    });
     expect(user.relations).toEqual([
-      expect.objectContaining({ columns: ['company_id'], referencedSchema: 'identity', referencedTable: 'companies', referencedColumns: ['id'] }),
+      expect.objectContaining({
+        columns: ['company_id'],
+        referencedSchema: 'identity',
+        referencedTable: 'companies',
+        referencedColumns: ['id'],
+      }),
     ]);
     const level = schema.models.find((m) => m.name === 'CatalogLevel')!;
     expect(level.primaryKey).toEqual({ columns: ['service_code', 'code'], name: null });
@@ -142,7 +157,15 @@ describe('parsePrismaSchema', () => {
         @@map("things")
       }`);
     expect(parsed.enums).toEqual([
-      { name: 'Color', schema: 'public', dbName: 'colors', values: [{ name: 'RED', dbName: 'RED' }, { name: 'GREEN', dbName: 'green' }] },
+      {
+        name: 'Color',
+        schema: 'public',
+        dbName: 'colors',
+        values: [
+          { name: 'RED', dbName: 'RED' },
+          { name: 'GREEN', dbName: 'green' },
+        ],
+      },
     ]);
     const thing = parsed.models[0];
     expect(thing.table).toBe('things');

@@ -33,7 +33,9 @@ describe('schema ownership', () => {
         const owner = modelSchema.get(match[1]);
         if (owner && owner !== own) offences.push(`${file}: ${match[0]} belongs to schema ${owner}`);
       }
-      for (const match of text.matchAll(/"(identity|authorizations|notifications|reporting)"\."\w+"|\b(identity|authorizations|notifications|reporting)\.\w+\s+(?:SET|WHERE|\(|VALUES)/g)) {
+      for (const match of text.matchAll(
+        /"(identity|authorizations|notifications|reporting)"\."\w+"|\b(identity|authorizations|notifications|reporting)\.\w+\s+(?:SET|WHERE|\(|VALUES)/g,
+      )) {
         const owner = match[1] ?? match[2];
         if (owner !== own) offences.push(`${file}: raw SQL on ${match[0]}`);
       }

@@ -10,7 +10,10 @@ const root = join(__dirname, '..', '..');
 describe('test code', () => {
   it('type-checks, with the compiler options the tests run with (tsconfig.spec.json)', async () => {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(root, 'tsconfig.spec.json'), '--noEmit'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).then(
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(root, 'tsconfig.spec.json'), '--noEmit'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    }).then(
       () => '',
       (error: { stdout?: string; message: string }) => error.stdout || error.message,
     );

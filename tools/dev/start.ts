@@ -110,11 +110,15 @@ async function main(): Promise<void> {
 
 function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): ChildProcess {
   const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
-    cwd: root,
-    env: serviceProcessEnv(service, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')],
+    {
+      cwd: root,
+      env: serviceProcessEnv(service, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const relay = (chunk: Buffer) => {
     log.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -122,7 +126,8 @@ function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv
       const entry = parse(line);
       // Warnings and errors reach the console; everything is in the log file.
       if (!entry) say(`[${service}] ${line}`);
-      else if (entry.level !== 'info' && entry.level !== 'debug' && entry.level !== 'trace') say(`[${service}] ${entry.level}: ${entry.msg ?? ''}`);
+      else if (entry.level !== 'info' && entry.level !== 'debug' && entry.level !== 'trace')
+        say(`[${service}] ${entry.level}: ${entry.msg ?? ''}`);
     }
   };
   child.stdout?.on('data', relay);

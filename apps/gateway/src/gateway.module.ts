@@ -32,8 +32,34 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forService(config)],
-      controllers: [CheckController, HealthController, CompaniesController, CatalogController, ChangeRequestsController, AuditController, NotificationsController, ReportsController, DeliveriesController, AuthController, UsersController, EdiController, ResourcesController, AuthorizationsController],
-      providers: [HealthService, RedisReads, Authenticator, ChangeSubmitter, LoginRateLimiter, StepUp, CompiledRightsCache, RightsAccess, RightsChecker, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [
+        CheckController,
+        HealthController,
+        CompaniesController,
+        CatalogController,
+        ChangeRequestsController,
+        AuditController,
+        NotificationsController,
+        ReportsController,
+        DeliveriesController,
+        AuthController,
+        UsersController,
+        EdiController,
+        ResourcesController,
+        AuthorizationsController,
+      ],
+      providers: [
+        HealthService,
+        RedisReads,
+        Authenticator,
+        ChangeSubmitter,
+        LoginRateLimiter,
+        StepUp,
+        CompiledRightsCache,
+        RightsAccess,
+        RightsChecker,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
     };
   }
 }

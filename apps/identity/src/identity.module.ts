@@ -59,7 +59,15 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [PlatformModule.forService(config)],
-      controllers: [createSystemController('identity'), OperatorsHandlers, CompaniesHandlers, UsersHandlers, ChangesHandlers, AuthHandlers, EdiHandlers],
+      controllers: [
+        createSystemController('identity'),
+        OperatorsHandlers,
+        CompaniesHandlers,
+        UsersHandlers,
+        ChangesHandlers,
+        AuthHandlers,
+        EdiHandlers,
+      ],
       providers: [
         Clock,
         IdentityEvents,

@@ -33,7 +33,8 @@ export class NotificationsModule implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    if (this.sms instanceof OutboxSmsProvider) this.logger.log({ msg: `SMS are written to the development outbox ${this.sms.dir}`, smsOutbox: this.sms.dir });
+    if (this.sms instanceof OutboxSmsProvider)
+      this.logger.log({ msg: `SMS are written to the development outbox ${this.sms.dir}`, smsOutbox: this.sms.dir });
     else this.logger.log({ msg: `SMS go through the ${this.sms.name} provider` });
   }
 }

@@ -6,7 +6,10 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A setting that is missing or wrong; the process stops at boot with this message. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Configuration error: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
@@ -67,7 +70,8 @@ export class AppConfig {
     this.logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
     this.databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
     this.redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-    this.smtpUrl = service === 'notifications' ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+    this.smtpUrl =
+      service === 'notifications' ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
     this.mailFrom = optional(env, 'MAIL_FROM') ?? 'Procura <no-reply@procura.local>';
     this.httpPort = integer(env, 'PORT', 3000, 1, 65535);
     this.publicUrl = (optional(env, 'PUBLIC_URL') ?? `http://localhost:${this.httpPort}`).replace(/\/$/, '');
@@ -91,7 +95,10 @@ export class AppConfig {
     if (this.faultInjection && this.nodeEnv !== 'test') throw new ConfigError('FAULT_INJECTION', 'is only allowed with NODE_ENV=test');
     this.documentRetentionDays = integer(env, 'DOCUMENT_RETENTION_DAYS', 90, 1, 3650);
     this.smsProvider = oneOf(env, 'SMS_PROVIDER', ['outbox', 'http'] as const, 'outbox');
-    this.smsHttpUrl = this.smsProvider === 'http' && service === 'notifications' ? url(env, 'SMS_HTTP_URL', ['http:', 'https:']) : optionalUrl(env, 'SMS_HTTP_URL', ['http:', 'https:']);
+    this.smsHttpUrl =
+      this.smsProvider === 'http' && service === 'notifications'
+        ? url(env, 'SMS_HTTP_URL', ['http:', 'https:'])
+        : optionalUrl(env, 'SMS_HTTP_URL', ['http:', 'https:']);
     this.smsHttpToken = optional(env, 'SMS_HTTP_TOKEN');
   }
 }

@@ -39,7 +39,10 @@ describe('nodeFlagsFor', () => {
 describe('cpuProfileFlags', () => {
   it('adds a CPU profile per service only when asked', () => {
     expect(cpuProfileFlags('gateway', {})).toEqual([]);
-    expect(cpuProfileFlags('gateway', { PROCURA_CPU_PROFILE_DIR: '/tmp/prof/' })).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/prof/gateway']);
+    expect(cpuProfileFlags('gateway', { PROCURA_CPU_PROFILE_DIR: '/tmp/prof/' })).toEqual([
+      '--cpu-prof',
+      '--cpu-prof-dir=/tmp/prof/gateway',
+    ]);
   });
 });
 
@@ -52,15 +55,18 @@ describe('docker-compose.yml', () => {
     return line;
   };
 
-  it.each(['identity', 'authorizations', 'notifications', 'reporting', 'gateway'])('gives %s the Node flags and malloc arenas of service-runtime', (service) => {
-    const line = environmentOf(service);
-    const arenas = serviceProcessEnv(service, {}).MALLOC_ARENA_MAX;
-    if (arenas) expect(line).toContain(`MALLOC_ARENA_MAX: "${arenas}"`);
-    else expect(line).not.toContain('MALLOC_ARENA_MAX');
-    const flags = nodeFlagsFor(service);
-    if (flags.length) expect(line).toContain(`NODE_OPTIONS: "${flags.join(' ')}"`);
-    else expect(line).not.toContain('NODE_OPTIONS');
-  });
+  it.each(['identity', 'authorizations', 'notifications', 'reporting', 'gateway'])(
+    'gives %s the Node flags and malloc arenas of service-runtime',
+    (service) => {
+      const line = environmentOf(service);
+      const arenas = serviceProcessEnv(service, {}).MALLOC_ARENA_MAX;
+      if (arenas) expect(line).toContain(`MALLOC_ARENA_MAX: "${arenas}"`);
+      else expect(line).not.toContain('MALLOC_ARENA_MAX');
+      const flags = nodeFlagsFor(service);
+      if (flags.length) expect(line).toContain(`NODE_OPTIONS: "${flags.join(' ')}"`);
+      else expect(line).not.toContain('NODE_OPTIONS');
+    },
+  );
 
   it('sets no malloc arenas for every service at once', () => {
     expect(compose.split('x-service:')[1].split('services:')[0]).not.toContain('MALLOC_ARENA_MAX');

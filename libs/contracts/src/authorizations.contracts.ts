@@ -60,7 +60,13 @@ export class ReportRightsPayload {
 /** Rights of one user as the access-rights report shows them. */
 export interface ReportUserRights {
   authorizations: Array<{ id: string; label: string; service: string; effectiveFrom: string; endsAt: string | null; active: boolean }>;
-  effectiveRights: Array<{ service: string; right: string; level: string; resources: Array<{ id: string; label: string; identifier: string }> | null; authorizationId: string }>;
+  effectiveRights: Array<{
+    service: string;
+    right: string;
+    level: string;
+    resources: Array<{ id: string; label: string; identifier: string }> | null;
+    authorizationId: string;
+  }>;
   pendingChangeRequests: Array<{ id: string; kind: string; summary: string; createdAt: string }>;
 }
 
@@ -105,7 +111,10 @@ export const AuthorizationsSeams = {
   compiledRights: defineCommand<CompiledRightsPayload, CompiledRightsAnswer>('authorizations', 'authorizations.rights.compiled'),
   /** Services a user's authorizations cover (all dates): the banking-power rule needs it. */
   servicesOfUser: defineCommand<ServicesOfUserPayload, { services: string[] }>('authorizations', 'authorizations.rights.services-of-user'),
-  reportRights: defineCommand<ReportRightsPayload, Record<string, ReportUserRights>>('authorizations', 'authorizations.reports.rights-of-users'),
+  reportRights: defineCommand<ReportRightsPayload, Record<string, ReportUserRights>>(
+    'authorizations',
+    'authorizations.reports.rights-of-users',
+  ),
 };
 
 // ── Resources: a company's accounts and contracts (operators manage them) ───────────
@@ -126,7 +135,11 @@ export class CreateResourceDto {
   @Matches(/^[A-Z0-9][A-Z0-9 -]{2,48}[A-Z0-9]$/, { message: 'identifier must be 4 to 50 capital letters, digits, spaces or dashes' })
   identifier: string;
   @ApiPropertyOptional({ enum: BANKING_RIGHTS, isArray: true, description: 'Banking rights this resource allows (default: all)' })
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsIn(BANKING_RIGHTS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(BANKING_RIGHTS, { each: true })
   allowedRights?: BankingRight[];
 }
 
@@ -134,7 +147,11 @@ export class UpdateResourceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) label?: string;
   @ApiPropertyOptional({ enum: BANKING_RIGHTS, isArray: true })
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsIn(BANKING_RIGHTS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsIn(BANKING_RIGHTS, { each: true })
   allowedRights?: BankingRight[];
 }
 
@@ -181,7 +198,11 @@ export class GrantDto {
     format: 'uuid',
     description: 'Accounts and contracts the right covers: required (non-empty) for banking rights, absent for the others',
   })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   resourceIds?: string[];
 }
 
@@ -189,11 +210,26 @@ export class GrantDto {
 export class CreateAuthorizationDto {
   @ApiProperty({ example: 'Comptabilité fournisseurs', maxLength: 200 }) @IsString() @Length(1, 200) label: string;
   @ApiProperty({ example: 'EINVOICING' }) @IsString() @Matches(CODE, { message: CODE_MESSAGE('service') }) service: string;
-  @ApiProperty({ format: 'date-time', description: 'From when the authorization is active' }) @IsISO8601({ strict: true }) effectiveFrom: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Optional end, after effectiveFrom' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
-  @ApiProperty({ type: [GrantDto] }) @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => GrantDto) grants: GrantDto[];
+  @ApiProperty({ format: 'date-time', description: 'From when the authorization is active' })
+  @IsISO8601({ strict: true })
+  effectiveFrom: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Optional end, after effectiveFrom' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endsAt?: string;
+  @ApiProperty({ type: [GrantDto] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => GrantDto)
+  grants: GrantDto[];
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Users of the company who receive the authorization' })
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   userIds?: string[];
 }
 
@@ -201,14 +237,34 @@ export class UpdateAuthorizationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) label?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the end date' })
-  @IsOptional() @IsISO8601({ strict: true }) endsAt?: string | null;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endsAt?: string | null;
   @ApiPropertyOptional({ type: [GrantDto], description: 'Replaces every grant' })
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => GrantDto) grants?: GrantDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => GrantDto)
+  grants?: GrantDto[];
 }
 
 export class AssignUsersDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true }) attach?: string[];
-  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true }) detach?: string[];
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attach?: string[];
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  detach?: string[];
 }
 
 export class GrantView {
@@ -267,25 +323,53 @@ export class RightRefDto {
 export class RightsTemplateDto {
   @ApiProperty({ enum: TEMPLATES }) @IsIn(TEMPLATES) template: TemplateName;
   @ApiPropertyOptional({ type: [String], example: ['BANKING'], description: 'Services the template covers (default: BANKING)' })
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayUnique() @IsString({ each: true }) @Matches(CODE, { each: true, message: CODE_MESSAGE('services') })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(CODE, { each: true, message: CODE_MESSAGE('services') })
   services?: string[];
   @ApiPropertyOptional({ type: [RightRefDto], description: 'Customisation (PREPARER and VALIDATOR only): rights to leave out' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => RightRefDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => RightRefDto)
   excludedRights?: RightRefDto[];
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Customisation (PREPARER and VALIDATOR only): accounts and contracts to leave out' })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Customisation (PREPARER and VALIDATOR only): accounts and contracts to leave out',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   excludedResourceIds?: string[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  effectiveFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
 }
 
 export class RightsCopyDto {
   @ApiProperty({ format: 'uuid', description: 'The user whose rights are copied' }) @IsUUID() fromUserId: string;
   @ApiPropertyOptional({ type: [String], description: 'Services not to copy' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) @Matches(CODE, { each: true, message: CODE_MESSAGE('excludedServices') })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(CODE, { each: true, message: CODE_MESSAGE('excludedServices') })
   excludedServices?: string[];
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Accounts and contracts not to copy' })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   excludedResourceIds?: string[];
 }
 
@@ -300,13 +384,27 @@ export class ServiceProfileDto {
 }
 
 export class AuthorizeAllDto {
-  @ApiPropertyOptional({ type: [ContractTypeProfileDto], description: 'One profile per contract type, applied to every contract of that type' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ContractTypeProfileDto)
+  @ApiPropertyOptional({
+    type: [ContractTypeProfileDto],
+    description: 'One profile per contract type, applied to every contract of that type',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ContractTypeProfileDto)
   contractTypes?: ContractTypeProfileDto[];
   @ApiPropertyOptional({ type: [ServiceProfileDto], description: 'One profile per other service' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ServiceProfileDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ServiceProfileDto)
   services?: ServiceProfileDto[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  effectiveFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
 }
 
@@ -350,7 +448,11 @@ export class CheckQuestionDto {
 
 export class CheckBatchDto {
   @ApiProperty({ type: [CheckQuestionDto], maxItems: 100 })
-  @IsArray() @ArrayNotEmpty() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CheckQuestionDto)
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CheckQuestionDto)
   questions: CheckQuestionDto[];
 }
 
@@ -377,7 +479,8 @@ export class EffectiveRightView {
   @ApiProperty() service: string;
   @ApiProperty() right: string;
   @ApiProperty() level: string;
-  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'null: the right is not about resources' }) resourceIds: string[] | null;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'null: the right is not about resources' })
+  resourceIds: string[] | null;
   @ApiProperty({ format: 'uuid' }) authorizationId: string;
   @ApiProperty() authorizationLabel: string;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
@@ -396,7 +499,10 @@ export const AuthorizationsQueries = {
   createResource: defineCommand<CreateResourcePayload, ResourceView>('authorizations', 'authorizations.resources.create'),
   updateResource: defineCommand<UpdateResourcePayload, ResourceView>('authorizations', 'authorizations.resources.update'),
   listResources: defineCommand<ListResourcesPayload, Page<ResourceView>>('authorizations', 'authorizations.resources.list'),
-  listAuthorizations: defineCommand<ListAuthorizationsPayload, Page<AuthorizationView>>('authorizations', 'authorizations.authorizations.list'),
+  listAuthorizations: defineCommand<ListAuthorizationsPayload, Page<AuthorizationView>>(
+    'authorizations',
+    'authorizations.authorizations.list',
+  ),
   getAuthorization: defineCommand<GetAuthorizationPayload, AuthorizationView>('authorizations', 'authorizations.authorizations.get'),
   effectiveRights: defineCommand<EffectiveRightsPayload, EffectiveRightsView>('authorizations', 'authorizations.rights.effective'),
   check: defineCommand<CheckQuestionDto, CheckAnswer>('authorizations', 'authorizations.check.one'),

@@ -186,7 +186,10 @@ export class AuditVerification {
 }
 
 export const ChangeRequestCommands = {
-  submit: defineCommand<SubmitChangesPayload, import('./changes.contracts').ChangeSubmissionResult>('authorizations', 'authorizations.change-requests.submit'),
+  submit: defineCommand<SubmitChangesPayload, import('./changes.contracts').ChangeSubmissionResult>(
+    'authorizations',
+    'authorizations.change-requests.submit',
+  ),
   list: defineCommand<ListChangeRequestsPayload, Page<ChangeRequestView>>('authorizations', 'authorizations.change-requests.list'),
   get: defineCommand<ChangeRequestIdPayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.get'),
   approve: defineCommand<ApproveChangePayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.approve'),

@@ -25,11 +25,47 @@ export const DEMO = {
    * to get step-up codes. The standard users enrol TOTP at their first sign-in.
    */
   users: {
-    sophie: { id: '00000000-0000-4000-8000-000000000201', name: 'Sophie Martin', loginId: '40200000002012', password: 'Demo-Procura-2026!', totpSecret: 'SOPHIEMARTINDEMOTOTPSECRETAAAAAA' },
-    paul: { id: '00000000-0000-4000-8000-000000000202', name: 'Paul Martin', loginId: '40200000002020', password: 'Demo-Procura-2026!', totpSecret: 'PAULMARTINDEMOTOTPSECRETBBBBBBBB' },
-    julie: { id: '00000000-0000-4000-8000-000000000203', name: 'Julie Leroy', loginId: '40200000002038', password: 'Demo-Procura-2026!', totpSecret: null },
-    hugo: { id: '00000000-0000-4000-8000-000000000204', name: 'Hugo Petit', loginId: '40200000002046', password: 'Demo-Procura-2026!', totpSecret: null },
-    marc: { id: '00000000-0000-4000-8000-000000000211', name: 'Marc Dupont', loginId: '40200000002111', password: 'Demo-Procura-2026!', totpSecret: 'MARCDUPONTDEMOTOTPSECRETCCCCCCCC' },
-    lea: { id: '00000000-0000-4000-8000-000000000212', name: 'Léa Moreau', loginId: '40200000002129', password: 'Demo-Procura-2026!', totpSecret: null },
+    sophie: {
+      id: '00000000-0000-4000-8000-000000000201',
+      name: 'Sophie Martin',
+      loginId: '40200000002012',
+      password: 'Demo-Procura-2026!',
+      totpSecret: 'SOPHIEMARTINDEMOTOTPSECRETAAAAAA',
+    },
+    paul: {
+      id: '00000000-0000-4000-8000-000000000202',
+      name: 'Paul Martin',
+      loginId: '40200000002020',
+      password: 'Demo-Procura-2026!',
+      totpSecret: 'PAULMARTINDEMOTOTPSECRETBBBBBBBB',
+    },
+    julie: {
+      id: '00000000-0000-4000-8000-000000000203',
+      name: 'Julie Leroy',
+      loginId: '40200000002038',
+      password: 'Demo-Procura-2026!',
+      totpSecret: null,
+    },
+    hugo: {
+      id: '00000000-0000-4000-8000-000000000204',
+      name: 'Hugo Petit',
+      loginId: '40200000002046',
+      password: 'Demo-Procura-2026!',
+      totpSecret: null,
+    },
+    marc: {
+      id: '00000000-0000-4000-8000-000000000211',
+      name: 'Marc Dupont',
+      loginId: '40200000002111',
+      password: 'Demo-Procura-2026!',
+      totpSecret: 'MARCDUPONTDEMOTOTPSECRETCCCCCCCC',
+    },
+    lea: {
+      id: '00000000-0000-4000-8000-000000000212',
+      name: 'Léa Moreau',
+      loginId: '40200000002129',
+      password: 'Demo-Procura-2026!',
+      totpSecret: null,
+    },
   },
 } as const;

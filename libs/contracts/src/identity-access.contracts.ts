@@ -60,7 +60,9 @@ const TOTP_CODE = /^\d{6}$/;
 export class CreateUserDto {
   @ApiProperty({ example: 'Leroy', maxLength: 100 }) @IsString() @Length(1, 100) lastName: string;
   @ApiProperty({ example: 'Julie', maxLength: 100 }) @IsString() @Length(1, 100) firstName: string;
-  @ApiProperty({ example: '1990-01-22', format: 'date' }) @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' }) birthDate: string;
+  @ApiProperty({ example: '1990-01-22', format: 'date' })
+  @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
+  birthDate: string;
   @ApiProperty({ example: 'julie.leroy@example.com', description: 'Personal (nominative) e-mail, unique on the platform' })
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
@@ -70,8 +72,15 @@ export class CreateUserDto {
   @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
   phone?: string;
   @ApiProperty({ enum: ClientType }) @IsEnum(ClientType) clientType: ClientType;
-  @ApiPropertyOptional({ enum: AdminSignature, default: AdminSignature.NONE }) @IsOptional() @IsEnum(AdminSignature) adminSignature?: AdminSignature;
-  @ApiPropertyOptional({ enum: ActivationMode, default: ActivationMode.IMMEDIATE, description: 'DEFERRED: the user is activated later by an administrator' })
+  @ApiPropertyOptional({ enum: AdminSignature, default: AdminSignature.NONE })
+  @IsOptional()
+  @IsEnum(AdminSignature)
+  adminSignature?: AdminSignature;
+  @ApiPropertyOptional({
+    enum: ActivationMode,
+    default: ActivationMode.IMMEDIATE,
+    description: 'DEFERRED: the user is activated later by an administrator',
+  })
   @IsOptional()
   @IsEnum(ActivationMode)
   activationMode?: ActivationMode;
@@ -81,7 +90,10 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) lastName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) firstName?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' }) birthDate?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
+  birthDate?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
   @ApiPropertyOptional({ nullable: true, description: 'null removes the phone number' })
   @IsOptional()
@@ -145,7 +157,10 @@ export class CreateCredentialRequestDto extends CreateCredentialDto {
 }
 
 export class ResetCredentialDto {
-  @ApiPropertyOptional({ description: 'Also remove the enrolled TOTP (lost phone): the user enrols again' }) @IsOptional() @IsBoolean() resetTotp?: boolean;
+  @ApiPropertyOptional({ description: 'Also remove the enrolled TOTP (lost phone): the user enrols again' })
+  @IsOptional()
+  @IsBoolean()
+  resetTotp?: boolean;
 }
 
 export class CredentialView {
@@ -188,7 +203,10 @@ export class RefreshDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ format: 'password', description: 'The current (or provisional) password' }) @IsString() @Length(1, 256) currentPassword: string;
+  @ApiProperty({ format: 'password', description: 'The current (or provisional) password' })
+  @IsString()
+  @Length(1, 256)
+  currentPassword: string;
   @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @Length(1, 256) newPassword: string;
   @ApiProperty({ format: 'password', description: 'newPassword again' }) @IsString() @Length(1, 256) newPasswordConfirmation: string;
 }
@@ -205,7 +223,8 @@ export class SessionTokens {
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Access-token lifetime in seconds' }) expiresIn: number;
   @ApiProperty({ enum: ['full', 'password-change', 'totp-enrolment'] }) scope: SessionScope;
-  @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' }) passwordChangeRequired: boolean;
+  @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' })
+  passwordChangeRequired: boolean;
   @ApiProperty({ description: 'The company requires strong authentication and none is enrolled yet' }) totpEnrolmentRequired: boolean;
 }
 
@@ -217,14 +236,23 @@ export class TotpEnrolment {
 // ── EDI signatures (seed 004) ───────────────────────────────────────────────────────
 
 export class CreateEdiSignatureDto {
-  @ApiProperty({ description: 'Confidential EDI code e-mailed to the administrator' }) @IsString() @Matches(/^[A-Z0-9]{10}$/, { message: 'code must be 10 letters or digits' }) code: string;
-  @ApiProperty({ enum: [1, 2, 3] }) @Type(() => Number) @IsInt() @IsIn([1, 2, 3], { message: 'validityYears must be 1, 2 or 3' }) validityYears: 1 | 2 | 3;
+  @ApiProperty({ description: 'Confidential EDI code e-mailed to the administrator' })
+  @IsString()
+  @Matches(/^[A-Z0-9]{10}$/, { message: 'code must be 10 letters or digits' })
+  code: string;
+  @ApiProperty({ enum: [1, 2, 3] })
+  @Type(() => Number)
+  @IsInt()
+  @IsIn([1, 2, 3], { message: 'validityYears must be 1, 2 or 3' })
+  validityYears: 1 | 2 | 3;
   @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @Length(1, 256) password: string;
   @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) passwordConfirmation: string;
 }
 
 export class CreateEdiSignatureRequestDto extends CreateEdiSignatureDto {
-  @ApiProperty({ example: '123456', description: 'Fresh TOTP code (step-up)' }) @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' }) totpCode: string;
+  @ApiProperty({ example: '123456', description: 'Fresh TOTP code (step-up)' })
+  @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' })
+  totpCode: string;
 }
 
 export class VerifyEdiSignatureDto {
@@ -321,7 +349,10 @@ export const IdentityAccessCommands = {
   listUsers: defineCommand<ListUsersPayload, Page<UserView>>('identity', 'identity.users.list'),
   getUser: defineCommand<UserIdPayload, UserView>('identity', 'identity.users.get'),
   listCredentials: defineCommand<UserIdPayload, CredentialView[]>('identity', 'identity.credentials.list'),
-  operatorCreateCredential: defineCommand<OperatorCreateCredentialPayload, CredentialIssuedWithSecret>('identity', 'identity.credentials.operator-create'),
+  operatorCreateCredential: defineCommand<OperatorCreateCredentialPayload, CredentialIssuedWithSecret>(
+    'identity',
+    'identity.credentials.operator-create',
+  ),
   resendWelcomeEmail: defineCommand<UserIdPayload, WelcomeEmailSent>('identity', 'identity.credentials.resend-welcome'),
   unlockCredential: defineCommand<CredentialIdPayload, CredentialView>('identity', 'identity.credentials.unlock'),
   login: defineCommand<LoginPayload, SessionTokens>('identity', 'identity.auth.login'),

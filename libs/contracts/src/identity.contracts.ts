@@ -188,7 +188,13 @@ export interface ReportUser {
   clientType: string;
   adminSignature: string;
   status: string;
-  credentials: Array<{ loginIdMasked: string; type: 'PERMANENT' | 'TEMPORARY'; validUntil: string | null; bankingPower: boolean; status: string }>;
+  credentials: Array<{
+    loginIdMasked: string;
+    type: 'PERMANENT' | 'TEMPORARY';
+    validUntil: string | null;
+    bankingPower: boolean;
+    status: string;
+  }>;
 }
 
 export class CompanySummaryPayload {
@@ -205,7 +211,13 @@ export interface CompanySummary {
 export const IdentitySeams = {
   companySummary: defineCommand<CompanySummaryPayload, CompanySummary>('identity', 'identity.companies.summary'),
   verifyStepUp: defineCommand<VerifyStepUpPayload, StepUpVerified>('identity', 'identity.auth.verify-step-up'),
-  validatorEligibility: defineCommand<ValidatorEligibilityPayload, ValidatorEligibility>('identity', 'identity.users.validator-eligibility'),
+  validatorEligibility: defineCommand<ValidatorEligibilityPayload, ValidatorEligibility>(
+    'identity',
+    'identity.users.validator-eligibility',
+  ),
   userContacts: defineCommand<UserContactsPayload, UserContact[]>('identity', 'identity.users.contacts'),
-  reportUsersPage: defineCommand<ReportUsersPagePayload, { users: ReportUser[]; nextAfterUserId?: string }>('identity', 'identity.reports.users-page'),
+  reportUsersPage: defineCommand<ReportUsersPagePayload, { users: ReportUser[]; nextAfterUserId?: string }>(
+    'identity',
+    'identity.reports.users-page',
+  ),
 };

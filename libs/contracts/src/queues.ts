@@ -40,12 +40,7 @@ export interface SealedValue {
   sealed: string;
 }
 
-export type EmailTemplate =
-  | 'welcome-login-id'
-  | 'edi-code'
-  | 'change-request-pending'
-  | 'change-request-outcome'
-  | 'report-ready';
+export type EmailTemplate = 'welcome-login-id' | 'edi-code' | 'change-request-pending' | 'change-request-outcome' | 'report-ready';
 
 export type SmsTemplate = 'provisional-password';
 

@@ -23,14 +23,19 @@ describe('GroupCommit', () => {
     expect(groups).toEqual([[1], [2, 3, 4]]);
   });
 
-  it('caps a group and gives a failed statement\'s error to every call of its group only', async () => {
+  it("caps a group and gives a failed statement's error to every call of its group only", async () => {
     const groups: number[][] = [];
     const commit = new GroupCommit<number, number>(async (inputs) => {
       groups.push(inputs);
       if (inputs.includes(3)) throw new Error('statement failed');
       return inputs;
     }, 2);
-    const calls = [1, 2, 3, 4, 5].map((n) => commit.submit(n).then((v) => `ok ${v}`, (e: Error) => e.message));
+    const calls = [1, 2, 3, 4, 5].map((n) =>
+      commit.submit(n).then(
+        (v) => `ok ${v}`,
+        (e: Error) => e.message,
+      ),
+    );
     expect(await Promise.all(calls)).toEqual(['ok 1', 'statement failed', 'statement failed', 'ok 4', 'ok 5']);
     // 1 ran alone; 2..5 waited for it and went two by two: [2, 3] failed, [4, 5] did not.
     expect(groups).toEqual([[1], [2, 3], [4, 5]]);

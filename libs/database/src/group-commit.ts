@@ -28,7 +28,8 @@ export class GroupCommit<In, Out> {
         const group = this.waiting.splice(0, this.maxGroup);
         try {
           const outputs = await this.run(group.map((call) => call.input));
-          if (outputs.length !== group.length) throw new Error(`group statement answered ${outputs.length} results for ${group.length} calls`);
+          if (outputs.length !== group.length)
+            throw new Error(`group statement answered ${outputs.length} results for ${group.length} calls`);
           group.forEach((call, i) => call.resolve(outputs[i]));
         } catch (error) {
           for (const call of group) call.reject(error);

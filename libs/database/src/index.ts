@@ -2,4 +2,4 @@ export * from './migrations';
 export * from './group-commit';
 export * from './pool-sql';
 export * from './prisma.service';
-export * from "./generated/client";
+export * from './generated/client';

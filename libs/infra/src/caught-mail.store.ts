@@ -128,7 +128,8 @@ export class CaughtMailWriter {
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return objects.flatMap((object) => object.value.flatMap((entry) => [entry, ...(entry.group ?? [])]))
+  return objects
+    .flatMap((object) => object.value.flatMap((entry) => [entry, ...(entry.group ?? [])]))
     .map((entry) => entry.address)
     .filter((address): address is string => Boolean(address));
 }
@@ -137,7 +138,10 @@ function interestingHeaders(parsed: ParsedMail): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const { key, line } of parsed.headerLines) {
     if (!INTERESTING_HEADERS.has(key) && !key.startsWith('x-')) continue;
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
   }
   return headers;

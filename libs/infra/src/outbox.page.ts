@@ -3,12 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAIL_ID, type CaughtMail } from './caught-mail.store';
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `
@@ -35,7 +30,11 @@ export function renderList(mails: CaughtMail[]): string {
   const table = mails.length
     ? `<table><thead><tr><th>Received</th><th>From</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="muted">No message yet.</p>';
-  return layout('Outbox', `<h1>Outbox</h1><p class="muted">${mails.length} message(s), newest first. <a href="/api/messages">JSON</a></p>${table}`, true);
+  return layout(
+    'Outbox',
+    `<h1>Outbox</h1><p class="muted">${mails.length} message(s), newest first. <a href="/api/messages">JSON</a></p>${table}`,
+    true,
+  );
 }
 
 export function renderMessage(mail: CaughtMail): string {
@@ -75,7 +74,8 @@ export async function handleOutboxRequest(req: IncomingMessage, res: ServerRespo
   const [, api, id, part] = match;
   const mail = (await load()).find((candidate) => candidate.id === id);
   if (!mail) return send(res, 404, 'text/plain; charset=utf-8', `No message ${id}`);
-  if (api) return part ? send(res, 404, 'text/plain; charset=utf-8', 'Not found') : send(res, 200, 'application/json', JSON.stringify(mail));
+  if (api)
+    return part ? send(res, 404, 'text/plain; charset=utf-8', 'Not found') : send(res, 200, 'application/json', JSON.stringify(mail));
   if (part === '/html') {
     res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src data: http: https:; style-src 'unsafe-inline'");
     return send(res, 200, 'text/html; charset=utf-8', mail.html ?? '');

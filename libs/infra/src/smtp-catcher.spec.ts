@@ -66,7 +66,9 @@ describe('startSmtpCatcher', () => {
     const waiting = catcher.waitFor((mail) => mail.subject === 'Awaited', 5000);
     await send('Awaited');
     expect((await waiting).to).toEqual(['alice@example.test']);
-    await expect(catcher.waitFor((mail) => mail.subject === 'Never', 200)).rejects.toThrow(/No caught mail matched within 200 ms[\s\S]*alice@example\.test: Awaited/);
+    await expect(catcher.waitFor((mail) => mail.subject === 'Never', 200)).rejects.toThrow(
+      /No caught mail matched within 200 ms[\s\S]*alice@example\.test: Awaited/,
+    );
   });
 
   it('lists messages on the outbox page with their subject escaped, and serves each part', async () => {
@@ -102,7 +104,10 @@ describe('startSmtpCatcher', () => {
 
   it('keeps messages across a restart, and clear() removes them', async () => {
     await send('Kept');
-    const { smtpPort, httpPort } = { smtpPort: Number(new URL(catcher.url).port), httpPort: Number(new URL(catcher.outboxUrl as string).port) };
+    const { smtpPort, httpPort } = {
+      smtpPort: Number(new URL(catcher.url).port),
+      httpPort: Number(new URL(catcher.outboxUrl as string).port),
+    };
     await catcher.stop();
     catcher = await startSmtpCatcher({ dataDir: dir, smtpPort, httpPort });
 

@@ -136,10 +136,14 @@ function listen(
   service: string,
   port: number,
   start: (port: number, onListening: () => void) => void,
-  server: { once(event: 'error', listener: (error: Error) => void): unknown; off(event: 'error', listener: (error: Error) => void): unknown },
+  server: {
+    once(event: 'error', listener: (error: Error) => void): unknown;
+    off(event: 'error', listener: (error: Error) => void): unknown;
+  },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(isErrnoException(error) && error.code === 'EADDRINUSE' ? new PortInUseError(service, port) : error);
+    const onError = (error: Error): void =>
+      reject(isErrnoException(error) && error.code === 'EADDRINUSE' ? new PortInUseError(service, port) : error);
     server.once('error', onError);
     start(port, () => {
       server.off('error', onError);

@@ -10,7 +10,15 @@ function capture(): { lines: () => Array<Record<string, unknown>>; stream: Writa
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe(JsonLogger.name, () => {
@@ -19,7 +27,13 @@ describe(JsonLogger.name, () => {
     const logger = new JsonLogger(createLogger('identity', 'info', out.stream));
     requestContext.run({ requestId: 'req-12345678' }, () => logger.log('company created', 'CompaniesService'));
     const [line] = out.lines();
-    expect(line).toMatchObject({ service: 'identity', level: 'info', msg: 'company created', context: 'CompaniesService', requestId: 'req-12345678' });
+    expect(line).toMatchObject({
+      service: 'identity',
+      level: 'info',
+      msg: 'company created',
+      context: 'CompaniesService',
+      requestId: 'req-12345678',
+    });
   });
 
   it('writes nothing below the level, and keeps context and request id per line for a reused context', () => {

@@ -24,7 +24,12 @@ export class CatalogIndex {
       const levels = [...s.levels].sort((a, b) => a.rank - b.rank);
       this.services.set(s.code, {
         code: s.code,
-        rights: new Map(s.rights.map((r) => [r.code, { code: r.code, family: r.family ?? null, resourceScoped: r.resourceScope === 'ACCOUNTS_AND_CONTRACTS' }])),
+        rights: new Map(
+          s.rights.map((r) => [
+            r.code,
+            { code: r.code, family: r.family ?? null, resourceScoped: r.resourceScope === 'ACCOUNTS_AND_CONTRACTS' },
+          ]),
+        ),
         levels: new Map(levels.map((l) => [l.code, l.rank])),
         levelOrder: levels.map((l) => l.code),
       });

@@ -9,10 +9,12 @@ const byCode = <T extends { code: string }>(a: T, b: T) => (a.code < b.code ? -1
  * it that the catalog it evaluates them against has changed.
  */
 export function catalogVersion(views: CatalogServiceView[]): string {
-  const canonical = [...views].sort(byCode).map((s) => [
-    s.code,
-    [...s.rights].sort(byCode).map((r) => [r.code, r.resourceScope, r.family ?? null]),
-    [...s.levels].sort(byCode).map((l) => [l.code, l.rank]),
-  ]);
+  const canonical = [...views]
+    .sort(byCode)
+    .map((s) => [
+      s.code,
+      [...s.rights].sort(byCode).map((r) => [r.code, r.resourceScope, r.family ?? null]),
+      [...s.levels].sort(byCode).map((l) => [l.code, l.rank]),
+    ]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
 }

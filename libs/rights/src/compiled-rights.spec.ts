@@ -42,12 +42,18 @@ const banking: RawAuthorization = {
   endsAt: null,
   grants: [{ rightCode: 'VALIDATE', levelCode: 'ACCESS', resourceIds: ['r1'] }],
 };
-const ask = (principal: RawPrincipal, auths: RawAuthorization[], q: { service: string; right: string; level: string; resourceId?: string }, at = T0 + 1000) =>
-  evaluate(compileRights(principal, auths, catalog), q, at, catalog);
+const ask = (
+  principal: RawPrincipal,
+  auths: RawAuthorization[],
+  q: { service: string; right: string; level: string; resourceId?: string },
+  at = T0 + 1000,
+) => evaluate(compileRights(principal, auths, catalog), q, at, catalog);
 
 describe('evaluate (compiled rights)', () => {
   it('grants a right at its level and every lower level, naming the authorization', () => {
-    expect(ask(active, [einvoicing('CONSULT_ENTER_VALIDATE')], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT' })).toEqual({
+    expect(
+      ask(active, [einvoicing('CONSULT_ENTER_VALIDATE')], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT' }),
+    ).toEqual({
       allowed: true,
       reason: 'GRANTED',
       authorizationId: 'a-einv',
@@ -55,7 +61,9 @@ describe('evaluate (compiled rights)', () => {
   });
 
   it('refuses a higher level than granted', () => {
-    expect(ask(active, [einvoicing('CONSULT')], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT_ENTER_VALIDATE' }).reason).toBe('LEVEL_TOO_LOW');
+    expect(
+      ask(active, [einvoicing('CONSULT')], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT_ENTER_VALIDATE' }).reason,
+    ).toBe('LEVEL_TOO_LOW');
   });
 
   it('grants nothing before the effective date nor from the end date on', () => {
@@ -74,18 +82,34 @@ describe('evaluate (compiled rights)', () => {
     expect(ask({ ...active, credentials: [] }, auths, q).reason).toBe('NO_CREDENTIAL');
     expect(ask({ ...active, credentials: [{ validUntil: null, revoked: true }] }, auths, q).reason).toBe('CREDENTIAL_REVOKED');
     expect(ask({ ...active, credentials: [{ validUntil: new Date(T0), revoked: false }] }, auths, q).reason).toBe('CREDENTIAL_EXPIRED');
-    expect(ask({ ...active, credentials: [{ validUntil: new Date(T0), revoked: false }, { validUntil: null, revoked: false }] }, auths, q).allowed).toBe(true);
+    expect(
+      ask(
+        {
+          ...active,
+          credentials: [
+            { validUntil: new Date(T0), revoked: false },
+            { validUntil: null, revoked: false },
+          ],
+        },
+        auths,
+        q,
+      ).allowed,
+    ).toBe(true);
   });
 
   it('checks resources of banking rights', () => {
     expect(ask(active, [banking], { service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resourceId: 'r1' }).allowed).toBe(true);
-    expect(ask(active, [banking], { service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resourceId: 'r2' }).reason).toBe('RESOURCE_NOT_GRANTED');
+    expect(ask(active, [banking], { service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resourceId: 'r2' }).reason).toBe(
+      'RESOURCE_NOT_GRANTED',
+    );
   });
 
   it('names unknown rights and levels, and a right no authorization gives', () => {
     expect(ask(active, [], { service: 'EINVOICING', right: 'NOPE', level: 'CONSULT' }).reason).toBe('UNKNOWN_RIGHT');
     expect(ask(active, [], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'NOPE' }).reason).toBe('UNKNOWN_LEVEL');
-    expect(ask(active, [banking], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT' }).reason).toBe('NO_AUTHORIZATION');
+    expect(ask(active, [banking], { service: 'EINVOICING', right: 'CUSTOMER_INVOICING', level: 'CONSULT' }).reason).toBe(
+      'NO_AUTHORIZATION',
+    );
   });
 });
 
@@ -109,10 +133,9 @@ describe('rightsToWire / rightsFromWire', () => {
 describe('effectiveRightsView', () => {
   it('lists the rights active at the instant, and none while the user is blocked', () => {
     const compiled = compileRights(active, [einvoicing('CONSULT', new Date(T1)), banking], catalog);
-    expect(effectiveRightsView('u1', compiled, T0 + 1).rights.map((r) => `${r.service}:${r.right}:${r.resourceIds?.join() ?? '-'}`)).toEqual([
-      'BANKING:VALIDATE:r1',
-      'EINVOICING:CUSTOMER_INVOICING:-',
-    ]);
+    expect(
+      effectiveRightsView('u1', compiled, T0 + 1).rights.map((r) => `${r.service}:${r.right}:${r.resourceIds?.join() ?? '-'}`),
+    ).toEqual(['BANKING:VALIDATE:r1', 'EINVOICING:CUSTOMER_INVOICING:-']);
     expect(effectiveRightsView('u1', compiled, T1).rights.map((r) => r.service)).toEqual(['BANKING']);
     const suspended = effectiveRightsView('u1', compileRights({ ...active, status: 'SUSPENDED' }, [banking], catalog), T0 + 1);
     expect(suspended).toMatchObject({ usable: false, reason: 'USER_SUSPENDED', rights: [] });
@@ -122,7 +145,16 @@ describe('effectiveRightsView', () => {
 describe('catalogVersion', () => {
   it('ignores the order of the lists but not a new level', () => {
     const views = [
-      { code: 'A', labelFr: '', labelEn: '', rights: [], levels: [{ code: 'X', labelFr: '', labelEn: '', rank: 1 }, { code: 'Y', labelFr: '', labelEn: '', rank: 2 }] },
+      {
+        code: 'A',
+        labelFr: '',
+        labelEn: '',
+        rights: [],
+        levels: [
+          { code: 'X', labelFr: '', labelEn: '', rank: 1 },
+          { code: 'Y', labelFr: '', labelEn: '', rank: 2 },
+        ],
+      },
     ];
     const reversed = [{ ...views[0], levels: [...views[0].levels].reverse() }];
     expect(catalogVersion(reversed)).toBe(catalogVersion(views));

@@ -113,7 +113,8 @@ export function evaluate(rights: CompiledRights, q: Question, at: number, catalo
   if (!all || all.length === 0) return deny('NO_AUTHORIZATION');
   const active = all.filter((g) => isActiveAt(g, at));
   if (active.length === 0) return deny('OUTSIDE_VALIDITY_DATES');
-  const covering = right.resourceScoped && q.resourceId !== undefined ? active.filter((g) => g.resources?.has(q.resourceId!) ?? false) : active;
+  const covering =
+    right.resourceScoped && q.resourceId !== undefined ? active.filter((g) => g.resources?.has(q.resourceId!) ?? false) : active;
   if (covering.length === 0) return deny('RESOURCE_NOT_GRANTED');
   let best: CompiledGrant | undefined;
   let bestRank = -Infinity;
@@ -134,7 +135,13 @@ export function rightsToWire(rights: CompiledRights): CompiledRightsWire {
   for (const list of rights.grants.values()) {
     for (const g of list) grants.push({ ...g, resources: g.resources ? [...g.resources].sort() : null });
   }
-  return { userId: rights.userId, companyId: rights.companyId, status: rights.status, credentials: rights.credentials.map((c) => ({ ...c })), grants };
+  return {
+    userId: rights.userId,
+    companyId: rights.companyId,
+    status: rights.status,
+    credentials: rights.credentials.map((c) => ({ ...c })),
+    grants,
+  };
 }
 
 /** The inverse of rightsToWire: the same lookups, so evaluate() answers exactly as on the service. */
@@ -146,5 +153,11 @@ export function rightsFromWire(wire: CompiledRightsWire): CompiledRights {
     list.push({ ...g, resources: g.resources ? new Set(g.resources) : null });
     grants.set(key, list);
   }
-  return { userId: wire.userId, companyId: wire.companyId, status: wire.status, credentials: wire.credentials.map((c) => ({ ...c })), grants };
+  return {
+    userId: wire.userId,
+    companyId: wire.companyId,
+    status: wire.status,
+    credentials: wire.credentials.map((c) => ({ ...c })),
+    grants,
+  };
 }

@@ -31,6 +31,8 @@ export function effectiveRightsView(userId: string, rights: CompiledRights, when
       }
     }
   }
-  list.sort((a, b) => a.service.localeCompare(b.service) || a.right.localeCompare(b.right) || a.authorizationId.localeCompare(b.authorizationId));
+  list.sort(
+    (a, b) => a.service.localeCompare(b.service) || a.right.localeCompare(b.right) || a.authorizationId.localeCompare(b.authorizationId),
+  );
   return { userId, at: new Date(when).toISOString(), usable: !blocked, ...(blocked ? { reason: blocked } : {}), rights: list };
 }

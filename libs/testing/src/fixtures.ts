@@ -12,7 +12,9 @@ function devConfig() {
 }
 
 function randomLoginId(): string {
-  const body = Array.from({ length: 13 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10))).join('');
+  const body = Array.from({ length: 13 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10))).join(
+    '',
+  );
   // Luhn check digit, as the identity service computes it.
   let sum = 0;
   for (let i = 0; i < body.length; i++) {

@@ -111,11 +111,20 @@ export class TestSystem {
   spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
     const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
-    const child = spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), main], {
-      cwd: root,
-      env: serviceProcessEnv(service, { ...process.env, ...this.env, ...env, INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}` }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), main],
+      {
+        cwd: root,
+        env: serviceProcessEnv(service, {
+          ...process.env,
+          ...this.env,
+          ...env,
+          INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}`,
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const proc: ServiceProcess = { service, child, output: [] };
     const collect = (chunk: Buffer) => proc.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stdout?.on('data', collect);
@@ -146,10 +155,15 @@ export class TestSystem {
   /** Kills every process of a service (SIGKILL: a crash, no graceful shutdown). */
   async kill(service: SystemService, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const victims = this.processes.filter((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null);
-    await Promise.all(victims.map((p) => new Promise<void>((done) => {
-      p.child.once('exit', () => done());
-      p.child.kill(signal);
-    })));
+    await Promise.all(
+      victims.map(
+        (p) =>
+          new Promise<void>((done) => {
+            p.child.once('exit', () => done());
+            p.child.kill(signal);
+          }),
+      ),
+    );
   }
 
   /** Starts a service again (after kill), optionally with different settings. */
@@ -160,7 +174,8 @@ export class TestSystem {
 
   /** Resolves when the process exits (e.g. at a fault-injection point); its exit signal or code. */
   exited(proc: ServiceProcess, timeoutMs = 20_000): Promise<string> {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return Promise.resolve(String(proc.child.signalCode ?? proc.child.exitCode));
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      return Promise.resolve(String(proc.child.signalCode ?? proc.child.exitCode));
     return new Promise((resolveExit, reject) => {
       const timer = setTimeout(() => reject(new Error(`${proc.service} did not exit within ${timeoutMs} ms`)), timeoutMs);
       proc.child.once('exit', (code, signal) => {
@@ -178,7 +193,8 @@ export class TestSystem {
       try {
         const res = await fetch(`${this.baseUrl}/api/v1/health`);
         const body = (await res.json()) as { components: Record<string, { status: string; replicas?: number }> };
-        const ready = (s: SystemService) => body.components[s]?.status === 'up' && (body.components[s]?.replicas ?? 0) >= (this.expectedReplicas[s] ?? 1);
+        const ready = (s: SystemService) =>
+          body.components[s]?.status === 'up' && (body.components[s]?.replicas ?? 0) >= (this.expectedReplicas[s] ?? 1);
         if (services.every((s) => s === 'gateway' || ready(s))) return;
         last = JSON.stringify(body);
       } catch (error) {

@@ -46,7 +46,9 @@ describe('test infrastructure from the global setup', () => {
       const scratch = new Client({ connectionString: urls[0] });
       await scratch.connect();
       try {
-        const { rows } = await scratch.query<{ applied: number }>('SELECT count(*)::int AS applied FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+        const { rows } = await scratch.query<{ applied: number }>(
+          'SELECT count(*)::int AS applied FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+        );
         expect(rows[0].applied).toBeGreaterThan(0);
       } finally {
         await scratch.end();

@@ -15,8 +15,15 @@ export interface SessionUser {
  * a given administrator without depending on the login flow.
  */
 export function userSession(baseUrl: string, user: SessionUser, ttlSeconds = 3600): ApiSession {
-  const secret = loadConfig('gateway', { NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused', REDIS_URL: 'redis://unused' }).authTokenSecret;
+  const secret = loadConfig('gateway', {
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://unused/unused',
+    REDIS_URL: 'redis://unused',
+  }).authTokenSecret;
   const now = Math.floor(Date.now() / 1000);
-  const token = signAccessToken({ sub: user.userId, cid: user.companyId, ct: user.clientType, sid: randomUUID(), scope: 'full', iat: now, exp: now + ttlSeconds }, secret);
+  const token = signAccessToken(
+    { sub: user.userId, cid: user.companyId, ct: user.clientType, sid: randomUUID(), scope: 'full', iat: now, exp: now + ttlSeconds },
+    secret,
+  );
   return new ApiSession(baseUrl, token);
 }

@@ -68,7 +68,10 @@ export class ChainVerifier {
 
   finish(head: { seq: number; hash: string } | null): ChainCheck {
     if (!this.broken && head && (head.seq !== this.expectedSeq - 1 || head.hash !== this.prevHash)) {
-      this.fail(this.expectedSeq, `the chain ends at entry ${this.expectedSeq - 1} but its head records entry ${head.seq}: entries were removed`);
+      this.fail(
+        this.expectedSeq,
+        `the chain ends at entry ${this.expectedSeq - 1} but its head records entry ${head.seq}: entries were removed`,
+      );
     }
     return this.broken
       ? { valid: false, entries: this.count, firstBrokenSeq: this.broken.seq, problem: this.broken.problem }

@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, AuditEntryView, AuditListPayload, AuditVerification, ChangeRequestCommands, CompanyIdPayload, Page } from '@procura/contracts';
+import {
+  type Actor,
+  AuditEntryView,
+  AuditListPayload,
+  AuditVerification,
+  ChangeRequestCommands,
+  CompanyIdPayload,
+  Page,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { AuditService } from './audit.service';
 

@@ -93,7 +93,12 @@ export class AuditRepository {
         hash,
       );
       if (inserted === 0) return 'duplicate';
-      await tx.$executeRawUnsafe(`UPDATE "authorizations"."audit_heads" SET seq = $2::bigint, hash = $3, updated_at = now() WHERE chain = $1`, chain, fields.seq, hash);
+      await tx.$executeRawUnsafe(
+        `UPDATE "authorizations"."audit_heads" SET seq = $2::bigint, hash = $3, updated_at = now() WHERE chain = $1`,
+        chain,
+        fields.seq,
+        hash,
+      );
       return 'appended';
     });
   }

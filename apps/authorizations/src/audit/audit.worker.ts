@@ -30,7 +30,11 @@ export class AuditWorker implements OnApplicationBootstrap, BeforeApplicationShu
       config.redisUrl,
       {
         queue: QUEUES.audit,
-        handlers: [handle(JOBS.recordAuditEvent, async (data) => audit.append({ ...(await validateJobData(AuditEventJobDto, data)), companyId: data.companyId ?? null }))],
+        handlers: [
+          handle(JOBS.recordAuditEvent, async (data) =>
+            audit.append({ ...(await validateJobData(AuditEventJobDto, data)), companyId: data.companyId ?? null }),
+          ),
+        ],
       },
       { concurrency: 8, expectedJobs: Object.values(JOBS) },
     );

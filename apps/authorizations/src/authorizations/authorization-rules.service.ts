@@ -18,7 +18,9 @@ export interface Draft {
 
 /** The same answer for a user who does not exist and one of another company. */
 export const unknownUsers = (ids: string[]) =>
-  new RuleViolationError('UNKNOWN_USER', `User(s) ${ids.join(', ')} are not users of this company`, [{ field: 'userIds', messages: ids.map((id) => `unknown user ${id}`) }]);
+  new RuleViolationError('UNKNOWN_USER', `User(s) ${ids.join(', ')} are not users of this company`, [
+    { field: 'userIds', messages: ids.map((id) => `unknown user ${id}`) },
+  ]);
 
 /** The rules of authorization-rules.ts fed with the company's data (resources, users, other authorizations). */
 @Injectable()
@@ -47,7 +49,13 @@ export class AuthorizationRulesService {
   }
 
   /** Users given `rights` of `service` keep to one accounting-portal family across all their authorizations. */
-  async checkFamilies(db: Db | undefined, service: string, rights: string[], userIds: string[], exceptAuthorizationId?: string): Promise<void> {
+  async checkFamilies(
+    db: Db | undefined,
+    service: string,
+    rights: string[],
+    userIds: string[],
+    exceptAuthorizationId?: string,
+  ): Promise<void> {
     const catalog = await this.catalog.index();
     if (catalog.families(service).size === 0 || userIds.length === 0) return;
     const held = await this.authorizations.rightsOfUsersIn(db ?? this.prisma, service, userIds, exceptAuthorizationId);

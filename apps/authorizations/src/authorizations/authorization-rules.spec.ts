@@ -22,8 +22,17 @@ const catalog = new CatalogIndex([
     code: 'ACCOUNTING_PORTAL',
     labelFr: '',
     labelEn: '',
-    rights: ['PRODUCTION_COMPTA', 'PRODUCTION_PAIE'].map((code) => ({ code, labelFr: '', labelEn: '', family: 'PRODUCTION', resourceScope: none }))
-      .concat(['PRODUCTION_COMPTA_CONSULTATION', 'PRODUCTION_PAIE_CONSULTATION'].map((code) => ({ code, labelFr: '', labelEn: '', family: 'CONSULTATION', resourceScope: none }))),
+    rights: ['PRODUCTION_COMPTA', 'PRODUCTION_PAIE']
+      .map((code) => ({ code, labelFr: '', labelEn: '', family: 'PRODUCTION', resourceScope: none }))
+      .concat(
+        ['PRODUCTION_COMPTA_CONSULTATION', 'PRODUCTION_PAIE_CONSULTATION'].map((code) => ({
+          code,
+          labelFr: '',
+          labelEn: '',
+          family: 'CONSULTATION',
+          resourceScope: none,
+        })),
+      ),
     levels: [{ code: 'ACCESS', labelFr: '', labelEn: '', rank: 10 }],
   },
 ]);
@@ -72,7 +81,9 @@ describe('checkAuthorizationDraft', () => {
     const g = (right: string) => ({ right, level: 'ACCESS' });
     expect(check('ACCOUNTING_PORTAL', [g('PRODUCTION_COMPTA'), g('PRODUCTION_PAIE')])).toBeUndefined();
     expect(check('ACCOUNTING_PORTAL', [g('PRODUCTION_COMPTA')])).toBe('ACCOUNTING_FAMILY_INCOMPLETE');
-    expect(check('ACCOUNTING_PORTAL', [g('PRODUCTION_COMPTA'), g('PRODUCTION_PAIE'), g('PRODUCTION_PAIE_CONSULTATION')])).toBe('ACCOUNTING_FAMILIES_MIXED');
+    expect(check('ACCOUNTING_PORTAL', [g('PRODUCTION_COMPTA'), g('PRODUCTION_PAIE'), g('PRODUCTION_PAIE_CONSULTATION')])).toBe(
+      'ACCOUNTING_FAMILIES_MIXED',
+    );
     expect(codeOf(() => checkFamiliesOfUser('u', ['PRODUCTION', 'CONSULTATION']))).toBe('ACCOUNTING_FAMILIES_MIXED');
     expect(codeOf(() => checkFamiliesOfUser('u', ['PRODUCTION', 'PRODUCTION']))).toBeUndefined();
   });

@@ -15,7 +15,9 @@ export interface ResourceFacts {
 
 /** The same answer for a resource that does not exist and one of another company: never leak existence. */
 export const unknownResource = (id: string) =>
-  new RuleViolationError('UNKNOWN_RESOURCE', `Resource ${id} is not an account or contract of this company`, [{ field: 'grants.resourceIds', messages: [`unknown resource ${id}`] }]);
+  new RuleViolationError('UNKNOWN_RESOURCE', `Resource ${id} is not an account or contract of this company`, [
+    { field: 'grants.resourceIds', messages: [`unknown resource ${id}`] },
+  ]);
 
 /**
  * The rules every authorization obeys, whoever builds it (custom, template, copy,
@@ -23,10 +25,18 @@ export const unknownResource = (id: string) =>
  * Banking rights always name their resources: a grant never silently extends to an
  * account opened later (authorize-all and templates list every current resource).
  */
-export function checkAuthorizationDraft(draft: AuthorizationDraft, catalog: CatalogIndex, companyResources: ReadonlyMap<string, ResourceFacts>): void {
+export function checkAuthorizationDraft(
+  draft: AuthorizationDraft,
+  catalog: CatalogIndex,
+  companyResources: ReadonlyMap<string, ResourceFacts>,
+): void {
   const service = catalog.service(draft.service);
-  if (!service) throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${draft.service}`, [{ field: 'service', messages: [`unknown service ${draft.service}`] }]);
-  if (Number.isNaN(draft.effectiveFrom.getTime())) throw new ValidationFailedError([{ field: 'effectiveFrom', messages: ['effectiveFrom must be a date-time'] }]);
+  if (!service)
+    throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${draft.service}`, [
+      { field: 'service', messages: [`unknown service ${draft.service}`] },
+    ]);
+  if (Number.isNaN(draft.effectiveFrom.getTime()))
+    throw new ValidationFailedError([{ field: 'effectiveFrom', messages: ['effectiveFrom must be a date-time'] }]);
   if (draft.endsAt && draft.endsAt.getTime() <= draft.effectiveFrom.getTime()) {
     throw new ValidationFailedError([{ field: 'endsAt', messages: ['endsAt must be after effectiveFrom'] }]);
   }
@@ -35,11 +45,16 @@ export function checkAuthorizationDraft(draft: AuthorizationDraft, catalog: Cata
     if (seen.has(grant.right)) throw new ValidationFailedError([{ field: 'grants', messages: [`right ${grant.right} is granted twice`] }]);
     seen.add(grant.right);
     const right = service.rights.get(grant.right);
-    if (!right) throw new RuleViolationError('UNKNOWN_RIGHT', `${draft.service} has no right ${grant.right}`, [{ field: 'grants.right', messages: [`unknown right ${grant.right}`] }]);
-    if (!service.levels.has(grant.level)) {
-      throw new RuleViolationError('UNKNOWN_LEVEL', `${draft.service} has no level ${grant.level} (levels: ${service.levelOrder.join(', ')})`, [
-        { field: 'grants.level', messages: [`unknown level ${grant.level}`] },
+    if (!right)
+      throw new RuleViolationError('UNKNOWN_RIGHT', `${draft.service} has no right ${grant.right}`, [
+        { field: 'grants.right', messages: [`unknown right ${grant.right}`] },
       ]);
+    if (!service.levels.has(grant.level)) {
+      throw new RuleViolationError(
+        'UNKNOWN_LEVEL',
+        `${draft.service} has no level ${grant.level} (levels: ${service.levelOrder.join(', ')})`,
+        [{ field: 'grants.level', messages: [`unknown level ${grant.level}`] }],
+      );
     }
     const resourceIds = grant.resourceIds ?? [];
     if (right.resourceScoped && resourceIds.length === 0) {
@@ -54,11 +69,17 @@ export function checkAuthorizationDraft(draft: AuthorizationDraft, catalog: Cata
       const resource = companyResources.get(id);
       if (!resource) throw unknownResource(id);
       if (!resource.allowedRights.includes(grant.right)) {
-        throw new RuleViolationError('RIGHT_NOT_ALLOWED_ON_RESOURCE', `${grant.right} is not allowed on resource ${id}`, [{ field: 'grants.resourceIds', messages: [`${grant.right} not allowed on ${id}`] }]);
+        throw new RuleViolationError('RIGHT_NOT_ALLOWED_ON_RESOURCE', `${grant.right} is not allowed on resource ${id}`, [
+          { field: 'grants.resourceIds', messages: [`${grant.right} not allowed on ${id}`] },
+        ]);
       }
     }
   }
-  familyOf(draft.service, draft.grants.map((g) => g.right), catalog);
+  familyOf(
+    draft.service,
+    draft.grants.map((g) => g.right),
+    catalog,
+  );
 }
 
 /**
@@ -71,17 +92,21 @@ export function familyOf(serviceCode: string, rights: string[], catalog: Catalog
   if (families.size === 0) return null;
   const chosen = new Set(rights.map((r) => catalog.right(serviceCode, r)?.family ?? null));
   if (chosen.size > 1) {
-    throw new RuleViolationError('ACCOUNTING_FAMILIES_MIXED', `Applications of different families cannot be mixed: choose ${[...families.keys()].join(' or ')}`, [
-      { field: 'grants', messages: ['families mixed'] },
-    ]);
+    throw new RuleViolationError(
+      'ACCOUNTING_FAMILIES_MIXED',
+      `Applications of different families cannot be mixed: choose ${[...families.keys()].join(' or ')}`,
+      [{ field: 'grants', messages: ['families mixed'] }],
+    );
   }
   const family = [...chosen][0];
-  const members = family ? families.get(family) ?? [] : [];
+  const members = family ? (families.get(family) ?? []) : [];
   const missing = members.filter((m) => !rights.includes(m));
   if (!family || missing.length > 0) {
-    throw new RuleViolationError('ACCOUNTING_FAMILY_INCOMPLETE', `The applications of a family are chosen together: missing ${missing.join(', ')}`, [
-      { field: 'grants', messages: [`missing ${missing.join(', ')}`] },
-    ]);
+    throw new RuleViolationError(
+      'ACCOUNTING_FAMILY_INCOMPLETE',
+      `The applications of a family are chosen together: missing ${missing.join(', ')}`,
+      [{ field: 'grants', messages: [`missing ${missing.join(', ')}`] }],
+    );
   }
   return family;
 }
@@ -90,8 +115,10 @@ export function familyOf(serviceCode: string, rights: string[], catalog: Catalog
 export function checkFamiliesOfUser(userId: string, families: Iterable<string>): void {
   const distinct = new Set(families);
   if (distinct.size > 1) {
-    throw new RuleViolationError('ACCOUNTING_FAMILIES_MIXED', `User ${userId} would hold accounting-portal applications of several families (${[...distinct].join(', ')})`, [
-      { field: 'userIds', messages: ['families mixed'] },
-    ]);
+    throw new RuleViolationError(
+      'ACCOUNTING_FAMILIES_MIXED',
+      `User ${userId} would hold accounting-portal applications of several families (${[...distinct].join(', ')})`,
+      [{ field: 'userIds', messages: ['families mixed'] }],
+    );
   }
 }

@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, AuthorizationsQueries, AuthorizationView, GetAuthorizationPayload, ListAuthorizationsPayload, Page } from '@procura/contracts';
+import {
+  type Actor,
+  AuthorizationsQueries,
+  AuthorizationView,
+  GetAuthorizationPayload,
+  ListAuthorizationsPayload,
+  Page,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { AuthorizationsService } from './authorizations.service';
 

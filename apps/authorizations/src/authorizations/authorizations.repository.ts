@@ -34,7 +34,12 @@ export class AuthorizationsRepository {
     return this.find(id, db);
   }
 
-  async page(companyId: string, userId: string | undefined, skip: number, take: number): Promise<{ items: FullAuthorization[]; total: number }> {
+  async page(
+    companyId: string,
+    userId: string | undefined,
+    skip: number,
+    take: number,
+  ): Promise<{ items: FullAuthorization[]; total: number }> {
     const where: Prisma.AuthorizationWhereInput = { companyId, ...(userId ? { users: { some: { userId } } } : {}) };
     const [items, total] = await Promise.all([
       this.prisma.authorization.findMany({ where, include: FULL, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip, take }),
@@ -67,13 +72,16 @@ export class AuthorizationsRepository {
     await db.authorization.update({ where: { id }, data: { ...fields, version: { increment: 1 } } });
     if (grants) {
       await db.authorizationGrant.deleteMany({ where: { authorizationId: id } });
-      await db.authorizationGrant.createMany({ data: grants.map((g) => ({ authorizationId: id, rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds ?? [] })) });
+      await db.authorizationGrant.createMany({
+        data: grants.map((g) => ({ authorizationId: id, rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds ?? [] })),
+      });
     }
   }
 
   async assign(db: Prisma.TransactionClient, id: string, attach: string[], detach: string[]): Promise<void> {
     if (detach.length) await db.authorizationUser.deleteMany({ where: { authorizationId: id, userId: { in: detach } } });
-    if (attach.length) await db.authorizationUser.createMany({ data: attach.map((userId) => ({ authorizationId: id, userId })), skipDuplicates: true });
+    if (attach.length)
+      await db.authorizationUser.createMany({ data: attach.map((userId) => ({ authorizationId: id, userId })), skipDuplicates: true });
     await db.authorization.update({ where: { id }, data: { version: { increment: 1 } } });
   }
 
@@ -83,11 +91,19 @@ export class AuthorizationsRepository {
 
   /** Every authorization a user is attached to, whatever its dates. */
   ofUser(userId: string, db: Db = this.prisma): Promise<FullAuthorization[]> {
-    return db.authorization.findMany({ where: { users: { some: { userId } } }, include: FULL, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
+    return db.authorization.findMany({
+      where: { users: { some: { userId } } },
+      include: FULL,
+      orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+    });
   }
 
   ofUsers(userIds: string[], db: Db = this.prisma): Promise<FullAuthorization[]> {
-    return db.authorization.findMany({ where: { users: { some: { userId: { in: userIds } } } }, include: FULL, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
+    return db.authorization.findMany({
+      where: { users: { some: { userId: { in: userIds } } } },
+      include: FULL,
+      orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+    });
   }
 
   /** ofUsers grouped by user: an entry (maybe empty) for each of `userIds`, in the same order. */

@@ -6,10 +6,15 @@ describe('aggregateOutcome', () => {
   });
 
   it('takes the status and reason of the first item that did not apply', () => {
-    expect(aggregateOutcome([{ outcome: 'APPLIED' }, { outcome: 'STALE', reason: 'user changed' }, { outcome: 'FAILED', reason: 'x' }])).toEqual({
+    expect(
+      aggregateOutcome([{ outcome: 'APPLIED' }, { outcome: 'STALE', reason: 'user changed' }, { outcome: 'FAILED', reason: 'x' }]),
+    ).toEqual({
       status: 'STALE',
       reason: 'user changed',
     });
-    expect(aggregateOutcome([{ outcome: 'FAILED', reason: 'last administrator' }])).toEqual({ status: 'FAILED', reason: 'last administrator' });
+    expect(aggregateOutcome([{ outcome: 'FAILED', reason: 'last administrator' }])).toEqual({
+      status: 'FAILED',
+      reason: 'last administrator',
+    });
   });
 });

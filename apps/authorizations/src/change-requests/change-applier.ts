@@ -47,7 +47,11 @@ export class ChangeApplier {
     try {
       await this.apply(changeRequestId);
     } catch (error) {
-      this.logger.warn({ msg: 'immediate application failed; the apply job will retry', changeRequestId, reason: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({
+        msg: 'immediate application failed; the apply job will retry',
+        changeRequestId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -101,7 +105,8 @@ export class ChangeApplier {
 
   private async applyItem(tx: Tx, cr: FullChangeRequest, item: FullChangeRequest['items'][number]): Promise<ChangeApplyResult> {
     const kind = item.kind as ChangeKind;
-    if (kind === 'POLICY_UPDATE') return this.policy.applyUpdate(tx, cr.companyId, item.payload as Record<string, unknown>, item.targetVersion);
+    if (kind === 'POLICY_UPDATE')
+      return this.policy.applyUpdate(tx, cr.companyId, item.payload as Record<string, unknown>, item.targetVersion);
     return this.bus.execute(
       ChangeCommands.apply(ownerOf(kind)),
       {

@@ -41,7 +41,11 @@ export class ChangePolicyService {
 
   async rules(companyId: string): Promise<ChangePolicyRuleDto[]> {
     const rows = await this.repository.policies(companyId);
-    const rules = rows.map((r) => ({ kind: r.kind, requiredApprovals: r.requiredApprovals, allowIndividualImmediate: r.allowIndividualImmediate }));
+    const rules = rows.map((r) => ({
+      kind: r.kind,
+      requiredApprovals: r.requiredApprovals,
+      allowIndividualImmediate: r.allowIndividualImmediate,
+    }));
     return rules.some((r) => r.kind === '*') ? rules : [...rules, DEFAULT_RULE];
   }
 
@@ -63,9 +67,14 @@ export class ChangePolicyService {
     const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) throw new ValidationFailedError(flattenValidationErrors(errors, 'payload'));
     const kinds = input.rules.map((r) => r.kind);
-    if (new Set(kinds).size !== kinds.length) throw new ValidationFailedError([{ field: 'payload.rules', messages: ['each kind may appear once'] }]);
+    if (new Set(kinds).size !== kinds.length)
+      throw new ValidationFailedError([{ field: 'payload.rules', messages: ['each kind may appear once'] }]);
     const before = await this.rules(companyId);
-    const after = input.rules.map((r) => ({ kind: r.kind, requiredApprovals: r.requiredApprovals, allowIndividualImmediate: r.allowIndividualImmediate }));
+    const after = input.rules.map((r) => ({
+      kind: r.kind,
+      requiredApprovals: r.requiredApprovals,
+      allowIndividualImmediate: r.allowIndividualImmediate,
+    }));
     return {
       summary: `Change the dual-control policy: ${after.map((r) => `${r.kind} → ${r.requiredApprovals} approval(s)${r.allowIndividualImmediate ? ', individual signature applies at once' : ''}`).join('; ')}`,
       diff: { before: { rules: before }, after: { rules: after } },

@@ -112,7 +112,11 @@ export class ChangeRequestRepository {
     return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: timeoutMs, maxWait: 10_000 });
   }
 
-  create(tx: Tx, data: Prisma.ChangeRequestUncheckedCreateInput, items: Array<Omit<Prisma.ChangeRequestItemUncheckedCreateInput, 'changeRequestId'>>) {
+  create(
+    tx: Tx,
+    data: Prisma.ChangeRequestUncheckedCreateInput,
+    items: Array<Omit<Prisma.ChangeRequestItemUncheckedCreateInput, 'changeRequestId'>>,
+  ) {
     return tx.changeRequest.create({ data: { ...data, items: { create: items } }, include: FULL });
   }
 

@@ -62,14 +62,19 @@ export class ChangeRequestService {
     private readonly relay: AuthorizationsOutboxRelay,
   ) {}
 
-  async submit(actor: Actor, items: ChangeItemInput[], options: { idempotencyKey?: string; sourceIp?: string }): Promise<ChangeSubmissionResult> {
+  async submit(
+    actor: Actor,
+    items: ChangeItemInput[],
+    options: { idempotencyKey?: string; sourceIp?: string },
+  ): Promise<ChangeSubmissionResult> {
     const maker = this.requireAdministrator(actor);
     if (options.idempotencyKey) {
       const previous = await this.repository.findByIdempotencyKey(maker.userId, options.idempotencyKey);
       if (previous) return this.submission(previous);
     }
     const eligibility = await this.bus.execute(IdentitySeams.validatorEligibility, { userId: maker.userId, companyId: maker.companyId });
-    if (!eligibility.eligible) throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
+    if (!eligibility.eligible)
+      throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
     const validations = await Promise.all(items.map((item) => this.validateItem(maker, item)));
     const kinds = items.map((i) => i.kind);
@@ -77,12 +82,24 @@ export class ChangeRequestService {
     // The policy can weaken dual control: changing it always needs a second administrator.
     const immediate = eligibility.adminSignature === 'INDIVIDUAL' && resolved.allowIndividualImmediate && !kinds.includes('POLICY_UPDATE');
     const subjects = [...new Set(validations.flatMap((v) => v.subjectUserIds))];
-    const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId: maker.companyId, administratorsOnly: !immediate ? true : undefined, userIds: immediate ? [maker.userId] : undefined });
+    const contacts = await this.bus.execute(IdentitySeams.userContacts, {
+      companyId: maker.companyId,
+      administratorsOnly: !immediate ? true : undefined,
+      userIds: immediate ? [maker.userId] : undefined,
+    });
     const makerContact = this.makerContact(contacts, maker.userId);
-    const validators = contacts.filter((c) => c.userId !== maker.userId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR');
+    const validators = contacts.filter(
+      (c) => c.userId !== maker.userId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
+    );
 
     const id = randomUUID();
-    const summary = validations.length === 1 ? validations[0].summary : `${validations.length} changes: ${validations.map((v) => v.summary).slice(0, 3).join('; ')}${validations.length > 3 ? '; …' : ''}`;
+    const summary =
+      validations.length === 1
+        ? validations[0].summary
+        : `${validations.length} changes: ${validations
+            .map((v) => v.summary)
+            .slice(0, 3)
+            .join('; ')}${validations.length > 3 ? '; …' : ''}`;
     const expiresAt = new Date(Date.now() + this.config.changeRequestTtlSeconds * 1000);
     let created: FullChangeRequest;
     try {
@@ -131,7 +148,13 @@ export class ChangeRequestService {
         if (immediate) {
           await this.outbox.add(tx, JOBS.applyChange, `apply:${id}`, { changeRequestId: id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
         } else {
-          await this.outbox.add(tx, JOBS.expireChange, `expire:${id}`, { changeRequestId: id }, { delayMs: this.config.changeRequestTtlSeconds * 1000 });
+          await this.outbox.add(
+            tx,
+            JOBS.expireChange,
+            `expire:${id}`,
+            { changeRequestId: id },
+            { delayMs: this.config.changeRequestTtlSeconds * 1000 },
+          );
           await this.notifier.pending(tx, cr, validators, makerContact);
         }
         return cr;
@@ -156,7 +179,11 @@ export class ChangeRequestService {
 
   private async validateItem(maker: UserActor, item: ChangeItemInput): Promise<ChangeValidation> {
     if (item.kind === 'POLICY_UPDATE') return this.policy.validateUpdate(maker.companyId, item.payload);
-    return this.bus.execute(ChangeCommands.validate(ownerOf(item.kind)), { kind: item.kind, companyId: maker.companyId, payload: item.payload }, { actor: maker });
+    return this.bus.execute(
+      ChangeCommands.validate(ownerOf(item.kind)),
+      { kind: item.kind, companyId: maker.companyId, payload: item.payload },
+      { actor: maker },
+    );
   }
 
   private makerContact(contacts: UserContact[], makerUserId: string): MakerContact {
@@ -168,7 +195,12 @@ export class ChangeRequestService {
   /** What the gateway answers: 201/200 with the result when applied, 202 with the request otherwise. */
   private submission(cr: FullChangeRequest, revealOnce?: Record<string, string>): ChangeSubmissionResult {
     if (cr.status === 'APPLIED') {
-      return { status: 'APPLIED', changeRequestId: cr.id, result: (cr.result as Record<string, unknown>) ?? undefined, ...(revealOnce ? { revealOnce } : {}) };
+      return {
+        status: 'APPLIED',
+        changeRequestId: cr.id,
+        result: (cr.result as Record<string, unknown>) ?? undefined,
+        ...(revealOnce ? { revealOnce } : {}),
+      };
     }
     return { status: 'PENDING', changeRequestId: cr.id, changeRequest: toChangeRequestView(cr) as unknown as Record<string, unknown> };
   }
@@ -178,16 +210,23 @@ export class ChangeRequestService {
     const cr = await this.findVisible(validator, changeRequestId);
     this.assertPending(cr);
     if (cr.makerUserId === validator.userId) throw new ForbiddenError('You made this change: another administrator must approve it');
-    if (cr.subjectUserIds.includes(validator.userId)) throw new ForbiddenError('This change is about you: another administrator must approve it');
+    if (cr.subjectUserIds.includes(validator.userId))
+      throw new ForbiddenError('This change is about you: another administrator must approve it');
     if (validator.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only administrators approve changes');
     // Said before asking for the TOTP code, so a second click does not burn one.
-    if (cr.approvals.some((a) => a.validatorUserId === validator.userId)) throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
+    if (cr.approvals.some((a) => a.validatorUserId === validator.userId))
+      throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
     // Both asked at once; the code is checked even for an ineligible validator (it fails either way).
     const [eligibility] = await Promise.all([
       this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId }),
-      this.bus.execute(IdentitySeams.verifyStepUp, { userId: validator.userId, code: totpCode, purpose: `approve change request ${cr.id}` }),
+      this.bus.execute(IdentitySeams.verifyStepUp, {
+        userId: validator.userId,
+        code: totpCode,
+        purpose: `approve change request ${cr.id}`,
+      }),
     ]);
-    if (!eligibility.eligible) throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
+    if (!eligibility.eligible)
+      throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
     const approved = await this.repository.transaction(async (tx) => {
       const locked = (await this.repository.lock(tx, cr.id))!;
@@ -241,7 +280,12 @@ export class ChangeRequestService {
     });
   }
 
-  private async close(id: string, status: 'REJECTED' | 'CANCELLED' | 'EXPIRED', by: UserActor | string, reason?: string): Promise<ChangeRequestView> {
+  private async close(
+    id: string,
+    status: 'REJECTED' | 'CANCELLED' | 'EXPIRED',
+    by: UserActor | string,
+    reason?: string,
+  ): Promise<ChangeRequestView> {
     const closed = await this.repository.transaction(async (tx) => {
       const locked = (await this.repository.lock(tx, id))!;
       this.assertPending(locked, status !== 'EXPIRED');
@@ -313,8 +357,10 @@ export class ChangeRequestService {
   }
 
   private assertPending(cr: FullChangeRequest, checkExpiry = true): void {
-    if (cr.status !== 'PENDING') throw new ConflictError('CHANGE_REQUEST_NOT_PENDING', `This change request is ${cr.status}`, { status: cr.status });
-    if (checkExpiry && cr.expiresAt.getTime() <= Date.now()) throw new ConflictError('CHANGE_REQUEST_EXPIRED', 'This change request has expired');
+    if (cr.status !== 'PENDING')
+      throw new ConflictError('CHANGE_REQUEST_NOT_PENDING', `This change request is ${cr.status}`, { status: cr.status });
+    if (checkExpiry && cr.expiresAt.getTime() <= Date.now())
+      throw new ConflictError('CHANGE_REQUEST_EXPIRED', 'This change request has expired');
   }
 
   private requireUser(actor: Actor): UserActor {

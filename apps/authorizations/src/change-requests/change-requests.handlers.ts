@@ -29,7 +29,11 @@ export class ChangeRequestsHandlers {
   ) {}
 
   @MessagePattern(ChangeRequestCommands.submit.pattern)
-  submit(@Payload() payload: SubmitChangesPayload, @RpcActor() actor: Actor, @RpcMetaParam() meta: RpcMeta): Promise<ChangeSubmissionResult> {
+  submit(
+    @Payload() payload: SubmitChangesPayload,
+    @RpcActor() actor: Actor,
+    @RpcMetaParam() meta: RpcMeta,
+  ): Promise<ChangeSubmissionResult> {
     return this.changes.submit(actor, payload.items, { idempotencyKey: meta.idempotencyKey, sourceIp: payload.sourceIp });
   }
 

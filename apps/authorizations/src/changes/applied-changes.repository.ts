@@ -19,7 +19,12 @@ export class AppliedChangesRepository {
     const row = await db.appliedChange.findUnique({ where: { changeRequestId } });
     if (!row) return null;
     const stored = (row.result ?? {}) as { result?: Record<string, unknown>; subjectUserIds?: string[] };
-    return { outcome: row.outcome as ChangeOutcome, reason: row.reason ?? undefined, result: stored.result, subjectUserIds: stored.subjectUserIds ?? [] };
+    return {
+      outcome: row.outcome as ChangeOutcome,
+      reason: row.reason ?? undefined,
+      result: stored.result,
+      subjectUserIds: stored.subjectUserIds ?? [],
+    };
   }
 
   /** Records an outcome once; a concurrent duplicate keeps the first. */

@@ -15,7 +15,14 @@ import { PrincipalsRepository } from '../principals/principals.repository';
 import { Applied, ApplyContext, ChangeKindHandler, derivedId, iso, parsePayload, StaleChangeError, toDate } from './change-support';
 
 /** What validators see of an authorization in a diff. */
-export function describeAuthorization(a: { label: string; service: string; effectiveFrom: string | null; endsAt: string | null; grants: GrantDto[]; userIds: string[] }) {
+export function describeAuthorization(a: {
+  label: string;
+  service: string;
+  effectiveFrom: string | null;
+  endsAt: string | null;
+  grants: GrantDto[];
+  userIds: string[];
+}) {
   return {
     label: a.label,
     service: a.service,
@@ -37,7 +44,8 @@ export function viewOf(a: FullAuthorization) {
   });
 }
 
-const grantsSummary = (grants: GrantDto[]) => grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? ` on ${g.resourceIds.length} resource(s)` : ''}`).join(', ');
+const grantsSummary = (grants: GrantDto[]) =>
+  grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? ` on ${g.resourceIds.length} resource(s)` : ''}`).join(', ');
 
 async function loadOwned(repo: AuthorizationsRepository, companyId: string, id: string, db?: Db): Promise<FullAuthorization> {
   const found = await repo.find(id, db);
@@ -45,11 +53,18 @@ async function loadOwned(repo: AuthorizationsRepository, companyId: string, id: 
   return found;
 }
 
-async function lockOwned(repo: AuthorizationsRepository, tx: Prisma.TransactionClient, ctx: ApplyContext, id: string): Promise<FullAuthorization> {
+async function lockOwned(
+  repo: AuthorizationsRepository,
+  tx: Prisma.TransactionClient,
+  ctx: ApplyContext,
+  id: string,
+): Promise<FullAuthorization> {
   const found = await repo.lock(tx, id);
   if (!found || found.companyId !== ctx.companyId) throw new StaleChangeError('The authorization no longer exists');
   if (ctx.targetVersion !== undefined && found.version !== ctx.targetVersion) {
-    throw new StaleChangeError(`The authorization changed since the request was made (version ${found.version}, expected ${ctx.targetVersion})`);
+    throw new StaleChangeError(
+      `The authorization changed since the request was made (version ${found.version}, expected ${ctx.targetVersion})`,
+    );
   }
   return found;
 }
@@ -64,11 +79,21 @@ export class AuthorizationCreateKind implements ChangeKindHandler {
 
   async validate(companyId: string, payload: Record<string, unknown>, db?: Db): Promise<ChangeValidation> {
     const p = parsePayload(AuthorizationCreateChange, payload);
-    const draft = { service: p.service, effectiveFrom: toDate(p.effectiveFrom, 'effectiveFrom'), endsAt: p.endsAt ? toDate(p.endsAt, 'endsAt') : null, grants: p.grants };
+    const draft = {
+      service: p.service,
+      effectiveFrom: toDate(p.effectiveFrom, 'effectiveFrom'),
+      endsAt: p.endsAt ? toDate(p.endsAt, 'endsAt') : null,
+      grants: p.grants,
+    };
     const userIds = p.userIds ?? [];
     await this.rules.checkDraft(db, companyId, draft);
     await this.rules.checkMembers(db, companyId, userIds);
-    await this.rules.checkFamilies(db, p.service, p.grants.map((g) => g.right), userIds);
+    await this.rules.checkFamilies(
+      db,
+      p.service,
+      p.grants.map((g) => g.right),
+      userIds,
+    );
     const normalised: AuthorizationCreateChange = {
       label: p.label.trim(),
       service: p.service,
@@ -114,13 +139,31 @@ export class AuthorizationUpdateKind implements ChangeKindHandler {
     private readonly principals: PrincipalsRepository,
   ) {}
 
-  private async check(db: Db | undefined, companyId: string, current: FullAuthorization, p: AuthorizationUpdateChange, endsAtGiven: boolean) {
+  private async check(
+    db: Db | undefined,
+    companyId: string,
+    current: FullAuthorization,
+    p: AuthorizationUpdateChange,
+    endsAtGiven: boolean,
+  ) {
     const effectiveFrom = p.effectiveFrom ? toDate(p.effectiveFrom, 'effectiveFrom') : current.effectiveFrom;
     const endsAt = !endsAtGiven ? current.endsAt : p.endsAt ? toDate(p.endsAt, 'endsAt') : null;
-    const grants: GrantDto[] = p.grants ?? current.grants.map((g) => ({ right: g.rightCode, level: g.levelCode, ...(g.resourceIds.length ? { resourceIds: g.resourceIds } : {}) }));
+    const grants: GrantDto[] =
+      p.grants ??
+      current.grants.map((g) => ({
+        right: g.rightCode,
+        level: g.levelCode,
+        ...(g.resourceIds.length ? { resourceIds: g.resourceIds } : {}),
+      }));
     await this.rules.checkDraft(db, companyId, { service: current.serviceCode, effectiveFrom, endsAt, grants });
     const userIds = current.users.map((u) => u.userId);
-    await this.rules.checkFamilies(db, current.serviceCode, grants.map((g) => g.right), userIds, current.id);
+    await this.rules.checkFamilies(
+      db,
+      current.serviceCode,
+      grants.map((g) => g.right),
+      userIds,
+      current.id,
+    );
     return { effectiveFrom, endsAt, grants, userIds };
   }
 
@@ -133,7 +176,14 @@ export class AuthorizationUpdateKind implements ChangeKindHandler {
     const current = await loadOwned(this.repo, companyId, p.authorizationId);
     const next = await this.check(undefined, companyId, current, p, endsAtGiven);
     const before = viewOf(current);
-    const after = describeAuthorization({ label: p.label ?? current.label, service: current.serviceCode, effectiveFrom: iso(next.effectiveFrom), endsAt: iso(next.endsAt), grants: next.grants, userIds: next.userIds });
+    const after = describeAuthorization({
+      label: p.label ?? current.label,
+      service: current.serviceCode,
+      effectiveFrom: iso(next.effectiveFrom),
+      endsAt: iso(next.endsAt),
+      grants: next.grants,
+      userIds: next.userIds,
+    });
     const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
     return {
       summary: `Update authorization "${current.label}" (${current.serviceCode}): ${changed.length ? changed.join(', ') : 'no visible change'}`,
@@ -216,13 +266,21 @@ export class AuthorizationAssignKind implements ChangeKindHandler {
     const attachAsked = p.attach ?? [];
     const detachAsked = p.detach ?? [];
     const both = attachAsked.filter((id) => detachAsked.includes(id));
-    if (both.length) throw new ValidationFailedError([{ field: 'attach', messages: [`users both attached and detached: ${both.join(', ')}`] }]);
+    if (both.length)
+      throw new ValidationFailedError([{ field: 'attach', messages: [`users both attached and detached: ${both.join(', ')}`] }]);
     const holders = new Set(current.users.map((u) => u.userId));
     const attach = attachAsked.filter((id) => !holders.has(id));
     const detach = detachAsked.filter((id) => holders.has(id));
-    if (attach.length === 0 && detach.length === 0) throw new RuleViolationError('NOTHING_TO_CHANGE', 'These users already hold (or do not hold) the authorization');
+    if (attach.length === 0 && detach.length === 0)
+      throw new RuleViolationError('NOTHING_TO_CHANGE', 'These users already hold (or do not hold) the authorization');
     await this.rules.checkMembers(db, companyId, attach);
-    await this.rules.checkFamilies(db, current.serviceCode, current.grants.map((g) => g.rightCode), attach, current.id);
+    await this.rules.checkFamilies(
+      db,
+      current.serviceCode,
+      current.grants.map((g) => g.rightCode),
+      attach,
+      current.id,
+    );
     return { attach, detach, holders: [...holders] };
   }
 

@@ -5,7 +5,12 @@ import { DomainError, ValidationFailedError } from '@procura/errors';
 import { RightsCompiler } from '../rights/rights-compiler';
 import { RightsGenerations } from '../rights/rights-generations';
 import { AppliedChangesRepository, AppliedRecord } from './applied-changes.repository';
-import { AuthorizationAssignKind, AuthorizationCreateKind, AuthorizationDeleteKind, AuthorizationUpdateKind } from './authorization-changes';
+import {
+  AuthorizationAssignKind,
+  AuthorizationCreateKind,
+  AuthorizationDeleteKind,
+  AuthorizationUpdateKind,
+} from './authorization-changes';
 import { ChangeKindHandler, StaleChangeError } from './change-support';
 import { RightsAuthorizeAllKind, RightsCopyKind, RightsTemplateKind } from './rights-plan-changes';
 
@@ -74,7 +79,13 @@ export class AuthorizationsChangeKinds {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${p.changeRequestId}))`;
           const raced = await this.applied.find(p.changeRequestId, tx);
           if (raced) return raced;
-          const done = await handler.apply(tx, { changeRequestId: p.changeRequestId, companyId: p.companyId, makerUserId: p.makerUserId, payload: p.payload, targetVersion: p.targetVersion });
+          const done = await handler.apply(tx, {
+            changeRequestId: p.changeRequestId,
+            companyId: p.companyId,
+            makerUserId: p.makerUserId,
+            payload: p.payload,
+            targetVersion: p.targetVersion,
+          });
           const subjects = [...new Set(done.subjectUserIds)];
           await tx.principal.updateMany({ where: { userId: { in: subjects } }, data: { rightsVersion: { increment: 1 } } });
           const ok: AppliedRecord = { outcome: 'APPLIED', result: done.result, subjectUserIds: subjects };
@@ -86,7 +97,13 @@ export class AuthorizationsChangeKinds {
     } catch (error) {
       const refused = this.refusal(error);
       if (!refused) throw error;
-      this.logger.warn({ msg: 'change not applied', changeRequestId: p.changeRequestId, kind: p.kind, outcome: refused.outcome, reason: refused.reason });
+      this.logger.warn({
+        msg: 'change not applied',
+        changeRequestId: p.changeRequestId,
+        kind: p.kind,
+        outcome: refused.outcome,
+        reason: refused.reason,
+      });
       await this.applied.record(this.prisma, p.changeRequestId, p.kind, p.companyId, refused);
       return this.resultOf((await this.applied.find(p.changeRequestId)) ?? refused);
     }

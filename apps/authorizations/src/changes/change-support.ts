@@ -51,6 +51,7 @@ export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function toDate(value: string, field: string): Date {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw validationExceptionFactory([{ property: field, constraints: { isDate: `${field} must be a date-time` }, children: [] }]);
+  if (Number.isNaN(d.getTime()))
+    throw validationExceptionFactory([{ property: field, constraints: { isDate: `${field} must be a date-time` }, children: [] }]);
   return d;
 }

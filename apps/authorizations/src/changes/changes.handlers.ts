@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, ApplyChangePayload, ChangeApplyResult, ChangeCommands, ChangeValidation, ValidateChangePayload } from '@procura/contracts';
+import {
+  type Actor,
+  ApplyChangePayload,
+  ChangeApplyResult,
+  ChangeCommands,
+  ChangeValidation,
+  ValidateChangePayload,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { AuthorizationsChangeKinds } from './authorizations-change-kinds';
 

@@ -18,7 +18,12 @@ import { RightsGenerations } from '../rights/rights-generations';
 import { RightsHandlers } from '../rights/rights.handlers';
 import { RightsService } from '../rights/rights.service';
 import { AppliedChangesRepository } from './applied-changes.repository';
-import { AuthorizationAssignKind, AuthorizationCreateKind, AuthorizationDeleteKind, AuthorizationUpdateKind } from './authorization-changes';
+import {
+  AuthorizationAssignKind,
+  AuthorizationCreateKind,
+  AuthorizationDeleteKind,
+  AuthorizationUpdateKind,
+} from './authorization-changes';
 import { AuthorizationsChangeKinds } from './authorizations-change-kinds';
 import { ChangesHandlers } from './changes.handlers';
 import { RightsAuthorizeAllKind, RightsCopyKind, RightsPlanner, RightsTemplateKind } from './rights-plan-changes';

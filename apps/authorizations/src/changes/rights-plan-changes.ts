@@ -34,7 +34,8 @@ const TEMPLATE_LABELS: Record<TemplateName, string> = {
 function dates(effectiveFrom: string | undefined, endsAt: string | undefined, now: Date): { effectiveFrom: string; endsAt?: string } {
   const from = effectiveFrom ? toDate(effectiveFrom, 'effectiveFrom') : now;
   const end = endsAt ? toDate(endsAt, 'endsAt') : undefined;
-  if (end && end.getTime() <= from.getTime()) throw new ValidationFailedError([{ field: 'endsAt', messages: ['endsAt must be after effectiveFrom'] }]);
+  if (end && end.getTime() <= from.getTime())
+    throw new ValidationFailedError([{ field: 'endsAt', messages: ['endsAt must be after effectiveFrom'] }]);
   return { effectiveFrom: from.toISOString(), ...(end ? { endsAt: end.toISOString() } : {}) };
 }
 
@@ -60,12 +61,19 @@ export class RightsPlanner {
     const excludedRights = p.excludedRights ?? [];
     const excludedResources = new Set(p.excludedResourceIds ?? []);
     if (!customisable && (excludedRights.length || excludedResources.size)) {
-      throw new RuleViolationError('TEMPLATE_NOT_CUSTOMISABLE', `The ${p.template} template gives all its rights at once: only PREPARER and VALIDATOR can be customised`);
+      throw new RuleViolationError(
+        'TEMPLATE_NOT_CUSTOMISABLE',
+        `The ${p.template} template gives all its rights at once: only PREPARER and VALIDATOR can be customised`,
+      );
     }
     await this.rules.checkMembers(undefined, companyId, [p.userId]);
     const catalog = await this.rules.index();
     const services = p.services ?? [BANKING];
-    for (const s of services) if (!PROFILE_SERVICES.includes(s) || !catalog.service(s)) throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${s}`, [{ field: 'services', messages: [`unknown service ${s}`] }]);
+    for (const s of services)
+      if (!PROFILE_SERVICES.includes(s) || !catalog.service(s))
+        throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${s}`, [
+          { field: 'services', messages: [`unknown service ${s}`] },
+        ]);
     const companyResources = await this.resources.ofCompany(companyId);
     for (const id of excludedResources) if (!companyResources.some((r) => r.id === id)) throw unknownResource(id);
     const when = dates(p.effectiveFrom, p.endsAt, new Date());
@@ -75,7 +83,9 @@ export class RightsPlanner {
     for (const service of services) {
       let grants: GrantDto[];
       if (service === BANKING) {
-        const planned = bankingGrants(companyResources.filter((r) => !excludedResources.has(r.id)).map((resource) => ({ resource, profile })));
+        const planned = bankingGrants(
+          companyResources.filter((r) => !excludedResources.has(r.id)).map((resource) => ({ resource, profile })),
+        );
         grants = planned.grants;
         substitutions.push(...planned.substitutions);
       } else {
@@ -84,14 +94,16 @@ export class RightsPlanner {
         if (planned.substitution) substitutions.push(planned.substitution);
       }
       grants = grants.filter((g) => !isExcluded(service, g.right));
-      if (grants.length) create.push({ label: `${TEMPLATE_LABELS[p.template]} – ${service}`, service, ...when, grants, userIds: [p.userId] });
+      if (grants.length)
+        create.push({ label: `${TEMPLATE_LABELS[p.template]} – ${service}`, service, ...when, grants, userIds: [p.userId] });
     }
     return this.plan(companyId, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...payload }, `Template ${p.template}`);
   }
 
   async copy(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
     const p = parsePayload(RightsCopyChange, payload);
-    if (p.fromUserId === p.userId) throw new ValidationFailedError([{ field: 'fromUserId', messages: ['a user cannot copy their own rights'] }]);
+    if (p.fromUserId === p.userId)
+      throw new ValidationFailedError([{ field: 'fromUserId', messages: ['a user cannot copy their own rights'] }]);
     await this.rules.checkMembers(undefined, companyId, [p.userId]);
     const members = await this.principals.membersOf(this.prisma, companyId, [p.fromUserId]);
     if (!members.has(p.fromUserId)) throw unknownUsers([p.fromUserId]);
@@ -101,7 +113,11 @@ export class RightsPlanner {
     for (const id of excludedResources) if (!companyResources.some((r) => r.id === id)) throw unknownResource(id);
     const now = Date.now();
     const source = (await this.authorizations.ofUser(p.fromUserId)).filter(
-      (a) => a.companyId === companyId && (!a.endsAt || a.endsAt.getTime() > now) && !excludedServices.has(a.serviceCode) && !a.users.some((u) => u.userId === p.userId),
+      (a) =>
+        a.companyId === companyId &&
+        (!a.endsAt || a.endsAt.getTime() > now) &&
+        !excludedServices.has(a.serviceCode) &&
+        !a.users.some((u) => u.userId === p.userId),
     );
     const attach: string[] = [];
     const create: PlannedAuthorizationDto[] = [];
@@ -131,9 +147,11 @@ export class RightsPlanner {
     const p = parsePayload(RightsAuthorizeAllChange, payload);
     const contractTypes = p.contractTypes ?? [];
     const services = p.services ?? [];
-    if (contractTypes.length === 0 && services.length === 0) throw new ValidationFailedError([{ field: 'contractTypes', messages: ['give a profile for at least one contract type or service'] }]);
+    if (contractTypes.length === 0 && services.length === 0)
+      throw new ValidationFailedError([{ field: 'contractTypes', messages: ['give a profile for at least one contract type or service'] }]);
     const dupType = contractTypes.find((c, i) => contractTypes.findIndex((o) => o.contractType === c.contractType) !== i);
-    if (dupType) throw new ValidationFailedError([{ field: 'contractTypes', messages: [`contract type ${dupType.contractType} is given twice`] }]);
+    if (dupType)
+      throw new ValidationFailedError([{ field: 'contractTypes', messages: [`contract type ${dupType.contractType} is given twice`] }]);
     const dupService = services.find((c, i) => services.findIndex((o) => o.service === c.service) !== i);
     if (dupService) throw new ValidationFailedError([{ field: 'services', messages: [`service ${dupService.service} is given twice`] }]);
     await this.rules.checkMembers(undefined, companyId, [p.userId]);
@@ -146,20 +164,32 @@ export class RightsPlanner {
       const profileOf = new Map<string, Profile>(contractTypes.map((c) => [c.contractType, c.profile]));
       const unknownTypes = contractTypes.filter((c) => !companyResources.some((r) => r.contractType === c.contractType));
       if (unknownTypes.length) {
-        throw new RuleViolationError('UNKNOWN_CONTRACT_TYPE', `The company has no contract of type ${unknownTypes.map((c) => c.contractType).join(', ')}`, [
-          { field: 'contractTypes', messages: unknownTypes.map((c) => `no contract of type ${c.contractType}`) },
-        ]);
+        throw new RuleViolationError(
+          'UNKNOWN_CONTRACT_TYPE',
+          `The company has no contract of type ${unknownTypes.map((c) => c.contractType).join(', ')}`,
+          [{ field: 'contractTypes', messages: unknownTypes.map((c) => `no contract of type ${c.contractType}`) }],
+        );
       }
-      const planned = bankingGrants(companyResources.filter((r) => profileOf.has(r.contractType)).map((resource) => ({ resource, profile: profileOf.get(resource.contractType)! })));
+      const planned = bankingGrants(
+        companyResources
+          .filter((r) => profileOf.has(r.contractType))
+          .map((resource) => ({ resource, profile: profileOf.get(resource.contractType)! })),
+      );
       substitutions.push(...planned.substitutions);
-      if (planned.grants.length) create.push({ label: `Tout autoriser – ${BANKING}`, service: BANKING, ...when, grants: planned.grants, userIds: [p.userId] });
+      if (planned.grants.length)
+        create.push({ label: `Tout autoriser – ${BANKING}`, service: BANKING, ...when, grants: planned.grants, userIds: [p.userId] });
     }
     for (const { service, profile } of services) {
-      if (service === BANKING) throw new ValidationFailedError([{ field: 'services', messages: ['banking profiles are given per contract type'] }]);
-      if (!PROFILE_SERVICES.includes(service) || !catalog.service(service)) throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${service}`, [{ field: 'services', messages: [`unknown service ${service}`] }]);
+      if (service === BANKING)
+        throw new ValidationFailedError([{ field: 'services', messages: ['banking profiles are given per contract type'] }]);
+      if (!PROFILE_SERVICES.includes(service) || !catalog.service(service))
+        throw new RuleViolationError('UNKNOWN_SERVICE', `Unknown service ${service}`, [
+          { field: 'services', messages: [`unknown service ${service}`] },
+        ]);
       const planned = serviceGrants(service, profile, catalog);
       if (planned.substitution) substitutions.push(planned.substitution);
-      if (planned.grants.length) create.push({ label: `Tout autoriser – ${service}`, service, ...when, grants: planned.grants, userIds: [p.userId] });
+      if (planned.grants.length)
+        create.push({ label: `Tout autoriser – ${service}`, service, ...when, grants: planned.grants, userIds: [p.userId] });
     }
     return this.plan(companyId, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...payload }, 'Authorize all');
   }
@@ -174,13 +204,17 @@ export class RightsPlanner {
     request: Record<string, unknown>,
     title: string,
   ): Promise<ChangeValidation> {
-    if (create.length === 0 && attach.length === 0) throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives user ${userId} no right they do not already have`);
+    if (create.length === 0 && attach.length === 0)
+      throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives user ${userId} no right they do not already have`);
     const principal = await this.principals.find(userId);
     const planned: RightsPlanChange = { userId, method, create, attach, substitutions, request };
     await this.checkPlan(undefined, companyId, planned);
     const attached = await Promise.all(attach.map((id) => this.authorizations.find(id)));
     const parts = [
-      ...create.map((c) => `create "${c.label}" (${c.service}: ${c.grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? `×${g.resourceIds.length}` : ''}`).join(', ')})`),
+      ...create.map(
+        (c) =>
+          `create "${c.label}" (${c.service}: ${c.grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? `×${g.resourceIds.length}` : ''}`).join(', ')})`,
+      ),
       ...attached.map((a) => `attach to "${a!.label}" (${a!.serviceCode})`),
       ...substitutions.map((s) => `substitution: ${s.reason}`),
     ];
@@ -208,7 +242,12 @@ export class RightsPlanner {
     await this.rules.checkMembers(db, companyId, [plan.userId]);
     const byService = new Map<string, string[]>();
     for (const c of plan.create) {
-      await this.rules.checkDraft(db, companyId, { service: c.service, effectiveFrom: toDate(c.effectiveFrom, 'effectiveFrom'), endsAt: c.endsAt ? toDate(c.endsAt, 'endsAt') : null, grants: c.grants });
+      await this.rules.checkDraft(db, companyId, {
+        service: c.service,
+        effectiveFrom: toDate(c.effectiveFrom, 'effectiveFrom'),
+        endsAt: c.endsAt ? toDate(c.endsAt, 'endsAt') : null,
+        grants: c.grants,
+      });
       byService.set(c.service, [...(byService.get(c.service) ?? []), ...c.grants.map((g) => g.right)]);
     }
     for (const id of plan.attach) {
@@ -224,7 +263,8 @@ export class RightsPlanner {
     const versions = await this.principals.lockRightsVersions(tx, [plan.userId]);
     const version = versions.get(plan.userId);
     if (version === undefined) throw unknownUsers([plan.userId]);
-    if (ctx.targetVersion !== undefined && version !== ctx.targetVersion) throw new StaleChangeError(`The rights of user ${plan.userId} changed since the request was made`);
+    if (ctx.targetVersion !== undefined && version !== ctx.targetVersion)
+      throw new StaleChangeError(`The rights of user ${plan.userId} changed since the request was made`);
     await this.checkPlan(tx, ctx.companyId, plan);
     const created: string[] = [];
     for (const [i, c] of plan.create.entries()) {
@@ -242,7 +282,15 @@ export class RightsPlanner {
       created.push(id);
     }
     for (const id of plan.attach) await this.authorizations.assign(tx, id, [plan.userId], []);
-    return { result: { userId: plan.userId, createdAuthorizationIds: created, attachedAuthorizationIds: plan.attach, substitutions: plan.substitutions ?? [] }, subjectUserIds: [plan.userId] };
+    return {
+      result: {
+        userId: plan.userId,
+        createdAuthorizationIds: created,
+        attachedAuthorizationIds: plan.attach,
+        substitutions: plan.substitutions ?? [],
+      },
+      subjectUserIds: [plan.userId],
+    };
   }
 }
 

@@ -22,7 +22,8 @@ export class CompanyAccessService {
   async assert(actor: Actor, companyId: string, level: AccessLevel, what: string): Promise<void> {
     if (actor.kind === 'user') {
       if (actor.companyId !== companyId) throw new NotFoundError(what);
-      if (level === 'administrator' && actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only administrators of the company may do this');
+      if (level === 'administrator' && actor.clientType !== 'ADMINISTRATOR')
+        throw new ForbiddenError('Only administrators of the company may do this');
       return;
     }
     if (actor.kind === 'operator' && (await this.operators.manages(actor.operatorId, companyId))) return;

@@ -63,6 +63,8 @@ describe('profiles (templates and authorize-all)', () => {
     expect(manage.grants.every((g) => g.level === 'CONSULT')).toBe(true);
     expect(manage.substitution).toMatchObject({ requested: 'MANAGE', given: 'CONSULT' });
     expect(serviceGrants('ACCOUNTING_PORTAL', 'VALIDATE', catalog).grants).toEqual([{ right: 'PRODUCTION_COMPTA', level: 'ACCESS' }]);
-    expect(serviceGrants('ACCOUNTING_PORTAL', 'CONSULT', catalog).grants).toEqual([{ right: 'PRODUCTION_COMPTA_CONSULTATION', level: 'ACCESS' }]);
+    expect(serviceGrants('ACCOUNTING_PORTAL', 'CONSULT', catalog).grants).toEqual([
+      { right: 'PRODUCTION_COMPTA_CONSULTATION', level: 'ACCESS' },
+    ]);
   });
 });

@@ -56,9 +56,10 @@ export function bankingRightsOn(resource: ResourceForProfile, requested: Profile
 }
 
 /** Banking grants for profiles per resource, grouped per right (one grant lists every resource it covers). */
-export function bankingGrants(
-  items: Array<{ resource: ResourceForProfile; profile: Profile }>,
-): { grants: GrantDto[]; substitutions: Substitution[] } {
+export function bankingGrants(items: Array<{ resource: ResourceForProfile; profile: Profile }>): {
+  grants: GrantDto[];
+  substitutions: Substitution[];
+} {
   const byRight = new Map<string, string[]>();
   const substitutions: Substitution[] = [];
   for (const { resource, profile } of items) {
@@ -77,12 +78,20 @@ export function bankingGrants(
     }
     for (const right of rights) byRight.set(right, [...(byRight.get(right) ?? []), resource.id]);
   }
-  const grants = BANKING_RIGHTS.filter((r) => byRight.has(r)).map((right) => ({ right, level: 'ACCESS', resourceIds: byRight.get(right)! }));
+  const grants = BANKING_RIGHTS.filter((r) => byRight.has(r)).map((right) => ({
+    right,
+    level: 'ACCESS',
+    resourceIds: byRight.get(right)!,
+  }));
   return { grants, substitutions };
 }
 
 /** Grants a profile gives on a service other than banking, with the substitution when it falls back. */
-export function serviceGrants(service: string, requested: Profile, catalog: CatalogIndex): { grants: GrantDto[]; substitution?: Substitution } {
+export function serviceGrants(
+  service: string,
+  requested: Profile,
+  catalog: CatalogIndex,
+): { grants: GrantDto[]; substitution?: Substitution } {
   const table = SERVICE_PROFILES[service];
   const indexed = catalog.service(service);
   if (!table || !indexed) return { grants: [] };
@@ -94,7 +103,9 @@ export function serviceGrants(service: string, requested: Profile, catalog: Cata
           service,
           requested,
           given,
-          reason: given ? `${requested} is not available for ${service}: ${given} given instead` : `${requested} is not available for ${service}, nor any lower profile: nothing given`,
+          reason: given
+            ? `${requested} is not available for ${service}: ${given} given instead`
+            : `${requested} is not available for ${service}, nor any lower profile: nothing given`,
         };
   if (!given) return { grants: [], substitution };
   const { select, level } = table[given]!;

@@ -23,7 +23,13 @@ export class PrincipalsRepository {
       await tx.principalCredential.deleteMany({ where: { userId: state.userId } });
       if (state.credentials.length) {
         await tx.principalCredential.createMany({
-          data: state.credentials.map((c) => ({ id: c.id, userId: state.userId, validUntil: c.validUntil ? new Date(c.validUntil) : null, revoked: c.revoked, bankingPower: c.bankingPower })),
+          data: state.credentials.map((c) => ({
+            id: c.id,
+            userId: state.userId,
+            validUntil: c.validUntil ? new Date(c.validUntil) : null,
+            revoked: c.revoked,
+            bankingPower: c.bankingPower,
+          })),
         });
       }
       return true;
@@ -41,7 +47,10 @@ export class PrincipalsRepository {
   /** Users of the company that may receive rights (known to the projection and not deleted). */
   async membersOf(db: Db, companyId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows = await db.principal.findMany({ where: { companyId, userId: { in: userIds }, status: { not: 'DELETED' } }, select: { userId: true } });
+    const rows = await db.principal.findMany({
+      where: { companyId, userId: { in: userIds }, status: { not: 'DELETED' } },
+      select: { userId: true },
+    });
     return new Set(rows.map((r) => r.userId));
   }
 

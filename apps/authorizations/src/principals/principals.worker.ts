@@ -42,7 +42,10 @@ export class PrincipalsWorker implements OnApplicationBootstrap, BeforeApplicati
   ) {
     this.worker = new JobWorker(
       config.redisUrl,
-      { queue: QUEUES.principals, handlers: [handle(JOBS.syncPrincipal, async (data) => this.sync(await validateJobData(PrincipalStateJobDto, data)))] },
+      {
+        queue: QUEUES.principals,
+        handlers: [handle(JOBS.syncPrincipal, async (data) => this.sync(await validateJobData(PrincipalStateJobDto, data)))],
+      },
       { concurrency: 8, expectedJobs: Object.values(JOBS) },
     );
   }

@@ -69,7 +69,14 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
         grants: [{ rightCode: 'CONSULT', levelCode: 'ACCESS', resourceIds: [id('301'), id('302')] }],
         userIds: [id('204')],
       },
-      { id: id('404'), companyId: martin.id, label: 'Rapports', serviceCode: 'REPORTS', grants: [{ rightCode: 'ORDER_REPORTS', levelCode: 'ACCESS' }], userIds: [id('201')] },
+      {
+        id: id('404'),
+        companyId: martin.id,
+        label: 'Rapports',
+        serviceCode: 'REPORTS',
+        grants: [{ rightCode: 'ORDER_REPORTS', levelCode: 'ACCESS' }],
+        userIds: [id('201')],
+      },
       {
         id: id('411'),
         companyId: dupont.id,
@@ -83,7 +90,9 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
         companyId: dupont.id,
         label: 'Portail comptable – consultation',
         serviceCode: 'ACCOUNTING_PORTAL',
-        grants: ['PRODUCTION_COMPTA_CONSULTATION', 'PRODUCTION_FISCALITE_CONSULTATION', 'PRODUCTION_PAIE_CONSULTATION'].map((rightCode) => ({ rightCode, levelCode: 'ACCESS' })),
+        grants: ['PRODUCTION_COMPTA_CONSULTATION', 'PRODUCTION_FISCALITE_CONSULTATION', 'PRODUCTION_PAIE_CONSULTATION'].map(
+          (rightCode) => ({ rightCode, levelCode: 'ACCESS' }),
+        ),
         userIds: [id('212')],
       },
       {
@@ -98,17 +107,64 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
     await this.prisma.$transaction(async (tx) => {
       await tx.resource.createMany({
         data: [
-          { id: id('301'), companyId: martin.id, kind: 'ACCOUNT', contractType: 'CURRENT_ACCOUNT', label: 'Compte courant', identifier: 'FR7630001007941234567890185' },
+          {
+            id: id('301'),
+            companyId: martin.id,
+            kind: 'ACCOUNT',
+            contractType: 'CURRENT_ACCOUNT',
+            label: 'Compte courant',
+            identifier: 'FR7630001007941234567890185',
+          },
           // A savings account moves money only to the company's own accounts: nothing to validate.
-          { id: id('302'), companyId: martin.id, kind: 'ACCOUNT', contractType: 'SAVINGS_ACCOUNT', label: 'Compte sur livret', identifier: 'FR7630001007949876543210142', allowedRights: ['CONSULT', 'MANAGE'] },
-          { id: id('303'), companyId: martin.id, kind: 'CONTRACT', contractType: 'SEPA_TRANSFERS', label: 'Virements SEPA', identifier: 'CTR-VIR-000145' },
-          { id: id('304'), companyId: martin.id, kind: 'CONTRACT', contractType: 'CARD_ACQUIRING', label: 'Encaissement carte', identifier: 'CTR-MON-000872' },
-          { id: id('311'), companyId: dupont.id, kind: 'ACCOUNT', contractType: 'CURRENT_ACCOUNT', label: 'Compte courant', identifier: 'FR7610107001011234567890129' },
-          { id: id('312'), companyId: dupont.id, kind: 'CONTRACT', contractType: 'SEPA_TRANSFERS', label: 'Virements SEPA', identifier: 'CTR-VIR-000301' },
+          {
+            id: id('302'),
+            companyId: martin.id,
+            kind: 'ACCOUNT',
+            contractType: 'SAVINGS_ACCOUNT',
+            label: 'Compte sur livret',
+            identifier: 'FR7630001007949876543210142',
+            allowedRights: ['CONSULT', 'MANAGE'],
+          },
+          {
+            id: id('303'),
+            companyId: martin.id,
+            kind: 'CONTRACT',
+            contractType: 'SEPA_TRANSFERS',
+            label: 'Virements SEPA',
+            identifier: 'CTR-VIR-000145',
+          },
+          {
+            id: id('304'),
+            companyId: martin.id,
+            kind: 'CONTRACT',
+            contractType: 'CARD_ACQUIRING',
+            label: 'Encaissement carte',
+            identifier: 'CTR-MON-000872',
+          },
+          {
+            id: id('311'),
+            companyId: dupont.id,
+            kind: 'ACCOUNT',
+            contractType: 'CURRENT_ACCOUNT',
+            label: 'Compte courant',
+            identifier: 'FR7610107001011234567890129',
+          },
+          {
+            id: id('312'),
+            companyId: dupont.id,
+            kind: 'CONTRACT',
+            contractType: 'SEPA_TRANSFERS',
+            label: 'Virements SEPA',
+            identifier: 'CTR-VIR-000301',
+          },
         ],
         skipDuplicates: true,
       });
-      const existing = new Set((await tx.authorization.findMany({ where: { id: { in: authorizations.map((a) => a.id) } }, select: { id: true } })).map((a) => a.id));
+      const existing = new Set(
+        (await tx.authorization.findMany({ where: { id: { in: authorizations.map((a) => a.id) } }, select: { id: true } })).map(
+          (a) => a.id,
+        ),
+      );
       for (const a of authorizations.filter((x) => !existing.has(x.id))) {
         await tx.authorization.create({
           data: {

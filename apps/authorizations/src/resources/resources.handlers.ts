@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, AuthorizationsQueries, CreateResourcePayload, ListResourcesPayload, Page, ResourceView, UpdateResourcePayload } from '@procura/contracts';
+import {
+  type Actor,
+  AuthorizationsQueries,
+  CreateResourcePayload,
+  ListResourcesPayload,
+  Page,
+  ResourceView,
+  UpdateResourcePayload,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { ResourcesService } from './resources.service';
 

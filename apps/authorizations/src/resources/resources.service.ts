@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, BankingRight, CreateResourceDto, Page, pageWindow, PageQueryDto, ResourceView, UpdateResourceDto } from '@procura/contracts';
+import {
+  Actor,
+  BankingRight,
+  CreateResourceDto,
+  Page,
+  pageWindow,
+  PageQueryDto,
+  ResourceView,
+  UpdateResourceDto,
+} from '@procura/contracts';
 import { Prisma } from '@procura/database';
 import { ConflictError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
@@ -34,7 +43,12 @@ export class ResourcesService {
   async create(actor: Actor, companyId: string, dto: CreateResourceDto): Promise<ResourceView> {
     await this.access.assertOperator(actor, companyId, 'Company');
     try {
-      const row = await this.resources.create({ id: randomUUID(), companyId, ...dto, ...(dto.allowedRights ? { allowedRights: dto.allowedRights } : {}) });
+      const row = await this.resources.create({
+        id: randomUUID(),
+        companyId,
+        ...dto,
+        ...(dto.allowedRights ? { allowedRights: dto.allowedRights } : {}),
+      });
       return resourceView(row);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

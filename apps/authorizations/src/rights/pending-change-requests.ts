@@ -13,7 +13,10 @@ export class PendingChangeRequests {
     for (const cr of await this.changeRequests.pendingAbout(companyId, userIds)) {
       for (const userId of cr.subjectUserIds) {
         if (!userIds.includes(userId)) continue;
-        out.set(userId, [...(out.get(userId) ?? []), { id: cr.id, kind: cr.kind, summary: cr.summary, createdAt: cr.createdAt.toISOString() }]);
+        out.set(userId, [
+          ...(out.get(userId) ?? []),
+          { id: cr.id, kind: cr.kind, summary: cr.summary, createdAt: cr.createdAt.toISOString() },
+        ]);
       }
     }
     return out;

@@ -45,7 +45,9 @@ function setUp() {
       return new Map(ids.map((id) => [id, authorizations.filter((a) => a.users.some((u) => u.userId === id))]));
     },
   } as unknown as AuthorizationsRepository;
-  const catalog = { index: async () => ({ right: () => ({ resourceScoped: false }) }) as unknown as CatalogIndex } as unknown as CatalogService;
+  const catalog = {
+    index: async () => ({ right: () => ({ resourceScoped: false }) }) as unknown as CatalogIndex,
+  } as unknown as CatalogService;
   return { compiler: new RightsCompiler(generations, principalsRepo, authorizationsRepo, catalog), calls, tokens };
 }
 

@@ -91,7 +91,11 @@ export class RightsCompiler {
   // used to cost 400).
   private async compile(batch: Array<{ userId: string; token: string }>): Promise<Map<string, Entry>> {
     const ids = batch.map((b) => b.userId);
-    const [principals, authorizationsOf, catalog] = await Promise.all([this.principals.findMany(ids), this.authorizations.ofUsersByUser(ids), this.catalog.index()]);
+    const [principals, authorizationsOf, catalog] = await Promise.all([
+      this.principals.findMany(ids),
+      this.authorizations.ofUsersByUser(ids),
+      this.catalog.index(),
+    ]);
     const principalOf = new Map(principals.map((p) => [p.userId, p]));
     const loadedAt = Date.now();
     const out = new Map<string, Entry>();

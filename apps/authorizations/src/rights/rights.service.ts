@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, CheckAnswer, CheckQuestionDto, CompiledRightsAnswer, EffectiveRightsView, ReportUserRights } from '@procura/contracts';
 import { NotFoundError } from '@procura/errors';
-import { catalogVersion, CompiledRights, compileRights, effectiveRightsView, evaluate, instant, isActiveAt, principalBlock, rightsToWire } from '@procura/rights';
+import {
+  catalogVersion,
+  CompiledRights,
+  compileRights,
+  effectiveRightsView,
+  evaluate,
+  instant,
+  isActiveAt,
+  principalBlock,
+  rightsToWire,
+} from '@procura/rights';
 import { AuthorizationsRepository } from '../authorizations/authorizations.repository';
 import { CatalogService } from '../catalog/catalog.service';
 import { CompanyAccessService } from '../company-access/company-access.service';
@@ -57,14 +67,25 @@ export class RightsService {
   }
 
   /** Seam for the access-rights report. */
-  async reportRights(companyId: string, userIds: string[], at: string | undefined, pending: Map<string, ReportUserRights['pendingChangeRequests']>): Promise<Record<string, ReportUserRights>> {
+  async reportRights(
+    companyId: string,
+    userIds: string[],
+    at: string | undefined,
+    pending: Map<string, ReportUserRights['pendingChangeRequests']>,
+  ): Promise<Record<string, ReportUserRights>> {
     const when = instant(at);
     if (userIds.length === 0) return {};
     // Read from the tables, not the compiled-rights cache: a report page is a one-off
     // read of 200 users, and caching 10,000 of them would only evict the hot ones.
-    const [byUser, principals, catalog] = await Promise.all([this.authorizations.ofUsersByUser(userIds), this.principals.findMany(userIds), this.catalog.index()]);
+    const [byUser, principals, catalog] = await Promise.all([
+      this.authorizations.ofUsersByUser(userIds),
+      this.principals.findMany(userIds),
+      this.catalog.index(),
+    ]);
     const resourceIds = new Set([...byUser.values()].flatMap((auths) => auths.flatMap((a) => a.grants.flatMap((g) => g.resourceIds))));
-    const resources = new Map((await this.resources.byIds([...resourceIds])).filter((r) => r.companyId === companyId).map((r) => [r.id, r]));
+    const resources = new Map(
+      (await this.resources.byIds([...resourceIds])).filter((r) => r.companyId === companyId).map((r) => [r.id, r]),
+    );
     const principalOf = new Map(principals.map((p) => [p.userId, p]));
     const out: Record<string, ReportUserRights> = {};
     for (const userId of userIds) {

@@ -22,7 +22,11 @@ export async function mountQueueDashboard(app: INestApplication): Promise<void> 
   createBullBoard({ queues: Object.values(QUEUES).map((name) => new BullMQAdapter(registry.get(name))), serverAdapter });
 
   const refuse = (reply: FastifyReply, message: string) =>
-    reply.status(401).header('WWW-Authenticate', 'Basic realm="Procura queues", charset="UTF-8"').type('text/plain; charset=utf-8').send(message);
+    reply
+      .status(401)
+      .header('WWW-Authenticate', 'Basic realm="Procura queues", charset="UTF-8"')
+      .type('text/plain; charset=utf-8')
+      .send(message);
   const basicAuth = async (req: FastifyRequest, reply: FastifyReply) => {
     const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
     const password = scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(':').slice(1).join(':') : '';

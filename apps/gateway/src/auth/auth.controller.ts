@@ -1,6 +1,16 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { type Actor, ChangePasswordDto, IdentityAccessCommands, LoginDto, RefreshDto, SessionTokens, TotpCodeDto, TotpEnrolment, UserView } from '@procura/contracts';
+import {
+  type Actor,
+  ChangePasswordDto,
+  IdentityAccessCommands,
+  LoginDto,
+  RefreshDto,
+  SessionTokens,
+  TotpCodeDto,
+  TotpEnrolment,
+  UserView,
+} from '@procura/contracts';
 import { UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { AllowScopes, CurrentActor, Public, SourceIp } from './auth.guard';
@@ -17,7 +27,10 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with the 14-digit login id and the password', description: 'A failure never says whether the login id or the password was wrong.' })
+  @ApiOperation({
+    summary: 'Sign in with the 14-digit login id and the password',
+    description: 'A failure never says whether the login id or the password was wrong.',
+  })
   @ApiOkResponse({ type: SessionTokens })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address (Retry-After)' })
   async login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
@@ -47,7 +60,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiBearerAuth()
   @AllowScopes('password-change')
-  @ApiOperation({ summary: 'Change the password (first login: the provisional one)', description: 'Policy: at least 12 characters, not the login id nor your names, not one of your last 5 passwords, typed twice.' })
+  @ApiOperation({
+    summary: 'Change the password (first login: the provisional one)',
+    description: 'Policy: at least 12 characters, not the login id nor your names, not one of your last 5 passwords, typed twice.',
+  })
   @ApiOkResponse({ type: SessionTokens, description: 'A new session; the previous ones are ended' })
   changePassword(@Body() body: ChangePasswordDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
     return this.bus.execute(IdentityAccessCommands.changePassword, { ...body, sourceIp }, { actor });

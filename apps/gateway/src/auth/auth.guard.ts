@@ -11,7 +11,6 @@ import { RedisReads } from '../http/redis-reads';
 
 export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
-
 const PUBLIC = 'procura:public';
 const SCOPES = 'procura:scopes';
 const OPERATOR_ONLY = 'procura:operator-only';
@@ -43,8 +42,12 @@ export class Authenticator {
   async authenticate(token: string): Promise<{ actor: Actor; scope: TokenScope }> {
     if (looksLikeAccessToken(token)) {
       const claims = verifyAccessToken(token, this.config.authTokenSecret);
-      if (!claims || (await this.reads.get(revokedSessionKey(claims.sid))) !== null) throw new UnauthenticatedError('Invalid or expired access token');
-      return { actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid }, scope: claims.scope };
+      if (!claims || (await this.reads.get(revokedSessionKey(claims.sid))) !== null)
+        throw new UnauthenticatedError('Invalid or expired access token');
+      return {
+        actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid },
+        scope: claims.scope,
+      };
     }
     const operator = await this.authenticateOperator(token);
     return { actor: { kind: 'operator', operatorId: operator.id }, scope: 'full' };
@@ -59,7 +62,6 @@ export class Authenticator {
     this.operators.set(key, { operator, until: Date.now() + OPERATOR_CACHE_MS });
     return operator;
   }
-
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -83,7 +85,9 @@ export class AuthGuard implements CanActivate {
     const { actor, scope } = await this.auth.authenticate(token);
     const allowed = ['full', ...(this.reflector.getAllAndOverride<TokenScope[]>(SCOPES, targets) ?? [])];
     if (!allowed.includes(scope)) {
-      throw new ForbiddenError(scope === 'password-change' ? 'Change your provisional password first' : 'Enrol strong authentication first');
+      throw new ForbiddenError(
+        scope === 'password-change' ? 'Change your provisional password first' : 'Enrol strong authentication first',
+      );
     }
     if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets) && actor.kind !== 'operator') {
       throw new ForbiddenError('Only operators may do this');

@@ -20,7 +20,11 @@ export class LoginRateLimiter implements OnModuleDestroy {
   async consume(ip: string | undefined, nowMs = Date.now()): Promise<void> {
     const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
     const key = `procura:ratelimit:login:${ip ?? 'unknown'}:${window}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS * 2).exec()) as [[Error | null, number], [Error | null, number]];
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, WINDOW_SECONDS * 2)
+      .exec()) as [[Error | null, number], [Error | null, number]];
     if (count > this.config.loginRateLimitPerMinute) {
       throw new RateLimitedError(Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(nowMs / 1000)));
     }

@@ -27,7 +27,8 @@ import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
 import { RightsChecker } from '../check/rights-checker';
 
-const CHANGE_DOC = 'Applied at once (201/200 with the result and the change request id) or waiting for a second administrator (202 with the change request).';
+const CHANGE_DOC =
+  'Applied at once (201/200 with the result and the change request id) or waiting for a second administrator (202 with the change request).';
 
 /** An administrator acts only inside their own company; another company does not exist for them. */
 function ownCompany(actor: Actor, companyId: string): void {
@@ -48,7 +49,10 @@ export class AuthorizationsController {
   ) {}
 
   @Post('companies/:companyId/authorizations')
-  @ApiOperation({ summary: 'Create an authorization: characteristics, users, rights and levels (seed 000, steps 2 to 4)', description: CHANGE_DOC })
+  @ApiOperation({
+    summary: 'Create an authorization: characteristics, users, rights and levels (seed 000, steps 2 to 4)',
+    description: CHANGE_DOC,
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: 'Applied; `result.authorizationId` is the new authorization' })
   @ApiAcceptedResponse({ description: 'Waiting for validation' })
@@ -68,23 +72,38 @@ export class AuthorizationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The confirmation step (seed 000, step 5): what creating this authorization would do, without doing it' })
   @ApiOkResponse({ type: ChangeValidation })
-  async preview(@Param('companyId', uuidPipe('companyId')) companyId: string, @Body() dto: CreateAuthorizationDto, @CurrentActor() actor: Actor): Promise<ChangeValidation> {
+  async preview(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() dto: CreateAuthorizationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ChangeValidation> {
     ownCompany(actor, companyId);
-    const validation = await this.bus.execute(ChangeCommands.validate('authorizations'), { kind: 'AUTHORIZATION_CREATE', companyId, payload: { ...dto } }, { actor });
+    const validation = await this.bus.execute(
+      ChangeCommands.validate('authorizations'),
+      { kind: 'AUTHORIZATION_CREATE', companyId, payload: { ...dto } },
+      { actor },
+    );
     return { ...validation };
   }
 
   @Get('companies/:companyId/authorizations')
   @ApiOperation({ summary: "The company's authorizations, newest first (administrators, or the operator managing it)" })
   @ApiOkResponse({ type: AuthorizationPage })
-  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: ListAuthorizationsQuery, @CurrentActor() actor: Actor): Promise<AuthorizationPage> {
+  list(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: ListAuthorizationsQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<AuthorizationPage> {
     return this.bus.execute(AuthorizationsQueries.listAuthorizations, { companyId, ...query }, { actor });
   }
 
   @Get('authorizations/:authorizationId')
   @ApiOperation({ summary: 'One authorization with its grants and users' })
   @ApiOkResponse({ type: AuthorizationView })
-  get(@Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string, @CurrentActor() actor: Actor): Promise<AuthorizationView> {
+  get(
+    @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AuthorizationView> {
     return this.bus.execute(AuthorizationsQueries.getAuthorization, { authorizationId }, { actor });
   }
 
@@ -112,7 +131,10 @@ export class AuthorizationsController {
   }
 
   @Post('authorizations/:authorizationId/users')
-  @ApiOperation({ summary: 'Give the authorization to users of the company, or take it from them (seed 000, step 3)', description: CHANGE_DOC })
+  @ApiOperation({
+    summary: 'Give the authorization to users of the company, or take it from them (seed 000, step 3)',
+    description: CHANGE_DOC,
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async assign(
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
@@ -122,11 +144,18 @@ export class AuthorizationsController {
     @IdempotencyKey() idempotencyKey?: string,
     @SourceIp() sourceIp?: string,
   ): Promise<ChangeSubmissionResult> {
-    return changeResponse(res, await this.changes.submit(actor, 'AUTHORIZATION_ASSIGN', { ...dto, authorizationId }, { idempotencyKey, sourceIp }), 200);
+    return changeResponse(
+      res,
+      await this.changes.submit(actor, 'AUTHORIZATION_ASSIGN', { ...dto, authorizationId }, { idempotencyKey, sourceIp }),
+      200,
+    );
   }
 
   @Post('users/:userId/rights/template')
-  @ApiOperation({ summary: 'Give rights from a template: DIRECTOR, ACCOUNTANT, PREPARER or VALIDATOR (the last two customisable)', description: CHANGE_DOC })
+  @ApiOperation({
+    summary: 'Give rights from a template: DIRECTOR, ACCOUNTANT, PREPARER or VALIDATOR (the last two customisable)',
+    description: CHANGE_DOC,
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async template(
     @Param('userId', uuidPipe('userId')) userId: string,
@@ -173,7 +202,11 @@ export class AuthorizationsController {
   @Get('users/:userId/effective-rights')
   @ApiOperation({ summary: "A user's effective rights at an instant (default now)" })
   @ApiOkResponse({ type: EffectiveRightsView })
-  effectiveRights(@Param('userId', uuidPipe('userId')) userId: string, @Query() query: EffectiveRightsQuery, @CurrentActor() actor: Actor): Promise<EffectiveRightsView> {
+  effectiveRights(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @Query() query: EffectiveRightsQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<EffectiveRightsView> {
     return this.rights.effectiveRights(actor, userId, query.at);
   }
 }

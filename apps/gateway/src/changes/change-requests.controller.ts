@@ -45,7 +45,11 @@ export class ChangeRequestsController {
   @Get('companies/:companyId/change-requests')
   @ApiOperation({ summary: 'Validator inbox: change requests of the company, newest first (filter by status, kind, maker, age)' })
   @ApiOkResponse({ type: ChangeRequestPage })
-  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: ListChangeRequestsQuery, @CurrentActor() actor: Actor): Promise<ChangeRequestPage> {
+  list(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: ListChangeRequestsQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<ChangeRequestPage> {
     return this.bus.execute(ChangeRequestCommands.list, { ...query, companyId }, { actor });
   }
 
@@ -75,7 +79,11 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve (another administrator of the company, with a fresh TOTP code)' })
   @ApiOkResponse({ type: ChangeRequestView })
-  approve(@Param('id', uuidPipe('id')) id: string, @Body() body: ApproveChangeDto, @CurrentActor() actor: Actor): Promise<ChangeRequestView> {
+  approve(
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: ApproveChangeDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ChangeRequestView> {
     return this.bus.execute(ChangeRequestCommands.approve, { changeRequestId: id, totpCode: body.totpCode }, { actor, timeoutMs: 40_000 });
   }
 
@@ -114,6 +122,10 @@ export class ChangeRequestsController {
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ChangeSubmissionResult> {
     if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
-    return changeResponse(res, await this.submitter.submit(actor, 'POLICY_UPDATE', { rules: body.rules }, { idempotencyKey, sourceIp }), 200);
+    return changeResponse(
+      res,
+      await this.submitter.submit(actor, 'POLICY_UPDATE', { rules: body.rules }, { idempotencyKey, sourceIp }),
+      200,
+    );
   }
 }

@@ -28,12 +28,20 @@ export class ChangeSubmitter {
   /** Several changes as one change request (validated, approved and applied together). */
   async submitBatch(actor: Actor, items: ChangeItemInput[], options: SubmitOptions = {}): Promise<ChangeSubmissionResult> {
     if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
-    return this.bus.execute(ChangeRequestCommands.submit, { items, sourceIp: options.sourceIp }, { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS });
+    return this.bus.execute(
+      ChangeRequestCommands.submit,
+      { items, sourceIp: options.sourceIp },
+      { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS },
+    );
   }
 }
 
 /** 201/200 with the result when applied at once, 202 with the change request when pending. */
-export function changeResponse(res: FastifyReply, submission: ChangeSubmissionResult, appliedStatus: 200 | 201 = 201): ChangeSubmissionResult {
+export function changeResponse(
+  res: FastifyReply,
+  submission: ChangeSubmissionResult,
+  appliedStatus: 200 | 201 = 201,
+): ChangeSubmissionResult {
   res.status(submission.status === 'PENDING' ? 202 : appliedStatus);
   return submission;
 }

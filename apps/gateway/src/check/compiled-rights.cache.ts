@@ -22,7 +22,8 @@ export class CompiledRightsCache {
   constructor(reads: RedisReads, bus: CommandBus) {
     const source: RightsSource = {
       tokens: (userIds) => reads.getMany(userIds.map(rightsGenerationKey)),
-      compiled: (userIds): Promise<CompiledRightsAnswer> => bus.execute(AuthorizationsSeams.compiledRights, { userIds }, { actor: this.actor }),
+      compiled: (userIds): Promise<CompiledRightsAnswer> =>
+        bus.execute(AuthorizationsSeams.compiledRights, { userIds }, { actor: this.actor }),
       catalog: (): Promise<CatalogServiceView[]> => bus.execute(AuthorizationsCommands.listServices, {}, { actor: this.actor }),
     };
     this.copies = new RightsCopies(source, { maxEntries: MAX_ENTRIES, maxAgeMs: MAX_AGE_MS, now: Date.now });

@@ -5,7 +5,13 @@ import { CompiledRights } from '@procura/rights';
 import { RightsAccess } from './rights-access';
 
 const rights = (companyId: string): CompiledRights => ({ userId: 'u1', companyId, status: 'ACTIVE', credentials: [], grants: new Map() });
-const user = (companyId: string, clientType: 'ADMINISTRATOR' | 'STANDARD' = 'STANDARD'): Actor => ({ kind: 'user', userId: 'me', companyId, clientType, sessionId: 's' });
+const user = (companyId: string, clientType: 'ADMINISTRATOR' | 'STANDARD' = 'STANDARD'): Actor => ({
+  kind: 'user',
+  userId: 'me',
+  companyId,
+  clientType,
+  sessionId: 's',
+});
 const operator: Actor = { kind: 'operator', operatorId: 'op1' };
 
 describe(RightsAccess.name, () => {

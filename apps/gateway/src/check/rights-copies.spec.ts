@@ -3,7 +3,13 @@ import { catalogVersion, evaluate } from '@procura/rights';
 import { RightsCopies, RightsSource } from './rights-copies';
 
 const views = (levels = [{ code: 'CONSULT', labelFr: '', labelEn: '', rank: 10 }]): CatalogServiceView[] => [
-  { code: 'REPORTS', labelFr: '', labelEn: '', rights: [{ code: 'ORDER_REPORTS', labelFr: '', labelEn: '', resourceScope: 'NONE' }], levels },
+  {
+    code: 'REPORTS',
+    labelFr: '',
+    labelEn: '',
+    rights: [{ code: 'ORDER_REPORTS', labelFr: '', labelEn: '', resourceScope: 'NONE' }],
+    levels,
+  },
 ];
 
 const rightsOf = (userId: string, level: string | null): CompiledRightsWire => ({
@@ -11,7 +17,20 @@ const rightsOf = (userId: string, level: string | null): CompiledRightsWire => (
   companyId: 'c1',
   status: 'ACTIVE',
   credentials: [{ validUntil: null, revoked: false }],
-  grants: level ? [{ authorizationId: `a-${level}`, authorizationLabel: 'R', service: 'REPORTS', right: 'ORDER_REPORTS', level, from: 0, until: null, resources: null }] : [],
+  grants: level
+    ? [
+        {
+          authorizationId: `a-${level}`,
+          authorizationLabel: 'R',
+          service: 'REPORTS',
+          right: 'ORDER_REPORTS',
+          level,
+          from: 0,
+          until: null,
+          resources: null,
+        },
+      ]
+    : [],
 });
 
 /** Redis tokens and the authorizations service's rows, as the copies see them. */

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, CompanyPage, CompanyView, CreateCompanyDto, IdentityCommands, PageQueryDto, UpdateCompanyDto } from '@procura/contracts';
+import {
+  type Actor,
+  CompanyPage,
+  CompanyView,
+  CreateCompanyDto,
+  IdentityCommands,
+  PageQueryDto,
+  UpdateCompanyDto,
+} from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import { CurrentActor, OperatorOnly } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
@@ -39,7 +47,11 @@ export class CompaniesController {
   @Patch(':companyId')
   @ApiOperation({ summary: 'Edit a company the operator manages (e.g. whether strong authentication is required)' })
   @ApiOkResponse({ type: CompanyView })
-  update(@Param('companyId', uuidPipe('companyId')) companyId: string, @Body() company: UpdateCompanyDto, @CurrentActor() actor: Actor): Promise<CompanyView> {
+  update(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() company: UpdateCompanyDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CompanyView> {
     return this.bus.execute(IdentityCommands.updateCompany, { companyId, company }, { actor });
   }
 }

@@ -18,9 +18,15 @@ export class DeliveriesController {
   ) {}
 
   @Get('companies/:companyId/deliveries')
-  @ApiOperation({ summary: "The company's deliveries (livraisons): account statements, interest closings, payment confirmations, camt notifications" })
+  @ApiOperation({
+    summary: "The company's deliveries (livraisons): account statements, interest closings, payment confirmations, camt notifications",
+  })
   @ApiOkResponse({ type: DeliveryPage })
-  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: PageQueryDto, @CurrentActor() actor: Actor): Promise<DeliveryPage> {
+  list(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: PageQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<DeliveryPage> {
     return this.bus.execute(ReportingCommands.listDeliveries, { companyId, ...query }, { actor });
   }
 
@@ -37,6 +43,10 @@ export class DeliveriesController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ChangeSubmissionResult> {
-    return changeResponse(res, await this.submitter.submit(actor, 'DELIVERY_UPDATE', { deliveryId, ...body }, { idempotencyKey, sourceIp }), 200);
+    return changeResponse(
+      res,
+      await this.submitter.submit(actor, 'DELIVERY_UPDATE', { deliveryId, ...body }, { idempotencyKey, sourceIp }),
+      200,
+    );
   }
 }

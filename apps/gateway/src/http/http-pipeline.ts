@@ -60,7 +60,13 @@ export function installHttpPipeline(fastify: FastifyInstance, options: HttpPipel
   if (options.accessLog) {
     fastify.addHook('onResponse', (req, reply, done) => {
       requestContext.run({ requestId: req.requestId }, () =>
-        logger.log({ msg: 'request', method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }),
+        logger.log({
+          msg: 'request',
+          method: req.method,
+          path: req.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        }),
       );
       done();
     });

@@ -8,7 +8,9 @@ export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: Executi
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,128}$/.test(value)) {
-    throw new ValidationFailedError([{ field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1 to 128 visible ASCII characters'] }]);
+    throw new ValidationFailedError([
+      { field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1 to 128 visible ASCII characters'] },
+    ]);
   }
   return value;
 });

@@ -5,7 +5,11 @@ import { asDomainError } from './problem.filter';
 
 describe('problem mapping', () => {
   it('keeps domain errors with their code, status and fields', () => {
-    const problem = toProblem(new ValidationFailedError([{ field: 'company.name', messages: ['name must be longer'] }]), '/api/v1/companies', 'req-1');
+    const problem = toProblem(
+      new ValidationFailedError([{ field: 'company.name', messages: ['name must be longer'] }]),
+      '/api/v1/companies',
+      'req-1',
+    );
     expect(problem).toMatchObject({
       type: 'urn:procura:problem:validation-failed',
       title: 'Bad Request',
@@ -18,7 +22,10 @@ describe('problem mapping', () => {
   });
 
   it('carries non-secret extras such as the conflicting resource', () => {
-    expect(toProblem(new ConflictError('COMPANY_ALREADY_EXISTS', 'exists', { companyId: 'c1' }))).toMatchObject({ status: 409, companyId: 'c1' });
+    expect(toProblem(new ConflictError('COMPANY_ALREADY_EXISTS', 'exists', { companyId: 'c1' }))).toMatchObject({
+      status: 409,
+      companyId: 'c1',
+    });
   });
 
   it('maps framework 404s and hides unexpected errors behind a generic 500', () => {
@@ -30,12 +37,22 @@ describe('problem mapping', () => {
 
   it('renders the refusals of a body by Fastify as the problems of the API (Nest passes them on as HttpExceptions)', () => {
     const malformed = new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
-    expect(asDomainError(new HttpException(malformed.message, malformed.statusCode!))).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, fields: [{ field: 'body' }] });
+    expect(asDomainError(new HttpException(malformed.message, malformed.statusCode!))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      fields: [{ field: 'body' }],
+    });
     const empty = new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
     expect(asDomainError(new HttpException(empty.message, empty.statusCode!))).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     const tooLarge = new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-    expect(asDomainError(new HttpException(tooLarge.message, tooLarge.statusCode!))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    expect(asDomainError(new HttpException(tooLarge.message, tooLarge.statusCode!))).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+    });
     const mediaType = new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE();
-    expect(asDomainError(new HttpException(mediaType.message, mediaType.statusCode!))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+    expect(asDomainError(new HttpException(mediaType.message, mediaType.statusCode!))).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 415,
+    });
   });
 });

@@ -7,7 +7,10 @@ import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
  * Fastify's own refusals of a request, before any route runs (body parsing). Nest hands
  * them to the filters as an HttpException with Fastify's message and status only.
  */
-const MALFORMED_BODY_MESSAGES = new Set([new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY().message, new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY().message]);
+const MALFORMED_BODY_MESSAGES = new Set([
+  new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY().message,
+  new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY().message,
+]);
 
 function bodyRefusal(status: number, message: string): DomainError | undefined {
   if (status === 400 && MALFORMED_BODY_MESSAGES.has(message)) {
@@ -48,7 +51,10 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const error = asDomainError(exception);
     if (error.status >= 500 && error.code === 'INTERNAL') {
-      this.logger.error({ msg: 'unhandled error', err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) });
+      this.logger.error({
+        msg: 'unhandled error',
+        err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception),
+      });
     }
     sendProblem(ctx.getResponse<FastifyReply>(), ctx.getRequest<FastifyRequest>(), error);
   }

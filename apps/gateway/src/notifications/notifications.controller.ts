@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   type Actor,
   FailedNotificationPage,
@@ -21,7 +30,8 @@ class RetryResult {
 }
 
 function jobIdOf(jobId: string): string {
-  if (!NOTIFICATION_JOB_ID.test(jobId)) throw new ValidationFailedError([{ field: 'jobId', messages: ['jobId must be a notification job id'] }]);
+  if (!NOTIFICATION_JOB_ID.test(jobId))
+    throw new ValidationFailedError([{ field: 'jobId', messages: ['jobId must be a notification job id'] }]);
   return jobId;
 }
 
@@ -37,7 +47,11 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Messages sent for a company, newest first (recipient masked, never the secret carried)' })
   @ApiOkResponse({ type: MessagePage })
   @ApiNotFoundResponse({ description: 'The company does not exist or the operator does not manage it' })
-  messages(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: PageQueryDto, @CurrentActor() actor: Actor): Promise<MessagePage> {
+  messages(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: PageQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<MessagePage> {
     return this.bus.execute(NotificationsCommands.listMessages, { companyId, page: query.page, pageSize: query.pageSize }, { actor });
   }
 

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { type Actor, DOCUMENT_CHUNK_MAX_BYTES, DocumentPage, OrderReportDto, PageQueryDto, ReportingCommands, ReportView } from '@procura/contracts';
+import {
+  type Actor,
+  DOCUMENT_CHUNK_MAX_BYTES,
+  DocumentPage,
+  OrderReportDto,
+  PageQueryDto,
+  ReportingCommands,
+  ReportView,
+} from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
@@ -24,7 +32,8 @@ export class ReportsController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Order the access-rights or the deliveries report (administrator, REPORTS/ORDER_REPORTS right, or the managing operator)',
-    description: 'Answers 202 at once with the order; a worker builds the PDF. Ordering a report of a type already queued or running answers 200 with that order.',
+    description:
+      'Answers 202 at once with the order; a worker builds the PDF. Ordering a report of a type already queued or running answers 200 with that order.',
   })
   @ApiAcceptedResponse({ type: ReportView, description: 'Order accepted' })
   @ApiOkResponse({ type: ReportView, description: 'The same report was already queued or running: that order' })
@@ -51,10 +60,18 @@ export class ReportsController {
   @ApiOperation({ summary: 'Download the PDF of a READY report (409 before, 410 once its retention period has passed)' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF', schema: { type: 'string', format: 'binary' } })
-  async file(@Param('reportId', uuidPipe('reportId')) reportId: string, @CurrentActor() actor: Actor, @Res() res: FastifyReply): Promise<void> {
+  async file(
+    @Param('reportId', uuidPipe('reportId')) reportId: string,
+    @CurrentActor() actor: Actor,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const download = await this.bus.execute(ReportingCommands.openReportFile, { reportId }, { actor });
     const read = (offset: number) =>
-      this.bus.execute(ReportingCommands.readDocumentChunk, { ticket: download.ticket, offset, length: Math.min(DOCUMENT_CHUNK_MAX_BYTES, Math.max(1, download.size - offset)) }, { actor });
+      this.bus.execute(
+        ReportingCommands.readDocumentChunk,
+        { ticket: download.ticket, offset, length: Math.min(DOCUMENT_CHUNK_MAX_BYTES, Math.max(1, download.size - offset)) },
+        { actor },
+      );
     // The first chunk is read before any header: until then, a failure is still a clean problem+json.
     let chunk = await read(0);
     const out = streamResponse(res, 200, {
@@ -83,7 +100,11 @@ export class ReportsController {
   @Get('companies/:companyId/documents')
   @ApiOperation({ summary: "The company's documents (report PDFs), newest first, until their retention period ends" })
   @ApiOkResponse({ type: DocumentPage })
-  documents(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: PageQueryDto, @CurrentActor() actor: Actor): Promise<DocumentPage> {
+  documents(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: PageQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<DocumentPage> {
     return this.bus.execute(ReportingCommands.listDocuments, { companyId, ...query }, { actor });
   }
 }

@@ -42,10 +42,14 @@ export class UsersController {
   @Post('companies/:companyId/users')
   @ApiOperation({
     summary: 'Register a person (operator) or create a user (company administrator, as a change)',
-    description: 'Operators register persons directly (the first administrator is active at once); administrators submit a USER_CREATE change.',
+    description:
+      'Operators register persons directly (the first administrator is active at once); administrators submit a USER_CREATE change.',
   })
   @ApiHeader(IDEMPOTENCY)
-  @ApiCreatedResponse({ description: 'Operator: the user (UserView). Administrator: the applied change (ChangeSubmissionView).', type: ChangeSubmissionView })
+  @ApiCreatedResponse({
+    description: 'Operator: the user (UserView). Administrator: the applied change (ChangeSubmissionView).',
+    type: ChangeSubmissionView,
+  })
   @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for a second administrator' })
   async create(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
@@ -66,7 +70,11 @@ export class UsersController {
   @Get('companies/:companyId/users')
   @ApiOperation({ summary: "The company's users (operators managing it, its administrators)" })
   @ApiOkResponse({ type: UserPage })
-  list(@Param('companyId', uuidPipe('companyId')) companyId: string, @Query() query: ListUsersQueryDto, @CurrentActor() actor: Actor): Promise<UserPage> {
+  list(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Query() query: ListUsersQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<UserPage> {
     return this.bus.execute(IdentityAccessCommands.listUsers, { ...query, companyId }, { actor });
   }
 
@@ -81,7 +89,14 @@ export class UsersController {
   @ApiOperation({ summary: 'Edit a user (USER_UPDATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  update(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  update(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @Body() body: UpdateUserDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'USER_UPDATE', { ...body, userId }, sourceIp, key);
   }
 
@@ -89,7 +104,13 @@ export class UsersController {
   @ApiOperation({ summary: 'Delete a user (USER_DELETE change); the last active administrator cannot be deleted' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  remove(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  remove(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'USER_DELETE', { userId }, sourceIp, key);
   }
 
@@ -97,7 +118,13 @@ export class UsersController {
   @ApiOperation({ summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  activate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  activate(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
   }
 
@@ -105,7 +132,13 @@ export class UsersController {
   @ApiOperation({ summary: 'Suspend a user (USER_SUSPEND change): their sessions end at once' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  suspend(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  suspend(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'USER_SUSPEND', { userId }, sourceIp, key);
   }
 
@@ -113,7 +146,13 @@ export class UsersController {
   @ApiOperation({ summary: 'Reactivate a suspended user (USER_REACTIVATE change)' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  reactivate(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  reactivate(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'USER_REACTIVATE', { userId }, sourceIp, key);
   }
 
@@ -121,7 +160,14 @@ export class UsersController {
   @ApiOperation({ summary: "Set an administrator's signature NONE / INDIVIDUAL / COLLECTIVE (ADMIN_SIGNATURE_SET change)" })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  adminSignature(@Param('userId', uuidPipe('userId')) userId: string, @Body() body: AdminSignatureDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  adminSignature(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @Body() body: AdminSignatureDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'ADMIN_SIGNATURE_SET', { ...body, userId }, sourceIp, key);
   }
 
@@ -140,7 +186,10 @@ export class UsersController {
       'The login id goes by e-mail, the provisional password by SMS; without a phone it is in `revealOnce`, shown this one time.',
   })
   @ApiHeader(IDEMPOTENCY)
-  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Administrator: the applied change. Operator: CredentialIssuedWithSecret.' })
+  @ApiCreatedResponse({
+    type: ChangeSubmissionView,
+    description: 'Administrator: the applied change. Operator: CredentialIssuedWithSecret.',
+  })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
   async createCredential(
     @Param('userId', uuidPipe('userId')) userId: string,
@@ -156,14 +205,23 @@ export class UsersController {
       return this.bus.execute(IdentityAccessCommands.operatorCreateCredential, { userId, credential, sourceIp }, { actor, idempotencyKey });
     }
     await this.stepUp.require(actor, totpCode, `create a credential for user ${userId}`);
-    return changeResponse(res, await this.changes.submit(actor, 'CREDENTIAL_CREATE', { ...credential, userId }, { idempotencyKey, sourceIp }));
+    return changeResponse(
+      res,
+      await this.changes.submit(actor, 'CREDENTIAL_CREATE', { ...credential, userId }, { idempotencyKey, sourceIp }),
+    );
   }
 
   @Post('credentials/:credentialId/revoke')
   @ApiOperation({ summary: 'Revoke a credential (CREDENTIAL_REVOKE change): its sessions end at once' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  revoke(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  revoke(
+    @Param('credentialId', uuidPipe('credentialId')) credentialId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'CREDENTIAL_REVOKE', { credentialId }, sourceIp, key);
   }
 
@@ -171,7 +229,14 @@ export class UsersController {
   @ApiOperation({ summary: 'New provisional password (CREDENTIAL_RESET change), optionally removing the enrolled TOTP' })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  reset(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @Body() body: ResetCredentialDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply, @SourceIp() sourceIp?: string, @IdempotencyKey() key?: string) {
+  reset(
+    @Param('credentialId', uuidPipe('credentialId')) credentialId: string,
+    @Body() body: ResetCredentialDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @SourceIp() sourceIp?: string,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.submit(res, actor, 'CREDENTIAL_RESET', { ...body, credentialId }, sourceIp, key);
   }
 
@@ -179,7 +244,11 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Unlock a credential locked after repeated failures (administrator or operator, audited)' })
   @ApiOkResponse({ type: CredentialView })
-  unlock(@Param('credentialId', uuidPipe('credentialId')) credentialId: string, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<CredentialView> {
+  unlock(
+    @Param('credentialId', uuidPipe('credentialId')) credentialId: string,
+    @CurrentActor() actor: Actor,
+    @SourceIp() sourceIp?: string,
+  ): Promise<CredentialView> {
     return this.bus.execute(IdentityAccessCommands.unlockCredential, { credentialId, sourceIp }, { actor });
   }
 
@@ -187,11 +256,22 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the welcome e-mail with the login id again (seed 003)' })
   @ApiOkResponse({ type: WelcomeEmailSent })
-  welcome(@Param('userId', uuidPipe('userId')) userId: string, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<WelcomeEmailSent> {
+  welcome(
+    @Param('userId', uuidPipe('userId')) userId: string,
+    @CurrentActor() actor: Actor,
+    @SourceIp() sourceIp?: string,
+  ): Promise<WelcomeEmailSent> {
     return this.bus.execute(IdentityAccessCommands.resendWelcomeEmail, { userId, sourceIp }, { actor });
   }
 
-  private async submit(res: FastifyReply, actor: Actor, kind: ChangeKind, payload: Record<string, unknown>, sourceIp?: string, idempotencyKey?: string): Promise<ChangeSubmissionResult> {
+  private async submit(
+    res: FastifyReply,
+    actor: Actor,
+    kind: ChangeKind,
+    payload: Record<string, unknown>,
+    sourceIp?: string,
+    idempotencyKey?: string,
+  ): Promise<ChangeSubmissionResult> {
     return changeResponse(res, await this.changes.submit(actor, kind, payload, { idempotencyKey, sourceIp }), 200);
   }
 

@@ -21,7 +21,8 @@ import { acceptTotp, newTotpSecret, totpUri } from './totp';
 const loginFailed = () => new UnauthenticatedError('Login id or password incorrect, or access not possible at the moment');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export const stepUpFailed = () => new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
+export const stepUpFailed = () =>
+  new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
 
 /** Sign-in, sessions, password change, TOTP enrolment and step-up. */
 @Injectable()
@@ -40,11 +41,19 @@ export class AuthService {
 
   async login(loginId: string, password: string, sourceIp?: string): Promise<SessionTokens> {
     // A typo is caught before any lookup (seed 000: 14 digits with a check digit).
-    if (!isWellFormedLoginId(loginId)) throw new ValidationFailedError([{ field: 'loginId', messages: ['loginId has a wrong check digit: check the 14 digits'] }]);
+    if (!isWellFormedLoginId(loginId))
+      throw new ValidationFailedError([{ field: 'loginId', messages: ['loginId has a wrong check digit: check the 14 digits'] }]);
     const credential = await this.credentials.findLoginCandidate(loginId);
     if (!credential) {
       await burnVerification(password);
-      await this.auditOutsideTx({ companyId: null, actor: 'anonymous', action: 'login.failed', targetType: 'login', sourceIp, details: { loginId: maskLoginId(loginId), reason: 'unknown-login-id' } });
+      await this.auditOutsideTx({
+        companyId: null,
+        actor: 'anonymous',
+        action: 'login.failed',
+        targetType: 'login',
+        sourceIp,
+        details: { loginId: maskLoginId(loginId), reason: 'unknown-login-id' },
+      });
       throw loginFailed();
     }
     const now = this.clock.now();
@@ -54,11 +63,31 @@ export class AuthService {
     if (refusal) {
       let locked = false;
       if (refusal === 'wrong-password') {
-        locked = await this.credentials.registerFailure(credential.id, this.config.loginMaxFailures, new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000));
+        locked = await this.credentials.registerFailure(
+          credential.id,
+          this.config.loginMaxFailures,
+          new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
+        );
       }
-      await this.auditOutsideTx({ companyId: credential.companyId, actor: `user:${credential.userId}`, action: 'login.failed', targetType: 'credential', targetId: credential.id, sourceIp, details: { reason: refusal } });
+      await this.auditOutsideTx({
+        companyId: credential.companyId,
+        actor: `user:${credential.userId}`,
+        action: 'login.failed',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+        details: { reason: refusal },
+      });
       if (locked) {
-        await this.auditOutsideTx({ companyId: credential.companyId, actor: 'system:login-lockout', action: 'credential.locked', targetType: 'credential', targetId: credential.id, sourceIp, details: { minutes: this.config.loginLockoutMinutes } });
+        await this.auditOutsideTx({
+          companyId: credential.companyId,
+          actor: 'system:login-lockout',
+          action: 'credential.locked',
+          targetType: 'credential',
+          targetId: credential.id,
+          sourceIp,
+          details: { minutes: this.config.loginLockoutMinutes },
+        });
         this.logger.warn({ msg: 'credential locked after repeated failures', credentialId: credential.id });
       }
       throw loginFailed();
@@ -72,7 +101,15 @@ export class AuthService {
     await this.sessions.openSessionWithAudit(
       { id: sessionId, credentialId: credential.id, userId: credential.userId, companyId: credential.companyId, sourceIp, expiresAt },
       refreshTokenHash,
-      this.events.auditOutboxRow({ companyId: credential.companyId, actor: `user:${credential.userId}`, action: 'login.succeeded', targetType: 'credential', targetId: credential.id, sourceIp, details: { scope: tokens.scope, sessionId } }),
+      this.events.auditOutboxRow({
+        companyId: credential.companyId,
+        actor: `user:${credential.userId}`,
+        action: 'login.succeeded',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+        details: { scope: tokens.scope, sessionId },
+      }),
     );
     return tokens;
   }
@@ -83,7 +120,8 @@ export class AuthService {
     const status = credentialStatus(c, now);
     if (status !== 'ACTIVE') return `credential-${status.toLowerCase()}`;
     if (c.user.status !== 'ACTIVE') return `user-${c.user.status.toLowerCase()}`;
-    if (c.passwordIsProvisional && c.provisionalExpiresAt && c.provisionalExpiresAt.getTime() <= now.getTime()) return 'provisional-password-expired';
+    if (c.passwordIsProvisional && c.provisionalExpiresAt && c.provisionalExpiresAt.getTime() <= now.getTime())
+      return 'provisional-password-expired';
     return undefined;
   }
 
@@ -97,10 +135,18 @@ export class AuthService {
     if (token.usedAt) {
       // A refresh token is used once: a second use means a copy exists. End the session.
       await this.revoker.revoke({ sessionId: session.id }, 'refresh-token-reuse');
-      await this.auditOutsideTx({ companyId: session.companyId, actor: `user:${session.userId}`, action: 'session.refresh-token-reused', targetType: 'session', targetId: session.id, sourceIp });
+      await this.auditOutsideTx({
+        companyId: session.companyId,
+        actor: `user:${session.userId}`,
+        action: 'session.refresh-token-reused',
+        targetType: 'session',
+        targetId: session.id,
+        sourceIp,
+      });
       throw new UnauthenticatedError('Invalid refresh token');
     }
-    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime() || token.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError('Session ended: sign in again');
+    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime() || token.expiresAt.getTime() <= now.getTime())
+      throw new UnauthenticatedError('Session ended: sign in again');
     const credential = await this.credentials.findWithOwner(session.credentialId);
     if (!credential || this.refusal(credential, now, true)) {
       await this.revoker.revoke({ sessionId: session.id }, 'access-withdrawn');
@@ -117,7 +163,15 @@ export class AuthService {
     const { sessionId, userId, companyId } = this.userActor(actor);
     const ids = await this.sessions.transaction(async (tx) => {
       const revoked = await this.revoker.revokeInTx(tx, { sessionId }, 'logout');
-      await this.events.audit(tx, { companyId, actor, action: 'session.logout', targetType: 'session', targetId: sessionId, sourceIp, details: { userId } });
+      await this.events.audit(tx, {
+        companyId,
+        actor,
+        action: 'session.logout',
+        targetType: 'session',
+        targetId: sessionId,
+        sourceIp,
+        details: { userId },
+      });
       return revoked;
     });
     await this.revoker.publish(ids.length ? ids : [sessionId]);
@@ -129,14 +183,34 @@ export class AuthService {
     const { credential } = await this.sessionCredential(actor);
     const now = this.clock.now();
     if (!(await verifyPassword(credential.passwordHash, input.currentPassword))) {
-      await this.credentials.registerFailure(credential.id, this.config.loginMaxFailures, new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000));
-      await this.auditOutsideTx({ companyId: credential.companyId, actor, action: 'password-change.failed', targetType: 'credential', targetId: credential.id, sourceIp, details: { reason: 'wrong-current-password' } });
-      throw new RuleViolationError('CURRENT_PASSWORD_INCORRECT', 'The current password is incorrect', [{ field: 'currentPassword', messages: ['currentPassword is incorrect'] }]);
+      await this.credentials.registerFailure(
+        credential.id,
+        this.config.loginMaxFailures,
+        new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
+      );
+      await this.auditOutsideTx({
+        companyId: credential.companyId,
+        actor,
+        action: 'password-change.failed',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+        details: { reason: 'wrong-current-password' },
+      });
+      throw new RuleViolationError('CURRENT_PASSWORD_INCORRECT', 'The current password is incorrect', [
+        { field: 'currentPassword', messages: ['currentPassword is incorrect'] },
+      ]);
     }
     if (credential.passwordIsProvisional && credential.provisionalExpiresAt && credential.provisionalExpiresAt.getTime() <= now.getTime()) {
-      throw new RuleViolationError('PROVISIONAL_PASSWORD_EXPIRED', 'The provisional password has expired: ask your administrator for a new one');
+      throw new RuleViolationError(
+        'PROVISIONAL_PASSWORD_EXPIRED',
+        'The provisional password has expired: ask your administrator for a new one',
+      );
     }
-    const recent = [credential.passwordHash, ...(await this.credentials.recentPasswordHashes(credential.id))].slice(0, PASSWORD_HISTORY_DEPTH);
+    const recent = [credential.passwordHash, ...(await this.credentials.recentPasswordHashes(credential.id))].slice(
+      0,
+      PASSWORD_HISTORY_DEPTH,
+    );
     let reuses = false;
     for (const hash of recent) if (!reuses) reuses = await verifyPassword(hash, input.newPassword);
     const errors = checkPasswordPolicy({
@@ -179,12 +253,21 @@ export class AuthService {
 
   async enrolTotp(actor: Actor, sourceIp?: string): Promise<TotpEnrolment> {
     const { credential } = await this.sessionCredential(actor);
-    if (credential.passwordIsProvisional) throw new RuleViolationError('PASSWORD_CHANGE_REQUIRED', 'Change your provisional password first');
-    if (credential.totpEnrolledAt) throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled; your administrator can reset it');
+    if (credential.passwordIsProvisional)
+      throw new RuleViolationError('PASSWORD_CHANGE_REQUIRED', 'Change your provisional password first');
+    if (credential.totpEnrolledAt)
+      throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled; your administrator can reset it');
     const secret = newTotpSecret();
     await this.sessions.transaction(async (tx) => {
       await this.credentials.update(tx, credential.id, { totpPendingSealed: sealSecret(secret, this.config.secretsKey).sealed });
-      await this.events.audit(tx, { companyId: credential.companyId, actor, action: 'credential.totp-enrolment-started', targetType: 'credential', targetId: credential.id, sourceIp });
+      await this.events.audit(tx, {
+        companyId: credential.companyId,
+        actor,
+        action: 'credential.totp-enrolment-started',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+      });
     });
     this.relay.nudge();
     return { otpauthUri: totpUri(credential.loginId, secret), secret };
@@ -193,10 +276,16 @@ export class AuthService {
   async confirmTotp(actor: Actor, code: string, sourceIp?: string): Promise<SessionTokens> {
     const { credential } = await this.sessionCredential(actor);
     if (credential.totpEnrolledAt) throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled');
-    if (!credential.totpPendingSealed) throw new RuleViolationError('TOTP_ENROLMENT_NOT_STARTED', 'Start the enrolment first (POST /auth/totp/enrol)');
+    if (!credential.totpPendingSealed)
+      throw new RuleViolationError('TOTP_ENROLMENT_NOT_STARTED', 'Start the enrolment first (POST /auth/totp/enrol)');
     const secret = openSecret({ sealed: credential.totpPendingSealed }, this.config.secretsKey);
     const step = acceptTotp(secret, code, this.clock.now().getTime());
-    if (step === undefined) throw new RuleViolationError('TOTP_CODE_INVALID', 'The code does not match: check the time of your phone and type the code shown now', [{ field: 'code', messages: ['code does not match'] }]);
+    if (step === undefined)
+      throw new RuleViolationError(
+        'TOTP_CODE_INVALID',
+        'The code does not match: check the time of your phone and type the code shown now',
+        [{ field: 'code', messages: ['code does not match'] }],
+      );
     const { tokens, ended } = await this.sessions.transaction(async (tx) => {
       const updated = await this.credentials.update(tx, credential.id, {
         totpSecretSealed: credential.totpPendingSealed,
@@ -205,8 +294,19 @@ export class AuthService {
         totpLastStep: step,
         version: { increment: 1 },
       });
-      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId: (actor as Extract<Actor, { kind: 'user' }>).sessionId }, 'totp-enrolled');
-      await this.events.audit(tx, { companyId: credential.companyId, actor, action: 'credential.totp-enrolled', targetType: 'credential', targetId: credential.id, sourceIp });
+      const endedSessions = await this.revoker.revokeInTx(
+        tx,
+        { sessionId: (actor as Extract<Actor, { kind: 'user' }>).sessionId },
+        'totp-enrolled',
+      );
+      await this.events.audit(tx, {
+        companyId: credential.companyId,
+        actor,
+        action: 'credential.totp-enrolled',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+      });
       return { tokens: await this.openSession(tx, updated, credential.user, credential.user.company, sourceIp), ended: endedSessions };
     });
     await this.revoker.publish(ended);
@@ -227,11 +327,29 @@ export class AuthService {
     const secret = openSecret({ sealed: credential.totpSecretSealed }, this.config.secretsKey);
     const step = acceptTotp(secret, code, now.getTime(), credential.totpLastStep);
     if (step === undefined || !(await this.credentials.claimTotpStep(credential.id, step))) {
-      const locked = await this.credentials.registerFailure(credential.id, this.config.loginMaxFailures, new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000));
-      await this.auditOutsideTx({ companyId: credential.companyId, actor: `user:${userId}`, action: 'step-up.failed', targetType: 'credential', targetId: credential.id, details: { purpose, locked } });
+      const locked = await this.credentials.registerFailure(
+        credential.id,
+        this.config.loginMaxFailures,
+        new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
+      );
+      await this.auditOutsideTx({
+        companyId: credential.companyId,
+        actor: `user:${userId}`,
+        action: 'step-up.failed',
+        targetType: 'credential',
+        targetId: credential.id,
+        details: { purpose, locked },
+      });
       throw stepUpFailed();
     }
-    await this.auditOutsideTx({ companyId: credential.companyId, actor: `user:${userId}`, action: 'step-up.verified', targetType: 'credential', targetId: credential.id, details: { purpose } });
+    await this.auditOutsideTx({
+      companyId: credential.companyId,
+      actor: `user:${userId}`,
+      action: 'step-up.verified',
+      targetType: 'credential',
+      targetId: credential.id,
+      details: { purpose },
+    });
     return { verifiedAt: now.toISOString() };
   }
 
@@ -251,7 +369,10 @@ export class AuthService {
     return { credential };
   }
 
-  scopeOf(credential: Pick<Credential, 'passwordIsProvisional' | 'totpEnrolledAt'>, company: Pick<Company, 'requireStrongAuth'>): SessionScope {
+  scopeOf(
+    credential: Pick<Credential, 'passwordIsProvisional' | 'totpEnrolledAt'>,
+    company: Pick<Company, 'requireStrongAuth'>,
+  ): SessionScope {
     if (credential.passwordIsProvisional) return 'password-change';
     if (company.requireStrongAuth && !credential.totpEnrolledAt) return 'totp-enrolment';
     return 'full';
@@ -260,11 +381,25 @@ export class AuthService {
   private async openSession(tx: Tx, credential: Credential, user: User, company: Company, sourceIp?: string): Promise<SessionTokens> {
     const sessionId = randomUUID();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    await this.sessions.createSession(tx, { id: sessionId, credentialId: credential.id, userId: user.id, companyId: user.companyId, sourceIp, expiresAt });
+    await this.sessions.createSession(tx, {
+      id: sessionId,
+      credentialId: credential.id,
+      userId: user.id,
+      companyId: user.companyId,
+      sourceIp,
+      expiresAt,
+    });
     return this.tokensFor(tx, sessionId, credential, user, company, expiresAt);
   }
 
-  private async tokensFor(tx: Tx, sessionId: string, credential: Credential, user: User, company: Company, sessionExpiresAt: Date): Promise<SessionTokens> {
+  private async tokensFor(
+    tx: Tx,
+    sessionId: string,
+    credential: Credential,
+    user: User,
+    company: Company,
+    sessionExpiresAt: Date,
+  ): Promise<SessionTokens> {
     const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company);
     await this.sessions.addRefreshToken(tx, { tokenHash: refreshTokenHash, sessionId, expiresAt: sessionExpiresAt });
     return tokens;
@@ -279,7 +414,15 @@ export class AuthService {
     const scope = this.scopeOf(credential, company);
     const nowS = Math.floor(this.clock.now().getTime() / 1000);
     const accessToken = signAccessToken(
-      { sub: user.id, cid: user.companyId, ct: user.clientType, sid: sessionId, scope, iat: nowS, exp: nowS + this.config.accessTokenTtlSeconds },
+      {
+        sub: user.id,
+        cid: user.companyId,
+        ct: user.clientType,
+        sid: sessionId,
+        scope,
+        iat: nowS,
+        exp: nowS + this.config.accessTokenTtlSeconds,
+      },
       this.config.authTokenSecret,
     );
     const refreshToken = randomBytes(32).toString('base64url');

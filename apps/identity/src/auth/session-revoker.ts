@@ -23,7 +23,11 @@ export class SessionRevoker implements OnModuleDestroy {
 
   /** Inside a transaction: revokes the open sessions; returns their ids for `publish` after the commit. */
   async revokeInTx(tx: Tx, where: { userId?: string; credentialId?: string; sessionId?: string }, reason: string): Promise<string[]> {
-    const filter = { ...(where.userId ? { userId: where.userId } : {}), ...(where.credentialId ? { credentialId: where.credentialId } : {}), ...(where.sessionId ? { id: where.sessionId } : {}) };
+    const filter = {
+      ...(where.userId ? { userId: where.userId } : {}),
+      ...(where.credentialId ? { credentialId: where.credentialId } : {}),
+      ...(where.sessionId ? { id: where.sessionId } : {}),
+    };
     if (Object.keys(filter).length === 0) throw new Error('refusing to revoke every session');
     const sessions = await tx.identitySession.findMany({ where: { ...filter, revokedAt: null }, select: { id: true } });
     if (sessions.length === 0) return [];

@@ -10,7 +10,10 @@ export class SessionsRepository {
     return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
   }
 
-  async createSession(tx: Tx, session: { id: string; credentialId: string; userId: string; companyId: string; sourceIp?: string; expiresAt: Date }): Promise<void> {
+  async createSession(
+    tx: Tx,
+    session: { id: string; credentialId: string; userId: string; companyId: string; sourceIp?: string; expiresAt: Date },
+  ): Promise<void> {
     await tx.identitySession.create({ data: { ...session, sourceIp: session.sourceIp ?? null } });
   }
 
@@ -37,7 +40,20 @@ export class SessionsRepository {
          INSERT INTO "identity"."refresh_tokens" (token_hash, session_id, expires_at) SELECT $7, id, $6::timestamptz FROM s RETURNING token_hash
        )
        INSERT INTO "identity"."outbox" (id, queue, job_name, job_id, payload) SELECT $8::uuid, $9, $10, $11, $12::jsonb FROM r`,
-      values: [session.id, session.credentialId, session.userId, session.companyId, session.sourceIp ?? null, session.expiresAt, refreshTokenHash, audit.id, audit.queue, audit.jobName, audit.jobId, audit.payload],
+      values: [
+        session.id,
+        session.credentialId,
+        session.userId,
+        session.companyId,
+        session.sourceIp ?? null,
+        session.expiresAt,
+        refreshTokenHash,
+        audit.id,
+        audit.queue,
+        audit.jobName,
+        audit.jobId,
+        audit.payload,
+      ],
     });
   }
 

@@ -19,7 +19,14 @@ export function totpUri(label: string, secret: string): string {
  * `afterStep`; undefined otherwise. Callers store the step: a code is accepted once.
  */
 export function acceptTotp(secret: string, code: string, nowMs: number, afterStep = 0): number | undefined {
-  const result = verifySync({ secret, token: code, epoch: Math.floor(nowMs / 1000), epochTolerance: TOLERANCE_SECONDS, period: TOTP_PERIOD_SECONDS, ...(afterStep > 0 ? { afterTimeStep: afterStep } : {}) });
+  const result = verifySync({
+    secret,
+    token: code,
+    epoch: Math.floor(nowMs / 1000),
+    epochTolerance: TOLERANCE_SECONDS,
+    period: TOTP_PERIOD_SECONDS,
+    ...(afterStep > 0 ? { afterTimeStep: afterStep } : {}),
+  });
   if (!result.valid) return undefined;
   // The HOTP half of otplib's union has no time step: derive it from the matched epoch when absent.
   return 'timeStep' in result ? (result as { timeStep: number }).timeStep : Math.floor(nowMs / 1000 / TOTP_PERIOD_SECONDS) + result.delta;

@@ -17,7 +17,13 @@ export interface ApplyContext {
 export interface AppliedChange {
   result: Record<string, unknown>;
   revealOnce?: Record<string, string>;
-  audit: { action: string; targetType: string; targetId: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+  audit: {
+    action: string;
+    targetType: string;
+    targetId: string;
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+  };
   /** Work after the commit (e.g. sessions revoked in Redis); never required for correctness. */
   afterCommit?: () => Promise<void>;
 }
@@ -56,7 +62,9 @@ export function parsePayload<P extends object>(type: ClassConstructor<P>, raw: R
 
 export function checkVersion(ctx: ApplyContext, what: string, current: number): void {
   if (ctx.targetVersion !== undefined && ctx.targetVersion !== current) {
-    throw new StaleChangeError(`The ${what} changed since the change was submitted (version ${ctx.targetVersion}, now ${current}): submit it again`);
+    throw new StaleChangeError(
+      `The ${what} changed since the change was submitted (version ${ctx.targetVersion}, now ${current}): submit it again`,
+    );
   }
 }
 

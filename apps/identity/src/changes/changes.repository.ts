@@ -19,7 +19,10 @@ export class ChangesRepository {
     await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended($1, 17))::text AS locked`, changeRequestId);
   }
 
-  async save(tx: Tx, row: { changeRequestId: string; kind: string; companyId: string; outcome: string; reason?: string; result?: Record<string, unknown> }): Promise<void> {
+  async save(
+    tx: Tx,
+    row: { changeRequestId: string; kind: string; companyId: string; outcome: string; reason?: string; result?: Record<string, unknown> },
+  ): Promise<void> {
     await tx.identityAppliedChange.create({
       data: { ...row, result: row.result === undefined ? Prisma.JsonNull : (row.result as Prisma.InputJsonValue) },
     });

@@ -49,7 +49,18 @@ export class ChangesService implements OnModuleInit {
     credentialRevoke: CredentialRevokeHandler,
     credentialReset: CredentialResetHandler,
   ) {
-    for (const h of [userCreate, userUpdate, userActivate, userSuspend, userReactivate, userDelete, adminSignature, credentialCreate, credentialRevoke, credentialReset]) {
+    for (const h of [
+      userCreate,
+      userUpdate,
+      userActivate,
+      userSuspend,
+      userReactivate,
+      userDelete,
+      adminSignature,
+      credentialCreate,
+      credentialRevoke,
+      credentialReset,
+    ]) {
       this.handlers.set(h.kind, h as unknown as ChangeKindHandler);
     }
   }
@@ -103,7 +114,13 @@ export class ChangesService implements OnModuleInit {
           after: done.audit.after,
           details: { changeRequestId: input.changeRequestId, kind: input.kind, mode: ctx.mode },
         });
-        await this.changes.save(tx, { changeRequestId: input.changeRequestId, kind: input.kind, companyId: input.companyId, outcome: 'APPLIED', result: done.result });
+        await this.changes.save(tx, {
+          changeRequestId: input.changeRequestId,
+          kind: input.kind,
+          companyId: input.companyId,
+          outcome: 'APPLIED',
+          result: done.result,
+        });
         return done;
       });
     } catch (error) {
@@ -113,7 +130,9 @@ export class ChangesService implements OnModuleInit {
     }
     if ('outcome' in applied) return applied;
     this.relay.nudge();
-    await applied.afterCommit?.().catch((error: unknown) => this.logger.warn({ msg: 'after-commit step failed', kind: input.kind, err: String(error) }));
+    await applied
+      .afterCommit?.()
+      .catch((error: unknown) => this.logger.warn({ msg: 'after-commit step failed', kind: input.kind, err: String(error) }));
     this.logger.log({ msg: 'change applied', kind: input.kind, changeRequestId: input.changeRequestId, mode: ctx.mode });
     return { outcome: 'APPLIED', result: applied.result, ...(applied.revealOnce ? { revealOnce: applied.revealOnce } : {}) };
   }
@@ -122,11 +141,16 @@ export class ChangesService implements OnModuleInit {
   private refusal(error: unknown): { outcome: 'STALE' | 'FAILED'; reason: string; code?: string } | undefined {
     if (error instanceof StaleChangeError) return { outcome: 'STALE', reason: error.reason };
     if (error instanceof DomainError && error.status < 500) return { outcome: 'FAILED', reason: error.message, code: error.code };
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { outcome: 'FAILED', reason: 'The change conflicts with data created meanwhile (already exists)' };
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      return { outcome: 'FAILED', reason: 'The change conflicts with data created meanwhile (already exists)' };
     return undefined;
   }
 
-  private async recordRefusal(input: ApplyChangePayload, ctx: ApplyContext, refused: { outcome: 'STALE' | 'FAILED'; reason: string; code?: string }): Promise<ChangeApplyResult> {
+  private async recordRefusal(
+    input: ApplyChangePayload,
+    ctx: ApplyContext,
+    refused: { outcome: 'STALE' | 'FAILED'; reason: string; code?: string },
+  ): Promise<ChangeApplyResult> {
     const result = await this.changes.transaction(async (tx) => {
       await this.changes.lock(tx, input.changeRequestId);
       const raced = await this.changes.find(input.changeRequestId, tx);
@@ -147,7 +171,11 @@ export class ChangesService implements OnModuleInit {
         targetId: input.changeRequestId,
         details: { kind: input.kind, reason: refused.reason, mode: ctx.mode },
       });
-      return { outcome: refused.outcome, reason: refused.reason, ...(refused.code ? { result: { code: refused.code } } : {}) } as ChangeApplyResult;
+      return {
+        outcome: refused.outcome,
+        reason: refused.reason,
+        ...(refused.code ? { result: { code: refused.code } } : {}),
+      } as ChangeApplyResult;
     });
     this.relay.nudge();
     this.logger.log({ msg: 'change refused at apply', kind: input.kind, changeRequestId: input.changeRequestId, outcome: result.outcome });

@@ -24,7 +24,12 @@ export class CredentialCreateHandler implements ChangeKindHandler<CredentialCrea
 
   async validate(companyId: string, payload: CredentialCreateChange): Promise<ChangeValidation> {
     const user = await this.rules.userOf(companyId, payload.userId);
-    const validUntil = this.issuer.checkCredentialRequest(user, payload.type, payload.validUntil, await this.credentials.findCurrentForUser(user.id));
+    const validUntil = this.issuer.checkCredentialRequest(
+      user,
+      payload.type,
+      payload.validUntil,
+      await this.credentials.findCurrentForUser(user.id),
+    );
     await this.issuer.checkBankingPower(user, payload.bankingPower);
     const after = { type: payload.type, validUntil: validUntil?.toISOString() ?? null, bankingPower: payload.bankingPower };
     return {
@@ -48,7 +53,12 @@ export class CredentialCreateHandler implements ChangeKindHandler<CredentialCrea
     await this.rules.users.lockCompany(tx, ctx.companyId);
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
     checkVersion(ctx, 'user', user.version);
-    const validUntil = this.issuer.checkCredentialRequest(user, payload.type, payload.validUntil, await this.credentials.findCurrentForUser(user.id, tx));
+    const validUntil = this.issuer.checkCredentialRequest(
+      user,
+      payload.type,
+      payload.validUntil,
+      await this.credentials.findCurrentForUser(user.id, tx),
+    );
     const issued = await this.issuer.issue(tx, {
       user,
       type: payload.type,
@@ -60,7 +70,13 @@ export class CredentialCreateHandler implements ChangeKindHandler<CredentialCrea
     return {
       result: { ...issued.view },
       revealOnce: issued.provisionalPassword ? { provisionalPassword: issued.provisionalPassword } : undefined,
-      audit: { action: 'change.credential-create', targetType: 'credential', targetId: issued.credential.id, before: null, after: credentialSnapshot(issued.credential, this.rules.clock.now()) },
+      audit: {
+        action: 'change.credential-create',
+        targetType: 'credential',
+        targetId: issued.credential.id,
+        before: null,
+        after: credentialSnapshot(issued.credential, this.rules.clock.now()),
+      },
     };
   }
 }
@@ -117,7 +133,13 @@ export class CredentialRevokeHandler extends ExistingCredentialHandler<Credentia
     const ended = await this.rules.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.revoked');
     return {
       result: { credential: toCredentialView(revoked, now) },
-      audit: { action: 'credential.revoked', targetType: 'credential', targetId: credential.id, before: credentialSnapshot(credential, now), after: credentialSnapshot(revoked, now) },
+      audit: {
+        action: 'credential.revoked',
+        targetType: 'credential',
+        targetId: credential.id,
+        before: credentialSnapshot(credential, now),
+        after: credentialSnapshot(revoked, now),
+      },
       afterCommit: () => this.rules.sessions.publish(ended),
     };
   }
@@ -129,7 +151,8 @@ export class CredentialResetHandler extends ExistingCredentialHandler<Credential
   readonly payloadType = CredentialResetChange;
 
   private check(user: User): void {
-    if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can receive a new provisional password');
+    if (user.status !== 'ACTIVE')
+      throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can receive a new provisional password');
   }
 
   async validate(companyId: string, payload: CredentialResetChange): Promise<ChangeValidation> {
@@ -137,7 +160,10 @@ export class CredentialResetHandler extends ExistingCredentialHandler<Credential
     this.check(user);
     return {
       summary: `Send a new provisional password for the credential ${credential.loginId} of ${fullName(user)}${payload.resetTotp ? ' and remove its strong authentication' : ''}`,
-      diff: { before: { passwordChangeRequired: credential.passwordIsProvisional, totpEnrolled: !!credential.totpEnrolledAt }, after: { passwordChangeRequired: true, totpEnrolled: payload.resetTotp ? false : !!credential.totpEnrolledAt } },
+      diff: {
+        before: { passwordChangeRequired: credential.passwordIsProvisional, totpEnrolled: !!credential.totpEnrolledAt },
+        after: { passwordChangeRequired: true, totpEnrolled: payload.resetTotp ? false : !!credential.totpEnrolledAt },
+      },
       targetType: 'credential',
       targetId: credential.id,
       targetVersion: credential.version,
@@ -155,7 +181,11 @@ export class CredentialResetHandler extends ExistingCredentialHandler<Credential
     const reissued = await this.issuer.reissue(tx, credential, user, payload.resetTotp === true);
     const ended = await this.rules.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.reset');
     return {
-      result: { credential: toCredentialView(reissued.credential, now), provisionalPasswordDelivery: reissued.delivery, provisionalPasswordExpiresAt: reissued.expiresAt.toISOString() },
+      result: {
+        credential: toCredentialView(reissued.credential, now),
+        provisionalPasswordDelivery: reissued.delivery,
+        provisionalPasswordExpiresAt: reissued.expiresAt.toISOString(),
+      },
       revealOnce: reissued.provisionalPassword ? { provisionalPassword: reissued.provisionalPassword } : undefined,
       audit: {
         action: 'credential.reset',

@@ -45,9 +45,11 @@ export class UserChangeRules {
   async checkEmail(email: string, field: string, exceptUserId?: string, tx?: Tx): Promise<string> {
     const normalised = normaliseEmail(email);
     if (!isNominativeEmail(normalised)) {
-      throw new RuleViolationError('EMAIL_NOT_NOMINATIVE', 'The e-mail must be personal (nominative): generic mailboxes such as contact@, info@, admin@ or compta@ are refused', [
-        { field, messages: [`${field} must be a personal address, not a shared mailbox`] },
-      ]);
+      throw new RuleViolationError(
+        'EMAIL_NOT_NOMINATIVE',
+        'The e-mail must be personal (nominative): generic mailboxes such as contact@, info@, admin@ or compta@ are refused',
+        [{ field, messages: [`${field} must be a personal address, not a shared mailbox`] }],
+      );
     }
     const owner = await this.users.emailOwner(normalised, tx);
     if (owner && owner.id !== exceptUserId) {
@@ -58,7 +60,9 @@ export class UserChangeRules {
 
   checkBirthDate(birthDate: string): void {
     if (!isPastDate(birthDate, this.clock.now())) {
-      throw new RuleViolationError('INVALID_BIRTH_DATE', 'The birth date must be a real date in the past', [{ field: 'birthDate', messages: ['birthDate must be a real past date'] }]);
+      throw new RuleViolationError('INVALID_BIRTH_DATE', 'The birth date must be a real date in the past', [
+        { field: 'birthDate', messages: ['birthDate must be a real past date'] },
+      ]);
     }
   }
 
@@ -67,7 +71,10 @@ export class UserChangeRules {
     if (leaving.status !== 'ACTIVE' || leaving.clientType !== 'ADMINISTRATOR') return;
     const others = await this.users.countActiveAdministrators(companyId, leaving.id, tx);
     if (others === 0) {
-      throw new RuleViolationError('LAST_ADMINISTRATOR', `${fullName(leaving)} is the last active administrator of the company: ${what} would leave it without one`);
+      throw new RuleViolationError(
+        'LAST_ADMINISTRATOR',
+        `${fullName(leaving)} is the last active administrator of the company: ${what} would leave it without one`,
+      );
     }
   }
 
@@ -89,7 +96,9 @@ export class UserCreateHandler implements ChangeKindHandler<UserCreateChange> {
     this.rules.checkBirthDate(payload.birthDate);
     const adminSignature = payload.adminSignature ?? AdminSignature.NONE;
     if (payload.clientType !== ClientType.ADMINISTRATOR && adminSignature !== AdminSignature.NONE) {
-      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [{ field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] }]);
+      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [
+        { field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] },
+      ]);
     }
     const normalised = compact({
       ...payload,
@@ -128,7 +137,10 @@ export class UserCreateHandler implements ChangeKindHandler<UserCreateChange> {
       language: payload.language ?? 'fr',
     });
     await this.rules.afterChange(tx, user);
-    return { result: { user: toUserView(user) }, audit: { action: 'user.created', targetType: 'user', targetId: user.id, before: null, after: userSnapshot(user) } };
+    return {
+      result: { user: toUserView(user) },
+      audit: { action: 'user.created', targetType: 'user', targetId: user.id, before: null, after: userSnapshot(user) },
+    };
   }
 }
 
@@ -147,7 +159,8 @@ export class UserUpdateHandler implements ChangeKindHandler<UserUpdateChange> {
       this.rules.checkBirthDate(payload.birthDate);
       changes.birthDate = payload.birthDate;
     }
-    if (payload.email !== undefined && normaliseEmail(payload.email) !== user.email) changes.email = await this.rules.checkEmail(payload.email, 'email', user.id, tx);
+    if (payload.email !== undefined && normaliseEmail(payload.email) !== user.email)
+      changes.email = await this.rules.checkEmail(payload.email, 'email', user.id, tx);
     if (payload.phone !== undefined && payload.phone !== user.phone) changes.phone = payload.phone;
     if (payload.language !== undefined && payload.language !== user.language) changes.language = payload.language;
     if (payload.clientType !== undefined && payload.clientType !== user.clientType) {
@@ -185,7 +198,10 @@ export class UserUpdateHandler implements ChangeKindHandler<UserUpdateChange> {
     if (typeof changes.birthDate === 'string') data.birthDate = new Date(`${changes.birthDate}T00:00:00Z`);
     const updated = await this.rules.users.update(tx, user.id, data);
     await this.rules.afterChange(tx, updated);
-    return { result: { user: toUserView(updated) }, audit: { action: 'user.updated', targetType: 'user', targetId: user.id, before: userSnapshot(user), after: userSnapshot(updated) } };
+    return {
+      result: { user: toUserView(updated) },
+      audit: { action: 'user.updated', targetType: 'user', targetId: user.id, before: userSnapshot(user), after: userSnapshot(updated) },
+    };
   }
 }
 
@@ -216,7 +232,8 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
     if (!t.from.includes(user.status as UserStatus)) {
       throw new RuleViolationError('INVALID_USER_STATUS', `Cannot ${t.verb} ${fullName(user)}: the user is ${user.status}`);
     }
-    if (t.guardsLastAdministrator) await this.rules.keepsAnAdministrator(companyId, user, `${t.verb === 'delete' ? 'deleting' : 'suspending'} them`, tx);
+    if (t.guardsLastAdministrator)
+      await this.rules.keepsAnAdministrator(companyId, user, `${t.verb === 'delete' ? 'deleting' : 'suspending'} them`, tx);
   }
 
   async validate(companyId: string, payload: UserTargetChange): Promise<ChangeValidation> {
@@ -239,14 +256,23 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
     checkVersion(ctx, 'user', user.version);
     await this.check(ctx.companyId, user, tx);
     if (this.transition.to === UserStatus.DELETED) {
-      await tx.credential.updateMany({ where: { userId: user.id, status: 'ACTIVE' }, data: { status: 'REVOKED', revokedAt: this.rules.clock.now(), version: { increment: 1 } } });
+      await tx.credential.updateMany({
+        where: { userId: user.id, status: 'ACTIVE' },
+        data: { status: 'REVOKED', revokedAt: this.rules.clock.now(), version: { increment: 1 } },
+      });
     }
     const updated = await this.rules.users.update(tx, user.id, { status: this.transition.to });
     await this.rules.afterChange(tx, updated);
     const ended = this.transition.endsAccess ? await this.rules.sessions.revokeInTx(tx, { userId: user.id }, this.transition.action) : [];
     return {
       result: { user: toUserView(updated) },
-      audit: { action: this.transition.action, targetType: 'user', targetId: user.id, before: { status: user.status }, after: { status: updated.status } },
+      audit: {
+        action: this.transition.action,
+        targetType: 'user',
+        targetId: user.id,
+        before: { status: user.status },
+        after: { status: updated.status },
+      },
       afterCommit: () => this.rules.sessions.publish(ended),
     };
   }
@@ -254,17 +280,41 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
 
 @Injectable()
 export class UserActivateHandler extends UserStatusHandler {
-  readonly transition: StatusTransition = { kind: 'USER_ACTIVATE', from: [UserStatus.REGISTERED], to: UserStatus.ACTIVE, verb: 'activate', action: 'user.activated', guardsLastAdministrator: false, endsAccess: false };
+  readonly transition: StatusTransition = {
+    kind: 'USER_ACTIVATE',
+    from: [UserStatus.REGISTERED],
+    to: UserStatus.ACTIVE,
+    verb: 'activate',
+    action: 'user.activated',
+    guardsLastAdministrator: false,
+    endsAccess: false,
+  };
 }
 
 @Injectable()
 export class UserSuspendHandler extends UserStatusHandler {
-  readonly transition: StatusTransition = { kind: 'USER_SUSPEND', from: [UserStatus.ACTIVE], to: UserStatus.SUSPENDED, verb: 'suspend', action: 'user.suspended', guardsLastAdministrator: true, endsAccess: true };
+  readonly transition: StatusTransition = {
+    kind: 'USER_SUSPEND',
+    from: [UserStatus.ACTIVE],
+    to: UserStatus.SUSPENDED,
+    verb: 'suspend',
+    action: 'user.suspended',
+    guardsLastAdministrator: true,
+    endsAccess: true,
+  };
 }
 
 @Injectable()
 export class UserReactivateHandler extends UserStatusHandler {
-  readonly transition: StatusTransition = { kind: 'USER_REACTIVATE', from: [UserStatus.SUSPENDED], to: UserStatus.ACTIVE, verb: 'reactivate', action: 'user.reactivated', guardsLastAdministrator: false, endsAccess: false };
+  readonly transition: StatusTransition = {
+    kind: 'USER_REACTIVATE',
+    from: [UserStatus.SUSPENDED],
+    to: UserStatus.ACTIVE,
+    verb: 'reactivate',
+    action: 'user.reactivated',
+    guardsLastAdministrator: false,
+    endsAccess: false,
+  };
 }
 
 @Injectable()
@@ -289,9 +339,14 @@ export class AdminSignatureSetHandler implements ChangeKindHandler<AdminSignatur
 
   private check(user: User, payload: AdminSignatureChange): void {
     if (user.clientType !== ClientType.ADMINISTRATOR && payload.adminSignature !== AdminSignature.NONE) {
-      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', `${fullName(user)} is not an administrator: only NONE is possible`, [{ field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] }]);
+      throw new RuleViolationError(
+        'ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR',
+        `${fullName(user)} is not an administrator: only NONE is possible`,
+        [{ field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] }],
+      );
     }
-    if (user.adminSignature === payload.adminSignature) throw new RuleViolationError('NOTHING_TO_CHANGE', `${fullName(user)} already has the ${payload.adminSignature} signature`);
+    if (user.adminSignature === payload.adminSignature)
+      throw new RuleViolationError('NOTHING_TO_CHANGE', `${fullName(user)} already has the ${payload.adminSignature} signature`);
   }
 
   async validate(companyId: string, payload: AdminSignatureChange): Promise<ChangeValidation> {
@@ -317,8 +372,13 @@ export class AdminSignatureSetHandler implements ChangeKindHandler<AdminSignatur
     await this.rules.afterChange(tx, updated);
     return {
       result: { user: toUserView(updated) },
-      audit: { action: 'user.admin-signature-set', targetType: 'user', targetId: user.id, before: { adminSignature: user.adminSignature }, after: { adminSignature: updated.adminSignature } },
+      audit: {
+        action: 'user.admin-signature-set',
+        targetType: 'user',
+        targetId: user.id,
+        before: { adminSignature: user.adminSignature },
+        after: { adminSignature: updated.adminSignature },
+      },
     };
   }
 }
-

@@ -1,6 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, CompanySummary, CompanySummaryPayload, CompanyView, CreateCompanyPayload, GetCompanyPayload, IdentityCommands, IdentitySeams, ListCompaniesPayload, Page, type RpcMeta, UpdateCompanyPayload } from '@procura/contracts';
+import {
+  type Actor,
+  CompanySummary,
+  CompanySummaryPayload,
+  CompanyView,
+  CreateCompanyPayload,
+  GetCompanyPayload,
+  IdentityCommands,
+  IdentitySeams,
+  ListCompaniesPayload,
+  Page,
+  type RpcMeta,
+  UpdateCompanyPayload,
+} from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
 import { CompaniesService } from './companies.service';
 

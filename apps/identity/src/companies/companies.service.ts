@@ -1,5 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, CompanySummary, CompanyView, CreateCompanyDto, Page, PageQueryDto, pageWindow, BillingMode, UpdateCompanyDto } from '@procura/contracts';
+import {
+  Actor,
+  CompanySummary,
+  CompanyView,
+  CreateCompanyDto,
+  Page,
+  PageQueryDto,
+  pageWindow,
+  BillingMode,
+  UpdateCompanyDto,
+} from '@procura/contracts';
 import { Company, Prisma } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
@@ -54,7 +64,11 @@ export class CompaniesService {
         const existing = await this.companies.findByRegistrationNumber(input.registrationNumber);
         // Tell the operator which company it is only when they manage it.
         const extra = existing && existing.managedBy === operatorId ? { companyId: existing.id } : undefined;
-        throw new ConflictError('COMPANY_ALREADY_EXISTS', `A company with registration number ${input.registrationNumber} already exists`, extra);
+        throw new ConflictError(
+          'COMPANY_ALREADY_EXISTS',
+          `A company with registration number ${input.registrationNumber} already exists`,
+          extra,
+        );
       }
       throw error;
     }
@@ -85,7 +99,9 @@ export class CompaniesService {
     const operatorId = this.requireOperator(actor);
     const company = await this.companies.findManagedBy(operatorId, companyId);
     if (!company) throw new NotFoundError('Company');
-    const changes = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]));
+    const changes = Object.fromEntries(
+      Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]),
+    );
     if (Object.keys(changes).length === 0) return toCompanyView(company);
     const updated = await this.companies.transaction(async (tx) => {
       const row = await this.companies.update(tx, companyId, { ...changes, version: { increment: 1 } });

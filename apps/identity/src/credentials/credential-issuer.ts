@@ -56,14 +56,22 @@ export class CredentialIssuer {
     if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user');
     if (existing) throw new RuleViolationError('CREDENTIAL_EXISTS', 'The user already has a credential: revoke it or reset its password');
     if (type === CredentialType.TEMPORARY) {
-      if (!validUntil) throw new RuleViolationError('VALID_UNTIL_REQUIRED', 'A temporary credential needs an end date', [{ field: 'validUntil', messages: ['validUntil is required for a TEMPORARY credential'] }]);
+      if (!validUntil)
+        throw new RuleViolationError('VALID_UNTIL_REQUIRED', 'A temporary credential needs an end date', [
+          { field: 'validUntil', messages: ['validUntil is required for a TEMPORARY credential'] },
+        ]);
       const end = new Date(validUntil);
       if (end.getTime() <= this.clock.now().getTime()) {
-        throw new RuleViolationError('VALID_UNTIL_PAST', 'The end date of a temporary credential must be in the future', [{ field: 'validUntil', messages: ['validUntil must be in the future'] }]);
+        throw new RuleViolationError('VALID_UNTIL_PAST', 'The end date of a temporary credential must be in the future', [
+          { field: 'validUntil', messages: ['validUntil must be in the future'] },
+        ]);
       }
       return end;
     }
-    if (validUntil) throw new RuleViolationError('VALID_UNTIL_NOT_ALLOWED', 'A permanent credential has no end date', [{ field: 'validUntil', messages: ['validUntil is only for TEMPORARY credentials'] }]);
+    if (validUntil)
+      throw new RuleViolationError('VALID_UNTIL_NOT_ALLOWED', 'A permanent credential has no end date', [
+        { field: 'validUntil', messages: ['validUntil is only for TEMPORARY credentials'] },
+      ]);
     return null;
   }
 
@@ -75,15 +83,25 @@ export class CredentialIssuer {
     if (!bankingPower) return;
     let services: string[];
     try {
-      ({ services } = await this.bus.execute(AuthorizationsSeams.servicesOfUser, { userId: user.id, companyId: user.companyId }, { actor: { kind: 'system', reason: 'banking-power-rule' } }));
+      ({ services } = await this.bus.execute(
+        AuthorizationsSeams.servicesOfUser,
+        { userId: user.id, companyId: user.companyId },
+        { actor: { kind: 'system', reason: 'banking-power-rule' } },
+      ));
     } catch (error) {
-      if (error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status >= 500)) throw new ServiceUnavailableError('authorizations', error.code === 'SERVICE_UNAVAILABLE' && /time/.test(error.message) ? 'timeout' : 'down');
+      if (error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status >= 500))
+        throw new ServiceUnavailableError(
+          'authorizations',
+          error.code === 'SERVICE_UNAVAILABLE' && /time/.test(error.message) ? 'timeout' : 'down',
+        );
       throw error;
     }
     if (!bankingPowerAllowed(services)) {
-      throw new RuleViolationError('BANKING_POWER_NOT_ALLOWED', "The user's rights cover only e-invoicing: the credential must be without banking power", [
-        { field: 'bankingPower', messages: ['bankingPower must be false for a user with e-invoicing rights only'] },
-      ]);
+      throw new RuleViolationError(
+        'BANKING_POWER_NOT_ALLOWED',
+        "The user's rights cover only e-invoicing: the credential must be without banking power",
+        [{ field: 'bankingPower', messages: ['bankingPower must be false for a user with e-invoicing rights only'] }],
+      );
     }
   }
 
@@ -133,13 +151,22 @@ export class CredentialIssuer {
     });
     return {
       credential,
-      view: { credential: toCredentialView(credential, now), provisionalPasswordDelivery: delivery, provisionalPasswordExpiresAt: expiresAt.toISOString() },
+      view: {
+        credential: toCredentialView(credential, now),
+        provisionalPasswordDelivery: delivery,
+        provisionalPasswordExpiresAt: expiresAt.toISOString(),
+      },
       provisionalPassword: delivery === 'SHOWN_ONCE' ? provisional : undefined,
     };
   }
 
   /** A new provisional password for an existing credential (reset): unlocks it, ends its sessions. */
-  async reissue(tx: Tx, credential: Credential, user: User, resetTotp: boolean): Promise<{ credential: Credential; delivery: 'SMS' | 'SHOWN_ONCE'; provisionalPassword?: string; expiresAt: Date }> {
+  async reissue(
+    tx: Tx,
+    credential: Credential,
+    user: User,
+    resetTotp: boolean,
+  ): Promise<{ credential: Credential; delivery: 'SMS' | 'SHOWN_ONCE'; provisionalPassword?: string; expiresAt: Date }> {
     const now = this.clock.now();
     const provisional = generateProvisionalPassword();
     const expiresAt = new Date(now.getTime() + this.config.provisionalPasswordTtlHours * 3600_000);
@@ -156,7 +183,14 @@ export class CredentialIssuer {
     return { credential: updated, delivery, provisionalPassword: delivery === 'SHOWN_ONCE' ? provisional : undefined, expiresAt };
   }
 
-  private async deliverProvisional(tx: Tx, user: User, credential: Credential, provisional: string, expiresAt: Date, event: string): Promise<'SMS' | 'SHOWN_ONCE'> {
+  private async deliverProvisional(
+    tx: Tx,
+    user: User,
+    credential: Credential,
+    provisional: string,
+    expiresAt: Date,
+    event: string,
+  ): Promise<'SMS' | 'SHOWN_ONCE'> {
     if (!user.phone) return 'SHOWN_ONCE';
     await this.events.sms(tx, {
       eventKey: `provisional-password:${credential.id}:${event}`,

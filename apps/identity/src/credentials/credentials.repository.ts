@@ -9,7 +9,18 @@ export type CredentialWithOwner = Credential & { user: User & { company: Company
 /** What sign-in needs of a credential, its user and company: read in one query. */
 export type LoginCandidate = Pick<
   Credential,
-  'id' | 'userId' | 'companyId' | 'loginId' | 'status' | 'validUntil' | 'passwordHash' | 'passwordIsProvisional' | 'provisionalExpiresAt' | 'failedAttempts' | 'lockedUntil' | 'totpEnrolledAt'
+  | 'id'
+  | 'userId'
+  | 'companyId'
+  | 'loginId'
+  | 'status'
+  | 'validUntil'
+  | 'passwordHash'
+  | 'passwordIsProvisional'
+  | 'provisionalExpiresAt'
+  | 'failedAttempts'
+  | 'lockedUntil'
+  | 'totpEnrolledAt'
 > & { user: Pick<User, 'id' | 'companyId' | 'status' | 'clientType'> & { company: Pick<Company, 'requireStrongAuth'> } };
 
 @Injectable()
@@ -57,7 +68,13 @@ export class CredentialsRepository {
       failedAttempts: Number(r.failed_attempts),
       lockedUntil: (r.locked_until as Date | null) ?? null,
       totpEnrolledAt: (r.totp_enrolled_at as Date | null) ?? null,
-      user: { id: r.user_id as string, companyId: r.company_id as string, status: r.user_status as User['status'], clientType: r.client_type as User['clientType'], company: { requireStrongAuth: r.require_strong_auth as boolean } },
+      user: {
+        id: r.user_id as string,
+        companyId: r.company_id as string,
+        status: r.user_status as User['status'],
+        clientType: r.client_type as User['clientType'],
+        company: { requireStrongAuth: r.require_strong_auth as boolean },
+      },
     };
   }
 
@@ -102,7 +119,10 @@ export class CredentialsRepository {
   }
 
   async clearFailures(id: string): Promise<void> {
-    await this.prisma.credential.updateMany({ where: { id, OR: [{ failedAttempts: { gt: 0 } }, { lockedUntil: { not: null } }] }, data: { failedAttempts: 0, lockedUntil: null } });
+    await this.prisma.credential.updateMany({
+      where: { id, OR: [{ failedAttempts: { gt: 0 } }, { lockedUntil: { not: null } }] },
+      data: { failedAttempts: 0, lockedUntil: null },
+    });
   }
 
   /** Accepts a TOTP time step once: false when this step (or a later one) was already used. */
@@ -123,7 +143,12 @@ export class CredentialsRepository {
 
   async rememberPassword(tx: Tx, credentialId: string, passwordHash: string): Promise<void> {
     await tx.credentialPasswordHistory.create({ data: { id: randomUUID(), credentialId, passwordHash } });
-    const keep = await tx.credentialPasswordHistory.findMany({ where: { credentialId }, orderBy: { createdAt: 'desc' }, take: PASSWORD_HISTORY_DEPTH, select: { id: true } });
+    const keep = await tx.credentialPasswordHistory.findMany({
+      where: { credentialId },
+      orderBy: { createdAt: 'desc' },
+      take: PASSWORD_HISTORY_DEPTH,
+      select: { id: true },
+    });
     await tx.credentialPasswordHistory.deleteMany({ where: { credentialId, id: { notIn: keep.map((k) => k.id) } } });
   }
 }

@@ -37,9 +37,17 @@ export class CredentialsService {
     if (actor.kind !== 'operator') throw new ForbiddenError('Administrators create credentials through a change');
     const user = await this.access.user(actor, userId);
     if (user.clientType !== 'ADMINISTRATOR') {
-      throw new RuleViolationError('OPERATOR_CREDENTIAL_ADMIN_ONLY', "Operators create credentials for a company's administrators only; the administrators equip their users");
+      throw new RuleViolationError(
+        'OPERATOR_CREDENTIAL_ADMIN_ONLY',
+        "Operators create credentials for a company's administrators only; the administrators equip their users",
+      );
     }
-    const validUntil = this.issuer.checkCredentialRequest(user, input.type, input.validUntil, await this.credentials.findCurrentForUser(user.id));
+    const validUntil = this.issuer.checkCredentialRequest(
+      user,
+      input.type,
+      input.validUntil,
+      await this.credentials.findCurrentForUser(user.id),
+    );
     await this.issuer.checkBankingPower(user, input.bankingPower);
     const issued = await this.credentials.transaction(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT id FROM "identity"."users" WHERE id = $1::uuid FOR UPDATE`, user.id);
@@ -47,7 +55,11 @@ export class CredentialsService {
       return this.issuer.issue(tx, { user, type: input.type, validUntil, bankingPower: input.bankingPower, actor, sourceIp });
     });
     this.relay.nudge();
-    this.logger.log({ msg: 'credential created by operator', credentialId: issued.credential.id, delivery: issued.view.provisionalPasswordDelivery });
+    this.logger.log({
+      msg: 'credential created by operator',
+      credentialId: issued.credential.id,
+      delivery: issued.view.provisionalPasswordDelivery,
+    });
     return { ...issued.view, ...(issued.provisionalPassword ? { revealOnce: { provisionalPassword: issued.provisionalPassword } } : {}) };
   }
 
@@ -66,7 +78,14 @@ export class CredentialsService {
         language: IdentityEvents.language(user.language),
         params: { firstName: user.firstName, lastName: user.lastName, loginId: credential.loginId, portalUrl: this.config.publicUrl },
       });
-      await this.events.audit(tx, { companyId: user.companyId, actor, action: 'credential.welcome-resent', targetType: 'credential', targetId: credential.id, sourceIp });
+      await this.events.audit(tx, {
+        companyId: user.companyId,
+        actor,
+        action: 'credential.welcome-resent',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+      });
     });
     this.relay.nudge();
     return { sentTo: maskEmail(user.email) };

@@ -20,7 +20,9 @@ describe('checkPasswordPolicy', () => {
   });
 
   it('refuses one of the last five passwords', () => {
-    expect(check('Correct-Horse-Battery-9', { reusesRecentPassword: true })[0].messages).toEqual(['newPassword must not be one of your last 5 passwords']);
+    expect(check('Correct-Horse-Battery-9', { reusesRecentPassword: true })[0].messages).toEqual([
+      'newPassword must not be one of your last 5 passwords',
+    ]);
   });
 
   it('requires the confirmation to equal the new password, on its own field', () => {

@@ -1,6 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, CreateEdiSignaturePayload, EdiCodeSent, EdiSignatureIdPayload, EdiSignatureView, EdiVerification, IdentityAccessCommands, UserIdPayload, VerifyEdiSignaturePayload } from '@procura/contracts';
+import {
+  type Actor,
+  CreateEdiSignaturePayload,
+  EdiCodeSent,
+  EdiSignatureIdPayload,
+  EdiSignatureView,
+  EdiVerification,
+  IdentityAccessCommands,
+  UserIdPayload,
+  VerifyEdiSignaturePayload,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { EdiService } from './edi.service';
 

@@ -38,7 +38,6 @@ export function toSignatureView(s: EdiSignature, now: Date): EdiSignatureView {
 /** EDI signatures (seed 004): confidential code to the administrator, signature created by the user, verified at every sending. */
 @Injectable()
 export class EdiService {
-
   constructor(
     private readonly config: AppConfig,
     private readonly edi: EdiRepository,
@@ -55,16 +54,22 @@ export class EdiService {
   }
 
   async requestCode(actor: Actor, userId: string, sourceIp?: string): Promise<EdiCodeSent> {
-    if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only a company administrator requests EDI codes');
+    if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR')
+      throw new ForbiddenError('Only a company administrator requests EDI codes');
     const user = await this.access.administeredUser(actor, userId);
-    if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can create an EDI signature (seed 004)');
+    if (user.status !== 'ACTIVE')
+      throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can create an EDI signature (seed 004)');
     const admin = await this.users.findById(actor.userId);
     if (!admin) throw new NotFoundError('User');
     const now = this.clock.now();
     const code = generateEdiCode();
     const expiresAt = new Date(now.getTime() + this.config.ediCodeTtlHours * 3600_000);
     const row = await this.edi.transaction(async (tx) => {
-      const created = await this.edi.createCode(tx, { id: randomUUID(), userId: user.id, companyId: user.companyId, codeHash: this.codeHash(code), requestedBy: admin.id, expiresAt }, now);
+      const created = await this.edi.createCode(
+        tx,
+        { id: randomUUID(), userId: user.id, companyId: user.companyId, codeHash: this.codeHash(code), requestedBy: admin.id, expiresAt },
+        now,
+      );
       await this.events.email(tx, {
         eventKey: `edi-code:${created.id}`,
         companyId: user.companyId,
@@ -74,7 +79,15 @@ export class EdiService {
         params: { firstName: user.firstName, lastName: user.lastName, expiresAt: expiresAt.toISOString() },
         secrets: { ediCode: sealSecret(code, this.config.secretsKey) },
       });
-      await this.events.audit(tx, { companyId: user.companyId, actor, action: 'edi.code-requested', targetType: 'user', targetId: user.id, sourceIp, details: { codeId: created.id, expiresAt: expiresAt.toISOString() } });
+      await this.events.audit(tx, {
+        companyId: user.companyId,
+        actor,
+        action: 'edi.code-requested',
+        targetType: 'user',
+        targetId: user.id,
+        sourceIp,
+        details: { codeId: created.id, expiresAt: expiresAt.toISOString() },
+      });
       return created;
     });
     this.relay.nudge();
@@ -88,18 +101,32 @@ export class EdiService {
       throw new ForbiddenError('Only the user themselves creates their EDI signature');
     }
     const user = await this.users.findById(userId);
-    if (!user || user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can create an EDI signature');
+    if (!user || user.status !== 'ACTIVE')
+      throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can create an EDI signature');
     const now = this.clock.now();
     const code = await this.edi.latestUsableCode(user.id, now);
     const given = Buffer.from(this.codeHash(input.code), 'hex');
     if (!code || !timingSafeEqual(given, Buffer.from(code.codeHash, 'hex'))) {
       if (code) await this.edi.codeFailure(code.id, this.config.loginMaxFailures, now);
-      await this.audit(actor, user.companyId, 'edi.signature-refused', user.id, sourceIp, { reason: code ? 'wrong-code' : 'no-usable-code' });
-      throw new RuleViolationError('EDI_CODE_INVALID', 'The EDI code is wrong, expired or already used: ask your administrator for a new one', [{ field: 'code', messages: ['code is wrong, expired or already used'] }]);
+      await this.audit(actor, user.companyId, 'edi.signature-refused', user.id, sourceIp, {
+        reason: code ? 'wrong-code' : 'no-usable-code',
+      });
+      throw new RuleViolationError(
+        'EDI_CODE_INVALID',
+        'The EDI code is wrong, expired or already used: ask your administrator for a new one',
+        [{ field: 'code', messages: ['code is wrong, expired or already used'] }],
+      );
     }
     const credential = await this.credentials.findCurrentForUser(user.id);
     const errors = checkPasswordPolicy(
-      { newPassword: input.password, confirmation: input.passwordConfirmation, loginId: credential?.loginId, firstName: user.firstName, lastName: user.lastName, reusesRecentPassword: false },
+      {
+        newPassword: input.password,
+        confirmation: input.passwordConfirmation,
+        loginId: credential?.loginId,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        reusesRecentPassword: false,
+      },
       'password',
       'passwordConfirmation',
     );
@@ -108,10 +135,28 @@ export class EdiService {
     const validUntil = new Date(now);
     validUntil.setUTCFullYear(validUntil.getUTCFullYear() + input.validityYears);
     const signature = await this.edi.transaction(async (tx) => {
-      if (!(await this.edi.useCode(tx, code.id, now))) throw new RuleViolationError('EDI_CODE_INVALID', 'The EDI code was already used', [{ field: 'code', messages: ['code was already used'] }]);
+      if (!(await this.edi.useCode(tx, code.id, now)))
+        throw new RuleViolationError('EDI_CODE_INVALID', 'The EDI code was already used', [
+          { field: 'code', messages: ['code was already used'] },
+        ]);
       await this.edi.revokeActiveSignatures(tx, user.id, now);
-      const created = await this.edi.createSignature(tx, { id: randomUUID(), userId: user.id, companyId: user.companyId, passwordHash, validFrom: now, validUntil });
-      await this.events.audit(tx, { companyId: user.companyId, actor, action: 'edi.signature-created', targetType: 'edi-signature', targetId: created.id, sourceIp, after: toSignatureView(created, now) });
+      const created = await this.edi.createSignature(tx, {
+        id: randomUUID(),
+        userId: user.id,
+        companyId: user.companyId,
+        passwordHash,
+        validFrom: now,
+        validUntil,
+      });
+      await this.events.audit(tx, {
+        companyId: user.companyId,
+        actor,
+        action: 'edi.signature-created',
+        targetType: 'edi-signature',
+        targetId: created.id,
+        sourceIp,
+        after: toSignatureView(created, now),
+      });
       return created;
     });
     this.relay.nudge();
@@ -129,12 +174,30 @@ export class EdiService {
     if (!signature || actor.kind !== 'user' || actor.userId !== signature.userId) throw new NotFoundError('EDI signature');
     const now = this.clock.now();
     const view = toSignatureView(signature, now);
-    if (view.status !== 'ACTIVE') throw new RuleViolationError(`SIGNATURE_${view.status}`, `The EDI signature is ${view.status.toLowerCase()}: create a new one`);
-    if (view.locked) throw new DomainError('SIGNATURE_LOCKED', 422, 'Too many wrong signature passwords: try again later', undefined, { lockedUntil: signature.lockedUntil!.toISOString() });
+    if (view.status !== 'ACTIVE')
+      throw new RuleViolationError(`SIGNATURE_${view.status}`, `The EDI signature is ${view.status.toLowerCase()}: create a new one`);
+    if (view.locked)
+      throw new DomainError('SIGNATURE_LOCKED', 422, 'Too many wrong signature passwords: try again later', undefined, {
+        lockedUntil: signature.lockedUntil!.toISOString(),
+      });
     if (!(await verifyPassword(signature.passwordHash, password))) {
-      const locked = await this.edi.signatureFailure(signature.id, this.config.loginMaxFailures, new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000));
-      await this.audit(actor, signature.companyId, locked ? 'edi.signature-locked' : 'edi.signature-verification-failed', signature.id, sourceIp, {}, 'edi-signature');
-      throw new RuleViolationError('SIGNATURE_PASSWORD_INCORRECT', 'The signature password is incorrect', [{ field: 'password', messages: ['password is incorrect'] }]);
+      const locked = await this.edi.signatureFailure(
+        signature.id,
+        this.config.loginMaxFailures,
+        new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
+      );
+      await this.audit(
+        actor,
+        signature.companyId,
+        locked ? 'edi.signature-locked' : 'edi.signature-verification-failed',
+        signature.id,
+        sourceIp,
+        {},
+        'edi-signature',
+      );
+      throw new RuleViolationError('SIGNATURE_PASSWORD_INCORRECT', 'The signature password is incorrect', [
+        { field: 'password', messages: ['password is incorrect'] },
+      ]);
     }
     await this.edi.signatureSuccess(signature.id);
     await this.audit(actor, signature.companyId, 'edi.signature-verified', signature.id, sourceIp, {}, 'edi-signature');
@@ -156,14 +219,31 @@ export class EdiService {
     const now = this.clock.now();
     const revoked = await this.edi.transaction(async (tx) => {
       const updated = await this.edi.updateSignature(tx, signature.id, { status: 'REVOKED', revokedAt: now });
-      await this.events.audit(tx, { companyId: signature.companyId, actor, action: 'edi.signature-revoked', targetType: 'edi-signature', targetId: signature.id, sourceIp, before: toSignatureView(signature, now), after: toSignatureView(updated, now) });
+      await this.events.audit(tx, {
+        companyId: signature.companyId,
+        actor,
+        action: 'edi.signature-revoked',
+        targetType: 'edi-signature',
+        targetId: signature.id,
+        sourceIp,
+        before: toSignatureView(signature, now),
+        after: toSignatureView(updated, now),
+      });
       return updated;
     });
     this.relay.nudge();
     return toSignatureView(revoked, now);
   }
 
-  private async audit(actor: Actor, companyId: string, action: string, targetId: string, sourceIp: string | undefined, details: Record<string, unknown>, targetType = 'user'): Promise<void> {
+  private async audit(
+    actor: Actor,
+    companyId: string,
+    action: string,
+    targetId: string,
+    sourceIp: string | undefined,
+    details: Record<string, unknown>,
+    targetType = 'user',
+  ): Promise<void> {
     await this.edi.transaction((tx) => this.events.audit(tx, { companyId, actor, action, targetType, targetId, sourceIp, details }));
     this.relay.nudge();
   }

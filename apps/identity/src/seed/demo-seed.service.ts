@@ -51,11 +51,61 @@ export class DemoSeedService implements OnApplicationBootstrap {
       });
       await tx.user.createMany({
         data: [
-          user('201', companies.martin.id, 'Martin', 'Sophie', '1975-04-12', 'sophie.martin@boulangerie-martin.example', '+33612345678', 'ADMINISTRATOR', 'COLLECTIVE'),
-          user('202', companies.martin.id, 'Martin', 'Paul', '1972-09-30', 'paul.martin@boulangerie-martin.example', '+33612345679', 'ADMINISTRATOR', 'COLLECTIVE'),
-          user('203', companies.martin.id, 'Leroy', 'Julie', '1990-01-22', 'julie.leroy@boulangerie-martin.example', null, 'STANDARD', 'NONE'),
-          user('204', companies.martin.id, 'Petit', 'Hugo', '1995-06-03', 'hugo.petit@boulangerie-martin.example', '+33698765432', 'STANDARD', 'NONE'),
-          user('211', companies.dupont.id, 'Dupont', 'Marc', '1968-11-08', 'marc.dupont@atelier-dupont.example', '+33611223344', 'ADMINISTRATOR', 'INDIVIDUAL'),
+          user(
+            '201',
+            companies.martin.id,
+            'Martin',
+            'Sophie',
+            '1975-04-12',
+            'sophie.martin@boulangerie-martin.example',
+            '+33612345678',
+            'ADMINISTRATOR',
+            'COLLECTIVE',
+          ),
+          user(
+            '202',
+            companies.martin.id,
+            'Martin',
+            'Paul',
+            '1972-09-30',
+            'paul.martin@boulangerie-martin.example',
+            '+33612345679',
+            'ADMINISTRATOR',
+            'COLLECTIVE',
+          ),
+          user(
+            '203',
+            companies.martin.id,
+            'Leroy',
+            'Julie',
+            '1990-01-22',
+            'julie.leroy@boulangerie-martin.example',
+            null,
+            'STANDARD',
+            'NONE',
+          ),
+          user(
+            '204',
+            companies.martin.id,
+            'Petit',
+            'Hugo',
+            '1995-06-03',
+            'hugo.petit@boulangerie-martin.example',
+            '+33698765432',
+            'STANDARD',
+            'NONE',
+          ),
+          user(
+            '211',
+            companies.dupont.id,
+            'Dupont',
+            'Marc',
+            '1968-11-08',
+            'marc.dupont@atelier-dupont.example',
+            '+33611223344',
+            'ADMINISTRATOR',
+            'INDIVIDUAL',
+          ),
           user('212', companies.dupont.id, 'Moreau', 'Léa', '1988-02-17', 'lea.moreau@atelier-dupont.example', null, 'STANDARD', 'NONE'),
         ],
         skipDuplicates: true,
@@ -67,11 +117,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   private async seedCredentials(): Promise<void> {
     const demoUsers = Object.values(DEMO.users);
-    const existing = new Set((await this.prisma.credential.findMany({ where: { loginId: { in: demoUsers.map((u) => u.loginId) } }, select: { loginId: true } })).map((c) => c.loginId));
+    const existing = new Set(
+      (
+        await this.prisma.credential.findMany({ where: { loginId: { in: demoUsers.map((u) => u.loginId) } }, select: { loginId: true } })
+      ).map((c) => c.loginId),
+    );
     const missing = demoUsers.filter((u) => !existing.has(u.loginId));
     if (missing.length === 0) return;
     const now = new Date();
-    const owners = new Map((await this.prisma.user.findMany({ where: { id: { in: missing.map((u) => u.id) } }, select: { id: true, companyId: true } })).map((u) => [u.id, u.companyId]));
+    const owners = new Map(
+      (await this.prisma.user.findMany({ where: { id: { in: missing.map((u) => u.id) } }, select: { id: true, companyId: true } })).map(
+        (u) => [u.id, u.companyId],
+      ),
+    );
     const data = await Promise.all(
       missing.map(async (u) => ({
         // Credential ids mirror the user ids (…0201 → …0301) so they are fixed too.

@@ -2,7 +2,15 @@ import { isNominativeEmail, isPastDate, maskEmail, normaliseEmail } from './user
 
 describe('user rules', () => {
   it('refuses generic mailboxes (seed 003) and accepts personal ones', () => {
-    for (const generic of ['contact@firm.fr', 'INFO@firm.fr', 'admin@firm.fr', 'compta@firm.fr', 'compta-lyon@firm.fr', 'contact2@firm.fr', 'comptabilité@firm.fr']) {
+    for (const generic of [
+      'contact@firm.fr',
+      'INFO@firm.fr',
+      'admin@firm.fr',
+      'compta@firm.fr',
+      'compta-lyon@firm.fr',
+      'contact2@firm.fr',
+      'comptabilité@firm.fr',
+    ]) {
       expect(isNominativeEmail(generic)).toBe(false);
     }
     for (const personal of ['julie.leroy@firm.fr', 'j.leroy@firm.fr', 'paul-contact@firm.fr', 'marc.dupont+edi@firm.fr']) {

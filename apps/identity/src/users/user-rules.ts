@@ -3,10 +3,49 @@
  * (shared by a team or a function) are refused.
  */
 const GENERIC_LOCAL_PARTS = new Set([
-  'accounting', 'accounts', 'accueil', 'admin', 'administration', 'administratif', 'bonjour', 'billing', 'bureau', 'cabinet',
-  'commercial', 'compta', 'comptabilite', 'contact', 'contacts', 'direction', 'facturation', 'factures', 'finance', 'gestion',
-  'hello', 'hr', 'info', 'infos', 'information', 'mail', 'noreply', 'no-reply', 'office', 'paie', 'postmaster', 'rh',
-  'sales', 'secretariat', 'service', 'serviceclient', 'service-client', 'support', 'team', 'equipe', 'tresorerie', 'ventes', 'webmaster',
+  'accounting',
+  'accounts',
+  'accueil',
+  'admin',
+  'administration',
+  'administratif',
+  'bonjour',
+  'billing',
+  'bureau',
+  'cabinet',
+  'commercial',
+  'compta',
+  'comptabilite',
+  'contact',
+  'contacts',
+  'direction',
+  'facturation',
+  'factures',
+  'finance',
+  'gestion',
+  'hello',
+  'hr',
+  'info',
+  'infos',
+  'information',
+  'mail',
+  'noreply',
+  'no-reply',
+  'office',
+  'paie',
+  'postmaster',
+  'rh',
+  'sales',
+  'secretariat',
+  'service',
+  'serviceclient',
+  'service-client',
+  'support',
+  'team',
+  'equipe',
+  'tresorerie',
+  'ventes',
+  'webmaster',
 ]);
 
 /** Stored and compared lower-cased: unique case-insensitively across the platform. */
@@ -25,7 +64,12 @@ export function isNominativeEmail(email: string): boolean {
 /** A real calendar date in the past (birth dates). */
 export function isPastDate(isoDate: string, now: Date): boolean {
   const date = new Date(`${isoDate}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === isoDate && date.getTime() < now.getTime() && date.getUTCFullYear() >= 1900;
+  return (
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 10) === isoDate &&
+    date.getTime() < now.getTime() &&
+    date.getUTCFullYear() >= 1900
+  );
 }
 
 export function maskEmail(email: string): string {

@@ -53,5 +53,15 @@ export function userSnapshot(user: User): Record<string, unknown> {
 
 export function credentialSnapshot(c: Credential, now: Date): Record<string, unknown> {
   const v = toCredentialView(c, now);
-  return { id: v.id, userId: v.userId, loginId: v.loginId, type: v.type, validUntil: v.validUntil, bankingPower: v.bankingPower, status: v.status, locked: v.locked, totpEnrolled: v.totpEnrolled };
+  return {
+    id: v.id,
+    userId: v.userId,
+    loginId: v.loginId,
+    type: v.type,
+    validUntil: v.validUntil,
+    bankingPower: v.bankingPower,
+    status: v.status,
+    locked: v.locked,
+    totpEnrolled: v.totpEnrolled,
+  };
 }

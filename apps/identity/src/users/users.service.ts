@@ -52,12 +52,15 @@ export class UsersService {
     const email = await this.rules.checkEmail(input.email, 'email');
     this.rules.checkBirthDate(input.birthDate);
     if (input.clientType !== ClientType.ADMINISTRATOR && (input.adminSignature ?? AdminSignature.NONE) !== AdminSignature.NONE) {
-      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [{ field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] }]);
+      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [
+        { field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] },
+      ]);
     }
     const user = await this.users.transaction(async (tx) => {
       await this.users.lockCompany(tx, companyId);
       await this.rules.checkEmail(email, 'email', undefined, tx);
-      const firstAdministrator = input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
+      const firstAdministrator =
+        input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
       const created = await this.users.create(tx, {
         id: randomUUID(),
         companyId,
@@ -67,13 +70,22 @@ export class UsersService {
         email,
         phone: input.phone ?? null,
         clientType: input.clientType,
-        adminSignature: input.adminSignature ?? (input.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE),
+        adminSignature:
+          input.adminSignature ?? (input.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE),
         activationMode: firstAdministrator ? ActivationMode.IMMEDIATE : (input.activationMode ?? ActivationMode.DEFERRED),
         status: firstAdministrator ? UserStatus.ACTIVE : UserStatus.REGISTERED,
         language: input.language ?? 'fr',
       });
       await this.events.principal(tx, created.id);
-      await this.events.audit(tx, { companyId, actor, action: 'user.registered', targetType: 'user', targetId: created.id, sourceIp, after: userSnapshot(created) });
+      await this.events.audit(tx, {
+        companyId,
+        actor,
+        action: 'user.registered',
+        targetType: 'user',
+        targetId: created.id,
+        sourceIp,
+        after: userSnapshot(created),
+      });
       return created;
     });
     this.relay.nudge();
@@ -119,7 +131,11 @@ export class UsersService {
     }));
   }
 
-  async reportPage(companyId: string, afterUserId: string | undefined, limit: number | undefined): Promise<{ users: ReportUser[]; nextAfterUserId?: string }> {
+  async reportPage(
+    companyId: string,
+    afterUserId: string | undefined,
+    limit: number | undefined,
+  ): Promise<{ users: ReportUser[]; nextAfterUserId?: string }> {
     const take = Math.min(Math.max(Math.trunc(Number(limit ?? REPORT_PAGE_DEFAULT)) || REPORT_PAGE_DEFAULT, 1), REPORT_PAGE_MAX);
     const rows = await this.users.keysetPage(companyId, afterUserId, take + 1);
     const page = rows.slice(0, take);

@@ -56,7 +56,14 @@ export class DeliveryService {
 
   async deliverEmail(data: unknown, ctx: AttemptContext): Promise<DeliveryOutcome> {
     const job = parseJob(SendEmailJobDto, data);
-    const message: NewMessage = { eventKey: job.eventKey, companyId: job.companyId, channel: 'EMAIL', template: job.template, recipientMasked: maskEmail(job.to), jobId: ctx.jobId };
+    const message: NewMessage = {
+      eventKey: job.eventKey,
+      companyId: job.companyId,
+      channel: 'EMAIL',
+      template: job.template,
+      recipientMasked: maskEmail(job.to),
+      jobId: ctx.jobId,
+    };
     return this.deliver(job, message, ctx, async (secrets) => {
       const language = languageOf(job.language);
       const rendered = renderEmail(job.template as EmailTemplate, language, job.params, secrets);
@@ -71,7 +78,14 @@ export class DeliveryService {
 
   async deliverSms(data: unknown, ctx: AttemptContext): Promise<DeliveryOutcome> {
     const job = parseJob(SendSmsJobDto, data);
-    const message: NewMessage = { eventKey: job.eventKey, companyId: job.companyId, channel: 'SMS', template: job.template, recipientMasked: maskPhone(job.to), jobId: ctx.jobId };
+    const message: NewMessage = {
+      eventKey: job.eventKey,
+      companyId: job.companyId,
+      channel: 'SMS',
+      template: job.template,
+      recipientMasked: maskPhone(job.to),
+      jobId: ctx.jobId,
+    };
     return this.deliver(job, message, ctx, async (secrets) => {
       const text = renderSms(job.template as SmsTemplate, languageOf(job.language), job.params, secrets);
       return this.sms.send({ to: job.to, text, reference: createHash('sha256').update(job.eventKey).digest('hex').slice(0, 32) });
@@ -103,15 +117,23 @@ export class DeliveryService {
       case 'in-flight':
         return { result: 'deferred', delayMs: claim.leaseEndsInMs + 500 };
       case 'outcome-unknown':
-        this.logger.error({ msg: 'delivery outcome unknown: not sending again automatically', eventKey: job.eventKey, template: job.template });
-        throw new PermanentJobError('OUTCOME_UNKNOWN: a previous attempt stopped between sending and recording; check with the recipient, then retry');
+        this.logger.error({
+          msg: 'delivery outcome unknown: not sending again automatically',
+          eventKey: job.eventKey,
+          template: job.template,
+        });
+        throw new PermanentJobError(
+          'OUTCOME_UNKNOWN: a previous attempt stopped between sending and recording; check with the recipient, then retry',
+        );
       case 'claimed':
         break;
     }
 
     let secrets: Record<string, string>;
     try {
-      secrets = Object.fromEntries(Object.entries(job.secrets ?? {}).map(([name, value]) => [name, openSecret(value, this.config.secretsKey)]));
+      secrets = Object.fromEntries(
+        Object.entries(job.secrets ?? {}).map(([name, value]) => [name, openSecret(value, this.config.secretsKey)]),
+      );
     } catch {
       // Sealed with another key or altered: no retry can open it.
       await this.messages.markUndelivered(job.eventKey, 'FAILED', 'a sealed secret cannot be opened (wrong SECRETS_KEY or altered)');
@@ -123,16 +145,32 @@ export class DeliveryService {
       ({ providerId } = await send(secrets));
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
-      const reason = shortReason(error instanceof TransientDeliveryError || permanent ? error.message : `unexpected error (${error instanceof Error ? error.name : 'unknown'})`);
+      const reason = shortReason(
+        error instanceof TransientDeliveryError || permanent
+          ? error.message
+          : `unexpected error (${error instanceof Error ? error.name : 'unknown'})`,
+      );
       const last = permanent || ctx.attempt >= ctx.maxAttempts;
       await this.messages.markUndelivered(job.eventKey, last ? 'FAILED' : 'RETRYING', reason);
-      this.logger.warn({ msg: last ? 'message not delivered, given up' : 'message not delivered, will retry', eventKey: job.eventKey, template: job.template, attempt: ctx.attempt, reason });
+      this.logger.warn({
+        msg: last ? 'message not delivered, given up' : 'message not delivered, will retry',
+        eventKey: job.eventKey,
+        template: job.template,
+        attempt: ctx.attempt,
+        reason,
+      });
       if (permanent) throw new PermanentJobError(reason);
       throw new TransientDeliveryError(reason);
     }
 
     await this.recordSent(job.eventKey, providerId);
-    this.logger.log({ msg: 'message sent', eventKey: job.eventKey, channel: message.channel, template: job.template, to: message.recipientMasked });
+    this.logger.log({
+      msg: 'message sent',
+      eventKey: job.eventKey,
+      channel: message.channel,
+      template: job.template,
+      to: message.recipientMasked,
+    });
     return { result: 'sent', providerId };
   }
 

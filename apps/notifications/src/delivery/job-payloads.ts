@@ -33,13 +33,16 @@ export function parseJob<T extends SendEmailJobDto | SendSmsJobDto>(cls: new () 
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) {
     // Names the fields only: values may be addresses or sealed secrets.
-    throw new PermanentJobError(`invalid ${cls === (SendEmailJobDto as unknown) ? 'send-email' : 'send-sms'} job: ${errors.map((e) => e.property).join(', ')}`);
+    throw new PermanentJobError(
+      `invalid ${cls === (SendEmailJobDto as unknown) ? 'send-email' : 'send-sms'} job: ${errors.map((e) => e.property).join(', ')}`,
+    );
   }
   for (const [name, value] of Object.entries(dto.params)) {
     if (typeof value !== 'string') throw new PermanentJobError(`invalid job: param "${name}" must be a string`);
   }
   for (const [name, value] of Object.entries(dto.secrets ?? {})) {
-    if (typeof value !== 'object' || value === null || typeof value.sealed !== 'string') throw new PermanentJobError(`invalid job: secret "${name}" is not sealed`);
+    if (typeof value !== 'object' || value === null || typeof value.sealed !== 'string')
+      throw new PermanentJobError(`invalid job: secret "${name}" is not sealed`);
   }
   return dto as T & (SendEmailJob | SendSmsJob);
 }

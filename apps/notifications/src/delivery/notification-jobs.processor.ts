@@ -61,6 +61,10 @@ export class NotificationJobsProcessor implements OnApplicationBootstrap, Before
     const data = job.data as { secrets?: unknown };
     if (data.secrets === undefined) return;
     const { secrets: _dropped, ...rest } = data;
-    await job.updateData(rest).catch((error: unknown) => this.logger.warn(`could not drop the sealed secrets of job ${job.id}: ${error instanceof Error ? error.message : String(error)}`));
+    await job
+      .updateData(rest)
+      .catch((error: unknown) =>
+        this.logger.warn(`could not drop the sealed secrets of job ${job.id}: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 }

@@ -1,6 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, FailedNotificationPayload, FailedNotificationView, ListFailedNotificationsPayload, ListMessagesPayload, MessageView, NotificationsCommands, Page } from '@procura/contracts';
+import {
+  type Actor,
+  FailedNotificationPayload,
+  FailedNotificationView,
+  ListFailedNotificationsPayload,
+  ListMessagesPayload,
+  MessageView,
+  NotificationsCommands,
+  Page,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { MessagesService } from './messages.service';
 

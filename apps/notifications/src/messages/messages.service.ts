@@ -1,5 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, FAILED_NOTIFICATIONS_SCAN_LIMIT, FailedNotificationView, IdentityCommands, MessageChannel, MessageStatus, MessageView, Page, PageQueryDto, pageWindow, QUEUES } from '@procura/contracts';
+import {
+  Actor,
+  FAILED_NOTIFICATIONS_SCAN_LIMIT,
+  FailedNotificationView,
+  IdentityCommands,
+  MessageChannel,
+  MessageStatus,
+  MessageView,
+  Page,
+  PageQueryDto,
+  pageWindow,
+  QUEUES,
+} from '@procura/contracts';
 import { Message } from '@procura/database';
 import { ForbiddenError, NotFoundError } from '@procura/errors';
 import { CommandBus, QueueRegistry } from '@procura/messaging';

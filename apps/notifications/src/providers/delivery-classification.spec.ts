@@ -15,7 +15,9 @@ describe('provider failures', () => {
   it('shapes the HTTP SMS body from a configurable template', () => {
     const sms = { to: '+33612345678', text: 'hello', reference: 'ref-1' };
     expect(fillTemplate({ to: '{{to}}', text: '{{text}}', reference: '{{reference}}' }, sms)).toEqual(sms);
-    expect(fillTemplate({ messages: [{ destination: '{{to}}', content: { body: '{{text}}' } }], sender: 'PROCURA', id: '{{reference}}' }, sms)).toEqual({
+    expect(
+      fillTemplate({ messages: [{ destination: '{{to}}', content: { body: '{{text}}' } }], sender: 'PROCURA', id: '{{reference}}' }, sms),
+    ).toEqual({
       messages: [{ destination: '+33612345678', content: { body: 'hello' } }],
       sender: 'PROCURA',
       id: 'ref-1',

@@ -79,7 +79,9 @@ export class HttpSmsProvider extends SmsProvider {
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new TransientDeliveryError(`SMS provider unreachable (${name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (cause ?? name)})`);
+      throw new TransientDeliveryError(
+        `SMS provider unreachable (${name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (cause ?? name)})`,
+      );
     }
     if (res.status >= 200 && res.status < 300) {
       const body = (await res.json().catch(() => undefined)) as { id?: unknown; messageId?: unknown } | undefined;
@@ -87,7 +89,8 @@ export class HttpSmsProvider extends SmsProvider {
       return { providerId: typeof id === 'string' || typeof id === 'number' ? String(id) : sms.reference };
     }
     await res.body?.cancel().catch(() => undefined);
-    if (res.status >= 500 || res.status === 429 || res.status === 408) throw new TransientDeliveryError(`SMS provider answered ${res.status}`);
+    if (res.status >= 500 || res.status === 429 || res.status === 408)
+      throw new TransientDeliveryError(`SMS provider answered ${res.status}`);
     throw new PermanentDeliveryError(`SMS provider refused the message (${res.status})`);
   }
 }

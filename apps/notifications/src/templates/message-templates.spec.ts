@@ -1,5 +1,14 @@
 import { EmailTemplate } from '@procura/contracts';
-import { checkTemplateInput, formatDate, languageOf, renderEmail, renderSms, smsLength, TEMPLATE_SPECS, TemplateError } from './message-templates';
+import {
+  checkTemplateInput,
+  formatDate,
+  languageOf,
+  renderEmail,
+  renderSms,
+  smsLength,
+  TEMPLATE_SPECS,
+  TemplateError,
+} from './message-templates';
 
 const PARAMS: Record<EmailTemplate, Record<string, string>> = {
   'welcome-login-id': { firstName: 'Jeanne', lastName: 'Martin', loginId: '12345678901234', portalUrl: 'https://portal.example.com/login' },
@@ -12,32 +21,46 @@ const PARAMS: Record<EmailTemplate, Record<string, string>> = {
     link: 'https://portal.example.com/change-requests/1',
     expiresAt: '2026-11-30T10:00:00.000Z',
   },
-  'change-request-outcome': { makerFirstName: 'Jeanne', summary: 'Créer l’utilisateur Luc Petit', status: 'REJECTED', reason: 'Doublon', link: 'https://portal.example.com/change-requests/1' },
+  'change-request-outcome': {
+    makerFirstName: 'Jeanne',
+    summary: 'Créer l’utilisateur Luc Petit',
+    status: 'REJECTED',
+    reason: 'Doublon',
+    link: 'https://portal.example.com/change-requests/1',
+  },
   'report-ready': { firstName: 'Jeanne', reportType: 'ACCESS_RIGHTS', link: 'https://portal.example.com/reports/1' },
 };
 const SECRETS: Partial<Record<EmailTemplate, Record<string, string>>> = { 'edi-code': { ediCode: 'EDI-7Q4K-9XW2' } };
 
 describe('message templates', () => {
-  it.each(Object.keys(PARAMS) as EmailTemplate[])('%s renders text and HTML in French and English, with no secret in the subject', (template) => {
-    const secrets = SECRETS[template] ?? {};
-    checkTemplateInput(template, 'EMAIL', PARAMS[template], Object.keys(secrets));
-    const fr = renderEmail(template, 'fr', PARAMS[template], secrets);
-    const en = renderEmail(template, 'en', PARAMS[template], secrets);
-    for (const mail of [fr, en]) {
-      expect(mail.subject.length).toBeGreaterThan(5);
-      expect(mail.subject).not.toMatch(/[\r\n]/);
-      expect(mail.text).toContain(PARAMS[template].firstName ?? PARAMS[template].adminFirstName ?? PARAMS[template].validatorFirstName ?? PARAMS[template].makerFirstName);
-      expect(mail.html).toMatch(/^<!doctype html>/);
-      for (const secret of Object.values(secrets)) {
-        expect(mail.subject).not.toContain(secret);
-        expect(mail.text).toContain(secret);
-        expect(mail.html).toContain(secret);
+  it.each(Object.keys(PARAMS) as EmailTemplate[])(
+    '%s renders text and HTML in French and English, with no secret in the subject',
+    (template) => {
+      const secrets = SECRETS[template] ?? {};
+      checkTemplateInput(template, 'EMAIL', PARAMS[template], Object.keys(secrets));
+      const fr = renderEmail(template, 'fr', PARAMS[template], secrets);
+      const en = renderEmail(template, 'en', PARAMS[template], secrets);
+      for (const mail of [fr, en]) {
+        expect(mail.subject.length).toBeGreaterThan(5);
+        expect(mail.subject).not.toMatch(/[\r\n]/);
+        expect(mail.text).toContain(
+          PARAMS[template].firstName ??
+            PARAMS[template].adminFirstName ??
+            PARAMS[template].validatorFirstName ??
+            PARAMS[template].makerFirstName,
+        );
+        expect(mail.html).toMatch(/^<!doctype html>/);
+        for (const secret of Object.values(secrets)) {
+          expect(mail.subject).not.toContain(secret);
+          expect(mail.text).toContain(secret);
+          expect(mail.html).toContain(secret);
+        }
       }
-    }
-    expect(fr.text).toMatch(/Bonjour/);
-    expect(en.text).toMatch(/Hello/);
-    expect(fr.subject).not.toBe(en.subject);
-  });
+      expect(fr.text).toMatch(/Bonjour/);
+      expect(en.text).toMatch(/Hello/);
+      expect(fr.subject).not.toBe(en.subject);
+    },
+  );
 
   it('puts the login id in the welcome e-mail and says the password comes separately', () => {
     const mail = renderEmail('welcome-login-id', 'fr', PARAMS['welcome-login-id'], {});
@@ -67,28 +90,47 @@ describe('message templates', () => {
 
   it('refuses unknown templates, missing, unknown or malformed params and missing secrets', () => {
     expect(() => checkTemplateInput('password-in-clear', 'EMAIL', {}, [])).toThrow(TemplateError);
-    expect(() => checkTemplateInput('provisional-password', 'EMAIL', { expiresAt: '2026-11-26T14:00:00Z' }, ['provisionalPassword'])).toThrow(/unknown e-mail template/);
+    expect(() =>
+      checkTemplateInput('provisional-password', 'EMAIL', { expiresAt: '2026-11-26T14:00:00Z' }, ['provisionalPassword']),
+    ).toThrow(/unknown e-mail template/);
     const { loginId: _missing, ...withoutLoginId } = PARAMS['welcome-login-id'];
     expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', withoutLoginId, [])).toThrow(/loginId" is required/);
-    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', { ...PARAMS['welcome-login-id'], loginId: '1234' }, [])).toThrow(/14 digits/);
-    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', { ...PARAMS['welcome-login-id'], password: 'x' }, [])).toThrow(/unknown param "password"/);
-    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', PARAMS['welcome-login-id'], ['provisionalPassword'])).toThrow(/unknown secret/);
-    expect(() => checkTemplateInput('report-ready', 'EMAIL', { ...PARAMS['report-ready'], link: 'javascript:alert(1)' }, [])).toThrow(/http/);
+    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', { ...PARAMS['welcome-login-id'], loginId: '1234' }, [])).toThrow(
+      /14 digits/,
+    );
+    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', { ...PARAMS['welcome-login-id'], password: 'x' }, [])).toThrow(
+      /unknown param "password"/,
+    );
+    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', PARAMS['welcome-login-id'], ['provisionalPassword'])).toThrow(
+      /unknown secret/,
+    );
+    expect(() => checkTemplateInput('report-ready', 'EMAIL', { ...PARAMS['report-ready'], link: 'javascript:alert(1)' }, [])).toThrow(
+      /http/,
+    );
     expect(() => checkTemplateInput('edi-code', 'EMAIL', PARAMS['edi-code'], [])).toThrow(/secret "ediCode" is required/);
-    expect(() => checkTemplateInput('change-request-outcome', 'EMAIL', { ...PARAMS['change-request-outcome'], status: 'MAYBE' }, [])).toThrow(/one of/);
+    expect(() =>
+      checkTemplateInput('change-request-outcome', 'EMAIL', { ...PARAMS['change-request-outcome'], status: 'MAYBE' }, []),
+    ).toThrow(/one of/);
   });
 
   it('fits the provisional password SMS in one GSM-7 SMS in both languages', () => {
     const password = 'Xk7#pQ2!mZ9@vR4$';
     checkTemplateInput('provisional-password', 'SMS', { expiresAt: '2026-11-26T14:00:00.000Z' }, ['provisionalPassword']);
     for (const language of ['fr', 'en'] as const) {
-      const text = renderSms('provisional-password', language, { expiresAt: '2026-11-26T14:00:00.000Z' }, { provisionalPassword: password });
+      const text = renderSms(
+        'provisional-password',
+        language,
+        { expiresAt: '2026-11-26T14:00:00.000Z' },
+        { provisionalPassword: password },
+      );
       expect(text).toContain(`\n${password}\n`);
       const length = smsLength(text);
       expect(length.encoding).toBe('GSM-7');
       expect(length.units).toBeLessThanOrEqual(160);
     }
-    expect(renderSms('provisional-password', 'fr', { expiresAt: '2026-11-26T14:00:00.000Z' }, { provisionalPassword: password })).toContain('26/11/2026 15:00');
+    expect(renderSms('provisional-password', 'fr', { expiresAt: '2026-11-26T14:00:00.000Z' }, { provisionalPassword: password })).toContain(
+      '26/11/2026 15:00',
+    );
   });
 
   it('counts SMS units like a phone: extension characters twice, anything else switches to UCS-2', () => {
@@ -106,6 +148,13 @@ describe('message templates', () => {
   });
 
   it('declares every template of the contracts', () => {
-    expect(Object.keys(TEMPLATE_SPECS).sort()).toEqual(['change-request-outcome', 'change-request-pending', 'edi-code', 'provisional-password', 'report-ready', 'welcome-login-id']);
+    expect(Object.keys(TEMPLATE_SPECS).sort()).toEqual([
+      'change-request-outcome',
+      'change-request-pending',
+      'edi-code',
+      'provisional-password',
+      'report-ready',
+      'welcome-login-id',
+    ]);
   });
 });

@@ -70,8 +70,14 @@ export function languageOf(language: string | undefined): Language {
 }
 
 /** Checks params and secrets against the template's spec; throws TemplateError naming the field. */
-export function checkTemplateInput(template: string, channel: 'EMAIL' | 'SMS', params: Record<string, string>, secretNames: string[]): void {
-  if (!isKnownTemplate(template, channel)) throw new TemplateError(`unknown ${channel === 'EMAIL' ? 'e-mail' : 'SMS'} template "${template}"`);
+export function checkTemplateInput(
+  template: string,
+  channel: 'EMAIL' | 'SMS',
+  params: Record<string, string>,
+  secretNames: string[],
+): void {
+  if (!isKnownTemplate(template, channel))
+    throw new TemplateError(`unknown ${channel === 'EMAIL' ? 'e-mail' : 'SMS'} template "${template}"`);
   const spec = TEMPLATE_SPECS[template as EmailTemplate];
   const allowed = { ...spec.params, ...(spec.optional ?? {}) };
   for (const name of Object.keys(params)) {
@@ -96,7 +102,8 @@ function checkValue(value: string, check: Check): string | undefined {
   if (value.length > 2000) return 'is too long';
   if (check === 'text') return undefined;
   if (check === 'loginId') return /^\d{14}$/.test(value) ? undefined : 'must be 14 digits';
-  if (check === 'date') return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time';
+  if (check === 'date')
+    return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time';
   if (check === 'url') {
     try {
       const url = new URL(value);
@@ -114,10 +121,26 @@ function checkValue(value: string, check: Check): string | undefined {
 export function formatDate(iso: string, language: Language): string {
   const date = new Date(iso);
   if (language === 'en') {
-    const text = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+    const text = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(date);
     return `${text} (Paris time)`;
   }
-  const text = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  const text = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
   return `${text.replace(',', '')} (heure de Paris)`;
 }
 
@@ -127,7 +150,10 @@ export function escapeHtml(text: string): string {
 
 /** Subjects stay on one short line whatever a summary holds (no header injection, no wall of text). */
 function subjectLine(text: string): string {
-  const line = text.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
@@ -143,7 +169,9 @@ function compose(subject: string, greeting: string, blocks: Block[], footer: str
       html.push(`<p>${escapeHtml(block.p)}</p>`);
     } else if ('value' in block) {
       text.push(`${block.label} ${block.value}`, '');
-      html.push(`<p>${escapeHtml(block.label)}<br><strong style="font-size:1.3em;letter-spacing:.08em">${escapeHtml(block.value)}</strong></p>`);
+      html.push(
+        `<p>${escapeHtml(block.label)}<br><strong style="font-size:1.3em;letter-spacing:.08em">${escapeHtml(block.value)}</strong></p>`,
+      );
     } else if ('link' in block) {
       text.push(`${block.label} ${block.link}`, '');
       html.push(`<p><a href="${escapeHtml(block.link)}">${escapeHtml(block.label.replace(/\s*:\s*$/, ''))}</a></p>`);
@@ -167,10 +195,25 @@ const FOOTER = {
 };
 
 const OUTCOME_TEXT: Record<(typeof OUTCOMES)[number], { fr: string; en: string; subjectFr: string; subjectEn: string }> = {
-  APPLIED: { fr: 'a été validée et appliquée', en: 'was approved and applied', subjectFr: 'Demande appliquée', subjectEn: 'Change request applied' },
+  APPLIED: {
+    fr: 'a été validée et appliquée',
+    en: 'was approved and applied',
+    subjectFr: 'Demande appliquée',
+    subjectEn: 'Change request applied',
+  },
   REJECTED: { fr: 'a été refusée', en: 'was rejected', subjectFr: 'Demande refusée', subjectEn: 'Change request rejected' },
-  EXPIRED: { fr: 'a expiré sans validation', en: 'expired without approval', subjectFr: 'Demande expirée', subjectEn: 'Change request expired' },
-  FAILED: { fr: "n'a pas pu être appliquée", en: 'could not be applied', subjectFr: 'Demande non appliquée', subjectEn: 'Change request not applied' },
+  EXPIRED: {
+    fr: 'a expiré sans validation',
+    en: 'expired without approval',
+    subjectFr: 'Demande expirée',
+    subjectEn: 'Change request expired',
+  },
+  FAILED: {
+    fr: "n'a pas pu être appliquée",
+    en: 'could not be applied',
+    subjectFr: 'Demande non appliquée',
+    subjectEn: 'Change request not applied',
+  },
   STALE: {
     fr: 'est devenue obsolète (les données ont changé depuis) : soumettez-la de nouveau',
     en: 'became stale (the data changed since): submit it again',
@@ -186,7 +229,12 @@ const REPORT_TEXT: Record<(typeof REPORT_TYPES)[number], { fr: string; en: strin
 };
 
 /** Renders an e-mail; call checkTemplateInput first. */
-export function renderEmail(template: EmailTemplate, language: Language, params: Record<string, string>, secrets: Record<string, string>): RenderedEmail {
+export function renderEmail(
+  template: EmailTemplate,
+  language: Language,
+  params: Record<string, string>,
+  secrets: Record<string, string>,
+): RenderedEmail {
   const fr = language === 'fr';
   const footer = FOOTER[language];
   switch (template) {
@@ -199,8 +247,14 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
             [
               { p: 'Votre accès a été créé.' },
               { label: 'Votre identifiant de connexion (14 chiffres) :', value: params.loginId },
-              { p: byAdmin ? 'Votre mot de passe provisoire vous sera remis par l’administrateur de votre entreprise.' : 'Votre mot de passe provisoire vous est envoyé séparément par SMS.' },
-              { p: 'À votre première connexion, saisissez cet identifiant et le mot de passe provisoire, puis choisissez votre nouveau mot de passe.' },
+              {
+                p: byAdmin
+                  ? 'Votre mot de passe provisoire vous sera remis par l’administrateur de votre entreprise.'
+                  : 'Votre mot de passe provisoire vous est envoyé séparément par SMS.',
+              },
+              {
+                p: 'À votre première connexion, saisissez cet identifiant et le mot de passe provisoire, puis choisissez votre nouveau mot de passe.',
+              },
               { label: 'Se connecter :', link: params.portalUrl },
               { note: 'Si vous n’attendiez pas ce message, prévenez l’administrateur de votre entreprise ou votre conseiller.' },
             ],
@@ -212,7 +266,11 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
             [
               { p: 'Your access has been created.' },
               { label: 'Your login id (14 digits):', value: params.loginId },
-              { p: byAdmin ? 'Your provisional password will be given to you by your company administrator.' : 'Your provisional password is sent to you separately by SMS.' },
+              {
+                p: byAdmin
+                  ? 'Your provisional password will be given to you by your company administrator.'
+                  : 'Your provisional password is sent to you separately by SMS.',
+              },
               { p: 'At your first login, enter this login id and the provisional password, then choose your new password.' },
               { label: 'Log in:', link: params.portalUrl },
               { note: 'If you did not expect this message, tell your company administrator or your advisor.' },
@@ -228,7 +286,9 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
             [
               { p: `Voici le code confidentiel EDI-TDFC demandé pour ${params.userFirstName} ${params.userLastName}.` },
               { label: 'Code confidentiel :', value: secrets.ediCode },
-              { p: `Il est à usage unique et valable jusqu’au ${formatDate(params.expiresAt, language)}. Transmettez-le à l’utilisateur par un moyen sûr : il en a besoin pour créer sa signature EDI.` },
+              {
+                p: `Il est à usage unique et valable jusqu’au ${formatDate(params.expiresAt, language)}. Transmettez-le à l’utilisateur par un moyen sûr : il en a besoin pour créer sa signature EDI.`,
+              },
               { note: 'Si vous n’avez pas demandé ce code, ne le transmettez pas et prévenez votre conseiller.' },
             ],
             footer,
@@ -239,7 +299,9 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
             [
               { p: `Here is the EDI-TDFC confidential code requested for ${params.userFirstName} ${params.userLastName}.` },
               { label: 'Confidential code:', value: secrets.ediCode },
-              { p: `It can be used once and is valid until ${formatDate(params.expiresAt, language)}. Give it to the user through a safe channel: they need it to create their EDI signature.` },
+              {
+                p: `It can be used once and is valid until ${formatDate(params.expiresAt, language)}. Give it to the user through a safe channel: they need it to create their EDI signature.`,
+              },
               { note: 'If you did not request this code, do not pass it on and tell your advisor.' },
             ],
             footer,
@@ -252,7 +314,9 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
             [
               { p: `${params.makerName} a soumis une demande de modification qui attend votre validation :` },
               { p: `${params.summary} (${params.kind})` },
-              { p: `Elle expire le ${formatDate(params.expiresAt, language)}. La validation vous demandera votre code d’authentification forte.` },
+              {
+                p: `Elle expire le ${formatDate(params.expiresAt, language)}. La validation vous demandera votre code d’authentification forte.`,
+              },
               { label: 'Examiner la demande :', link: params.link },
             ],
             footer,
@@ -276,7 +340,11 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
         ? compose(
             `${texts.subjectFr} : ${params.summary}`,
             `Bonjour ${params.makerFirstName},`,
-            [{ p: `Votre demande de modification « ${params.summary} » ${outcome}.` }, ...reason, { label: 'Voir la demande :', link: params.link }],
+            [
+              { p: `Votre demande de modification « ${params.summary} » ${outcome}.` },
+              ...reason,
+              { label: 'Voir la demande :', link: params.link },
+            ],
             footer,
           )
         : compose(
@@ -292,13 +360,21 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
         ? compose(
             `Votre rapport est prêt : ${label}`,
             `Bonjour ${params.firstName},`,
-            [{ p: `Le document « ${label} » que vous avez commandé est prêt.` }, { label: 'Télécharger :', link: params.link }, { note: 'Il reste disponible pendant la durée de conservation des documents, puis il est supprimé.' }],
+            [
+              { p: `Le document « ${label} » que vous avez commandé est prêt.` },
+              { label: 'Télécharger :', link: params.link },
+              { note: 'Il reste disponible pendant la durée de conservation des documents, puis il est supprimé.' },
+            ],
             footer,
           )
         : compose(
             `Your report is ready: ${label}`,
             `Hello ${params.firstName},`,
-            [{ p: `The "${label}" document you ordered is ready.` }, { label: 'Download:', link: params.link }, { note: 'It stays available for the document retention period, then it is deleted.' }],
+            [
+              { p: `The "${label}" document you ordered is ready.` },
+              { label: 'Download:', link: params.link },
+              { note: 'It stays available for the document retention period, then it is deleted.' },
+            ],
             footer,
           );
     }
@@ -306,7 +382,12 @@ export function renderEmail(template: EmailTemplate, language: Language, params:
 }
 
 /** Renders an SMS: short, GSM-7 characters only around the secret, so it fits in one 160-character SMS. */
-export function renderSms(template: SmsTemplate, language: Language, params: Record<string, string>, secrets: Record<string, string>): string {
+export function renderSms(
+  template: SmsTemplate,
+  language: Language,
+  params: Record<string, string>,
+  secrets: Record<string, string>,
+): string {
   switch (template) {
     case 'provisional-password': {
       const until = formatSmsDate(params.expiresAt, language);
@@ -319,7 +400,15 @@ export function renderSms(template: SmsTemplate, language: Language, params: Rec
 
 function formatSmsDate(iso: string, language: Language): string {
   const locale = language === 'en' ? 'en-GB' : 'fr-FR';
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'Europe/Paris',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
     .format(new Date(iso))
     .replace(',', '');
 }

@@ -3,7 +3,13 @@ import { decideReportAccess } from './report-access.policy';
 
 describe('decideReportAccess', () => {
   const companyId = '00000000-0000-4000-8000-000000000101';
-  const user = (clientType: 'ADMINISTRATOR' | 'STANDARD', cid = companyId): Actor => ({ kind: 'user', userId: 'u1', companyId: cid, clientType, sessionId: 's1' });
+  const user = (clientType: 'ADMINISTRATOR' | 'STANDARD', cid = companyId): Actor => ({
+    kind: 'user',
+    userId: 'u1',
+    companyId: cid,
+    clientType,
+    sessionId: 's1',
+  });
 
   it('lets the administrators of the company in', () => {
     expect(decideReportAccess(user('ADMINISTRATOR'), companyId)).toEqual({ kind: 'allow' });

@@ -67,7 +67,8 @@ export class ReportAccessPolicy {
           if (!(error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status < 500))) throw error;
           this.logger.warn({ msg: 'report right not confirmed: access refused', userId: decision.userId, errorCode: error.code });
         }
-        if (!allowed) throw new ForbiddenError('Ordering and reading reports needs the REPORTS / ORDER_REPORTS right or the administrator role');
+        if (!allowed)
+          throw new ForbiddenError('Ordering and reading reports needs the REPORTS / ORDER_REPORTS right or the administrator role');
         return;
       }
     }

@@ -1,6 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, ApplyChangePayload, ChangeApplyResult, ChangeCommands, ChangeValidation, DeliveryView, ListDeliveriesPayload, Page, ReportingCommands, ValidateChangePayload } from '@procura/contracts';
+import {
+  type Actor,
+  ApplyChangePayload,
+  ChangeApplyResult,
+  ChangeCommands,
+  ChangeValidation,
+  DeliveryView,
+  ListDeliveriesPayload,
+  Page,
+  ReportingCommands,
+  ValidateChangePayload,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryChangesService } from './delivery-changes.service';

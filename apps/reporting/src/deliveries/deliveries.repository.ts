@@ -42,8 +42,16 @@ export class DeliveriesRepository {
   }
 
   /** Updates when the version is still `expectedVersion`; null when someone changed it meanwhile. */
-  async updateVersioned(tx: Tx, id: string, expectedVersion: number, data: Prisma.DeliveryUpdateManyMutationInput): Promise<Delivery | null> {
-    const { count } = await tx.delivery.updateMany({ where: { id, version: expectedVersion }, data: { ...data, version: { increment: 1 } } });
+  async updateVersioned(
+    tx: Tx,
+    id: string,
+    expectedVersion: number,
+    data: Prisma.DeliveryUpdateManyMutationInput,
+  ): Promise<Delivery | null> {
+    const { count } = await tx.delivery.updateMany({
+      where: { id, version: expectedVersion },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? tx.delivery.findUnique({ where: { id } }) : null;
   }
 

@@ -13,7 +13,9 @@ const CHANGEABLE = ['format', 'frequency', 'channel', 'active'] as const;
 type Changeable = (typeof CHANGEABLE)[number];
 
 function settingsOf(d: Delivery): DeliverySettings & { active: boolean } {
-  return { type: d.type, format: d.format, frequency: d.frequency, channel: d.channel, active: d.active } as DeliverySettings & { active: boolean };
+  return { type: d.type, format: d.format, frequency: d.frequency, channel: d.channel, active: d.active } as DeliverySettings & {
+    active: boolean;
+  };
 }
 
 /**
@@ -36,7 +38,10 @@ export class DeliveryChangesService {
     const delivery = await this.deliveries.find(change.deliveryId);
     if (!delivery || delivery.companyId !== input.companyId) throw new NotFoundError('Delivery');
     if (change.version !== undefined && change.version !== delivery.version) {
-      throw new ConflictError('VERSION_MISMATCH', `The delivery changed since you read it (version ${delivery.version}, not ${change.version}); reload it`);
+      throw new ConflictError(
+        'VERSION_MISMATCH',
+        `The delivery changed since you read it (version ${delivery.version}, not ${change.version}); reload it`,
+      );
     }
     const before = settingsOf(delivery);
     const after = { ...before };
@@ -45,7 +50,11 @@ export class DeliveryChangesService {
     if (changed.length === 0) throw new ValidationFailedError([{ field: 'body', messages: ['The change leaves the delivery as it is'] }]);
     const problems = deliveryProblems(after);
     if (problems.length) {
-      throw new RuleViolationError('DELIVERY_NOT_OFFERED', 'This delivery is not offered with these settings', problems.map((p) => ({ field: p.field, messages: [p.message] })));
+      throw new RuleViolationError(
+        'DELIVERY_NOT_OFFERED',
+        'This delivery is not offered with these settings',
+        problems.map((p) => ({ field: p.field, messages: [p.message] })),
+      );
     }
     const pick = (s: typeof before) => Object.fromEntries(changed.map((f) => [f, s[f]]));
     return {
@@ -64,7 +73,11 @@ export class DeliveryChangesService {
     const result = await this.deliveries.transaction(async (tx): Promise<ChangeApplyResult> => {
       const previous = await this.deliveries.appliedChange(tx, input.changeRequestId);
       if (previous) {
-        return { outcome: previous.outcome as ChangeApplyResult['outcome'], ...(previous.reason ? { reason: previous.reason } : {}), ...(previous.result ? { result: previous.result as Record<string, unknown> } : {}) };
+        return {
+          outcome: previous.outcome as ChangeApplyResult['outcome'],
+          ...(previous.reason ? { reason: previous.reason } : {}),
+          ...(previous.result ? { result: previous.result as Record<string, unknown> } : {}),
+        };
       }
       const record = async (outcome: ChangeApplyResult): Promise<ChangeApplyResult> => {
         await this.deliveries.recordAppliedChange(tx, {
@@ -79,7 +92,11 @@ export class DeliveryChangesService {
       const current = await this.deliveries.findInTx(tx, change.deliveryId);
       if (!current || current.companyId !== input.companyId) return record({ outcome: 'FAILED', reason: 'The delivery no longer exists' });
       const expected = input.targetVersion ?? current.version;
-      if (current.version !== expected) return record({ outcome: 'STALE', reason: `The delivery changed after the request was made (version ${current.version}, not ${expected})` });
+      if (current.version !== expected)
+        return record({
+          outcome: 'STALE',
+          reason: `The delivery changed after the request was made (version ${current.version}, not ${expected})`,
+        });
       const after = { ...settingsOf(current) };
       for (const field of CHANGEABLE) if (change[field] !== undefined) (after as Record<Changeable, unknown>)[field] = change[field];
       const problems = deliveryProblems(after);
@@ -109,7 +126,8 @@ export class DeliveryChangesService {
   }
 
   private async parse(kind: string, payload: Record<string, unknown>): Promise<DeliveryUpdateChange> {
-    if (kind !== 'DELIVERY_UPDATE') throw new ValidationFailedError([{ field: 'kind', messages: [`reporting does not own change kind ${kind}`] }]);
+    if (kind !== 'DELIVERY_UPDATE')
+      throw new ValidationFailedError([{ field: 'kind', messages: [`reporting does not own change kind ${kind}`] }]);
     const change = plainToInstance(DeliveryUpdateChange, payload);
     const errors = await validate(change, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) throw new ValidationFailedError(flattenValidationErrors(errors));

@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, DocumentChunk, DocumentView, ListDocumentsPayload, Page, ReadDocumentChunkPayload, ReportingCommands } from '@procura/contracts';
+import {
+  type Actor,
+  DocumentChunk,
+  DocumentView,
+  ListDocumentsPayload,
+  Page,
+  ReadDocumentChunkPayload,
+  ReportingCommands,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { DocumentsService } from './documents.service';
 

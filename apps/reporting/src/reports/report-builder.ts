@@ -13,7 +13,14 @@ import { Clock } from '../shared/clock';
 import { ReportingEvents, ReportingOutboxRelay } from '../shared/reporting-events';
 import { ReportDataSource } from './report-data.source';
 import { ReportsRepository } from './reports.repository';
-import { AccessRightsReportWriter, AccessRightsSection, addToTotals, emptyAccessRightsTotals, ReportCover, WriteResult } from './render/access-rights-report.writer';
+import {
+  AccessRightsReportWriter,
+  AccessRightsSection,
+  addToTotals,
+  emptyAccessRightsTotals,
+  ReportCover,
+  WriteResult,
+} from './render/access-rights-report.writer';
 import { DeliveriesReportWriter, DeliveryLine } from './render/deliveries-report.writer';
 import { ReportSpool } from './render/report-spool';
 
@@ -61,8 +68,12 @@ export function reportFileName(type: ReportType, language: ReportLanguage, gener
   const day = generatedAt.toISOString().slice(0, 10);
   const base =
     type === ReportType.ACCESS_RIGHTS
-      ? language === 'fr' ? 'rapport-autorisations-acces' : 'access-rights-report'
-      : language === 'fr' ? 'rapport-livraisons' : 'deliveries-report';
+      ? language === 'fr'
+        ? 'rapport-autorisations-acces'
+        : 'access-rights-report'
+      : language === 'fr'
+        ? 'rapport-livraisons'
+        : 'deliveries-report';
   return `${base}-${day}.pdf`;
 }
 
@@ -155,7 +166,15 @@ export class ReportBuilder {
         return true;
       });
       this.relay.nudge();
-      this.logger.log({ msg: 'report built', reportId: report.id, type: report.type, pages: result.pages, rows: result.rows, bytes: size, ms: Date.now() - started });
+      this.logger.log({
+        msg: 'report built',
+        reportId: report.id,
+        type: report.type,
+        pages: result.pages,
+        rows: result.rows,
+        bytes: size,
+        ms: Date.now() - started,
+      });
       return completed ? { outcome: 'built', pages: result.pages, rows: result.rows, bytes: size } : { outcome: 'already-finished' };
     } catch (error) {
       await upload?.abort().catch(() => undefined);
@@ -172,7 +191,13 @@ export class ReportBuilder {
     }
   }
 
-  private async accessRights(report: Report, cover: ReportCover, spoolPath: string, out: Fingerprint, meter: ProgressMeter): Promise<{ contentSha256: string; result: WriteResult }> {
+  private async accessRights(
+    report: Report,
+    cover: ReportCover,
+    spoolPath: string,
+    out: Fingerprint,
+    meter: ProgressMeter,
+  ): Promise<{ contentSha256: string; result: WriteResult }> {
     const spool = new ReportSpool<object, AccessRightsSection>(spoolPath);
     await spool.open({ report: 'ACCESS_RIGHTS', formatVersion: 1, ...cover });
     const totals = emptyAccessRightsTotals();
@@ -194,7 +219,13 @@ export class ReportBuilder {
     return { contentSha256: sha256, result };
   }
 
-  private async deliveriesReport(report: Report, cover: ReportCover, spoolPath: string, out: Fingerprint, meter: ProgressMeter): Promise<{ contentSha256: string; result: WriteResult }> {
+  private async deliveriesReport(
+    report: Report,
+    cover: ReportCover,
+    spoolPath: string,
+    out: Fingerprint,
+    meter: ProgressMeter,
+  ): Promise<{ contentSha256: string; result: WriteResult }> {
     const spool = new ReportSpool<object, DeliveryLine>(spoolPath);
     await spool.open({ report: 'DELIVERIES', formatVersion: 1, ...cover });
     let after: DeliveryCursor | undefined;
@@ -202,7 +233,14 @@ export class ReportBuilder {
     for (;;) {
       const page = await this.deliveries.activePage(report.companyId, after, DELIVERIES_PAGE_SIZE);
       for (const d of page) {
-        await spool.append({ accountIdentifier: d.accountIdentifier, accountLabel: d.accountLabel, type: d.type, format: d.format, frequency: d.frequency, channel: d.channel });
+        await spool.append({
+          accountIdentifier: d.accountIdentifier,
+          accountLabel: d.accountLabel,
+          type: d.type,
+          format: d.format,
+          frequency: d.frequency,
+          channel: d.channel,
+        });
       }
       total += page.length;
       await meter.set(Math.min(40, 5 + total / 1000));

@@ -68,7 +68,10 @@ export class ServiceReportDataSource extends ReportDataSource {
     const page = await this.seam(IdentitySeams.reportUsersPage, { companyId, limit: pageSize, ...(afterUserId ? { afterUserId } : {}) });
     if (page.users.length === 0) return { sections: [], nextAfterUserId: null };
     const rights = await this.seam(AuthorizationsSeams.reportRights, { companyId, userIds: page.users.map((u) => u.userId) });
-    return { sections: page.users.map((user) => ({ user, rights: rights[user.userId] ?? EMPTY_RIGHTS })), nextAfterUserId: page.nextAfterUserId ?? null };
+    return {
+      sections: page.users.map((user) => ({ user, rights: rights[user.userId] ?? EMPTY_RIGHTS })),
+      nextAfterUserId: page.nextAfterUserId ?? null,
+    };
   }
 
   /**

@@ -60,7 +60,9 @@ export class ReportJobsWorker implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     // One schedule whatever the number of replicas: the scheduler id is the key.
-    await this.queues.get(QUEUES.reports).upsertJobScheduler(PURGE_SCHEDULER_ID, { every: PURGE_EVERY_MS }, { name: JOBS.purgeDocuments.name, data: {} });
+    await this.queues
+      .get(QUEUES.reports)
+      .upsertJobScheduler(PURGE_SCHEDULER_ID, { every: PURGE_EVERY_MS }, { name: JOBS.purgeDocuments.name, data: {} });
     this.worker.start();
     this.logger.log('reports worker started');
   }

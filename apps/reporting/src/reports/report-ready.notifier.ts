@@ -45,7 +45,11 @@ export class ReportReadyNotifier {
         template: 'report-ready',
         to: contact.email,
         language: contact.language,
-        params: { firstName: contact.firstName, reportType: report.type, link: `${this.config.publicUrl}/api/v1/reports/${report.id}/file` },
+        params: {
+          firstName: contact.firstName,
+          reportType: report.type,
+          link: `${this.config.publicUrl}/api/v1/reports/${report.id}/file`,
+        },
       }),
     );
     this.relay.nudge();

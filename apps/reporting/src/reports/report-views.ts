@@ -15,7 +15,13 @@ export function toReportDocumentView(d: Document): ReportDocumentView {
 }
 
 export function toDocumentView(d: Document): DocumentView {
-  return { ...toReportDocumentView(d), companyId: d.companyId, reportId: d.reportId, reportType: d.reportType as ReportType, createdAt: d.createdAt.toISOString() };
+  return {
+    ...toReportDocumentView(d),
+    companyId: d.companyId,
+    reportId: d.reportId,
+    reportType: d.reportType as ReportType,
+    createdAt: d.createdAt.toISOString(),
+  };
 }
 
 export function toReportView(r: ReportWithDocument): ReportView {

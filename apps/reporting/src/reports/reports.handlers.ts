@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type Actor, DocumentDownload, GetReportPayload, OrderReportPayload, OrderReportResult, ReportingCommands, ReportView } from '@procura/contracts';
+import {
+  type Actor,
+  DocumentDownload,
+  GetReportPayload,
+  OrderReportPayload,
+  OrderReportResult,
+  ReportingCommands,
+  ReportView,
+} from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { ReportsService } from './reports.service';
 

@@ -48,7 +48,14 @@ export class ReportsService {
           openKey,
         });
         await this.events.job(tx, JOBS.buildReport, buildJobId(id), { reportId: id });
-        await this.events.audit(tx, { companyId, actor, action: 'REPORT_ORDERED', targetType: 'Report', targetId: id, after: { type: input.type, language: created.language } });
+        await this.events.audit(tx, {
+          companyId,
+          actor,
+          action: 'REPORT_ORDERED',
+          targetType: 'Report',
+          targetId: id,
+          after: { type: input.type, language: created.language },
+        });
         return created;
       });
       this.relay.nudge();
@@ -79,7 +86,11 @@ export class ReportsService {
     if (report.status !== 'READY') throw new ConflictError('REPORT_NOT_READY', `The report is ${report.status}, its file is not available`);
     const document = report.document;
     if (!document || document.expiresAt <= this.clock.now() || (await this.storage.size(document.storageKey)) === undefined) {
-      throw new DomainError('DOCUMENT_EXPIRED', 410, 'The document of this report has passed its retention period and was removed; order the report again');
+      throw new DomainError(
+        'DOCUMENT_EXPIRED',
+        410,
+        'The document of this report has passed its retention period and was removed; order the report again',
+      );
     }
     return {
       documentId: document.id,

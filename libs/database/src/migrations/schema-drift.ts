@@ -232,7 +232,16 @@ export function parsePrismaSchema(text: string): SchemaModel {
   };
 
   const models: ModelDef[] = raw.map((m) => {
-    const model: ModelDef = { name: m.name, schema: m.schema, table: m.table, columns: [], primaryKey: null, uniques: [], indexes: [], relations: [] };
+    const model: ModelDef = {
+      name: m.name,
+      schema: m.schema,
+      table: m.table,
+      columns: [],
+      primaryKey: null,
+      uniques: [],
+      indexes: [],
+      relations: [],
+    };
     for (const field of m.fields) {
       const where = `${m.name}.${field.name}`;
       const target = rawByName.get(field.type);
@@ -262,7 +271,9 @@ export function parsePrismaSchema(text: string): SchemaModel {
         enumRef: enumDef ? { schema: enumDef.schema, name: enumDef.dbName } : null,
         optional: field.optional,
         list: field.list,
-        nativeType: nativeAttr ? { name: nativeAttr.name.slice(3), args: nativeAttr.args.positional.map((v) => literalText(v, where)) } : null,
+        nativeType: nativeAttr
+          ? { name: nativeAttr.name.slice(3), args: nativeAttr.args.positional.map((v) => literalText(v, where)) }
+          : null,
         default: parseDefault(field, enumDef, where),
       };
       model.columns.push(column);
@@ -610,7 +621,15 @@ export async function introspectDatabase(pgClient: Queryable, schemas: string[])
       ORDER BY n.nspname, c.relname, a.attnum`,
     [schemas],
   );
-  const indexes = await pgClient.query<{ schema: string; table: string; name: string; primary: boolean; unique: boolean; columns: string[]; plain: boolean }>(
+  const indexes = await pgClient.query<{
+    schema: string;
+    table: string;
+    name: string;
+    primary: boolean;
+    unique: boolean;
+    columns: string[];
+    plain: boolean;
+  }>(
     `SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique,
             ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
@@ -673,7 +692,9 @@ export async function introspectDatabase(pgClient: Queryable, schemas: string[])
     byKey.get(qualified(c.schema, c.table))?.columns.push({ name: c.name, type, nullable: !c.not_null, default: c.default_expr });
   }
   for (const i of indexes.rows) {
-    byKey.get(qualified(i.schema, i.table))?.indexes.push({ name: i.name, primary: i.primary, unique: i.unique, columns: i.columns, plain: i.plain });
+    byKey
+      .get(qualified(i.schema, i.table))
+      ?.indexes.push({ name: i.name, primary: i.primary, unique: i.unique, columns: i.columns, plain: i.plain });
   }
   for (const f of foreignKeys.rows) {
     byKey.get(qualified(f.schema, f.table))?.foreignKeys.push({
@@ -757,7 +778,8 @@ function diffColumns(model: ModelDef, table: DbTable, key: string, diffs: string
       continue;
     }
     if (found.type !== type) diffs.push(`${where}: type is ${found.type}, expected ${type}`);
-    if (found.nullable !== nullable) diffs.push(`${where}: is ${found.nullable ? 'nullable' : 'NOT NULL'}, expected ${nullable ? 'nullable' : 'NOT NULL'}`);
+    if (found.nullable !== nullable)
+      diffs.push(`${where}: is ${found.nullable ? 'nullable' : 'NOT NULL'}, expected ${nullable ? 'nullable' : 'NOT NULL'}`);
     const defaultDiff = diffDefault(column.default, found.default);
     if (defaultDiff) diffs.push(`${where}: ${defaultDiff}`);
   }
@@ -795,7 +817,8 @@ function diffKeys(model: ModelDef, table: DbTable, key: string, diffs: string[])
       continue;
     }
     const [found] = remaining.splice(at, 1);
-    if (found.name !== want.name) diffs.push(`${key}: ${kind} on (${want.columns.join(', ')}) is named ${found.name}, expected ${want.name}`);
+    if (found.name !== want.name)
+      diffs.push(`${key}: ${kind} on (${want.columns.join(', ')}) is named ${found.name}, expected ${want.name}`);
   }
   for (const extra of remaining) {
     diffs.push(`${key}: extra ${extra.unique ? 'unique index' : 'index'} ${extra.name} (${extra.columns.join(', ')}) not in schema.prisma`);

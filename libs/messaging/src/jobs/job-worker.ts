@@ -78,7 +78,13 @@ export class JobWorker {
               this.logger.warn({ msg: 'job failed permanently', job: job.name, jobId: job.id, reason: error.message });
               throw new UnrecoverableError(error.message);
             }
-            this.logger.warn({ msg: 'job failed, will retry', job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, reason: error instanceof Error ? error.message : String(error) });
+            this.logger.warn({
+              msg: 'job failed, will retry',
+              job: job.name,
+              jobId: job.id,
+              attempt: job.attemptsMade + 1,
+              reason: error instanceof Error ? error.message : String(error),
+            });
             throw error;
           }
         });

@@ -11,10 +11,20 @@ import { Redis } from 'ioredis';
 const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
 
 export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
-  'procura-notifications': { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-notifications': {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: false,
+  },
   'procura-audit': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
   'procura-changes': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
-  'procura-principals': { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
+  'procura-principals': {
+    attempts: 20,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: false,
+  },
   'procura-reports': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: false },
 };
 

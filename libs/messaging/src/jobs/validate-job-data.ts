@@ -11,7 +11,11 @@ export async function validateJobData<T extends object>(dto: new () => T, data: 
   const instance = plainToInstance(dto, rest);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: false });
   if (errors.length) {
-    throw new PermanentJobError(`invalid job payload: ${flattenValidationErrors(errors).map((f) => f.field).join(', ')}`);
+    throw new PermanentJobError(
+      `invalid job payload: ${flattenValidationErrors(errors)
+        .map((f) => f.field)
+        .join(', ')}`,
+    );
   }
   return instance;
 }

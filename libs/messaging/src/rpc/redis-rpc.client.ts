@@ -105,8 +105,7 @@ export class RedisRpcClient extends ClientProxy {
   private push(envelope: RpcRequestEnvelope): void {
     const service = serviceOfPattern(envelope.pattern);
     const down = () => this.settle(envelope.id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true });
-    this.commands!
-      .pushIfAlive(rpcKeys.presence(service), rpcKeys.requests(service), Date.now(), JSON.stringify(envelope))
+    this.commands!.pushIfAlive(rpcKeys.presence(service), rpcKeys.requests(service), Date.now(), JSON.stringify(envelope))
       .then((pushed) => {
         if (pushed === 0) down();
       })

@@ -55,9 +55,15 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       this.publisher = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
       await Promise.all([this.consumer.connect(), this.publisher.connect()]);
       await this.beat();
-      this.heartbeat = setInterval(() => void this.beat().catch((err: unknown) => this.logError('heartbeat failed', err)), this.presenceTtlMs / 3);
+      this.heartbeat = setInterval(
+        () => void this.beat().catch((err: unknown) => this.logError('heartbeat failed', err)),
+        this.presenceTtlMs / 3,
+      );
       this.loopDone = this.consume();
-      this.options.logger.log(`listening for ${this.getHandlers().size} command patterns as ${this.options.instanceId}`, RedisRpcServer.name);
+      this.options.logger.log(
+        `listening for ${this.getHandlers().size} command patterns as ${this.options.instanceId}`,
+        RedisRpcServer.name,
+      );
       callback();
     } catch (error) {
       callback(error);
@@ -87,8 +93,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private async beat(): Promise<void> {
     const now = Date.now();
     const key = rpcKeys.presence(this.options.service);
-    await this.publisher!
-      .multi()
+    await this.publisher!.multi()
       .zadd(key, now + this.presenceTtlMs, this.options.instanceId)
       .zremrangebyscore(key, '-inf', now)
       .exec();
@@ -131,7 +136,10 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     const context = { requestId: request.meta.requestId, actor: describeActor(request.meta.actor) };
     await requestContext.run(context, async () => {
       if (Date.now() > request.meta.deadline) {
-        this.options.logger.warn({ msg: 'dropped a request whose caller had already given up', pattern: request.pattern }, RedisRpcServer.name);
+        this.options.logger.warn(
+          { msg: 'dropped a request whose caller had already given up', pattern: request.pattern },
+          RedisRpcServer.name,
+        );
         return;
       }
       const reply = await this.execute(request);
@@ -153,7 +161,10 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       const err = this.toWireError(error);
       const level = err.status >= 500 ? 'error' : 'warn';
-      this.options.logger[level]({ msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status }, RedisRpcServer.name);
+      this.options.logger[level](
+        { msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status },
+        RedisRpcServer.name,
+      );
       return { id: request.id, isDisposed: true, err };
     }
   }
@@ -177,6 +188,9 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   }
 
   private logError(message: string, error: unknown): void {
-    this.options.logger.error({ msg: message, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, RedisRpcServer.name);
+    this.options.logger.error(
+      { msg: message, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+      RedisRpcServer.name,
+    );
   }
 }

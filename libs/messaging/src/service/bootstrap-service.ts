@@ -12,7 +12,10 @@ import { createValidationPipe } from './validation';
  * process with a message naming it), then PostgreSQL and Redis reached at boot, then
  * the RPC server. SIGTERM/SIGINT stop taking requests and let current work finish.
  */
-export async function bootstrapService(service: RpcServiceName, rootModule: (config: AppConfig) => DynamicModule): Promise<INestMicroservice> {
+export async function bootstrapService(
+  service: RpcServiceName,
+  rootModule: (config: AppConfig) => DynamicModule,
+): Promise<INestMicroservice> {
   let config: AppConfig;
   try {
     config = loadConfig(service);

@@ -30,7 +30,11 @@ export class PlatformModule {
       PrismaService,
       { provide: QueueRegistry, useFactory: () => new QueueRegistry(config.redisUrl) },
       { provide: RedisRpcClient, useFactory: () => new RedisRpcClient(config.redisUrl) },
-      { provide: CommandBus, useFactory: (client: RedisRpcClient) => new CommandBus(client, config.rpcTimeoutMs), inject: [RedisRpcClient] },
+      {
+        provide: CommandBus,
+        useFactory: (client: RedisRpcClient) => new CommandBus(client, config.rpcTimeoutMs),
+        inject: [RedisRpcClient],
+      },
       ConnectionsCloser,
     ];
     return { module: PlatformModule, providers, exports: [AppConfig, PrismaService, QueueRegistry, RedisRpcClient, CommandBus] };

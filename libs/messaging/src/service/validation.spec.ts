@@ -16,7 +16,8 @@ class Order extends Base {
   @ValidateNested({ each: true }) @Type(() => Line) lines: Line[];
 }
 
-const fieldsOf = async (value: object) => (await validate(value, { whitelist: true, forbidNonWhitelisted: true })).map((e) => e.property).sort();
+const fieldsOf = async (value: object) =>
+  (await validate(value, { whitelist: true, forbidNonWhitelisted: true })).map((e) => e.property).sort();
 
 describe('memoized validation rules', () => {
   beforeAll(() => memoizeValidationMetadata());

@@ -17,6 +17,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe(VALIDATION_OPTIONS);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's own signature
 type MetadataLookup = (target: Function, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => ValidationMetadata[];
 let memoized = false;
 
@@ -30,9 +31,13 @@ let memoized = false;
 export function memoizeValidationMetadata(): void {
   if (memoized) return;
   memoized = true;
-  const storage = getMetadataStorage() as unknown as { getTargetValidationMetadatas: MetadataLookup; addValidationMetadata(m: ValidationMetadata): void };
+  const storage = getMetadataStorage() as unknown as {
+    getTargetValidationMetadatas: MetadataLookup;
+    addValidationMetadata(m: ValidationMetadata): void;
+  };
   const lookup = storage.getTargetValidationMetadatas.bind(storage) as MetadataLookup;
   const register = storage.addValidationMetadata.bind(storage);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- keyed like class-validator's lookup
   let cache = new WeakMap<Function, Map<string, ValidationMetadata[]>>();
   storage.addValidationMetadata = (metadata: ValidationMetadata) => {
     cache = new WeakMap();

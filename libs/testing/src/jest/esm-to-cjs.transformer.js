@@ -2,7 +2,7 @@
 // how the app loads NestJS 12, which ships as ESM only). This transformer turns such
 // packages into CommonJS for Jest: TypeScript transpiles the module syntax, and
 // `import.meta.url` becomes the file URL of the module.
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const ts = require('typescript');
 
 const IMPORT_META_URL = /\bimport\.meta\.url\b/g;
@@ -33,6 +33,6 @@ module.exports = {
     return { code: outputText };
   },
   getCacheKey(sourceText, sourcePath) {
-    return crypto.createHash('sha256').update('esm-to-cjs-v2').update(ts.version).update(sourcePath).update(sourceText).digest('hex');
+    return createHash('sha256').update('esm-to-cjs-v2').update(ts.version).update(sourcePath).update(sourceText).digest('hex');
   },
 };

@@ -5,7 +5,15 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '@procura/database';
-import { REDIS_INSTALL_HINT, RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher, type RunningService } from '@procura/infra';
+import {
+  REDIS_INSTALL_HINT,
+  RedisNotInstalledError,
+  findFreePorts,
+  startPostgres,
+  startRedis,
+  startSmtpCatcher,
+  type RunningService,
+} from '@procura/infra';
 import { createTemplateDatabase } from '../scratch-database';
 import { claimTestDir, errorText, keepTestInfra, removeAbandonedTestDirs, startAll, stopTestInfra, type TestInfra } from './test-infra';
 
@@ -30,18 +38,25 @@ async function startLocalInfra(dir: string): Promise<{ infra: TestInfra; timings
   const [postgres, redis, catcher] = await startAll<Timed<RunningService> & { adminUrl?: string }>(dir, [
     {
       name: 'postgres',
-      start: () => timed(() => startPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: TEST_DATABASE, user: 'procura', password: 'procura' })),
+      start: () =>
+        timed(() =>
+          startPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, database: TEST_DATABASE, user: 'procura', password: 'procura' }),
+        ),
     },
     {
       name: 'redis',
       start: () =>
         externalRedis
           ? Promise.resolve({ name: 'redis', url: externalRedis, stop: async () => undefined, startMs: 0 })
-          : timed(() => startRedis({ dataDir: join(dir, 'redis'), port: redisPort, redisServerBin: process.env.REDIS_SERVER_BIN })).catch((error: unknown) => {
-              if (!(error instanceof RedisNotInstalledError)) throw error;
-              // Not REDIS_URL: the tests would share (and may flush) the development server.
-              throw new Error(`${error.detail} ${REDIS_INSTALL_HINT}, set TEST_REDIS_URL to a Redis server the tests may flush, or run with TEST_INFRA=testcontainers.`);
-            }),
+          : timed(() => startRedis({ dataDir: join(dir, 'redis'), port: redisPort, redisServerBin: process.env.REDIS_SERVER_BIN })).catch(
+              (error: unknown) => {
+                if (!(error instanceof RedisNotInstalledError)) throw error;
+                // Not REDIS_URL: the tests would share (and may flush) the development server.
+                throw new Error(
+                  `${error.detail} ${REDIS_INSTALL_HINT}, set TEST_REDIS_URL to a Redis server the tests may flush, or run with TEST_INFRA=testcontainers.`,
+                );
+              },
+            ),
     },
     { name: 'smtp-catcher', start: () => timed(() => startSmtpCatcher({ dataDir: mailDir, smtpPort })) },
   ]);
@@ -65,6 +80,7 @@ async function startLocalInfra(dir: string): Promise<{ infra: TestInfra; timings
 
 async function startContainers(dir: string): Promise<{ infra: TestInfra; timings: string }> {
   // Required lazily: testcontainers is heavy and only this mode needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startContainerInfra } = require('./testcontainers.provider') as typeof import('./testcontainers.provider');
   return { infra: await startContainerInfra(dir), timings: 'containers' };
 }

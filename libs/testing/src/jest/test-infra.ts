@@ -29,7 +29,9 @@ export function takeTestInfra(): TestInfra | undefined {
 export async function stopTestInfra(infra: Pick<TestInfra, 'dir' | 'services'>): Promise<void> {
   const results = await Promise.allSettled(infra.services.map((service) => service.stop()));
   await rm(infra.dir, { recursive: true, force: true });
-  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${infra.services[i].name}: ${errorText(result.reason)}`] : []));
+  const failures = results.flatMap((result, i) =>
+    result.status === 'rejected' ? [`${infra.services[i].name}: ${errorText(result.reason)}`] : [],
+  );
   if (failures.length) throw new Error(`Could not stop the test infrastructure cleanly:\n${failures.join('\n')}`);
 }
 
@@ -40,7 +42,9 @@ export async function startAll<T extends { name: string; stop(): Promise<void> }
 ): Promise<T[]> {
   const results = await Promise.allSettled(starters.map(({ start }) => start()));
   const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${starters[i].name}: ${errorText(result.reason)}`] : []));
+  const failures = results.flatMap((result, i) =>
+    result.status === 'rejected' ? [`${starters[i].name}: ${errorText(result.reason)}`] : [],
+  );
   if (failures.length) {
     await stopTestInfra({ dir, services: started }).catch(() => undefined);
     throw new Error(`Could not start the test infrastructure:\n${failures.join('\n\n')}`);

@@ -8,7 +8,10 @@ const DB_USER = 'procura';
 const DB_PASSWORD = 'procura';
 const DB_NAME = 'procura_test';
 
-function asService(name: string, container: StartedTestContainer): { name: string; container: StartedTestContainer; stop(): Promise<void> } {
+function asService(
+  name: string,
+  container: StartedTestContainer,
+): { name: string; container: StartedTestContainer; stop(): Promise<void> } {
   return { name, container, stop: async () => void (await container.stop()) };
 }
 
@@ -34,7 +37,10 @@ export async function startContainerInfra(dir: string): Promise<TestInfra> {
       start: async () =>
         asService(
           'redis',
-          await new GenericContainer('redis:7').withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start(),
+          await new GenericContainer('redis:7')
+            .withExposedPorts(6379)
+            .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+            .start(),
         ),
     },
     {

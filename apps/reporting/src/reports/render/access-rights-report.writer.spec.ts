@@ -3,7 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { AccessRightsReportWriter, AccessRightsSection, addToTotals, emptyAccessRightsTotals, ReportCover } from './access-rights-report.writer';
+import {
+  AccessRightsReportWriter,
+  AccessRightsSection,
+  addToTotals,
+  emptyAccessRightsTotals,
+  ReportCover,
+} from './access-rights-report.writer';
 import { readPdf } from './read-pdf.testing';
 import { ReportSpool } from './report-spool';
 
@@ -16,19 +22,51 @@ function user(n: number, overrides: Partial<ReportUser> = {}): ReportUser {
     clientType: 'STANDARD',
     adminSignature: 'NONE',
     status: 'ACTIVE',
-    credentials: [{ loginIdMasked: `•••••••••${String(n).padStart(5, '0')}`, type: 'TEMPORARY', validUntil: '2027-03-31T00:00:00.000Z', bankingPower: true, status: 'ACTIVE' }],
+    credentials: [
+      {
+        loginIdMasked: `•••••••••${String(n).padStart(5, '0')}`,
+        type: 'TEMPORARY',
+        validUntil: '2027-03-31T00:00:00.000Z',
+        bankingPower: true,
+        status: 'ACTIVE',
+      },
+    ],
     ...overrides,
   };
 }
 
 function rights(n: number): ReportUserRights {
   return {
-    authorizations: [{ id: `a-${n}`, label: `Comptabilité ${n}`, service: 'BANKING', effectiveFrom: '2026-01-15T00:00:00.000Z', endsAt: null, active: true }],
-    effectiveRights: [
-      { service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resources: [{ id: 'r1', label: 'Compte courant', identifier: 'FR7630001007941234567890185' }], authorizationId: `a-${n}` },
-      { service: 'EINVOICING', right: 'SUPPLIER_INVOICE_APPROVAL', level: 'CONSULT_ENTER_VALIDATE', resources: null, authorizationId: `a-${n}` },
+    authorizations: [
+      {
+        id: `a-${n}`,
+        label: `Comptabilité ${n}`,
+        service: 'BANKING',
+        effectiveFrom: '2026-01-15T00:00:00.000Z',
+        endsAt: null,
+        active: true,
+      },
     ],
-    pendingChangeRequests: n === 2 ? [{ id: 'cr-1', kind: 'AUTHORIZATION_UPDATE', summary: 'Extend Comptabilité 2 to 2028', createdAt: '2026-11-20T09:00:00.000Z' }] : [],
+    effectiveRights: [
+      {
+        service: 'BANKING',
+        right: 'VALIDATE',
+        level: 'ACCESS',
+        resources: [{ id: 'r1', label: 'Compte courant', identifier: 'FR7630001007941234567890185' }],
+        authorizationId: `a-${n}`,
+      },
+      {
+        service: 'EINVOICING',
+        right: 'SUPPLIER_INVOICE_APPROVAL',
+        level: 'CONSULT_ENTER_VALIDATE',
+        resources: null,
+        authorizationId: `a-${n}`,
+      },
+    ],
+    pendingChangeRequests:
+      n === 2
+        ? [{ id: 'cr-1', kind: 'AUTHORIZATION_UPDATE', summary: 'Extend Comptabilité 2 to 2028', createdAt: '2026-11-20T09:00:00.000Z' }]
+        : [],
   };
 }
 
@@ -56,7 +94,13 @@ async function render(sections: AccessRightsSection[], language: 'fr' | 'en', di
   out.on('data', (c: Buffer) => chunks.push(c));
   const progress: number[] = [];
   const result = await new AccessRightsReportWriter().write(
-    { cover: cover(language), totals, contentSha256: sha256, sections: () => spool.read(), attachment: { path: spool.path, name: 'report-data.jsonl' } },
+    {
+      cover: cover(language),
+      totals,
+      contentSha256: sha256,
+      sections: () => spool.read(),
+      attachment: { path: spool.path, name: 'report-data.jsonl' },
+    },
     out,
     (n) => void progress.push(n),
   );

@@ -74,7 +74,11 @@ export function addToTotals(totals: AccessRightsTotals, section: AccessRightsSec
 export class AccessRightsReportWriter {
   static readonly DRAIN_EVERY = 25;
 
-  async write(input: AccessRightsInput, out: Writable, onProgress?: (sectionsWritten: number) => void | Promise<void>): Promise<WriteResult> {
+  async write(
+    input: AccessRightsInput,
+    out: Writable,
+    onProgress?: (sectionsWritten: number) => void | Promise<void>,
+  ): Promise<WriteResult> {
     const { cover, totals, contentSha256 } = input;
     const labels = reportLabels(cover.language);
     const generatedAt = new Date(cover.generatedAt);
@@ -108,7 +112,12 @@ export class AccessRightsReportWriter {
     layout.heading(labels.integrity);
     layout.paragraph(labels.integrityHow(contentSha256, input.attachment?.name ?? 'report-data.jsonl'));
     if (input.attachment) {
-      await layout.attach(input.attachment.path, { name: input.attachment.name, type: 'application/x-ndjson', description: labels.integrity, date: generatedAt });
+      await layout.attach(input.attachment.path, {
+        name: input.attachment.name,
+        type: 'application/x-ndjson',
+        description: labels.integrity,
+        date: generatedAt,
+      });
     }
 
     // Summary table.
@@ -164,7 +173,8 @@ export class AccessRightsReportWriter {
           { header: labels.until, width: 70 },
           { header: labels.active, width: 50 },
         ]);
-        for (const a of rights.authorizations) layout.row([a.label, a.service, date(a.effectiveFrom), date(a.endsAt), a.active ? labels.yes : labels.no]);
+        for (const a of rights.authorizations)
+          layout.row([a.label, a.service, date(a.effectiveFrom), date(a.endsAt), a.active ? labels.yes : labels.no]);
       }
 
       if (rights.effectiveRights.length === 0) layout.line(`${labels.effectiveRights} : ${labels.none}`, 8);
@@ -176,7 +186,8 @@ export class AccessRightsReportWriter {
           { header: labels.resources, width: 195 },
         ]);
         for (const r of rights.effectiveRights) {
-          const resources = r.resources === null ? labels.allResources : r.resources.map((res) => `${res.label} (${res.identifier})`).join(', ');
+          const resources =
+            r.resources === null ? labels.allResources : r.resources.map((res) => `${res.label} (${res.identifier})`).join(', ');
           layout.row([r.service, r.right, r.level, resources]);
         }
       }

@@ -51,7 +51,12 @@ export class DeliveriesReportWriter {
     layout.heading(labels.integrity);
     layout.paragraph(labels.integrityHow(contentSha256, input.attachment?.name ?? 'report-data.jsonl'));
     if (input.attachment) {
-      await layout.attach(input.attachment.path, { name: input.attachment.name, type: 'application/x-ndjson', description: labels.integrity, date: generatedAt });
+      await layout.attach(input.attachment.path, {
+        name: input.attachment.name,
+        type: 'application/x-ndjson',
+        description: labels.integrity,
+        date: generatedAt,
+      });
     }
 
     layout.heading(labels.deliveries);

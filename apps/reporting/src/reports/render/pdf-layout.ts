@@ -125,8 +125,14 @@ export class PdfLayout {
     this.endTable();
     for (const [key, value] of pairs) {
       this.ensureSpace(size + 4);
-      this.doc.font(BOLD).fontSize(size).text(this.fit(key, 190, size, BOLD), MARGIN, this.y, { lineBreak: false });
-      this.doc.font(FONT).fontSize(size).text(this.fit(value, this.contentWidth - 200, size, FONT), MARGIN + 200, this.y, { lineBreak: false });
+      this.doc
+        .font(BOLD)
+        .fontSize(size)
+        .text(this.fit(key, 190, size, BOLD), MARGIN, this.y, { lineBreak: false });
+      this.doc
+        .font(FONT)
+        .fontSize(size)
+        .text(this.fit(value, this.contentWidth - 200, size, FONT), MARGIN + 200, this.y, { lineBreak: false });
       this.y += size + 4;
     }
   }

@@ -10,7 +10,13 @@ export interface ParsedPdf {
 /** Parses a PDF back with pdf.js (as a reader would) for tests: page texts and attachments. */
 export async function readPdf(bytes: Uint8Array): Promise<ParsedPdf> {
   const pdfjs = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as typeof import('pdfjs-dist');
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, standardFontDataUrl: `${join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`, useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    disableFontFace: true,
+    standardFontDataUrl: `${join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`,
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   const pages: string[] = [];
   for (let i = 1; i <= document.numPages; i++) {
     const page = await document.getPage(i);
