@@ -17,4 +17,4 @@ COPY package.json ./
 USER node
 # SERVICE = gateway | identity | authorizations | notifications | reporting | migrate
 ENV SERVICE=gateway
-CMD ["sh", "-c", "if [ \"$SERVICE\" = migrate ]; then exec node -r ./tools/module-aliases.js dist/libs/database/src/migrations/migrate.cli.js; else exec node -r ./tools/module-aliases.js dist/apps/$SERVICE/src/main.js; fi"]
+CMD ["sh", "-c", "if [ \"$SERVICE\" = migrate ]; then exec node dist/libs/database/src/migrations/migrate.cli.js; else exec node dist/apps/$SERVICE/src/main.js; fi"]

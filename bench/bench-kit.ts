@@ -163,13 +163,7 @@ const root = resolve(__dirname, '..', '..');
 export function spawnService(service: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'ignore', 'inherit']): ChildProcess {
   return spawn(
     process.execPath,
-    [
-      ...nodeFlagsFor(service),
-      ...cpuProfileFlags(service),
-      '-r',
-      join(root, 'tools', 'module-aliases.js'),
-      join(root, 'dist', 'apps', service, 'src', 'main.js'),
-    ],
+    [...nodeFlagsFor(service), ...cpuProfileFlags(service), join(root, 'dist', 'apps', service, 'src', 'main.js')],
     {
       cwd: root,
       env: serviceProcessEnv(service, { ...process.env, ...env }),

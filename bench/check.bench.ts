@@ -25,15 +25,11 @@ const company = DEMO.companies.martin.id;
 
 /** The bare endpoint runs under the same process environment as the services. */
 function spawnBareApp(port: number, redisUrl: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'bench', 'bare-http.app.js'), String(port), redisUrl],
-    {
-      cwd: root,
-      env: serviceProcessEnv('gateway', process.env),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  return spawn(process.execPath, [join(root, 'dist', 'bench', 'bare-http.app.js'), String(port), redisUrl], {
+    cwd: root,
+    env: serviceProcessEnv('gateway', process.env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 function question(i: number): CheckQuestionDto {

@@ -24,15 +24,11 @@ interface Figures {
 function child(env: BenchEnv, args: string[]): Promise<Figures> {
   return new Promise((done, fail) => {
     // Both runs under the reporting service's own Node flags and process environment.
-    const proc = spawn(
-      process.execPath,
-      [...nodeFlagsFor('reporting'), '-r', join(root, 'tools', 'module-aliases.js'), join(__dirname, 'report-build.child.js'), ...args],
-      {
-        cwd: root,
-        env: serviceProcessEnv('reporting', { ...process.env, ...env.env }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const proc = spawn(process.execPath, [...nodeFlagsFor('reporting'), join(__dirname, 'report-build.child.js'), ...args], {
+      cwd: root,
+      env: serviceProcessEnv('reporting', { ...process.env, ...env.env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     proc.stdout.on('data', (c: Buffer) => (out += c.toString()));

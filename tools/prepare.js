@@ -48,5 +48,10 @@ if (mtime(generated) < mtime(rel('prisma', 'schema.prisma'))) {
 
 // 3. Build: tsc is incremental, a no-op build takes a couple of seconds.
 if (!process.argv.includes('--no-build')) {
-  step('TypeScript built', () => run(process.execPath, [rel('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']));
+  step('TypeScript built', () => {
+    run(process.execPath, [rel('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+    // The `@procura/<lib>` imports become relative paths in dist/, so compiled code runs
+    // with plain `node` (no resolver hook) wherever dist/ is copied.
+    run(process.execPath, [rel('node_modules', 'tsc-alias', 'dist', 'bin', 'index.js'), '-p', 'tsconfig.build.json']);
+  });
 }

@@ -9,7 +9,7 @@ import {
   UserView,
 } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
-import { openSecret } from '@procura/security';
+import { openSecret, type SealedSecret } from '@procura/security';
 import { addAdministrator, addUsers, ApiResponse, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { generateSync } from 'otplib';
@@ -31,7 +31,7 @@ interface Submission {
 interface OutboxJob {
   job_name: string;
   job_id: string;
-  payload: Record<string, unknown>;
+  payload: Record<string, unknown> & { secrets: Record<string, SealedSecret> };
 }
 
 const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me';

@@ -110,15 +110,11 @@ async function main(): Promise<void> {
 
 function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): ChildProcess {
   const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    [...nodeFlagsFor(service), '-r', join(root, 'tools', 'module-aliases.js'), join(root, 'dist', 'apps', service, 'src', 'main.js')],
-    {
-      cwd: root,
-      env: serviceProcessEnv(service, env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeFlagsFor(service), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
+    cwd: root,
+    env: serviceProcessEnv(service, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const relay = (chunk: Buffer) => {
     log.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {

@@ -111,20 +111,16 @@ export class TestSystem {
   spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
     const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
-    const child = spawn(
-      process.execPath,
-      [...nodeFlagsFor(service), ...cpuProfileFlags(service), '-r', join(root, 'tools', 'module-aliases.js'), main],
-      {
-        cwd: root,
-        env: serviceProcessEnv(service, {
-          ...process.env,
-          ...this.env,
-          ...env,
-          INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}`,
-        }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), main], {
+      cwd: root,
+      env: serviceProcessEnv(service, {
+        ...process.env,
+        ...this.env,
+        ...env,
+        INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}`,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const proc: ServiceProcess = { service, child, output: [] };
     const collect = (chunk: Buffer) => proc.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stdout?.on('data', collect);

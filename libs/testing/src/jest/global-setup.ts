@@ -1,21 +1,17 @@
 // Starts PostgreSQL (migrated), Redis and the SMTP catcher once per Jest run, in a fresh
 // temporary directory, and exports their URLs through process.env to every worker.
-import './register-path-aliases';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from '@procura/database';
-import {
-  REDIS_INSTALL_HINT,
-  RedisNotInstalledError,
-  findFreePorts,
-  startPostgres,
-  startRedis,
-  startSmtpCatcher,
-  type RunningService,
-} from '@procura/infra';
+import type { RunningService } from '@procura/infra';
+import { builtLibrary } from './built-library';
 import { createTemplateDatabase } from '../scratch-database';
 import { claimTestDir, errorText, keepTestInfra, removeAbandonedTestDirs, startAll, stopTestInfra, type TestInfra } from './test-infra';
+
+// Jest loads the global setup with Node's own resolver, which knows nothing of the
+// `@procura/*` paths: it takes the libraries from the build, as the services do.
+const { migrate } = builtLibrary('database');
+const { REDIS_INSTALL_HINT, RedisNotInstalledError, findFreePorts, startPostgres, startRedis, startSmtpCatcher } = builtLibrary('infra');
 
 const TEST_DATABASE = 'procura_test';
 const DIR_PREFIX = 'procura-test-';
