@@ -10,7 +10,16 @@ import {
 } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
 import { openSecret, type SealedSecret } from '@procura/security';
-import { addAdministrator, addUsers, ApiResponse, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
+import {
+  addAdministrator,
+  addUsers,
+  ApiResponse,
+  ApiSession,
+  FixtureAdministrator,
+  TestSystem,
+  waitFor,
+  waitForMail,
+} from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { Client } from 'pg';
@@ -699,6 +708,11 @@ describe('Identity (e2e)', () => {
         expect(mail.payload).toMatchObject({ template: 'edi-code', to: admin.email });
         const code = openSecret(mail.payload.secrets.ediCode, DEV_SECRETS_KEY);
         secrets.add(code);
+        // And it is delivered (the worker once refused the job's params and the code never arrived).
+        await waitForMail((m) => m.to.includes(admin.email) && (m.text ?? '').includes(code), {
+          timeoutMs: 20_000,
+          what: `the EDI code e-mail to ${admin.email}`,
+        });
         return code;
       }
       const sigPassword = 'Signature-Rivage-77';

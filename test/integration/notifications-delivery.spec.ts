@@ -98,7 +98,7 @@ function welcome(overrides: Partial<SendEmailJob> = {}): SendEmailJob {
     language: 'fr',
     params: { firstName: 'Jeanne', lastName: 'Martin', loginId: '40512345678903', portalUrl: 'https://portal.example.com/login' },
     ...overrides,
-  };
+  } as SendEmailJob; // overrides may make it malformed on purpose
 }
 
 function provisionalSms(password: string, overrides: Partial<SendSmsJob> = {}): SendSmsJob {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@procura/config';
-import { JOBS, QUEUES } from '@procura/contracts';
+import { JOBS, QUEUES, type SendEmailJob } from '@procura/contracts';
 import { PoolSql, PrismaService } from '@procura/database';
 import { bullJobId, Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
 import { randomUUID } from 'node:crypto';
@@ -26,12 +26,12 @@ describe(OutboxRelay.name, () => {
     await prisma.$disconnect();
   });
 
-  const email = (eventKey: string) => ({
+  const email = (eventKey: string): SendEmailJob => ({
     eventKey,
-    template: 'welcome-login-id' as const,
+    template: 'welcome-login-id',
     to: 'a.b@example.com',
-    language: 'fr' as const,
-    params: {},
+    language: 'fr',
+    params: { firstName: 'Anne', lastName: 'Bernard', loginId: '40512345678903', portalUrl: 'https://portal.example.com/login' },
   });
 
   it('relays a committed job once, even when the relay runs again (crash after enqueue)', async () => {

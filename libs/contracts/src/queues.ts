@@ -40,9 +40,72 @@ export interface SealedValue {
   sealed: string;
 }
 
-export type EmailTemplate = 'welcome-login-id' | 'edi-code' | 'change-request-pending' | 'change-request-outcome' | 'report-ready';
+export type EmailTemplate = keyof EmailTemplateParams;
 
-export type SmsTemplate = 'provisional-password';
+export type SmsTemplate = keyof SmsTemplateParams;
+
+/**
+ * The params of each e-mail template, declared once: producers are type-checked against
+ * them and the notifications worker's template specs must name exactly these keys (a
+ * producer/template drift does not compile; test/e2e/message-contracts renders what the
+ * producers really send). All values are strings: dates ISO 8601, links absolute http(s).
+ */
+export interface EmailTemplateParams {
+  /**
+   * The login id only: the provisional password goes by SMS, or is shown once to the
+   * creating administrator when the user has no phone (`passwordChannel: 'administrator'`).
+   * A resend is a new event.
+   */
+  'welcome-login-id': {
+    firstName: string;
+    lastName: string;
+    loginId: string;
+    portalUrl: string;
+    passwordChannel?: 'sms' | 'administrator';
+  };
+  /** To the requesting administrator; secret ediCode. */
+  'edi-code': { adminFirstName: string; userFirstName: string; userLastName: string; expiresAt: string };
+  /** To each validator. */
+  'change-request-pending': {
+    validatorFirstName: string;
+    makerName: string;
+    summary: string;
+    kind: string;
+    link: string;
+    expiresAt: string;
+  };
+  /** To the maker. */
+  'change-request-outcome': {
+    makerFirstName: string;
+    summary: string;
+    status: ChangeOutcomeStatus;
+    reason?: string;
+    link: string;
+  };
+  'report-ready': { firstName: string; reportType: 'ACCESS_RIGHTS' | 'DELIVERIES'; link: string };
+}
+
+export type ChangeOutcomeStatus = 'APPLIED' | 'REJECTED' | 'EXPIRED' | 'FAILED' | 'STALE' | 'CANCELLED';
+
+/** The params of each SMS template (see EmailTemplateParams). */
+export interface SmsTemplateParams {
+  /** Secret provisionalPassword. */
+  'provisional-password': { expiresAt: string };
+}
+
+/** The secrets (sealed) each template carries; the worker opens them only to render. */
+export const TEMPLATE_SECRETS = {
+  'welcome-login-id': [],
+  'edi-code': ['ediCode'],
+  'change-request-pending': [],
+  'change-request-outcome': [],
+  'report-ready': [],
+  'provisional-password': ['provisionalPassword'],
+} as const satisfies Record<EmailTemplate | SmsTemplate, readonly string[]>;
+
+type Secrets<T extends EmailTemplate | SmsTemplate> = (typeof TEMPLATE_SECRETS)[T] extends readonly []
+  ? { secrets?: Record<string, never> }
+  : { secrets: Record<(typeof TEMPLATE_SECRETS)[T][number], SealedValue> };
 
 /**
  * One message for one business event. `eventKey` derives from the event (e.g.
@@ -50,41 +113,31 @@ export type SmsTemplate = 'provisional-password';
  * duplicated job sends once; enqueue it with `notificationJobId(eventKey)` as the job id
  * (BullMQ refuses most ids containing ':'). `secrets` are sealed (sealSecret) and opened
  * by the worker only to render the message; they never reach the message log, a log
- * line or a subject. `language` is the recipient's ('fr' when unknown). Dates are ISO
- * 8601; links are absolute http(s) URLs. Params and secrets per template (all strings,
- * `?` optional; a missing or unknown one fails the job permanently):
- *
- * - e-mail `welcome-login-id`: firstName, lastName, loginId (14 digits), portalUrl.
- *   The login id only: the provisional password goes by SMS. A resend is a new event.
- * - SMS `provisional-password`: expiresAt; secret provisionalPassword.
- * - e-mail `edi-code` (to the administrator): adminFirstName, userFirstName,
- *   userLastName, expiresAt; secret ediCode.
- * - e-mail `change-request-pending` (to each validator): validatorFirstName, makerName,
- *   summary, kind, link, expiresAt.
- * - e-mail `change-request-outcome` (to the maker): makerFirstName, summary, status
- *   (APPLIED | REJECTED | EXPIRED | FAILED | STALE | CANCELLED), reason?, link.
- * - e-mail `report-ready`: firstName, reportType (ACCESS_RIGHTS | DELIVERIES), link.
+ * line or a subject. `language` is the recipient's ('fr' when unknown). A missing or
+ * unknown param or secret fails the job permanently.
  */
-export interface SendEmailJob {
-  eventKey: string;
-  companyId?: string;
-  template: EmailTemplate;
-  to: string;
-  language: Language;
-  params: Record<string, string>;
-  secrets?: Record<string, SealedValue>;
-}
+export type SendEmailJob = {
+  [T in EmailTemplate]: {
+    eventKey: string;
+    companyId?: string;
+    template: T;
+    to: string;
+    language: Language;
+    params: EmailTemplateParams[T];
+  } & Secrets<T>;
+}[EmailTemplate];
 
-export interface SendSmsJob {
-  eventKey: string;
-  companyId?: string;
-  template: SmsTemplate;
-  /** E.164 phone number. */
-  to: string;
-  language: Language;
-  params: Record<string, string>;
-  secrets?: Record<string, SealedValue>;
-}
+export type SendSmsJob = {
+  [T in SmsTemplate]: {
+    eventKey: string;
+    companyId?: string;
+    template: T;
+    /** E.164 phone number. */
+    to: string;
+    language: Language;
+    params: SmsTemplateParams[T];
+  } & Secrets<T>;
+}[SmsTemplate];
 
 /** One entry of the audit trail, as produced by any service (chained by the consumer). */
 export interface AuditEventJob {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { JOBS, UserContact } from '@procura/contracts';
+import { type ChangeOutcomeStatus, JOBS, UserContact } from '@procura/contracts';
 import { Outbox } from '@procura/messaging';
 import { FullChangeRequest, Tx } from './change-request.repository';
 
@@ -42,7 +42,7 @@ export class ChangeNotifier {
     }
   }
 
-  async outcome(tx: Tx, cr: FullChangeRequest, status: string, reason?: string): Promise<void> {
+  async outcome(tx: Tx, cr: FullChangeRequest, status: ChangeOutcomeStatus, reason?: string): Promise<void> {
     const maker = cr.makerContact as unknown as MakerContact;
     await this.outbox.add(tx, JOBS.sendEmail, `cr-outcome:${cr.id}:${status}`, {
       eventKey: `cr-outcome:${cr.id}:${status}`,

@@ -76,7 +76,12 @@ export class EdiService {
         template: 'edi-code',
         to: admin.email,
         language: IdentityEvents.language(admin.language),
-        params: { firstName: user.firstName, lastName: user.lastName, expiresAt: expiresAt.toISOString() },
+        params: {
+          adminFirstName: admin.firstName,
+          userFirstName: user.firstName,
+          userLastName: user.lastName,
+          expiresAt: expiresAt.toISOString(),
+        },
         secrets: { ediCode: sealSecret(code, this.config.secretsKey) },
       });
       await this.events.audit(tx, {

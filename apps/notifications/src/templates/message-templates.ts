@@ -1,4 +1,4 @@
-import { EmailTemplate, Language, SmsTemplate } from '@procura/contracts';
+import { EmailTemplate, EmailTemplateParams, Language, SmsTemplate, SmsTemplateParams, TEMPLATE_SECRETS } from '@procura/contracts';
 
 /**
  * The messages Procura sends, in French (default) and English. Pure functions: a job's
@@ -22,42 +22,59 @@ export interface RenderedEmail {
 
 type Check = 'text' | 'date' | 'url' | 'loginId' | { oneOf: readonly string[] };
 
-interface TemplateSpec {
+type RequiredKeys<P> = { [K in keyof P]-?: undefined extends P[K] ? never : K }[keyof P];
+type OptionalKeys<P> = Exclude<keyof P, RequiredKeys<P>>;
+
+/** What the worker checks of a template's input: exactly the keys its contract declares (a drift does not compile). */
+interface TemplateSpec<P> {
   channel: 'EMAIL' | 'SMS';
-  params: Record<string, Check>;
-  optional?: Record<string, Check>;
+  params: { [K in RequiredKeys<P>]: Check };
+  optional?: { [K in OptionalKeys<P>]: Check };
   secrets: readonly string[];
 }
 
-const OUTCOMES = ['APPLIED', 'REJECTED', 'EXPIRED', 'FAILED', 'STALE', 'CANCELLED'] as const;
-const REPORT_TYPES = ['ACCESS_RIGHTS', 'DELIVERIES'] as const;
+const OUTCOMES = [
+  'APPLIED',
+  'REJECTED',
+  'EXPIRED',
+  'FAILED',
+  'STALE',
+  'CANCELLED',
+] as const satisfies readonly EmailTemplateParams['change-request-outcome']['status'][];
+const REPORT_TYPES = ['ACCESS_RIGHTS', 'DELIVERIES'] as const satisfies readonly EmailTemplateParams['report-ready']['reportType'][];
 
-export const TEMPLATE_SPECS: Record<EmailTemplate | SmsTemplate, TemplateSpec> = {
+type AllParams = EmailTemplateParams & SmsTemplateParams;
+
+export const TEMPLATE_SPECS: { [T in EmailTemplate | SmsTemplate]: TemplateSpec<AllParams[T]> } = {
   'welcome-login-id': {
     channel: 'EMAIL',
     params: { firstName: 'text', lastName: 'text', loginId: 'loginId', portalUrl: 'url' },
     // Where the provisional password goes: by SMS (default), or shown once to the creating administrator when the user has no phone.
     optional: { passwordChannel: { oneOf: ['sms', 'administrator'] } },
-    secrets: [],
+    secrets: TEMPLATE_SECRETS['welcome-login-id'],
   },
-  'provisional-password': { channel: 'SMS', params: { expiresAt: 'date' }, secrets: ['provisionalPassword'] },
+  'provisional-password': { channel: 'SMS', params: { expiresAt: 'date' }, secrets: TEMPLATE_SECRETS['provisional-password'] },
   'edi-code': {
     channel: 'EMAIL',
     params: { adminFirstName: 'text', userFirstName: 'text', userLastName: 'text', expiresAt: 'date' },
-    secrets: ['ediCode'],
+    secrets: TEMPLATE_SECRETS['edi-code'],
   },
   'change-request-pending': {
     channel: 'EMAIL',
     params: { validatorFirstName: 'text', makerName: 'text', summary: 'text', kind: 'text', link: 'url', expiresAt: 'date' },
-    secrets: [],
+    secrets: TEMPLATE_SECRETS['change-request-pending'],
   },
   'change-request-outcome': {
     channel: 'EMAIL',
     params: { makerFirstName: 'text', summary: 'text', status: { oneOf: OUTCOMES }, link: 'url' },
     optional: { reason: 'text' },
-    secrets: [],
+    secrets: TEMPLATE_SECRETS['change-request-outcome'],
   },
-  'report-ready': { channel: 'EMAIL', params: { firstName: 'text', reportType: { oneOf: REPORT_TYPES }, link: 'url' }, secrets: [] },
+  'report-ready': {
+    channel: 'EMAIL',
+    params: { firstName: 'text', reportType: { oneOf: REPORT_TYPES }, link: 'url' },
+    secrets: TEMPLATE_SECRETS['report-ready'],
+  },
 };
 
 export function isKnownTemplate(template: string, channel: 'EMAIL' | 'SMS'): boolean {
@@ -78,8 +95,8 @@ export function checkTemplateInput(
 ): void {
   if (!isKnownTemplate(template, channel))
     throw new TemplateError(`unknown ${channel === 'EMAIL' ? 'e-mail' : 'SMS'} template "${template}"`);
-  const spec = TEMPLATE_SPECS[template as EmailTemplate];
-  const allowed = { ...spec.params, ...(spec.optional ?? {}) };
+  const spec = TEMPLATE_SPECS[template as EmailTemplate] as TemplateSpec<Record<string, string>>;
+  const allowed: Record<string, Check> = { ...spec.params, ...(spec.optional ?? {}) };
   for (const name of Object.keys(params)) {
     if (!(name in allowed)) throw new TemplateError(`${template}: unknown param "${name}"`);
   }
