@@ -3,11 +3,14 @@
  * Redis (local redis-server) and an SMTP catcher unless DATABASE_URL / REDIS_URL /
  * SMTP_URL point elsewhere, migrates, starts the five services with the demo data set,
  * prints where everything is, and stops all of it on Ctrl-C.
+ *
+ * `npm run start:cluster` (`--cluster`): the same with two replicas of every service; the
+ * gateway replicas listen on PORT+1 and PORT+2 behind a round-robin on PORT.
  */
 import { nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { DEMO } from '@procura/contracts';
 import { migrate } from '@procura/database';
-import { startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
+import { startPostgres, startRedis, startRoundRobin, startSmtpCatcher } from '@procura/infra';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +25,7 @@ const ports = {
   outbox: Number(process.env.DEV_OUTBOX_PORT ?? 8025),
 };
 const SERVICES = ['identity', 'authorizations', 'notifications', 'reporting', 'gateway'] as const;
+const replicas = process.argv.includes('--cluster') ? 2 : 1;
 
 const stoppers: Array<() => Promise<void>> = [];
 const children: ChildProcess[] = [];
@@ -78,9 +82,22 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
-  for (const service of SERVICES) children.push(startService(service, env));
+  for (const service of SERVICES) {
+    for (let replica = 0; replica < replicas; replica++) {
+      // Every replica seeds too: the seeds are safe to run at once (lockSeed), and this proves it.
+      const replicaEnv = replicas === 1 ? env : { ...env, INSTANCE_ID: `${service}-${replica + 1}`, PORT: String(port + replica + 1) };
+      children.push(startService(service, replicaEnv, replicas === 1 ? service : `${service}-${replica + 1}`));
+    }
+  }
+  if (replicas > 1) {
+    const gateways = Array.from({ length: replicas }, (_, i) => `http://127.0.0.1:${port + i + 1}`);
+    const balancer = await startRoundRobin({ port, upstreams: gateways });
+    stoppers.unshift(() => balancer.stop());
+    for (const gateway of gateways) await waitForHealth(`${gateway}/api/v1/health`, 90_000, replicas);
+    say(`cluster    ${replicas} replicas of every service; gateways ${gateways.join(', ')} behind a round-robin on :${port}`);
+  }
 
-  await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`, 60_000);
+  await waitForHealth(`http://127.0.0.1:${port}/api/v1/health`, 60_000, replicas);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('');
   say(`Procura is ready (${seconds} s). Ctrl-C stops everything.`);
@@ -108,8 +125,8 @@ async function main(): Promise<void> {
   say('');
 }
 
-function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv): ChildProcess {
-  const log = createWriteStream(join(dataDir, 'logs', `${service}.log`), { flags: 'a' });
+function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv, name: string): ChildProcess {
+  const log = createWriteStream(join(dataDir, 'logs', `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [...nodeFlagsFor(service), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: root,
     env: serviceProcessEnv(service, env),
@@ -121,15 +138,15 @@ function startService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv
       if (!line.trim()) continue;
       const entry = parse(line);
       // Warnings and errors reach the console; everything is in the log file.
-      if (!entry) say(`[${service}] ${line}`);
+      if (!entry) say(`[${name}] ${line}`);
       else if (entry.level !== 'info' && entry.level !== 'debug' && entry.level !== 'trace')
-        say(`[${service}] ${entry.level}: ${entry.msg ?? ''}`);
+        say(`[${name}] ${entry.level}: ${entry.msg ?? ''}`);
     }
   };
   child.stdout?.on('data', relay);
   child.stderr?.on('data', relay);
   child.on('exit', (code, signal) => {
-    if (!stopping) say(`[${service}] exited (${signal ?? code}); see ${join(dataDir, 'logs', `${service}.log`)}`);
+    if (!stopping) say(`[${name}] exited (${signal ?? code}); see ${join(dataDir, 'logs', `${name}.log`)}`);
   });
   return child;
 }
@@ -142,14 +159,17 @@ function parse(line: string): { level?: string; msg?: string } | undefined {
   }
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+/** Until the gateway at `url` answers healthy with at least `replicas` live replicas of every service. */
+async function waitForHealth(url: string, timeoutMs: number, replicas = 1): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url);
-      if (res.status === 200) return;
       last = await res.text();
+      const body = JSON.parse(last) as { components?: Record<string, { replicas?: number }> };
+      const enough = Object.values(body.components ?? {}).every((c) => c.replicas === undefined || c.replicas >= replicas);
+      if (res.status === 200 && enough) return;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }

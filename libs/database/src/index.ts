@@ -2,4 +2,5 @@ export * from './migrations';
 export * from './group-commit';
 export * from './pool-sql';
 export * from './prisma.service';
+export * from './seed-lock';
 export * from './generated/client';

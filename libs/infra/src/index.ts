@@ -12,3 +12,4 @@ export {
 export { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from './smtp-catcher';
 export { clearCaughtMail, readCaughtMail, type CaughtAttachment, type CaughtMail } from './caught-mail.store';
 export { escapeHtml } from './outbox.page';
+export { startRoundRobin, type RoundRobin, type RoundRobinOptions } from './round-robin';

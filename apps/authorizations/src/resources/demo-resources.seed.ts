@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { DEMO } from '@procura/contracts';
-import { PrismaService } from '@procura/database';
+import { lockSeed, PrismaService, SEED_TRANSACTION } from '@procura/database';
 
 const id = (n: string) => `00000000-0000-4000-8000-000000000${n}`;
 const from = new Date('2026-01-01T00:00:00Z');
@@ -105,6 +105,7 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
       },
     ];
     await this.prisma.$transaction(async (tx) => {
+      await lockSeed(tx, 'authorizations');
       await tx.resource.createMany({
         data: [
           {
@@ -179,7 +180,7 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
           },
         });
       }
-    });
+    }, SEED_TRANSACTION);
     this.logger.log('demo resources and authorizations present');
   }
 }

@@ -14,7 +14,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { DEMO } from '@procura/contracts';
-import { PrismaService } from '@procura/database';
+import { lockSeed, PrismaService, SEED_TRANSACTION } from '@procura/database';
 import { sealSecret } from '@procura/security';
 import { hashPassword } from '../credentials/password-hasher';
 import { hashApiKey } from '../operators/operators.service';
@@ -38,6 +38,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     if (!this.config.seedDemo) return;
     const { operator, companies } = DEMO;
     await this.prisma.$transaction(async (tx) => {
+      await lockSeed(tx, 'identity');
       await tx.operator.createMany({
         data: [{ id: operator.id, name: operator.name, email: operator.email, apiKeyHash: hashApiKey(operator.apiKey) }],
         skipDuplicates: true,
@@ -110,12 +111,13 @@ export class DemoSeedService implements OnApplicationBootstrap {
         ],
         skipDuplicates: true,
       });
-    });
+    }, SEED_TRANSACTION);
     await this.seedCredentials();
     this.logger.log('demo data present');
   }
 
   private async seedCredentials(): Promise<void> {
+    // Outside the seed lock (argon2 is slow): a replica inserting the same fixed ids at the same time is skipped (ON CONFLICT DO NOTHING).
     const demoUsers = Object.values(DEMO.users);
     const existing = new Set(
       (

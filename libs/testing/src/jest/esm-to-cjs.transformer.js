@@ -2,6 +2,9 @@
 // how the app loads NestJS 12, which ships as ESM only). This transformer turns such
 // packages into CommonJS for Jest: TypeScript transpiles the module syntax, and
 // `import.meta.url` becomes the file URL of the module.
+// From Node 24.9, Jest 30 loads such packages as ES modules itself (vm.SourceTextModule
+// evaluates synchronously there) and says so with `supportsStaticESM`: the source is then
+// left as it is, since CommonJS output evaluated as a module fails on `exports`.
 const { createHash } = require('node:crypto');
 const ts = require('typescript');
 
@@ -13,7 +16,8 @@ const IMPORT_META_FILENAME = /\bimport\.meta\.filename\b/g;
 const OWN_REQUIRE = /^\s*(?:const|let|var)\s+require\s*=\s*(?:\w+\.)?createRequire\([^;\n]*\);?\s*$/gm;
 
 module.exports = {
-  process(sourceText, sourcePath) {
+  process(sourceText, sourcePath, options) {
+    if (options?.supportsStaticESM) return { code: sourceText };
     const source = sourceText
       .replace(OWN_REQUIRE, '')
       .replace(IMPORT_META_URL, "require('node:url').pathToFileURL(__filename).href")
@@ -32,7 +36,13 @@ module.exports = {
     });
     return { code: outputText };
   },
-  getCacheKey(sourceText, sourcePath) {
-    return createHash('sha256').update('esm-to-cjs-v2').update(ts.version).update(sourcePath).update(sourceText).digest('hex');
+  getCacheKey(sourceText, sourcePath, options) {
+    return createHash('sha256')
+      .update('esm-to-cjs-v3')
+      .update(options?.supportsStaticESM ? 'esm' : 'cjs')
+      .update(ts.version)
+      .update(sourcePath)
+      .update(sourceText)
+      .digest('hex');
   },
 };
