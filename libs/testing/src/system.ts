@@ -51,7 +51,10 @@ function freePort(): Promise<number> {
  */
 export class TestSystem {
   readonly processes: ServiceProcess[] = [];
+  /** The first gateway replica. */
   baseUrl = '';
+  /** Every gateway replica, each on its own port (`replicas: { gateway: 2 }`). */
+  gatewayUrls: string[] = [];
   databaseUrl = '';
   redisUrl = '';
   private env: Record<string, string> = {};
@@ -86,8 +89,10 @@ export class TestSystem {
     await flush.flushdb();
     flush.disconnect();
 
-    const port = await freePort();
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    const gatewayPorts = await Promise.all(Array.from({ length: options.replicas?.gateway ?? 1 }, () => freePort()));
+    const port = gatewayPorts[0];
+    this.gatewayUrls = gatewayPorts.map((p) => `http://127.0.0.1:${p}`);
+    this.baseUrl = this.gatewayUrls[0];
     this.env = {
       NODE_ENV: 'test',
       DATABASE_URL: this.databaseUrl,
@@ -103,7 +108,8 @@ export class TestSystem {
     const services = options.services ?? ALL;
     for (const service of services) {
       this.expectedReplicas[service] = options.replicas?.[service] ?? 1;
-      for (let i = 0; i < this.expectedReplicas[service]; i++) this.spawn(service, i);
+      for (let i = 0; i < this.expectedReplicas[service]; i++)
+        this.spawn(service, i, service === 'gateway' ? { PORT: String(gatewayPorts[i]) } : {});
     }
     await this.waitForHealth(services.includes('gateway') ? services : []);
   }
@@ -162,6 +168,16 @@ export class TestSystem {
     );
   }
 
+  /** Kills one live replica of a service (SIGKILL by default: a crash); returns it, or undefined when none is alive. */
+  async killReplica(service: SystemService, signal: NodeJS.Signals = 'SIGKILL'): Promise<ServiceProcess | undefined> {
+    const victim = this.processes.find((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null);
+    if (!victim) return undefined;
+    const exited = new Promise<void>((done) => victim.child.once('exit', () => done()));
+    victim.child.kill(signal);
+    await exited;
+    return victim;
+  }
+
   /** Starts a service again (after kill), optionally with different settings. */
   async restart(service: SystemService, env: Record<string, string> = {}): Promise<void> {
     this.spawn(service, 0, env);
@@ -181,13 +197,18 @@ export class TestSystem {
     });
   }
 
-  /** Polls /health until the given services (and the gateway) answer. */
+  /** Polls /health until the given services (and the gateway, every replica of it) answer. */
   async waitForHealth(services: SystemService[], timeoutMs = 60_000): Promise<void> {
+    for (const gatewayUrl of services.includes('gateway') ? this.gatewayUrls : [this.baseUrl])
+      await this.waitForHealthAt(gatewayUrl, services, timeoutMs);
+  }
+
+  private async waitForHealthAt(gatewayUrl: string, services: SystemService[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
       try {
-        const res = await fetch(`${this.baseUrl}/api/v1/health`);
+        const res = await fetch(`${gatewayUrl}/api/v1/health`);
         const body = (await res.json()) as { components: Record<string, { status: string; replicas?: number }> };
         const ready = (s: SystemService) =>
           body.components[s]?.status === 'up' && (body.components[s]?.replicas ?? 0) >= (this.expectedReplicas[s] ?? 1);
