@@ -4,13 +4,12 @@
  * measured in the same run on the same machine.
  */
 import { cpus } from 'node:os';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Benchmark, BenchFigure, startBenchEnv } from './bench-kit';
+import { BenchResult, format, loadNow, renderReport } from './report';
 
-function format(n: number): string {
-  return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
-}
+const REPORT = resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
 
 function print(name: string, figures: BenchFigure[]): void {
   process.stdout.write(`\n${name}\n`);
@@ -34,18 +33,31 @@ async function main(): Promise<void> {
     process.stdout.write(`no benchmark matches ${filters.join(' ')}; available: ${benches.map((b) => b.name).join(', ')}\n`);
     return;
   }
-  process.stdout.write(`Procura benchmarks on ${cpus().length} cores, Node ${process.version}\n`);
+  const startedAt = new Date();
+  const loadBefore = loadNow();
+  process.stdout.write(
+    `Procura benchmarks on ${cpus().length} cores, Node ${process.version}, load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')}\n`,
+  );
+  const results: BenchResult[] = [];
   for (const bench of selected) {
+    const began = performance.now();
     const env = await startBenchEnv();
     try {
-      print(bench.name, await bench.run(env));
+      const figures = await bench.run(env);
+      print(bench.name, figures);
+      results.push({ name: bench.name, figures, seconds: (performance.now() - began) / 1000 });
     } catch (error) {
-      process.stdout.write(`\n${bench.name}\n  FAILED: ${error instanceof Error ? error.stack : String(error)}\n`);
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stdout.write(`\n${bench.name}\n  FAILED: ${message}\n`);
+      results.push({ name: bench.name, figures: [], seconds: (performance.now() - began) / 1000, error: message });
       process.exitCode = 1;
     } finally {
       await env.stop();
     }
   }
+  mkdirSync(resolve(REPORT, '..'), { recursive: true });
+  writeFileSync(REPORT, renderReport(results, { startedAt, finishedAt: new Date(), loadBefore, loadAfter: loadNow(), filters }));
+  process.stdout.write(`\nwritten to ${REPORT}\n`);
 }
 
 void main();

@@ -7,9 +7,20 @@ import {
   JOBS,
   QUEUES,
 } from '@procura/contracts';
-import { addAdministrator, addUsers, ApiSession, FixtureAdministrator, readCaughtMail, TestSystem, waitFor } from '@procura/testing';
+import {
+  addAdministrator,
+  addUsers,
+  ApiSession,
+  FixtureAdministrator,
+  readCaughtMail,
+  ServiceProcess,
+  TestSystem,
+  waitFor,
+} from '@procura/testing';
 import { Queue } from 'bullmq';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 const APPROVALS = 100;
@@ -40,6 +51,7 @@ function companyInput(tag: string) {
  */
 describe('Replicas (e2e)', () => {
   let system: TestSystem;
+  const killed: ServiceProcess[] = [];
 
   beforeAll(async () => {
     system = await TestSystem.start({
@@ -111,9 +123,9 @@ describe('Replicas (e2e)', () => {
         }
       }),
     );
-    const [authorizationsVictim, notificationsVictim] = (await killing) as Array<unknown>;
-    expect(authorizationsVictim).toBeDefined();
-    expect(notificationsVictim).toBeDefined();
+    const victims = (await killing) as Array<ServiceProcess | undefined>;
+    expect(victims.every(Boolean)).toBe(true);
+    killed.push(...(victims as ServiceProcess[]));
 
     // Every request ends APPLIED with one approval (apply jobs retried by the surviving replica).
     const views = await waitFor(
@@ -249,4 +261,31 @@ describe('Replicas (e2e)', () => {
       expect((await check(writer)).body).toMatchObject({ allowed: false, reason: 'NO_AUTHORIZATION' });
     }
   }, 120_000);
+
+  it('gives an orchestrator probes: a back-end replica by its heartbeat, a gateway by its own dependencies', async () => {
+    const probe = (proc: ServiceProcess) =>
+      new Promise<number>((done) =>
+        execFile(
+          process.execPath,
+          [join(__dirname, '..', '..', 'dist', 'tools', 'health', 'presence-probe.js'), proc.service],
+          { env: { ...process.env, REDIS_URL: system.redisUrl, INSTANCE_ID: proc.instanceId } },
+          (error) => done(error ? Number(error.code ?? 1) : 0),
+        ),
+      );
+    const alive = system.processes.filter((p) => p.service !== 'gateway' && p.child.exitCode === null && p.child.signalCode === null);
+    expect(alive.length).toBeGreaterThanOrEqual(3); // identity, and the survivors of authorizations and notifications
+    for (const proc of alive) expect(await probe(proc)).toBe(0);
+    // A killed replica's heartbeat runs out (3 s) and its probe fails from then on.
+    if (killed.length === 0) killed.push((await system.killReplica('notifications'))!);
+    for (const proc of killed)
+      await waitFor(async () => (await probe(proc)) === 1, { timeoutMs: 20_000, what: `${proc.instanceId}'s probe to fail` });
+
+    // With reporting not running, the system's health is 503 but each gateway is ready to serve.
+    for (const gateway of system.gatewayUrls) {
+      expect((await ApiSession.anonymous(gateway).get('/health')).status).toBe(503);
+      const ready = await ApiSession.anonymous(gateway).get<{ status: string; components: Record<string, unknown> }>('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(Object.keys(ready.body.components).sort()).toEqual(['postgres', 'redis']);
+    }
+  }, 60_000);
 });

@@ -20,6 +20,8 @@ const ALL: SystemService[] = ['identity', 'authorizations', 'notifications', 're
 /** One running service process and everything it printed (JSON log lines). */
 export interface ServiceProcess {
   service: SystemService;
+  /** INSTANCE_ID: the replica's name in logs and in the RPC presence set. */
+  instanceId: string;
   child: ChildProcess;
   output: string[];
 }
@@ -117,17 +119,13 @@ export class TestSystem {
   spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
     const main = join(root, 'dist', 'apps', service, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm test does it) before e2e tests`);
+    const instanceId = `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}`;
     const child = spawn(process.execPath, [...nodeFlagsFor(service), ...cpuProfileFlags(service), main], {
       cwd: root,
-      env: serviceProcessEnv(service, {
-        ...process.env,
-        ...this.env,
-        ...env,
-        INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 6)}`,
-      }),
+      env: serviceProcessEnv(service, { ...process.env, ...this.env, ...env, INSTANCE_ID: instanceId }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const proc: ServiceProcess = { service, child, output: [] };
+    const proc: ServiceProcess = { service, instanceId, child, output: [] };
     const collect = (chunk: Buffer) => proc.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);

@@ -20,4 +20,14 @@ export class HealthController {
     res.status(report.status === 'up' ? 200 : 503);
     return report;
   }
+
+  @Get('ready')
+  @ApiOperation({ summary: "This gateway replica's own dependencies (PostgreSQL, Redis): its readiness; 503 when one is down" })
+  @ApiOkResponse({ type: HealthReport })
+  @ApiServiceUnavailableResponse({ type: HealthReport })
+  async ready(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthReport> {
+    const report = await this.health.checkSelf();
+    res.status(report.status === 'up' ? 200 : 503);
+    return report;
+  }
 }

@@ -39,6 +39,19 @@ export class HealthService implements OnModuleDestroy {
     return overall({ postgres, redis, ...Object.fromEntries(RPC_SERVICES.map((s, i) => [s, services[i]])) });
   }
 
+  /**
+   * What this gateway replica itself needs to serve: PostgreSQL and Redis. An orchestrator's
+   * readiness probe uses this one; the whole-system check above would take every gateway
+   * out of service when one back-end service is down, instead of answering 503 for its routes.
+   */
+  async checkSelf(): Promise<HealthReport> {
+    const [postgres, redis] = await Promise.all([
+      probe(async () => void (await this.prisma.$queryRawUnsafe('SELECT 1')), PROBE_TIMEOUT_MS),
+      probe(async () => void (await this.redis.ping()), PROBE_TIMEOUT_MS),
+    ]);
+    return overall({ postgres, redis });
+  }
+
   onModuleDestroy(): void {
     this.redis.disconnect();
   }
