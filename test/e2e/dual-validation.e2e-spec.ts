@@ -1,6 +1,14 @@
 import { ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
-import { addAdministrator, addUsers, ApiSession, FixtureAdministrator, readCaughtMail, TestSystem, waitFor } from '@procura/testing';
-import { Client } from 'pg';
+import {
+  addAdministrator,
+  addUsers,
+  ApiSession,
+  FixtureAdministrator,
+  queryRows,
+  readCaughtMail,
+  TestSystem,
+  waitFor,
+} from '@procura/testing';
 
 interface Problem {
   code: string;
@@ -19,16 +27,6 @@ function companyInput() {
   seq++;
   const digits = `${Date.now()}${seq}`.slice(-9);
   return { name: `Dual ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' };
-}
-
-async function sql<T extends Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    return (await db.query<T>(text, params)).rows;
-  } finally {
-    await db.end();
-  }
 }
 
 /** A company with three collective administrators (maker + two validators) and some users. */
@@ -227,7 +225,7 @@ describe('Dual validation (e2e)', () => {
     expect(final.status).toBe('APPLIED');
     expect(final.approvals).toHaveLength(1);
     expect((await alice.session(system.baseUrl).get<UserView>(`/users/${users[0]}`)).body.version).toBe(before + 1);
-    const applied = await sql<{ n: string }>(
+    const applied = await queryRows<{ n: string }>(
       system.databaseUrl,
       `SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = $1`,
       [final.items.length ? await itemId(final.id) : final.id],
@@ -236,7 +234,7 @@ describe('Dual validation (e2e)', () => {
   });
 
   async function itemId(changeRequestId: string): Promise<string> {
-    const rows = await sql<{ id: string }>(
+    const rows = await queryRows<{ id: string }>(
       system.databaseUrl,
       `SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1`,
       [changeRequestId],
@@ -291,7 +289,7 @@ describe('Dual validation (e2e)', () => {
     expect(approved.body.status).toBe('APPLIED');
     expect(approved.body.items).toHaveLength(200);
     expect(approved.body.items.every((i) => i.outcome === 'APPLIED')).toBe(true);
-    const rows = await sql<{ n: string }>(
+    const rows = await queryRows<{ n: string }>(
       system.databaseUrl,
       `SELECT count(*) AS n FROM identity.users WHERE id = ANY($1::uuid[]) AND language = 'en'`,
       [users],

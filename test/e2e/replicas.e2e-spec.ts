@@ -12,6 +12,7 @@ import {
   addUsers,
   ApiSession,
   FixtureAdministrator,
+  queryRows,
   readCaughtMail,
   ServiceProcess,
   TestSystem,
@@ -21,23 +22,12 @@ import { Queue } from 'bullmq';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
 
 const APPROVALS = 100;
 const IN_FLIGHT = 4;
 /** The replicas are killed once this many approvals have come back. */
 const KILL_AFTER = 30;
 const SPARE_VALIDATORS = 20;
-
-async function rows<T extends Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    return (await db.query<T>(text, params)).rows;
-  } finally {
-    await db.end();
-  }
-}
 
 function companyInput(tag: string) {
   const digits = `${Date.now()}`.slice(-8) + String(Math.floor(Math.random() * 10));
@@ -138,7 +128,7 @@ describe('Replicas (e2e)', () => {
     for (const view of views) expect(view.approvals).toHaveLength(1);
 
     // Applied exactly once: one application recorded by identity per item, one version step per user.
-    const applied = await rows<{ cr: string; n: string }>(
+    const applied = await queryRows<{ cr: string; n: string }>(
       system.databaseUrl,
       `SELECT i.change_request_id AS cr, count(a.*) AS n FROM authorizations.change_request_items i
          LEFT JOIN identity.applied_changes a ON a.change_request_id = i.id
@@ -147,14 +137,14 @@ describe('Replicas (e2e)', () => {
     );
     expect(applied).toHaveLength(APPROVALS);
     expect(applied.filter((r) => Number(r.n) !== 1)).toEqual([]);
-    const versions = await rows<{ version: number; last_name: string }>(
+    const versions = await queryRows<{ version: number; last_name: string }>(
       system.databaseUrl,
       `SELECT version, last_name FROM identity.users WHERE id = ANY($1::uuid[])`,
       [users],
     );
     expect(versions.filter((u) => u.version !== 2 || !u.last_name.startsWith('Replica'))).toEqual([]);
     // No audit event recorded twice for a request.
-    const repeated = await rows(
+    const repeated = await queryRows(
       system.databaseUrl,
       `SELECT target_id, action, count(*) FROM authorizations.audit_entries WHERE target_id = ANY($1::text[])
         GROUP BY target_id, action HAVING count(*) > 1`,
@@ -167,7 +157,7 @@ describe('Replicas (e2e)', () => {
     const eventKeys = requests.map((id) => `cr-outcome:${id}:APPLIED`);
     const settled = await waitFor(
       async () => {
-        const found = await rows<{ event_key: string; status: string; last_error: string | null }>(
+        const found = await queryRows<{ event_key: string; status: string; last_error: string | null }>(
           system.databaseUrl,
           `SELECT event_key, status::text AS status, last_error FROM notifications.messages WHERE event_key = ANY($1)`,
           [eventKeys],

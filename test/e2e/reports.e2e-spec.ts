@@ -234,7 +234,8 @@ describe('Reports, documents and deliveries (e2e)', () => {
     );
     const order = await marc.post<ReportView>(`/companies/${DEMO.companies.dupont.id}/reports`, { type: 'ACCESS_RIGHTS' });
     expect(order.status).toBe(202);
-    const failed = await waitForStatus(marc, order.body.id, ['FAILED', 'READY'], 60_000);
+    // Five attempts with backoff (2 + 4 + 8 + 16 s) before the report ends FAILED.
+    const failed = await waitForStatus(marc, order.body.id, ['FAILED', 'READY'], 120_000);
     expect(failed.status).toBe('FAILED');
     expect(failed.failureReason).toMatch(/identity/);
     expect((await marc.get<Problem>(`/reports/${failed.id}/file`)).status).toBe(409);
@@ -244,7 +245,7 @@ describe('Reports, documents and deliveries (e2e)', () => {
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(failed.id);
     expect((await waitForStatus(marc, again.body.id, ['READY', 'FAILED'])).status).toBe('READY');
-  }, 120_000);
+  }, 200_000);
 
   it('completes an order whose worker was killed during the build, once the service is back', async () => {
     await system.kill('reporting');

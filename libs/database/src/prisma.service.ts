@@ -26,6 +26,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     this.pool = pool;
     // An idle connection dropped by the server must not crash the process (Prisma adds its own listener only once connected).
     pool.on('error', (error: Error) => this.logger.warn(`idle PostgreSQL connection lost: ${error.message}`));
+    // pg-pool listens for errors only while a client is idle: a connection lost while checked
+    // out (a transaction in progress when PostgreSQL stops) emitted 'error' with no listener
+    // and killed the process (found by the soak). Its queries fail, and the pool drops it.
+    pool.on('connect', (client) =>
+      client.on('error', (error: Error) => this.logger.warn(`PostgreSQL connection lost while in use: ${error.message}`)),
+    );
   }
 
   /** Fails at boot, not at the first request, when PostgreSQL is unreachable. */

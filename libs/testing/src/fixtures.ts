@@ -102,3 +102,18 @@ export async function addUsers(databaseUrl: string, companyId: string, count: nu
   }
   return ids;
 }
+
+/** Rows of one SQL statement on a fresh connection (tests read the services' tables to verify them). */
+export async function queryRows<T extends Record<string, unknown>>(
+  databaseUrl: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return (await db.query<T>(text, params)).rows;
+  } finally {
+    await db.end();
+  }
+}

@@ -33,6 +33,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** A Redis server of the test's own (e.g. one the test restarts); default: the run's, on a free database number. */
   redisUrl?: string;
+  /** How long the start may take (default 60 s; many replicas on a loaded machine take longer). */
+  healthTimeoutMs?: number;
 }
 
 function freePort(): Promise<number> {
@@ -113,7 +115,7 @@ export class TestSystem {
       for (let i = 0; i < this.expectedReplicas[service]; i++)
         this.spawn(service, i, service === 'gateway' ? { PORT: String(gatewayPorts[i]) } : {});
     }
-    await this.waitForHealth(services.includes('gateway') ? services : []);
+    await this.waitForHealth(services.includes('gateway') ? services : [], options.healthTimeoutMs);
   }
 
   spawn(service: SystemService, replica = 0, env: Record<string, string> = {}): ServiceProcess {
@@ -217,7 +219,9 @@ export class TestSystem {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const dead = this.processes.filter((p) => p.child.exitCode !== null).map((p) => `${p.service}: ${p.output.slice(-5).join(' | ')}`);
+    const dead = this.processes
+      .filter((p) => p.child.exitCode !== null || p.service === 'gateway')
+      .map((p) => `${p.service}${p.child.exitCode !== null ? ` (exited ${p.child.exitCode})` : ''}: ${p.output.slice(-5).join(' | ')}`);
     throw new Error(`system not healthy after ${timeoutMs} ms: ${last}\n${dead.join('\n')}`);
   }
 

@@ -1,5 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError, PROBLEM_CONTENT_TYPE, ProblemDocument, toProblem, ValidationFailedError } from '@procura/errors';
+import {
+  dependencyUnavailable,
+  DomainError,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDocument,
+  toProblem,
+  ValidationFailedError,
+} from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 
@@ -31,7 +38,7 @@ export function asDomainError(error: unknown): DomainError {
     const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : `HTTP_${status}`;
     return new DomainError(code, status, status === 404 ? 'No such resource' : error.message);
   }
-  return new DomainError('INTERNAL', 500, 'Internal error');
+  return dependencyUnavailable(error, 'gateway') ?? new DomainError('INTERNAL', 500, 'Internal error');
 }
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, error: DomainError): void {

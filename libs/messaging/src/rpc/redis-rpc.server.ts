@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { describeActor, RpcServiceName } from '@procura/contracts';
-import { DomainError, isWireError, toWire, WireError } from '@procura/errors';
+import { dependencyUnavailable, DomainError, isWireError, toWire, WireError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
@@ -143,7 +143,14 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
         return;
       }
       const reply = await this.execute(request);
-      await this.publisher!.publish(request.replyTo, JSON.stringify(reply));
+      // Redis gone while the command ran: the reply is lost and the caller answers 503 at its
+      // deadline. Unhandled, this rejection killed the service when Redis restarted (the soak).
+      await this.publisher!.publish(request.replyTo, JSON.stringify(reply)).catch((error: unknown) =>
+        this.options.logger.warn(
+          { msg: 'reply lost: Redis unreachable', pattern: request.pattern, err: error instanceof Error ? error.message : String(error) },
+          RedisRpcServer.name,
+        ),
+      );
     });
   }
 
@@ -183,6 +190,8 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private toWireError(error: unknown): WireError {
     if (error instanceof DomainError) return toWire(error);
     if (isWireError(error)) return error;
+    const unavailable = dependencyUnavailable(error, this.options.service);
+    if (unavailable) return toWire(unavailable);
     this.logError('unexpected error in a command handler', error);
     return { code: 'INTERNAL', status: 500, message: 'Internal error' };
   }
