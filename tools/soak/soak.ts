@@ -454,7 +454,10 @@ async function soak(
       if (wait > 0) await sleep(wait);
       const window: { name: string; start: number; end?: number } = { name: event.name, start: Date.now() };
       faultWindows.push(window);
-      await event.run();
+      // A fault that cannot be carried out (or a replica that does not come back) is a finding, not a crash of the soak.
+      await event.run().catch((error: unknown) => {
+        otherErrors.push(`${event.name}: ${error instanceof Error ? error.message : String(error)}`);
+      });
       // Over when the system is whole again: every live process serving (a crashed one is reported at the end).
       await wholeAgain().catch((error: unknown) => {
         otherErrors.push(`after ${event.name}: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
@@ -513,12 +516,13 @@ async function soak(
     // Whole again only once the new process serves (the dead one's heartbeat lingers for 3 s).
     const redis = new Redis(system.redisUrl, { maxRetriesPerRequest: 1 });
     try {
-      await progressUntil(
-        `${fresh.instanceId} to serve`,
-        async () => ((await serving(fresh, redis)) ? 0 : 1),
-        () => undefined,
-        250,
-      );
+      // A start makes no countable progress: allow it 180 s while the process lives (a loaded 2-core machine).
+      const deadline = Date.now() + 180_000;
+      while (!(await serving(fresh, redis))) {
+        if (fresh.child.exitCode !== null) throw new Error(`${fresh.instanceId} exited at start: ${fresh.output.slice(-5).join(' | ')}`);
+        if (Date.now() > deadline) throw new Error(`${fresh.instanceId} did not serve within 180 s of its start`);
+        await sleep(250);
+      }
     } finally {
       redis.disconnect();
     }
