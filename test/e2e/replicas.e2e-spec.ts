@@ -47,8 +47,10 @@ describe('Replicas (e2e)', () => {
     system = await TestSystem.start({
       services: ['identity', 'authorizations', 'notifications', 'gateway'],
       replicas: { authorizations: 2, notifications: 2, gateway: 2 },
+      // Seven processes starting at once on two shared cores took more than the default 60 s.
+      healthTimeoutMs: 170_000,
     });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => system?.stop());
 
   it('applies 100 approvals once each and sends 100 e-mails once each, with a replica of each killed in the middle', async () => {
