@@ -49,7 +49,7 @@ function yamlFiles(folder: string): string[] {
 const files = yamlFiles(dir);
 const parsed = files.map((file) => ({ file: relative(dir, file), docs: parseAllDocuments(readFileSync(file, 'utf8')) }));
 const manifests: Manifest[] = parsed.flatMap(({ file, docs }) =>
-  (Array.isArray(docs) ? docs : [docs]).map((doc) => ({ ...(doc.toJS() as Omit<Manifest, 'file'>), file })),
+  (Array.isArray(docs) ? docs : [docs]).map((doc): Manifest => ({ ...(doc.toJS() as Omit<Manifest, 'file'>), file }) as Manifest),
 );
 const deployments = new Map(manifests.filter((m) => m.kind === 'Deployment').map((m) => [m.metadata.name, m]));
 const containerOf = (name: string): Container => (deployments.get(name)!.spec!.template as PodTemplate).spec.containers[0];
