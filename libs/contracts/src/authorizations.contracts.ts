@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,6 +13,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import { IsDisplayName, IsIsoDateTime } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -54,7 +54,7 @@ export class ServicesOfUserPayload {
 export class ReportRightsPayload {
   @IsUUID() companyId: string;
   @IsUUID('all', { each: true }) userIds: string[];
-  @IsOptional() @IsISO8601() at?: string;
+  @IsOptional() @IsIsoDateTime() at?: string;
 }
 
 /** Rights of one user as the access-rights report shows them. */
@@ -129,7 +129,7 @@ const CODE_MESSAGE = (field: string) => `${field} must be 2 to 50 capital letter
 export class CreateResourceDto {
   @ApiProperty({ enum: RESOURCE_KINDS }) @IsIn(RESOURCE_KINDS) kind: ResourceKindName;
   @ApiProperty({ example: 'CURRENT_ACCOUNT' }) @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType: string;
-  @ApiProperty({ example: 'Compte courant', maxLength: 200 }) @IsString() @Length(1, 200) label: string;
+  @ApiProperty({ example: 'Compte courant', maxLength: 200 }) @IsString() @Length(1, 200) @IsDisplayName() label: string;
   @ApiProperty({ example: 'FR7630001007941234567890185', description: 'IBAN or contract number, unique within the company' })
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9 -]{2,48}[A-Z0-9]$/, { message: 'identifier must be 4 to 50 capital letters, digits, spaces or dashes' })
@@ -145,7 +145,7 @@ export class CreateResourceDto {
 
 export class UpdateResourceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) label?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
   @ApiPropertyOptional({ enum: BANKING_RIGHTS, isArray: true })
   @IsOptional()
   @IsArray()
@@ -208,14 +208,14 @@ export class GrantDto {
 
 /** Steps 2 to 4 of seed 000 in one document: characteristics, users, rights with levels. */
 export class CreateAuthorizationDto {
-  @ApiProperty({ example: 'Comptabilité fournisseurs', maxLength: 200 }) @IsString() @Length(1, 200) label: string;
+  @ApiProperty({ example: 'Comptabilité fournisseurs', maxLength: 200 }) @IsString() @Length(1, 200) @IsDisplayName() label: string;
   @ApiProperty({ example: 'EINVOICING' }) @IsString() @Matches(CODE, { message: CODE_MESSAGE('service') }) service: string;
   @ApiProperty({ format: 'date-time', description: 'From when the authorization is active' })
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   effectiveFrom: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Optional end, after effectiveFrom' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   endsAt?: string;
   @ApiProperty({ type: [GrantDto] })
   @IsArray()
@@ -234,11 +234,11 @@ export class CreateAuthorizationDto {
 }
 
 export class UpdateAuthorizationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) label?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() effectiveFrom?: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the end date' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   endsAt?: string | null;
   @ApiPropertyOptional({ type: [GrantDto], description: 'Replaces every grant' })
   @IsOptional()
@@ -350,9 +350,9 @@ export class RightsTemplateDto {
   excludedResourceIds?: string[];
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() endsAt?: string;
 }
 
 export class RightsCopyDto {
@@ -403,9 +403,9 @@ export class AuthorizeAllDto {
   services?: ServiceProfileDto[];
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() endsAt?: string;
 }
 
 /** Where a requested profile was not allowed and the closest lower one was given instead. */
@@ -443,7 +443,7 @@ export class CheckQuestionDto {
   @ApiProperty({ example: 'VALIDATE' }) @IsString() @Length(1, 50) right: string;
   @ApiProperty({ example: 'ACCESS' }) @IsString() @Length(1, 50) level: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() resourceId?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsIsoDateTime() at?: string;
 }
 
 export class CheckBatchDto {
@@ -467,12 +467,12 @@ export class CheckBatchAnswer {
 }
 
 export class EffectiveRightsQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsIsoDateTime() at?: string;
 }
 
 export class EffectiveRightsPayload {
   @IsUUID() userId: string;
-  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @IsOptional() @IsIsoDateTime() at?: string;
 }
 
 export class EffectiveRightView {

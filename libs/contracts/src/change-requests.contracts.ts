@@ -13,6 +13,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -35,7 +36,7 @@ export class SubmitChangesPayload {
   @ArrayMaxSize(500)
   items: ChangeItemInput[];
 
-  @IsOptional() @IsString() sourceIp?: string;
+  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 /** A batch submitted by hand: several changes validated (and applied) as one request. */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { MAX_INT } from './input-rules';
 import { defineCommand, RpcServiceName } from './rpc';
 
 /**
@@ -83,9 +84,9 @@ export class ApplyChangePayload {
   @IsUUID() companyId: string;
   @IsUUID() makerUserId: string;
   @IsObject() payload: Record<string, unknown>;
-  @IsOptional() @IsInt() @Min(0) targetVersion?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT) targetVersion?: number;
   /** True when the change applies at once for its maker: secrets may be revealed once in the response. */
-  @IsOptional() @IsString() mode?: 'immediate' | 'approved';
+  @IsOptional() @IsIn(['immediate', 'approved']) mode?: 'immediate' | 'approved';
 }
 
 /** The validate/apply commands every owning service answers. */

@@ -6,7 +6,6 @@ import {
   IsEnum,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsDisplayName, IsIsoDateTime } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -58,8 +58,8 @@ const TOTP_CODE = /^\d{6}$/;
 // ── Users ───────────────────────────────────────────────────────────────────────────
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'Leroy', maxLength: 100 }) @IsString() @Length(1, 100) lastName: string;
-  @ApiProperty({ example: 'Julie', maxLength: 100 }) @IsString() @Length(1, 100) firstName: string;
+  @ApiProperty({ example: 'Leroy', maxLength: 100 }) @IsString() @Length(1, 100) @IsDisplayName() lastName: string;
+  @ApiProperty({ example: 'Julie', maxLength: 100 }) @IsString() @Length(1, 100) @IsDisplayName() firstName: string;
   @ApiProperty({ example: '1990-01-22', format: 'date' })
   @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
   birthDate: string;
@@ -88,8 +88,8 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) firstName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) @IsDisplayName() lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) @IsDisplayName() firstName?: string;
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
   @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
@@ -142,7 +142,7 @@ export class CreateCredentialDto {
   @ApiProperty({ enum: CredentialType }) @IsEnum(CredentialType) type: CredentialType;
   @ApiPropertyOptional({ format: 'date-time', description: 'Required for a TEMPORARY credential: login is refused after it' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'validUntil must be an ISO 8601 date-time' })
+  @IsIsoDateTime({ message: 'validUntil must be an ISO 8601 date-time' })
   validUntil?: string;
   @ApiProperty({ description: 'Banking power (pouvoir bancaire); refused when the user only has e-invoicing rights' })
   @IsBoolean()

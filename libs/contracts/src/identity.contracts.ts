@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsDisplayName, MAX_INT } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -15,6 +29,7 @@ export class CreateCompanyDto {
   @ApiProperty({ example: 'Boulangerie Martin SARL', minLength: 2, maxLength: 200 })
   @IsString()
   @Length(2, 200)
+  @IsDisplayName()
   name: string;
 
   @ApiProperty({ example: '552100554', description: 'SIREN (9 digits), SIRET (14 digits) or another official registration number' })
@@ -43,6 +58,7 @@ export class UpdateCompanyDto {
   @IsOptional()
   @IsString()
   @Length(2, 200)
+  @IsDisplayName()
   name?: string;
 
   @ApiPropertyOptional({ enum: BillingMode })
@@ -105,7 +121,7 @@ export class GetCompanyPayload {
 
 export class AuthenticateOperatorPayload {
   @IsString()
-  @IsNotEmpty()
+  @Length(1, 4096)
   apiKey: string;
 }
 
@@ -118,6 +134,7 @@ export interface OperatorView {
 export class OptionalRequestPayload {
   @IsOptional()
   @IsString()
+  @MaxLength(1000)
   note?: string;
 }
 
@@ -176,7 +193,7 @@ export class ReportUsersPagePayload {
   @IsUUID() companyId: string;
   /** Keyset pagination: users are read in pages, never the whole company at once. */
   @IsOptional() @IsUUID() afterUserId?: string;
-  @IsOptional() limit?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT) limit?: number;
 }
 
 /** A user as the access-rights report shows it. */

@@ -9,3 +9,4 @@ export * from './change-requests.contracts';
 export * from './reporting.contracts';
 export * from './notifications.contracts';
 export * from './identity-access.contracts';
+export * from './input-rules';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_INT } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -108,7 +109,7 @@ export const DOCUMENT_CHUNK_MAX_BYTES = 512 * 1024;
 
 export class ReadDocumentChunkPayload {
   @IsString() @Length(20, 400) ticket: string;
-  @IsInt() @Min(0) offset: number;
+  @IsInt() @Min(0) @Max(MAX_INT) offset: number;
   @IsInt() @Min(1) @Max(DOCUMENT_CHUNK_MAX_BYTES) length: number;
 }
 
@@ -187,6 +188,7 @@ export class UpdateDeliveryDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT)
   version?: number;
 }
 

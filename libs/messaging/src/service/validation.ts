@@ -1,7 +1,8 @@
-import { ValidationPipe } from '@nestjs/common';
-import { validationExceptionFactory } from '@procura/errors';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { validationExceptionFactory, ValidationFailedError } from '@procura/errors';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { inspectInput } from './input-inspection';
 
 /** Options of every ValidationPipe: unknown fields are refused, types are converted. */
 export const VALIDATION_OPTIONS = {
@@ -14,7 +15,46 @@ export const VALIDATION_OPTIONS = {
 /** The ValidationPipe of every HTTP route and message pattern. */
 export function createValidationPipe(): ValidationPipe {
   memoizeValidationMetadata();
-  return new ValidationPipe(VALIDATION_OPTIONS);
+  return new InputValidationPipe(VALIDATION_OPTIONS);
+}
+
+/** The metadata type of @Payload() parameters (RpcParamtype.PAYLOAD, which @nestjs/microservices does not export). */
+const RPC_PAYLOAD = 3;
+
+/** Where a value comes from the outside: HTTP bodies, queries and path parameters, RPC payloads (not the actor decorators). */
+function isOutsideInput(type: unknown): boolean {
+  return type === 'body' || type === 'query' || type === 'param' || type === RPC_PAYLOAD;
+}
+
+/**
+ * Nest's ValidationPipe, after the rules every input obeys whatever its DTO
+ * (inspectInput: nesting depth, forbidden characters in any string), and refusing a
+ * body that is not an object where a DTO is expected (Nest would take `null` as `{}`:
+ * a `null` body once reset a credential with default options).
+ */
+export class InputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (isOutsideInput(metadata.type)) {
+      const isBody = metadata.type === 'body' || (metadata.type as unknown) === RPC_PAYLOAD;
+      if (
+        isBody &&
+        expectsObject(metadata) &&
+        value !== undefined &&
+        (typeof value !== 'object' || value === null || Array.isArray(value))
+      ) {
+        throw new ValidationFailedError([{ field: 'body', messages: ['body must be a JSON object'] }]);
+      }
+      const problems = inspectInput(value, isBody ? '' : (metadata.data ?? ''));
+      if (problems.length) throw new ValidationFailedError(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** A DTO class (not a primitive, an array or a plain Object). */
+function expectsObject(metadata: ArgumentMetadata): boolean {
+  const type = metadata.metatype;
+  return typeof type === 'function' && ![String, Number, Boolean, Array, Object].includes(type as never);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's own signature
