@@ -61,6 +61,10 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/** Seconds a client is told to wait before retrying when a dependency is missing (Retry-After). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** A service or Redis is missing or too slow: 503 with Retry-After, never a 500 or a hung request. */
 export class ServiceUnavailableError extends DomainError {
   constructor(service: string, reason: 'down' | 'timeout') {
     super(
@@ -68,7 +72,7 @@ export class ServiceUnavailableError extends DomainError {
       503,
       reason === 'down' ? `The ${service} service is not running` : `The ${service} service did not answer in time`,
       undefined,
-      { service },
+      { service, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS },
     );
   }
 }

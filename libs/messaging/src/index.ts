@@ -16,3 +16,5 @@ export * from './jobs/validate-job-data';
 export * from './jobs/audit-fact';
 export * from './jobs/outbox-relay.lifecycle';
 export * from './rpc/operator-scope';
+export * from './redis/redis-connections';
+export * from './service/shutdown-deadline';

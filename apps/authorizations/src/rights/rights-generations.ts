@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
+import { closeRedis, reportOutages } from '@procura/messaging';
 import { Redis } from 'ioredis';
 import { rightsGenerationKey as key } from '@procura/rights';
 import { randomUUID } from 'node:crypto';
@@ -17,8 +18,11 @@ export class RightsGenerations implements OnModuleDestroy {
   private readonly redis: Redis;
 
   constructor(config: AppConfig) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
-    this.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    this.redis = reportOutages(
+      new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }),
+      this.logger,
+      'rights generations',
+    );
   }
 
   /** Current tokens (created when missing), in the order of `userIds`. */
@@ -52,7 +56,7 @@ export class RightsGenerations implements OnModuleDestroy {
     await this.redis.ping();
   }
 
-  onModuleDestroy(): void {
-    this.redis.disconnect();
+  async onModuleDestroy(): Promise<void> {
+    await closeRedis(this.redis);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { PrismaService } from '@procura/database';
 import { revokedSessionKey } from '@procura/security';
+import { closeRedis, reportOutages } from '@procura/messaging';
 import { Redis } from 'ioredis';
 import { Tx } from '../companies/companies.repository';
 
@@ -18,7 +19,11 @@ export class SessionRevoker implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
   ) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    this.redis = reportOutages(
+      new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }),
+      this.logger,
+      'session revocations',
+    );
   }
 
   /** Inside a transaction: revokes the open sessions; returns their ids for `publish` after the commit. */
@@ -51,7 +56,7 @@ export class SessionRevoker implements OnModuleDestroy {
     await this.publish(ids);
   }
 
-  onModuleDestroy(): void {
-    this.redis.disconnect();
+  async onModuleDestroy(): Promise<void> {
+    await closeRedis(this.redis);
   }
 }

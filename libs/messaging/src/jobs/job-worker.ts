@@ -4,6 +4,7 @@ import { DomainError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { closeRedis, reportOutages } from '../redis/redis-connections';
 
 /**
  * A failure that will never succeed on retry (invalid payload, broken rule): the job
@@ -63,7 +64,7 @@ export class JobWorker {
     const missing = options.expectedJobs.filter((j) => j.queue === spec.queue && !byName.has(j.name));
     if (missing.length) throw new Error(`no handler for job(s) ${missing.map((j) => j.name).join(', ')} of ${spec.queue}`);
 
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection = reportOutages(new Redis(redisUrl, { maxRetriesPerRequest: null }), this.logger, `${spec.queue} worker`);
     this.worker = new Worker(
       spec.queue,
       async (job: Job) => {
@@ -97,7 +98,8 @@ export class JobWorker {
         stalledInterval: options.stalledIntervalMs ?? 5_000,
       },
     );
-    this.worker.on('error', (error) => this.logger.warn(`worker connection problem: ${error.message}`));
+    // The connection's outages are reported above; BullMQ repeats them here for each attempt.
+    this.worker.on('error', (error) => this.logger.debug(`worker: ${error.message}`));
   }
 
   start(): void {
@@ -110,6 +112,6 @@ export class JobWorker {
 
   async close(): Promise<void> {
     await this.worker.close();
-    await this.connection.quit().catch(() => undefined);
+    await closeRedis(this.connection);
   }
 }

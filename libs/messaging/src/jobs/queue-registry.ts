@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { JobContract, JobMeta, QueueName } from '@procura/contracts';
 import { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { closeRedis, reportOutages } from '../redis/redis-connections';
 
 /**
  * Job options for every queue, in one place. Failed jobs are kept (the dead-letter state
@@ -40,14 +41,7 @@ export class QueueRegistry {
   private readonly logger = new Logger(QueueRegistry.name);
 
   constructor(redisUrl: string) {
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    // ioredis reconnects by itself; say so once per outage instead of once per retry.
-    let down = false;
-    this.connection.on('error', (error: Error) => {
-      if (!down) this.logger.warn(`Redis unreachable for the job queues, retrying: ${error.message}`);
-      down = true;
-    });
-    this.connection.on('ready', () => (down = false));
+    this.connection = reportOutages(new Redis(redisUrl, { maxRetriesPerRequest: null }), this.logger, 'job queues');
   }
 
   get(name: QueueName): Queue {
@@ -70,6 +64,6 @@ export class QueueRegistry {
 
   async close(): Promise<void> {
     await Promise.all(this.all().map((q) => q.close()));
-    await this.connection.quit().catch(() => undefined);
+    await closeRedis(this.connection);
   }
 }

@@ -1,8 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { RpcMeta } from '@procura/contracts';
 import { ServiceUnavailableError, toWire } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { closeRedis, reportOutages } from '../redis/redis-connections';
 import { RpcReplyEnvelope, RpcRequestEnvelope, rpcKeys, serviceOfPattern } from './rpc-envelope';
 
 /** No reply within the caller's deadline (CommandBus turns it into ServiceUnavailableError). */
@@ -35,6 +37,7 @@ export class RedisRpcClient extends ClientProxy {
   private connecting?: Promise<void>;
   private readonly clientId = randomUUID();
   private readonly replyChannel = rpcKeys.replies(this.clientId);
+  private readonly logger = new Logger(RedisRpcClient.name);
 
   constructor(private readonly redisUrl: string) {
     super();
@@ -46,9 +49,13 @@ export class RedisRpcClient extends ClientProxy {
   }
 
   private async open(): Promise<void> {
-    const commands = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }) as PushingRedis;
+    const commands = reportOutages(
+      new Redis(this.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }),
+      this.logger,
+      'RPC calls',
+    ) as PushingRedis;
     commands.defineCommand('pushIfAlive', { numberOfKeys: 2, lua: PUSH_IF_ALIVE });
-    const subscriber = new Redis(this.redisUrl, { lazyConnect: true });
+    const subscriber = reportOutages(new Redis(this.redisUrl, { lazyConnect: true }), this.logger, 'RPC replies');
     await Promise.all([commands.connect(), subscriber.connect()]);
     subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
     await subscriber.subscribe(this.replyChannel);
@@ -58,7 +65,7 @@ export class RedisRpcClient extends ClientProxy {
 
   async close(): Promise<void> {
     this.subscriber?.disconnect();
-    await this.commands?.quit().catch(() => undefined);
+    await closeRedis(this.commands);
     this.connecting = undefined;
   }
 

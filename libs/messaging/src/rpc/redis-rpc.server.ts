@@ -5,6 +5,7 @@ import { dependencyUnavailable, DomainError, isWireError, toWire, WireError } fr
 import { requestContext } from '@procura/logging';
 import { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
+import { closeRedis, reportOutages } from '../redis/redis-connections';
 import { RpcMetaContext } from './rpc-meta.context';
 import { RpcReplyEnvelope, RpcRequestEnvelope, rpcKeys } from './rpc-envelope';
 
@@ -51,8 +52,20 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      this.consumer = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-      this.publisher = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+      const logger = {
+        warn: (m: string) => this.options.logger.warn(m, RedisRpcServer.name),
+        log: (m: string) => this.options.logger.log(m, RedisRpcServer.name),
+      };
+      this.consumer = reportOutages(
+        new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true }),
+        logger,
+        'RPC requests',
+      );
+      this.publisher = reportOutages(
+        new Redis(this.options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }),
+        logger,
+        'RPC replies',
+      );
       await Promise.all([this.consumer.connect(), this.publisher.connect()]);
       await this.beat();
       this.heartbeat = setInterval(
@@ -70,16 +83,21 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** Stops taking requests, lets the ones in flight finish, then leaves. */
+  /**
+   * Stops taking requests, lets the ones in flight finish, then leaves. Every step is
+   * bounded: with Redis gone, leaving the presence set or ending the read loop cannot
+   * succeed, and the process must still stop (a service exits within 10 s of SIGTERM).
+   */
   async close(): Promise<void> {
     this.closing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await this.publisher?.zrem(rpcKeys.presence(this.options.service), this.options.instanceId).catch(() => undefined);
-    await this.loopDone;
-    const deadline = Date.now() + 10_000;
+    await within(1000, this.publisher?.zrem(rpcKeys.presence(this.options.service), this.options.instanceId));
+    // The read loop ends after its current BLMPOP (1 s): a request popped meanwhile is still handled.
+    await within(2000, this.loopDone);
+    const deadline = Date.now() + 4000;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.consumer?.disconnect();
-    await this.publisher?.quit().catch(() => undefined);
+    await closeRedis(this.publisher);
   }
 
   on(): void {
@@ -167,11 +185,17 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       return { id: request.id, isDisposed: true, response };
     } catch (error) {
       const err = this.toWireError(error);
-      const level = err.status >= 500 ? 'error' : 'warn';
-      this.options.logger[level](
-        { msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status },
-        RedisRpcServer.name,
-      );
+      // A refusal (bad input, a rule, no access) is the command doing its job, not a warning.
+      if (err.status >= 500)
+        this.options.logger.error(
+          { msg: 'command failed', pattern: request.pattern, errorCode: err.code, status: err.status },
+          RedisRpcServer.name,
+        );
+      else
+        this.options.logger.log(
+          { msg: 'command refused', pattern: request.pattern, errorCode: err.code, status: err.status },
+          RedisRpcServer.name,
+        );
       return { id: request.id, isDisposed: true, err };
     }
   }
@@ -202,4 +226,13 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       RedisRpcServer.name,
     );
   }
+}
+
+/** Waits for `work` at most `ms`; its failure or lateness is not the caller's concern (a shutdown step). */
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }

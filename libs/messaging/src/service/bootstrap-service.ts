@@ -5,12 +5,14 @@ import { RpcServiceName } from '@procura/contracts';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { DomainRpcExceptionFilter } from '../rpc/domain-rpc-exception.filter';
 import { RedisRpcServer } from '../rpc/redis-rpc.server';
+import { enforceShutdownDeadline } from './shutdown-deadline';
 import { createValidationPipe } from './validation';
 
 /**
  * Starts one back-end service: configuration validated first (a bad setting stops the
  * process with a message naming it), then PostgreSQL and Redis reached at boot, then
- * the RPC server. SIGTERM/SIGINT stop taking requests and let current work finish.
+ * the RPC server. SIGTERM/SIGINT stop taking requests and let current work finish, within
+ * SHUTDOWN_DEADLINE_MS.
  */
 export async function bootstrapService(
   service: RpcServiceName,
@@ -32,6 +34,7 @@ export async function bootstrapService(
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new DomainRpcExceptionFilter());
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    enforceShutdownDeadline(logger);
     await app.listen();
     logger.log(`${service} service ready`, 'Bootstrap');
     return app;
