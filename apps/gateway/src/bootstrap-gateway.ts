@@ -4,11 +4,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
-import { createValidationPipe, RedisRpcClient } from '@procura/messaging';
+import { createValidationPipe, enforceShutdownDeadline, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
-import { BODY_LIMIT_BYTES, installHttpPipeline, logsAccess } from './http/http-pipeline';
+import { GatewayRedis } from './http/gateway-redis';
+import { gatewayServerOptions, installHttpPipeline, logsAccess } from './http/http-pipeline';
+import { UnexpectedBodyInterceptor } from './http/unexpected-body.interceptor';
 
 export const API_PREFIX = 'api/v1';
 export const API_DOCS_PATH = 'api/docs';
@@ -18,15 +20,28 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const logger = new JsonLogger(createLogger('gateway', config.logLevel));
   // Fastify under Nest: the rights check is the hot path of every portal screen, and the
   // Express adapter alone cost more per request than the check's own work.
-  const adapter = new FastifyAdapter({ trustProxy: 'loopback', bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } });
+  const adapter = new FastifyAdapter(gatewayServerOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, { logger });
-  installHttpPipeline(adapter.getInstance(), { accessLog: logsAccess(config.logLevel), rateLimitPerMinute: config.rateLimitPerMinute });
+  const redis = app.get(GatewayRedis);
+  await redis.connect();
+  await installHttpPipeline(adapter.getInstance(), {
+    accessLog: logsAccess(config.logLevel),
+    publicUrl: config.publicUrl,
+    rateLimits: {
+      redis: redis.connection,
+      perMinute: config.rateLimitPerMinute,
+      loginPerMinute: config.loginRateLimitPerMinute,
+      login: { method: 'POST', url: `/${API_PREFIX}/auth/login` },
+    },
+  });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UnexpectedBodyInterceptor());
   // Global (not a module provider) so that it also renders what Fastify refuses before any
   // route runs: unknown routes, malformed or oversized bodies.
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  enforceShutdownDeadline(logger);
 
   const document = SwaggerModule.createDocument(
     app,

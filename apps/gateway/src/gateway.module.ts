@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
 import { PlatformModule } from '@procura/messaging';
 import { Authenticator, AuthGuard } from './auth/auth.guard';
+import { GatewayRedis } from './http/gateway-redis';
 import { RedisReads } from './http/redis-reads';
 import { CatalogController } from './catalog/catalog.controller';
 import { CompaniesController } from './companies/companies.controller';
@@ -15,7 +16,6 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { ReportsController } from './reports/reports.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { AuthController } from './auth/auth.controller';
-import { LoginRateLimiter } from './auth/login-rate-limiter';
 import { StepUp } from './auth/step-up';
 import { EdiController } from './edi/edi.controller';
 import { UsersController } from './users/users.controller';
@@ -53,7 +53,7 @@ export class GatewayModule {
         RedisReads,
         Authenticator,
         ChangeSubmitter,
-        LoginRateLimiter,
+        GatewayRedis,
         StepUp,
         CompiledRightsCache,
         RightsAccess,

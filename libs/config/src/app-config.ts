@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -39,8 +40,14 @@ export class AppConfig {
   readonly dataDir: string;
   /** Seeds the demo data set at start-up (idempotent); set by `npm start`. */
   readonly seedDemo: boolean;
-  /** Gateway only: a fixed per-IP request budget per minute. */
+  /** Gateway only: requests per client address per minute, counted in Redis (shared by every replica). */
   readonly rateLimitPerMinute: number;
+  /**
+   * Gateway only: addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-For
+   * is believed. Empty (the default): the client is the peer of the TCP connection, and a
+   * forged header changes nothing.
+   */
+  readonly trustedProxies: string[];
   /** Signs access tokens (identity) and verifies them (gateway). */
   readonly authTokenSecret: string;
   /** Seals secrets (provisional passwords, EDI codes) carried by jobs to the notifications worker. */
@@ -80,9 +87,12 @@ export class AppConfig {
     this.outboxRetentionHours = integer(env, 'OUTBOX_RETENTION_HOURS', 7 * 24, 1, 365 * 24);
     this.dataDir = resolve(optional(env, 'DATA_DIR') ?? '.data');
     this.seedDemo = boolean(env, 'SEED_DEMO', false);
+    if (this.seedDemo && this.nodeEnv === 'production')
+      throw new ConfigError('SEED_DEMO', 'must be off in production: the demo data set has published passwords and keys');
     this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000);
-    this.authTokenSecret = secret(env, 'AUTH_TOKEN_SECRET', this.nodeEnv, 'dev-only-auth-token-secret-change-me');
-    this.secretsKey = secret(env, 'SECRETS_KEY', this.nodeEnv, 'dev-only-secrets-key-change-me');
+    this.trustedProxies = addressList(env, 'TRUSTED_PROXIES');
+    this.authTokenSecret = secret(env, 'AUTH_TOKEN_SECRET', this.nodeEnv, DEV_SECRETS.AUTH_TOKEN_SECRET);
+    this.secretsKey = secret(env, 'SECRETS_KEY', this.nodeEnv, DEV_SECRETS.SECRETS_KEY);
     this.accessTokenTtlSeconds = integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 3600);
     this.refreshTokenTtlSeconds = integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 8 * 3600, 300, 30 * 24 * 3600);
     this.provisionalPasswordTtlHours = integer(env, 'PROVISIONAL_PASSWORD_TTL_HOURS', 72, 1, 720);
@@ -144,15 +154,77 @@ function checkUrl(name: string, value: string, protocols: string[]): void {
   }
 }
 
-/** Required in production; development and tests get a fixed, clearly named default. */
+/** The secrets development and tests run with when none is set: published, hence refused in production. */
+export const DEV_SECRETS = {
+  AUTH_TOKEN_SECRET: 'dev-only-auth-token-secret-change-me',
+  SECRETS_KEY: 'dev-only-secrets-key-change-me',
+} as const;
+
+/** Values that appear in this repository's documentation and examples (refused in production). */
+const PUBLISHED_SECRETS: readonly string[] = [...Object.values(DEV_SECRETS), 'demo-operator-key-change-me'];
+
+/** Shortest secret accepted in production (256 bits of a random base64 string is 43 characters). */
+export const PRODUCTION_SECRET_MIN_LENGTH = 32;
+/**
+ * Least estimated entropy of a production secret, in bits. Estimated from a short sample,
+ * a truly random 32-character hex string (128 bits) scores 94 to 120: the bar sits below.
+ */
+const PRODUCTION_SECRET_MIN_BITS = 90;
+
+/**
+ * Entropy of a string estimated from its own character frequencies (Shannon, per
+ * character, times the length): low for repetitions, sequences of few characters, words
+ * repeated to reach a length. A cheap filter against careless values, not a proof of
+ * randomness: `openssl rand -base64 32` passes with room to spare.
+ */
+export function estimatedEntropyBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  const length = [...value].length;
+  let perChar = 0;
+  for (const count of counts.values()) perChar -= (count / length) * Math.log2(count / length);
+  return perChar * length;
+}
+
+/**
+ * Required in production, where it must be long, not published and not trivially
+ * guessable; development and tests get a fixed, clearly named default.
+ */
 function secret(env: Env, name: string, nodeEnv: string, devDefault: string): string {
   const value = optional(env, name);
-  if (value !== undefined) {
-    if (value.length < 16) throw new ConfigError(name, 'must be at least 16 characters long');
-    return value;
+  if (value === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError(name, 'is required in production');
+    return devDefault;
   }
-  if (nodeEnv === 'production') throw new ConfigError(name, 'is required in production');
-  return devDefault;
+  if (value.length < 16) throw new ConfigError(name, 'must be at least 16 characters long');
+  if (nodeEnv === 'production') {
+    // Never echo the value: say what is wrong with it.
+    const hint = 'generate one with `openssl rand -base64 32`';
+    if (PUBLISHED_SECRETS.includes(value) || /change[-_ ]?me/i.test(value))
+      throw new ConfigError(name, `is a published example value: ${hint}`);
+    if (value.length < PRODUCTION_SECRET_MIN_LENGTH)
+      throw new ConfigError(name, `must be at least ${PRODUCTION_SECRET_MIN_LENGTH} characters long in production: ${hint}`);
+    if (estimatedEntropyBits(value) < PRODUCTION_SECRET_MIN_BITS) throw new ConfigError(name, `is too predictable: ${hint}`);
+  }
+  return value;
+}
+
+/** A comma-separated list of IP addresses or CIDR ranges (IPv4 or IPv6). */
+function addressList(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const version = isIP(address);
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (version === 0 || !prefixOk || extra !== undefined)
+      throw new ConfigError(name, `must list IP addresses or CIDR ranges separated by commas (got "${entry}")`);
+  }
+  return entries;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

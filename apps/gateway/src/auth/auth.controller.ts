@@ -14,15 +14,11 @@ import {
 import { UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { AllowScopes, CurrentActor, Public, SourceIp } from './auth.guard';
-import { LoginRateLimiter } from './login-rate-limiter';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(
-    private readonly bus: CommandBus,
-    private readonly limiter: LoginRateLimiter,
-  ) {}
+  constructor(private readonly bus: CommandBus) {}
 
   @Post('login')
   @Public()
@@ -33,8 +29,8 @@ export class AuthController {
   })
   @ApiOkResponse({ type: SessionTokens })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address (Retry-After)' })
-  async login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
-    await this.limiter.consume(sourceIp);
+  login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    // Attempts per client address are limited before this runs (see http-pipeline).
     return this.bus.execute(IdentityAccessCommands.login, { ...body, sourceIp });
   }
 

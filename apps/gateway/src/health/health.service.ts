@@ -1,10 +1,10 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '@procura/config';
+import { Injectable } from '@nestjs/common';
 import { RPC_SERVICES, SystemCommands } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
 import { HealthReport, overall, probe } from '@procura/health';
 import { CommandBus, rpcKeys } from '@procura/messaging';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { GatewayRedis } from '../http/gateway-redis';
 
 const PROBE_TIMEOUT_MS = 1500;
 
@@ -13,15 +13,15 @@ const PROBE_TIMEOUT_MS = 1500;
  * answering a ping through the same RPC path real requests take.
  */
 @Injectable()
-export class HealthService implements OnModuleDestroy {
+export class HealthService {
   private readonly redis: Redis;
 
   constructor(
-    config: AppConfig,
+    redis: GatewayRedis,
     private readonly prisma: PrismaService,
     private readonly bus: CommandBus,
   ) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.redis = redis.connection;
   }
 
   async check(): Promise<HealthReport> {
@@ -50,9 +50,5 @@ export class HealthService implements OnModuleDestroy {
       probe(async () => void (await this.redis.ping()), PROBE_TIMEOUT_MS),
     ]);
     return overall({ postgres, redis });
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 }

@@ -45,7 +45,7 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, error: Dom
   const requestId = req.requestId || requestContext.requestId();
   const problem: ProblemDocument = toProblem(error, req.url, requestId);
   if (error.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
-  if (error.status === 429 && typeof error.extra?.retryAfter === 'number') void reply.header('Retry-After', String(error.extra.retryAfter));
+  if (typeof error.extra?.retryAfter === 'number') void reply.header('Retry-After', String(error.extra.retryAfter));
   void reply.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 

@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '@procura/config';
-import { Redis } from 'ioredis';
+import { Injectable } from '@nestjs/common';
+import { ServiceUnavailableError } from '@procura/errors';
+import { GatewayRedis } from './gateway-redis';
 
 /** The part of a Redis client the batcher needs. */
 export interface MultiGetter {
@@ -55,20 +55,15 @@ export class TurnBatchedReads {
   }
 }
 
-/** The gateway's Redis connection for hot-path reads (see TurnBatchedReads). */
+/** The gateway's hot-path reads (see TurnBatchedReads): a Redis that cannot answer is a 503. */
 @Injectable()
-export class RedisReads extends TurnBatchedReads implements OnModuleDestroy {
-  private readonly connection: Redis;
-
-  constructor(config: AppConfig) {
-    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-    super(connection);
-    this.connection = connection;
-    const logger = new Logger(RedisReads.name);
-    connection.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
-  }
-
-  onModuleDestroy(): void {
-    this.connection.disconnect();
+export class RedisReads extends TurnBatchedReads {
+  constructor(redis: GatewayRedis) {
+    super({
+      mget: (keys) =>
+        redis.connection.mget(keys).catch((error: unknown) => {
+          throw Object.assign(new ServiceUnavailableError('redis', 'down'), { cause: error });
+        }),
+    });
   }
 }
