@@ -22,7 +22,7 @@ import { ForbiddenError, NotFoundError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
-import { changeResponse, ChangeSubmitter } from '../changes/change-submitter';
+import { changeResponse, ChangeSubmitter, requireMaker } from '../changes/change-submitter';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
 import { RightsChecker } from '../check/rights-checker';
@@ -70,7 +70,10 @@ export class AuthorizationsController {
 
   @Post('companies/:companyId/authorizations/preview')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The confirmation step (seed 000, step 5): what creating this authorization would do, without doing it' })
+  @ApiOperation({
+    summary: 'The confirmation step (seed 000, step 5): what creating this authorization would do, without doing it',
+    description: 'Administrators of the company only, like the change it previews.',
+  })
   @ApiOkResponse({ type: ChangeValidation })
   async preview(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
@@ -78,6 +81,7 @@ export class AuthorizationsController {
     @CurrentActor() actor: Actor,
   ): Promise<ChangeValidation> {
     ownCompany(actor, companyId);
+    requireMaker(actor);
     const validation = await this.bus.execute(
       ChangeCommands.validate('authorizations'),
       { kind: 'AUTHORIZATION_CREATE', companyId, payload: { ...dto } },

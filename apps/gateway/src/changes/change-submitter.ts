@@ -27,13 +27,18 @@ export class ChangeSubmitter {
 
   /** Several changes as one change request (validated, approved and applied together). */
   async submitBatch(actor: Actor, items: ChangeItemInput[], options: SubmitOptions = {}): Promise<ChangeSubmissionResult> {
-    if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
+    requireMaker(actor);
     return this.bus.execute(
       ChangeRequestCommands.submit,
       { items, sourceIp: options.sourceIp },
       { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS },
     );
   }
+}
+
+/** Changes, and their previews, are made by company administrators only. */
+export function requireMaker(actor: Actor): void {
+  if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
 }
 
 /** 201/200 with the result when applied at once, 202 with the change request when pending. */

@@ -20,8 +20,8 @@ export class CompaniesRepository {
     return tx.company.update({ where: { id }, data });
   }
 
-  findByRegistrationNumber(registrationNumber: string): Promise<Company | null> {
-    return this.prisma.company.findUnique({ where: { registrationNumber } });
+  findManagedByRegistrationNumber(operatorId: string, registrationNumber: string): Promise<Company | null> {
+    return this.prisma.company.findUnique({ where: { managedBy_registrationNumber: { managedBy: operatorId, registrationNumber } } });
   }
 
   findById(companyId: string): Promise<Company | null> {

@@ -61,13 +61,12 @@ export class CompaniesService {
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        const existing = await this.companies.findByRegistrationNumber(input.registrationNumber);
-        // Tell the operator which company it is only when they manage it.
-        const extra = existing && existing.managedBy === operatorId ? { companyId: existing.id } : undefined;
+        // Registration numbers are unique per operator: the one that exists is this operator's own client.
+        const existing = await this.companies.findManagedByRegistrationNumber(operatorId, input.registrationNumber);
         throw new ConflictError(
           'COMPANY_ALREADY_EXISTS',
-          `A company with registration number ${input.registrationNumber} already exists`,
-          extra,
+          `You already manage a company with registration number ${input.registrationNumber}`,
+          existing ? { companyId: existing.id } : undefined,
         );
       }
       throw error;

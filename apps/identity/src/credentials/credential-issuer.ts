@@ -135,7 +135,13 @@ export class CredentialIssuer {
       template: 'welcome-login-id',
       to: user.email,
       language: IdentityEvents.language(user.language),
-      params: { firstName: user.firstName, lastName: user.lastName, loginId, portalUrl: this.config.publicUrl },
+      params: {
+        firstName: user.firstName,
+        lastName: user.lastName,
+        loginId,
+        portalUrl: this.config.publicUrl,
+        passwordChannel: provisionalPasswordChannel(user),
+      },
     });
     const delivery = await this.deliverProvisional(tx, user, credential, provisional, expiresAt, 'created');
     await this.events.principal(tx, user.id);
@@ -183,6 +189,7 @@ export class CredentialIssuer {
     return { credential: updated, delivery, provisionalPassword: delivery === 'SHOWN_ONCE' ? provisional : undefined, expiresAt };
   }
 
+  /** By SMS to the user's phone; without one it is shown once to whoever created the credential. */
   private async deliverProvisional(
     tx: Tx,
     user: User,
@@ -191,6 +198,7 @@ export class CredentialIssuer {
     expiresAt: Date,
     event: string,
   ): Promise<'SMS' | 'SHOWN_ONCE'> {
+    // The welcome e-mail tells the same story (provisionalPasswordChannel).
     if (!user.phone) return 'SHOWN_ONCE';
     await this.events.sms(tx, {
       eventKey: `provisional-password:${credential.id}:${event}`,
@@ -207,4 +215,9 @@ export class CredentialIssuer {
   company(tx: Tx, companyId: string): Promise<Company | null> {
     return this.users.findCompany(companyId, tx);
   }
+}
+
+/** How a user's provisional password reaches them, as the welcome e-mail tells it (see deliverProvisional). */
+export function provisionalPasswordChannel(user: Pick<User, 'phone'>): 'sms' | 'administrator' {
+  return user.phone ? 'sms' : 'administrator';
 }

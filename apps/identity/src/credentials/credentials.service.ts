@@ -8,7 +8,7 @@ import { Clock } from '../shared/clock';
 import { AccessService } from '../users/access.service';
 import { maskEmail } from '../users/user-rules';
 import { credentialSnapshot, toCredentialView } from '../users/user-views';
-import { CredentialIssuer } from './credential-issuer';
+import { CredentialIssuer, provisionalPasswordChannel } from './credential-issuer';
 import { CredentialsRepository } from './credentials.repository';
 
 /** Direct actions on credentials (not change requests): reads, the operator's first credential, welcome e-mail, unlock. */
@@ -76,7 +76,13 @@ export class CredentialsService {
         template: 'welcome-login-id',
         to: user.email,
         language: IdentityEvents.language(user.language),
-        params: { firstName: user.firstName, lastName: user.lastName, loginId: credential.loginId, portalUrl: this.config.publicUrl },
+        params: {
+          firstName: user.firstName,
+          lastName: user.lastName,
+          loginId: credential.loginId,
+          portalUrl: this.config.publicUrl,
+          passwordChannel: provisionalPasswordChannel(user),
+        },
       });
       await this.events.audit(tx, {
         companyId: user.companyId,
