@@ -23,10 +23,11 @@ async function isolatedRedis(): Promise<string> {
   return url;
 }
 
-/** Keeps the servers' warnings and errors for assertions, and the test output quiet. */
+/** Keeps the servers' log lines for assertions, and the test output quiet. */
 const warnings: unknown[] = [];
+const infos: unknown[] = [];
 const quietLogger: LoggerService = {
-  log: () => undefined,
+  log: (m: unknown) => void infos.push(m),
   debug: () => undefined,
   warn: (m: unknown) => void warnings.push(m),
   error: (m: unknown) => void warnings.push(m),
@@ -88,6 +89,9 @@ describe('RPC transport over Redis', () => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, message: 'Thing 42 not found' });
     expect(pendingCalls()).toBe(0);
+    // A refusal is the command doing its job: logged at info, never as a warning (npm start printed 94 of them).
+    expect(warnings).not.toContainEqual(expect.objectContaining({ pattern: missing.pattern }));
+    expect(infos).toContainEqual(expect.objectContaining({ msg: 'command refused', pattern: missing.pattern, status: 404 }));
   });
 
   it('reports a service with no live replica as down at once, not after the deadline', async () => {

@@ -5,6 +5,14 @@ import { Pool } from 'pg';
 import { PrismaClient } from './generated/client';
 
 /**
+ * Defaults of every interactive transaction (a repository may set its own). Prisma's (2 s
+ * to get a connection, 5 s in all) turned a busy minute into 500s: on a loaded machine
+ * ordinary transactions took longer, and Prisma then rolled them back under the running
+ * code. Past these, the failure is a 503 (see libs/errors dependencyUnavailable).
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/**
  * The Prisma client of one service process (Prisma 7, Rust-free, through the `pg`
  * driver adapter). Repositories wrap it; each service's repositories touch only the
  * models of its own PostgreSQL schema (checked by test/integration/schema-ownership.spec.ts).
@@ -22,7 +30,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   constructor(config: AppConfig) {
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }), transactionOptions: TRANSACTION_OPTIONS });
     this.pool = pool;
     // An idle connection dropped by the server must not crash the process (Prisma adds its own listener only once connected).
     pool.on('error', (error: Error) => this.logger.warn(`idle PostgreSQL connection lost: ${error.message}`));

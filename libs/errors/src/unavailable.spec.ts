@@ -27,6 +27,12 @@ describe('dependencyUnavailable', () => {
       'Redis',
     ],
     ['ioredis closed', new Error('Connection is closed.'), 'Redis'],
+    ['ioredis command past its timeout', new Error('Command timed out'), 'Redis'],
+    [
+      'a Prisma transaction past its time limit',
+      Object.assign(new Error('Transaction API error: Transaction already closed'), { code: 'P2028' }),
+      'PostgreSQL',
+    ],
     [
       'a socket reset, as a cause',
       new Error('query failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }),
@@ -34,7 +40,11 @@ describe('dependencyUnavailable', () => {
     ],
   ])('makes %s a 503 SERVICE_UNAVAILABLE naming the dependency', (_label, error, dependency) => {
     const mapped = dependencyUnavailable(error, 'authorizations');
-    expect(mapped).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, extra: { service: 'authorizations', dependency } });
+    expect(mapped).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      extra: { service: 'authorizations', dependency, retryAfter: 5 },
+    });
   });
 
   it('leaves defects alone: they stay 500s', () => {

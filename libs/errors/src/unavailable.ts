@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error';
+import { DomainError, UNAVAILABLE_RETRY_AFTER_SECONDS } from './domain-error';
 
 /** PostgreSQL or Redis out of reach: a fault to retry, not a defect. */
 export class DependencyUnavailableError extends DomainError {
@@ -6,6 +6,7 @@ export class DependencyUnavailableError extends DomainError {
     super('SERVICE_UNAVAILABLE', 503, `${dependency} is unreachable from the ${service} service; retry shortly`, undefined, {
       service,
       dependency,
+      retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
     });
   }
 }
@@ -13,10 +14,11 @@ export class DependencyUnavailableError extends DomainError {
 // Node's socket errors, pg's connection-class SQLSTATEs (08xxx, 57P01-57P03: shutdown,
 // crash, cannot connect now) and Prisma's "cannot reach / connection closed / pool timeout".
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH']);
-const POSTGRES_CODES = /^(08...|57P0[123]|P1001|P1002|P1008|P1017|P2024)$/;
+// P2028: an interactive transaction past its time limit (a database too slow to answer).
+const POSTGRES_CODES = /^(08...|57P0[123]|P1001|P1002|P1008|P1017|P2024|P2028)$/;
 const POSTGRES_MESSAGES =
   /Can't reach database server|Connection terminated|server closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
-const REDIS_MESSAGES = /Reached the max retries per request limit|Connection is closed|Stream isn't writeable/i;
+const REDIS_MESSAGES = /Reached the max retries per request limit|Connection is closed|Stream isn't writeable|Command timed out/i;
 
 /**
  * The 503 an error stands for when PostgreSQL or Redis cannot be reached (followed through

@@ -58,6 +58,9 @@ export class RedisRpcClient extends ClientProxy {
     const subscriber = reportOutages(new Redis(this.redisUrl, { lazyConnect: true }), this.logger, 'RPC replies');
     await Promise.all([commands.connect(), subscriber.connect()]);
     subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+    // Replies published while the subscription is down are lost for good (pub/sub): the calls
+    // waiting for them are answered now, as unavailable, instead of at their deadline.
+    subscriber.on('close', () => this.failPending());
     await subscriber.subscribe(this.replyChannel);
     this.commands = commands;
     this.subscriber = subscriber;
@@ -110,6 +113,11 @@ export class RedisRpcClient extends ClientProxy {
   }
 
   private push(envelope: RpcRequestEnvelope): void {
+    if (this.subscriber && this.subscriber.status !== 'ready') {
+      // No reply could reach us: do not send a command whose answer would be lost.
+      this.settle(envelope.id, { err: toWire(new ServiceUnavailableError('redis', 'down')), isDisposed: true });
+      return;
+    }
     const service = serviceOfPattern(envelope.pattern);
     const down = () => this.settle(envelope.id, { err: toWire(new ServiceUnavailableError(service, 'down')), isDisposed: true });
     this.commands!.pushIfAlive(rpcKeys.presence(service), rpcKeys.requests(service), Date.now(), JSON.stringify(envelope))
@@ -127,6 +135,11 @@ export class RedisRpcClient extends ClientProxy {
   private onReply(message: string): void {
     const reply = JSON.parse(message) as RpcReplyEnvelope;
     this.settle(reply.id, reply);
+  }
+
+  private failPending(): void {
+    const unavailable = toWire(new ServiceUnavailableError('redis', 'down'));
+    for (const id of [...this.routingMap.keys()]) this.settle(id, { err: unavailable, isDisposed: true });
   }
 
   private settle(id: string, packet: WritePacket): void {

@@ -68,8 +68,15 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       );
       await Promise.all([this.consumer.connect(), this.publisher.connect()]);
       await this.beat();
+      // While Redis is away every beat fails: the connection reports the outage once (reportOutages).
       this.heartbeat = setInterval(
-        () => void this.beat().catch((err: unknown) => this.logError('heartbeat failed', err)),
+        () =>
+          void this.beat().catch((err: unknown) =>
+            this.options.logger.debug?.(
+              { msg: 'heartbeat failed', reason: err instanceof Error ? err.message : String(err) },
+              RedisRpcServer.name,
+            ),
+          ),
         this.presenceTtlMs / 3,
       );
       this.loopDone = this.consume();
