@@ -10,7 +10,7 @@ import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
 import { GatewayRedis } from './http/gateway-redis';
 import { gatewayServerOptions, installHttpPipeline, logsAccess } from './http/http-pipeline';
-import { UnexpectedBodyInterceptor } from './http/unexpected-body.interceptor';
+import { UnexpectedInputInterceptor } from './http/unexpected-input.interceptor';
 
 export const API_PREFIX = 'api/v1';
 export const API_DOCS_PATH = 'api/docs';
@@ -36,7 +36,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new UnexpectedBodyInterceptor());
+  app.useGlobalInterceptors(new UnexpectedInputInterceptor());
   // Global (not a module provider) so that it also renders what Fastify refuses before any
   // route runs: unknown routes, malformed or oversized bodies.
   app.useGlobalFilters(new ProblemFilter());

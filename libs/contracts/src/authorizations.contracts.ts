@@ -6,14 +6,13 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { IsDisplayName, IsIsoDateTime } from './input-rules';
+import { IsDisplayName, IsIsoDateTime, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -54,7 +53,7 @@ export class ServicesOfUserPayload {
 export class ReportRightsPayload {
   @IsUUID() companyId: string;
   @IsUUID('all', { each: true }) userIds: string[];
-  @IsOptional() @IsIsoDateTime() at?: string;
+  @Optional() @IsIsoDateTime() at?: string;
 }
 
 /** Rights of one user as the access-rights report shows them. */
@@ -135,7 +134,7 @@ export class CreateResourceDto {
   @Matches(/^[A-Z0-9][A-Z0-9 -]{2,48}[A-Z0-9]$/, { message: 'identifier must be 4 to 50 capital letters, digits, spaces or dashes' })
   identifier: string;
   @ApiPropertyOptional({ enum: BANKING_RIGHTS, isArray: true, description: 'Banking rights this resource allows (default: all)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -144,10 +143,10 @@ export class CreateResourceDto {
 }
 
 export class UpdateResourceDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
   @ApiPropertyOptional({ enum: BANKING_RIGHTS, isArray: true })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -198,7 +197,7 @@ export class GrantDto {
     format: 'uuid',
     description: 'Accounts and contracts the right covers: required (non-empty) for banking rights, absent for the others',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique()
@@ -214,7 +213,7 @@ export class CreateAuthorizationDto {
   @IsIsoDateTime()
   effectiveFrom: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Optional end, after effectiveFrom' })
-  @IsOptional()
+  @Optional()
   @IsIsoDateTime()
   endsAt?: string;
   @ApiProperty({ type: [GrantDto] })
@@ -225,7 +224,7 @@ export class CreateAuthorizationDto {
   @Type(() => GrantDto)
   grants: GrantDto[];
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Users of the company who receive the authorization' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique()
@@ -234,14 +233,14 @@ export class CreateAuthorizationDto {
 }
 
 export class UpdateAuthorizationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() effectiveFrom?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @Optional() @IsIsoDateTime() effectiveFrom?: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the end date' })
-  @IsOptional()
+  @Optional({ nullable: true })
   @IsIsoDateTime()
   endsAt?: string | null;
   @ApiPropertyOptional({ type: [GrantDto], description: 'Replaces every grant' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(50)
@@ -252,14 +251,14 @@ export class UpdateAuthorizationDto {
 
 export class AssignUsersDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   attach?: string[];
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique()
@@ -296,11 +295,11 @@ export class AuthorizationPage implements Page<AuthorizationView> {
 
 export class ListAuthorizationsPayload extends PageQueryDto {
   @IsUUID() companyId: string;
-  @IsOptional() @IsUUID() userId?: string;
+  @Optional() @IsUUID() userId?: string;
 }
 
 export class ListAuthorizationsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only the authorizations of this user' }) @IsOptional() @IsUUID() userId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the authorizations of this user' }) @Optional() @IsUUID() userId?: string;
 }
 
 export class GetAuthorizationPayload {
@@ -323,7 +322,7 @@ export class RightRefDto {
 export class RightsTemplateDto {
   @ApiProperty({ enum: TEMPLATES }) @IsIn(TEMPLATES) template: TemplateName;
   @ApiPropertyOptional({ type: [String], example: ['BANKING'], description: 'Services the template covers (default: BANKING)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -331,7 +330,7 @@ export class RightsTemplateDto {
   @Matches(CODE, { each: true, message: CODE_MESSAGE('services') })
   services?: string[];
   @ApiPropertyOptional({ type: [RightRefDto], description: 'Customisation (PREPARER and VALIDATOR only): rights to leave out' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -342,30 +341,30 @@ export class RightsTemplateDto {
     format: 'uuid',
     description: 'Customisation (PREPARER and VALIDATOR only): accounts and contracts to leave out',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   excludedResourceIds?: string[];
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
-  @IsOptional()
+  @Optional()
   @IsIsoDateTime()
   effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() endsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @Optional() @IsIsoDateTime() endsAt?: string;
 }
 
 export class RightsCopyDto {
   @ApiProperty({ format: 'uuid', description: 'The user whose rights are copied' }) @IsUUID() fromUserId: string;
   @ApiPropertyOptional({ type: [String], description: 'Services not to copy' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayUnique()
   @IsString({ each: true })
   @Matches(CODE, { each: true, message: CODE_MESSAGE('excludedServices') })
   excludedServices?: string[];
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Accounts and contracts not to copy' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique()
@@ -388,24 +387,24 @@ export class AuthorizeAllDto {
     type: [ContractTypeProfileDto],
     description: 'One profile per contract type, applied to every contract of that type',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => ContractTypeProfileDto)
   contractTypes?: ContractTypeProfileDto[];
   @ApiPropertyOptional({ type: [ServiceProfileDto], description: 'One profile per other service' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10)
   @ValidateNested({ each: true })
   @Type(() => ServiceProfileDto)
   services?: ServiceProfileDto[];
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
-  @IsOptional()
+  @Optional()
   @IsIsoDateTime()
   effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() endsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @Optional() @IsIsoDateTime() endsAt?: string;
 }
 
 /** Where a requested profile was not allowed and the closest lower one was given instead. */
@@ -442,8 +441,8 @@ export class CheckQuestionDto {
   @ApiProperty({ example: 'BANKING' }) @IsString() @Length(1, 50) service: string;
   @ApiProperty({ example: 'VALIDATE' }) @IsString() @Length(1, 50) right: string;
   @ApiProperty({ example: 'ACCESS' }) @IsString() @Length(1, 50) level: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() resourceId?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsIsoDateTime() at?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() resourceId?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @Optional() @IsIsoDateTime() at?: string;
 }
 
 export class CheckBatchDto {
@@ -467,12 +466,12 @@ export class CheckBatchAnswer {
 }
 
 export class EffectiveRightsQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @IsOptional() @IsIsoDateTime() at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' }) @Optional() @IsIsoDateTime() at?: string;
 }
 
 export class EffectiveRightsPayload {
   @IsUUID() userId: string;
-  @IsOptional() @IsIsoDateTime() at?: string;
+  @Optional() @IsIsoDateTime() at?: string;
 }
 
 export class EffectiveRightView {
@@ -551,7 +550,7 @@ export class RightsPlanChange {
   @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PlannedAuthorizationDto) create: PlannedAuthorizationDto[];
   @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true }) attach: string[];
   /** Informational (shown in the summary and the result); not re-validated. */
-  @IsOptional() @IsArray() substitutions?: Substitution[];
+  @Optional() @IsArray() substitutions?: Substitution[];
   /** The administrator's request, for the audit trail. */
-  @IsOptional() request?: Record<string, unknown>;
+  @Optional() request?: Record<string, unknown>;
 }

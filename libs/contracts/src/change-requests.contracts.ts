@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -18,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANGE_KIND_NAMES, type ChangeKind } from './changes.contracts';
+import { Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -36,7 +36,7 @@ export class SubmitChangesPayload {
   @ArrayMaxSize(500)
   items: ChangeItemInput[];
 
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 /** A batch submitted by hand: several changes validated (and applied) as one request. */
@@ -89,11 +89,11 @@ export class ChangeRequestPage implements Page<ChangeRequestView> {
 }
 
 export class ListChangeRequestsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ enum: CHANGE_REQUEST_STATUSES }) @IsOptional() @IsIn(CHANGE_REQUEST_STATUSES) status?: ChangeRequestStatus;
-  @ApiPropertyOptional({ enum: CHANGE_KIND_NAMES }) @IsOptional() @IsIn(CHANGE_KIND_NAMES) kind?: ChangeKind;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() makerUserId?: string;
+  @ApiPropertyOptional({ enum: CHANGE_REQUEST_STATUSES }) @Optional() @IsIn(CHANGE_REQUEST_STATUSES) status?: ChangeRequestStatus;
+  @ApiPropertyOptional({ enum: CHANGE_KIND_NAMES }) @Optional() @IsIn(CHANGE_KIND_NAMES) kind?: ChangeKind;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() makerUserId?: string;
   @ApiPropertyOptional({ description: 'Only requests older than this many hours' })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -148,7 +148,7 @@ export class CompanyIdPayload {
 }
 
 export class AuditQuery extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) action?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 100) action?: string;
 }
 
 export class AuditListPayload extends AuditQuery {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { MAX_INT } from './input-rules';
+import { IsIn, IsInt, IsObject, IsUUID, Max, Min } from 'class-validator';
+import { MAX_INT, Optional } from './input-rules';
 import { defineCommand, RpcServiceName } from './rpc';
 
 /**
@@ -84,9 +84,9 @@ export class ApplyChangePayload {
   @IsUUID() companyId: string;
   @IsUUID() makerUserId: string;
   @IsObject() payload: Record<string, unknown>;
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT) targetVersion?: number;
+  @Optional() @IsInt() @Min(0) @Max(MAX_INT) targetVersion?: number;
   /** True when the change applies at once for its maker: secrets may be revealed once in the response. */
-  @IsOptional() @IsIn(['immediate', 'approved']) mode?: 'immediate' | 'approved';
+  @Optional() @IsIn(['immediate', 'approved']) mode?: 'immediate' | 'approved';
 }
 
 /** The validate/apply commands every owning service answers. */

@@ -1,21 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { IsDisplayName, IsIsoDateTime } from './input-rules';
+import { IsBoolean, IsEmail, IsEnum, IsIn, IsInt, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDisplayName, IsIsoDateTime, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -68,12 +54,12 @@ export class CreateUserDto {
   @MaxLength(254)
   email: string;
   @ApiPropertyOptional({ example: '+33612345678', description: 'E.164; needed to receive the provisional password by SMS' })
-  @IsOptional()
+  @Optional()
   @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
   phone?: string;
   @ApiProperty({ enum: ClientType }) @IsEnum(ClientType) clientType: ClientType;
   @ApiPropertyOptional({ enum: AdminSignature, default: AdminSignature.NONE })
-  @IsOptional()
+  @Optional()
   @IsEnum(AdminSignature)
   adminSignature?: AdminSignature;
   @ApiPropertyOptional({
@@ -81,27 +67,26 @@ export class CreateUserDto {
     default: ActivationMode.IMMEDIATE,
     description: 'DEFERRED: the user is activated later by an administrator',
   })
-  @IsOptional()
+  @Optional()
   @IsEnum(ActivationMode)
   activationMode?: ActivationMode;
-  @ApiPropertyOptional({ enum: ['fr', 'en'], default: 'fr' }) @IsOptional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'], default: 'fr' }) @Optional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) @IsDisplayName() lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) @IsDisplayName() firstName?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 100) @IsDisplayName() lastName?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 100) @IsDisplayName() firstName?: string;
   @ApiPropertyOptional({ format: 'date' })
-  @IsOptional()
+  @Optional()
   @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
   birthDate?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
+  @ApiPropertyOptional() @Optional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
   @ApiPropertyOptional({ nullable: true, description: 'null removes the phone number' })
-  @IsOptional()
-  @ValidateIf((_o, v) => v !== null)
+  @Optional({ nullable: true })
   @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
   phone?: string | null;
-  @ApiPropertyOptional({ enum: ClientType }) @IsOptional() @IsEnum(ClientType) clientType?: ClientType;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ClientType }) @Optional() @IsEnum(ClientType) clientType?: ClientType;
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @Optional() @IsIn(['fr', 'en']) language?: 'fr' | 'en';
 }
 
 export class AdminSignatureDto {
@@ -133,7 +118,7 @@ export class UserPage implements Page<UserView> {
 }
 
 export class ListUsersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: UserStatus }) @IsOptional() @IsEnum(UserStatus) status?: UserStatus;
+  @ApiPropertyOptional({ enum: UserStatus }) @Optional() @IsEnum(UserStatus) status?: UserStatus;
 }
 
 // ── Credentials ─────────────────────────────────────────────────────────────────────
@@ -141,7 +126,7 @@ export class ListUsersQueryDto extends PageQueryDto {
 export class CreateCredentialDto {
   @ApiProperty({ enum: CredentialType }) @IsEnum(CredentialType) type: CredentialType;
   @ApiPropertyOptional({ format: 'date-time', description: 'Required for a TEMPORARY credential: login is refused after it' })
-  @IsOptional()
+  @Optional()
   @IsIsoDateTime({ message: 'validUntil must be an ISO 8601 date-time' })
   validUntil?: string;
   @ApiProperty({ description: 'Banking power (pouvoir bancaire); refused when the user only has e-invoicing rights' })
@@ -151,14 +136,14 @@ export class CreateCredentialDto {
 
 export class CreateCredentialRequestDto extends CreateCredentialDto {
   @ApiPropertyOptional({ example: '123456', description: "The administrator's fresh TOTP code (step-up); operators send none" })
-  @IsOptional()
+  @Optional()
   @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' })
   totpCode?: string;
 }
 
 export class ResetCredentialDto {
   @ApiPropertyOptional({ description: 'Also remove the enrolled TOTP (lost phone): the user enrols again' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   resetTotp?: boolean;
 }
@@ -287,7 +272,7 @@ export class WelcomeEmailSent {
 // ── RPC payloads (the gateway adds ids and the caller's IP) ─────────────────────────
 
 class WithSourceIp {
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class RegisterPersonPayload extends WithSourceIp {
@@ -313,31 +298,31 @@ export class OperatorCreateCredentialPayload extends WithSourceIp {
 }
 
 export class LoginPayload extends LoginDto {
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class RefreshPayload extends RefreshDto {
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class ChangePasswordPayload extends ChangePasswordDto {
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class ConfirmTotpPayload extends TotpCodeDto {
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class SessionPayload extends WithSourceIp {}
 
 export class CreateEdiSignaturePayload extends CreateEdiSignatureDto {
   @IsUUID() userId: string;
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class VerifyEdiSignaturePayload extends VerifyEdiSignatureDto {
   @IsUUID() signatureId: string;
-  @IsOptional() @IsString() @MaxLength(100) sourceIp?: string;
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
 export class EdiSignatureIdPayload extends WithSourceIp {

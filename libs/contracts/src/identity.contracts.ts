@@ -1,20 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { IsDisplayName, MAX_INT } from './input-rules';
+import { IsBoolean, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDisplayName, MAX_INT, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -47,7 +34,7 @@ export class CreateCompanyDto {
   pricingOffer: string;
 
   @ApiPropertyOptional({ default: true, description: 'Users must enrol TOTP strong authentication before using the service' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   requireStrongAuth?: boolean;
 }
@@ -55,25 +42,25 @@ export class CreateCompanyDto {
 /** What an operator may change on a company they manage. */
 export class UpdateCompanyDto {
   @ApiPropertyOptional({ minLength: 2, maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(2, 200)
   @IsDisplayName()
   name?: string;
 
   @ApiPropertyOptional({ enum: BillingMode })
-  @IsOptional()
+  @Optional()
   @IsEnum(BillingMode)
   billingMode?: BillingMode;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 100)
   pricingOffer?: string;
 
   @ApiPropertyOptional({ description: 'Users must enrol TOTP strong authentication before using the service' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   requireStrongAuth?: boolean;
 }
@@ -132,7 +119,7 @@ export interface OperatorView {
 }
 
 export class OptionalRequestPayload {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   note?: string;
@@ -173,9 +160,9 @@ export interface ValidatorEligibility {
 
 export class UserContactsPayload {
   @IsUUID() companyId: string;
-  @IsOptional() @IsUUID('all', { each: true }) userIds?: string[];
+  @Optional() @IsUUID('all', { each: true }) userIds?: string[];
   /** Only active administrators (the validators to notify of a new pending request). */
-  @IsOptional() administratorsOnly?: boolean;
+  @Optional() administratorsOnly?: boolean;
 }
 
 export interface UserContact {
@@ -192,8 +179,8 @@ export interface UserContact {
 export class ReportUsersPagePayload {
   @IsUUID() companyId: string;
   /** Keyset pagination: users are read in pages, never the whole company at once. */
-  @IsOptional() @IsUUID() afterUserId?: string;
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT) limit?: number;
+  @Optional() @IsUUID() afterUserId?: string;
+  @Optional() @IsInt() @Min(1) @Max(MAX_INT) limit?: number;
 }
 
 /** A user as the access-rights report shows it. */

@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import * as contracts from './index';
-import { displayNameProblem, IsDisplayName, IsIsoDateTime, stringProblem } from './input-rules';
+import { displayNameProblem, IsDisplayName, IsIsoDateTime, Optional, stringProblem } from './input-rules';
+import { IsString } from 'class-validator';
 
 /** Every class of libs/contracts that class-validator knows: the DTOs of every HTTP route, RPC command and change kind. */
 function validatedClasses(): Array<{ name: string; rules: Map<string, Set<string>> }> {
@@ -59,6 +60,29 @@ describe('input rules', () => {
     expect(check('+275760-09-13T00:00:00Z')).not.toEqual([]);
     expect(check('1000-01-01T00:00:00Z')).toEqual(['isDateTimeInRange']);
     expect(check('not a date')).toEqual(['isIso8601']);
+  });
+
+  it('let an optional field be left out, but refuse null unless it is nullable (null once reached PostgreSQL: 500)', () => {
+    class Patch {
+      @Optional() @IsString() label?: string;
+      @Optional({ nullable: true }) @IsString() phone?: string | null;
+    }
+    const fields = (value: object) => validateSync(plainToInstance(Patch, value)).map((e) => e.property);
+    expect(fields({})).toEqual([]);
+    expect(fields({ phone: null })).toEqual([]);
+    expect(fields({ label: null })).toEqual(['label']);
+    expect(fields({ label: 'x', phone: 3 })).toEqual(['phone']);
+  });
+
+  it('use Optional, never class-validator IsOptional, in every DTO (IsOptional lets null through)', () => {
+    const storage = getMetadataStorage();
+    const lenient: string[] = [];
+    for (const [name, value] of Object.entries(contracts)) {
+      if (typeof value !== 'function') continue;
+      for (const m of storage.getTargetValidationMetadatas(value, '', true, false))
+        if (m.name === 'isOptional') lenient.push(`${name}.${m.propertyName}`);
+    }
+    expect(lenient).toEqual([]);
   });
 
   // A guard for the next DTO: an unbounded number once answered 500 (page=99999999999999999999

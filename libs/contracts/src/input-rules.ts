@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsISO8601, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsISO8601, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 // Rules every input obeys, whatever its DTO: enforced once for every HTTP body, query,
 // path parameter and RPC payload by the validation pipe (libs/messaging), before
@@ -64,6 +64,16 @@ export function IsDisplayName(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * The field may be left out. Unlike class-validator's IsOptional, `null` is not taken as
+ * absent: it is validated like any value (and refused), unless the field is `nullable`,
+ * where null means "remove" (a phone number, an end date). A null on an optional field
+ * once went through validation to PostgreSQL and answered 500.
+ */
+export function Optional(options: { nullable?: boolean } = {}): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined && !(options.nullable && value === null));
 }
 
 /** Years a date-time input may have: beyond them a date is a typing error, and JavaScript and PostgreSQL disagree on their range. */

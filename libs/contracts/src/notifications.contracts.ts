@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsString, IsUUID, Matches } from 'class-validator';
+import { Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -71,13 +72,13 @@ export class ListMessagesPayload extends PageQueryDto {
 
 export class ListFailedNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the dead letters of this company' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   companyId?: string;
 }
 
 export class ListFailedNotificationsPayload {
-  @IsOptional() @IsUUID() companyId?: string;
+  @Optional() @IsUUID() companyId?: string;
 }
 
 export class FailedNotificationPayload {

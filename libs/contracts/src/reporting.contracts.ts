@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
-import { MAX_INT } from './input-rules';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_INT, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
@@ -30,7 +30,7 @@ export class OrderReportDto {
   type: ReportType;
 
   @ApiPropertyOptional({ enum: REPORT_LANGUAGES, default: 'fr' })
-  @IsOptional()
+  @Optional()
   @IsIn(REPORT_LANGUAGES)
   language?: ReportLanguage;
 }
@@ -180,12 +180,12 @@ export class ListDeliveriesPayload extends PageQueryDto {
 
 /** PATCH /deliveries/{id}: what may change (the account and the type identify the delivery). */
 export class UpdateDeliveryDto {
-  @ApiPropertyOptional({ enum: DeliveryFormat }) @IsOptional() @IsEnum(DeliveryFormat) format?: DeliveryFormat;
-  @ApiPropertyOptional({ enum: DeliveryFrequency }) @IsOptional() @IsEnum(DeliveryFrequency) frequency?: DeliveryFrequency;
-  @ApiPropertyOptional({ enum: DeliveryChannel }) @IsOptional() @IsEnum(DeliveryChannel) channel?: DeliveryChannel;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ enum: DeliveryFormat }) @Optional() @IsEnum(DeliveryFormat) format?: DeliveryFormat;
+  @ApiPropertyOptional({ enum: DeliveryFrequency }) @Optional() @IsEnum(DeliveryFrequency) frequency?: DeliveryFrequency;
+  @ApiPropertyOptional({ enum: DeliveryChannel }) @Optional() @IsEnum(DeliveryChannel) channel?: DeliveryChannel;
+  @ApiPropertyOptional() @Optional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({ description: 'The version you read; a different current version refuses the change' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_INT)
