@@ -12,7 +12,16 @@ import {
   ResourceView,
 } from '@procura/contracts';
 import { CommandBus, RedisRpcClient } from '@procura/messaging';
-import { addAdministrator, ApiSession, TestSystem, userSession, waitFor } from '@procura/testing';
+import {
+  addAdministrator,
+  addOperator,
+  ApiSession,
+  RunningSystem,
+  sharedSystem,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
+  userSession,
+  waitFor,
+} from '@procura/testing';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 
@@ -33,7 +42,7 @@ const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 let seq = 0;
 
 describe('Authorizations (e2e)', () => {
-  let system: TestSystem;
+  let system: RunningSystem;
   let operator: ApiSession;
   let principals: Queue;
   let company: CompanyView;
@@ -95,8 +104,8 @@ describe('Authorizations (e2e)', () => {
   }
 
   beforeAll(async () => {
-    system = await TestSystem.start();
-    operator = ApiSession.operator(system.baseUrl);
+    system = await sharedSystem();
+    operator = (await addOperator(system.databaseUrl)).session(system.baseUrl);
     principals = new Queue(QUEUES.principals, { connection: { url: system.redisUrl } });
     company = await newCompany();
     other = await newCompany();
@@ -133,11 +142,10 @@ describe('Authorizations (e2e)', () => {
       label: 'Compte ailleurs',
       identifier: 'FR7610107001011234567890129',
     });
-  }, 90_000);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await principals?.close();
-    await system?.stop();
   });
 
   it('serves the catalog with ranked levels', async () => {

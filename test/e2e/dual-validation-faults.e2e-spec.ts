@@ -1,6 +1,14 @@
 import { ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
 import { findFreePort, startRedis } from '@procura/infra';
-import { addAdministrator, addUsers, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
+import {
+  addAdministrator,
+  addUsers,
+  ApiSession,
+  FixtureAdministrator,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
+  TestSystem,
+  waitFor,
+} from '@procura/testing';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -82,48 +90,43 @@ async function expectAppliedOnce(system: TestSystem, s: Awaited<ReturnType<typeo
   ).toBe(1);
 }
 
+/**
+ * Faults on a private system with a Redis of its own: the authorizations service dies
+ * between approval and application (and Redis restarts meanwhile); the change is applied
+ * exactly once all the same.
+ */
 describe('Dual validation under faults (e2e)', () => {
-  describe('the applying process dies', () => {
-    let system: TestSystem;
-    beforeAll(async () => {
-      system = await TestSystem.start();
-    }, 60_000);
-    afterAll(async () => system?.stop());
+  let system: TestSystem;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redisPort: number;
+  const redisDir = join(process.env.PROCURA_TEST_DIR ?? '/tmp', `faults-redis-${Date.now()}`);
 
-    it.each(['before-apply', 'after-owner-apply'])(
-      'after the approval, at %s: applied exactly once after restart',
-      async (point) => {
-        const s = await scenario(system);
-        await approveThroughCrash(system, point, s);
-        await expectAppliedOnce(system, s);
-      },
-      90_000,
-    );
+  beforeAll(async () => {
+    redisPort = await findFreePort();
+    redis = await startRedis({ dataDir: redisDir, port: redisPort });
+    system = await TestSystem.start({ redisUrl: redis.url });
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await system?.stop();
+    await redis?.stop();
   });
 
-  describe('the applying process dies and Redis restarts in between', () => {
-    let system: TestSystem;
-    let redis: Awaited<ReturnType<typeof startRedis>>;
-    let redisPort: number;
-    const redisDir = join(process.env.PROCURA_TEST_DIR ?? '/tmp', `faults-redis-${Date.now()}`);
-
-    beforeAll(async () => {
-      redisPort = await findFreePort();
-      redis = await startRedis({ dataDir: redisDir, port: redisPort });
-      system = await TestSystem.start({ redisUrl: redis.url });
-    }, 60_000);
-    afterAll(async () => {
-      await system?.stop();
-      await redis?.stop();
-    });
-
-    it('applies the change exactly once', async () => {
+  it.each(['before-apply', 'after-owner-apply'])(
+    'after the approval, the applying process dies at %s: applied exactly once after restart',
+    async (point) => {
       const s = await scenario(system);
-      await approveThroughCrash(system, 'before-apply', s, async () => {
-        await redis.stop();
-        redis = await startRedis({ dataDir: redisDir, port: redisPort });
-      });
+      await approveThroughCrash(system, point, s);
       await expectAppliedOnce(system, s);
-    }, 120_000);
-  });
+    },
+    300_000,
+  );
+
+  it('the applying process dies and Redis restarts in between: applied exactly once', async () => {
+    const s = await scenario(system);
+    await approveThroughCrash(system, 'before-apply', s, async () => {
+      await redis.stop();
+      redis = await startRedis({ dataDir: redisDir, port: redisPort });
+    });
+    await expectAppliedOnce(system, s);
+  }, 300_000);
 });

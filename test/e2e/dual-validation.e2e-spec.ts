@@ -1,14 +1,18 @@
 import { ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
+import { QUEUES } from '@procura/contracts';
 import {
   addAdministrator,
+  addOperator,
   addUsers,
-  ApiSession,
   FixtureAdministrator,
   queryRows,
   readCaughtMail,
-  TestSystem,
+  RunningSystem,
+  sharedSystem,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
   waitFor,
 } from '@procura/testing';
+import { Queue } from 'bullmq';
 
 interface Problem {
   code: string;
@@ -30,8 +34,8 @@ function companyInput() {
 }
 
 /** A company with three collective administrators (maker + two validators) and some users. */
-async function setUp(system: TestSystem) {
-  const operator = ApiSession.operator(system.baseUrl);
+async function setUp(system: RunningSystem) {
+  const operator = (await addOperator(system.databaseUrl)).session(system.baseUrl);
   const company = (await operator.post<CompanyView>('/companies', companyInput())).body;
   const [alice, bob, carol] = await Promise.all(
     ['Alice', 'Bob', 'Carol'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
@@ -40,23 +44,22 @@ async function setUp(system: TestSystem) {
   return { company, alice, bob, carol, users, operator };
 }
 
-function approve(system: TestSystem, validator: FixtureAdministrator, id: string) {
+function approve(system: RunningSystem, validator: FixtureAdministrator, id: string) {
   return validator
     .session(system.baseUrl)
     .post<ChangeRequestView & Partial<Problem>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
 }
 
-async function statusOf(system: TestSystem, admin: FixtureAdministrator, id: string): Promise<ChangeRequestView> {
+async function statusOf(system: RunningSystem, admin: FixtureAdministrator, id: string): Promise<ChangeRequestView> {
   return (await admin.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body;
 }
 
 describe('Dual validation (e2e)', () => {
-  let system: TestSystem;
+  let system: RunningSystem;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
-  }, 60_000);
-  afterAll(async () => system?.stop());
+    system = await sharedSystem();
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   it('runs the maker → validator → applied journey, with notices and an audit trail', async () => {
     const { company, alice, bob, carol, users } = await setUp(system);
@@ -266,7 +269,7 @@ describe('Dual validation (e2e)', () => {
   });
 
   it('applies at once for an individual signature when the policy allows (201 with the request id)', async () => {
-    const operator = ApiSession.operator(system.baseUrl);
+    const operator = (await addOperator(system.databaseUrl)).session(system.baseUrl);
     const company = (await operator.post<CompanyView>('/companies', companyInput())).body;
     const solo = await addAdministrator(system.databaseUrl, company.id, { adminSignature: 'INDIVIDUAL', firstName: 'Solo' });
     const [user] = await addUsers(system.databaseUrl, company.id, 1);
@@ -299,25 +302,41 @@ describe('Dual validation (e2e)', () => {
 });
 
 describe('Dual validation expiry (e2e)', () => {
-  let system: TestSystem;
+  let system: RunningSystem;
+  let changes: Queue;
   beforeAll(async () => {
-    system = await TestSystem.start({ env: { CHANGE_REQUEST_TTL_SECONDS: '2' } });
-  }, 60_000);
-  afterAll(async () => system?.stop());
+    system = await sharedSystem();
+    changes = new Queue(QUEUES.changes, { connection: { url: system.redisUrl } });
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
+  afterAll(async () => changes?.close());
 
   it('expires a pending request through its delayed job', async () => {
     const { alice, bob, users } = await setUp(system);
     const cr = (await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${users[0]}`, { lastName: 'TooLate' }))
       .body;
+    // The expiry job waits for the request's whole lifetime (CHANGE_REQUEST_TTL_SECONDS, 7 days)…
+    const job = await waitFor(async () => (await changes.getJob(`expire.${cr.changeRequestId}`)) ?? undefined, {
+      timeoutMs: 20_000,
+      what: 'the delayed expiry job',
+    });
+    expect(await job.isDelayed()).toBe(true);
+    expect(job.opts.delay).toBeGreaterThan(7 * 24 * 3600_000 - 60_000);
+    // …so the test moves the request's end into the past and lets the job run now.
+    await queryRows(
+      system.databaseUrl,
+      `UPDATE authorizations.change_requests SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [cr.changeRequestId],
+    );
+    await job.promote();
     const expired = await waitFor(
       async () => {
         const view = await statusOf(system, alice, cr.changeRequestId);
         return view.status === 'EXPIRED' && view;
       },
-      { timeoutMs: 20_000, what: 'the request to expire' },
+      { timeoutMs: 30_000, what: 'the request to expire' },
     );
     expect(expired.status).toBe('EXPIRED');
     const late = await approve(system, bob, cr.changeRequestId);
     expect(late.status).toBe(409);
-  }, 40_000);
+  }, 60_000);
 });

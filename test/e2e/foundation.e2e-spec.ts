@@ -1,6 +1,15 @@
 import { CompanyView, DEMO, Page } from '@procura/contracts';
-import { ApiSession, TestSystem, waitFor } from '@procura/testing';
-import { Client } from 'pg';
+import {
+  addAdministrator,
+  addOperator,
+  ApiResponse,
+  ApiSession,
+  FixtureOperator,
+  RunningSystem,
+  sharedSystem,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
+  waitFor,
+} from '@procura/testing';
 
 interface Problem {
   type: string;
@@ -23,17 +32,16 @@ function newCompany(overrides: Record<string, unknown> = {}) {
 }
 
 describe('Foundation (e2e)', () => {
-  let system: TestSystem;
+  let system: RunningSystem;
+  let me: FixtureOperator;
   let operator: ApiSession;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
-    operator = ApiSession.operator(system.baseUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await system?.stop();
-  });
+    system = await sharedSystem();
+    // An operator of this file's own: its companies are the only ones it lists.
+    me = await addOperator(system.databaseUrl);
+    operator = me.session(system.baseUrl);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   it('reports every service, PostgreSQL and Redis up on /health', async () => {
     const res = await ApiSession.anonymous(system.baseUrl).get<Health>('/health');
@@ -49,18 +57,19 @@ describe('Foundation (e2e)', () => {
     const input = newCompany();
     const created = await operator.post<CompanyView>('/companies', input);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ ...input, managedBy: DEMO.operator.id, version: 1 });
+    expect(created.body).toMatchObject({ ...input, managedBy: me.operatorId, version: 1 });
 
     const list = await operator.get<Page<CompanyView>>('/companies?pageSize=100');
     expect(list.status).toBe(200);
     expect(list.body.items[0].id).toBe(created.body.id); // newest first
-    expect(list.body.items.map((c) => c.id)).toEqual(expect.arrayContaining([DEMO.companies.martin.id, DEMO.companies.dupont.id]));
+    expect(list.body.items.every((c) => c.managedBy === me.operatorId)).toBe(true);
 
     const one = await operator.get<CompanyView>(`/companies/${created.body.id}`);
     expect(one.body.name).toBe(input.name);
   });
 
   it('paginates the company list', async () => {
+    for (let i = 0; i < 2; i++) expect((await operator.post('/companies', newCompany())).status).toBe(201);
     const page = await operator.get<Page<CompanyView>>('/companies?page=1&pageSize=1');
     expect(page.body.items).toHaveLength(1);
     expect(page.body.total).toBeGreaterThanOrEqual(2);
@@ -110,6 +119,51 @@ describe('Foundation (e2e)', () => {
     expect(empty.body.errors?.[0].field).toBe('body');
   });
 
+  // Issue 19: each of these answered 500, or an error outside problem+json, before.
+  describe('input that reached a 500', () => {
+    const expectProblem = (res: ApiResponse<Problem>, status: number, field?: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body.requestId).toBe(res.headers.get('x-request-id'));
+      if (field) expect(res.body.errors?.map((e) => e.field)).toContain(field);
+    };
+
+    it('refuses 5,000 nested arrays with 400, on sign-in too (defect 2)', async () => {
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      expectProblem(await operator.post<Problem>('/companies', `{"name":${deep}}`), 400);
+      expectProblem(await ApiSession.anonymous(system.baseUrl).post<Problem>('/auth/login', `{"loginId":${deep}}`), 400);
+    });
+
+    it('refuses NUL, lone surrogates and bidi overrides, naming the field (defect 3)', async () => {
+      expectProblem(await operator.post<Problem>('/companies', { ...newCompany(), name: 'Acme\u0000SARL' }), 400, 'name');
+      expectProblem(await operator.post<Problem>('/companies', `{"name":"Acme \\ud800","registrationNumber":"123456789"}`), 400, 'name');
+      expectProblem(await operator.post<Problem>('/companies', { ...newCompany(), name: 'Acme\u202eLRAS' }), 400, 'name');
+      expectProblem(await operator.post<Problem>('/companies', { ...newCompany(), name: 'Ac\u200bme' }), 400, 'name');
+      expect((await operator.get<Page<CompanyView>>('/companies?pageSize=100')).body.items.map((c) => c.name)).not.toContain('Acme');
+    });
+
+    it('bounds numeric query parameters and refuses NUL in them (defect 4)', async () => {
+      expectProblem(await operator.get<Problem>('/companies?page=99999999999999999999'), 400, 'page');
+      expectProblem(await operator.get<Problem>('/companies?page=-1'), 400, 'page');
+      const company = await operator.post<CompanyView>('/companies', newCompany());
+      expectProblem(await operator.get<Problem>(`/companies/${company.body.id}/messages?page=1e300`), 400, 'page');
+      const admin = (await addAdministrator(system.databaseUrl, company.body.id)).session(system.baseUrl);
+      expectProblem(await admin.get<Problem>(`/companies/${company.body.id}/audit?action=%00`), 400, 'action');
+      expectProblem(await admin.get<Problem>(`/companies/${company.body.id}/audit?page=99999999999999999999`), 400, 'page');
+    });
+
+    it('answers an over-long path parameter and a malformed percent-encoding as problem+json with a request id (defect 5)', async () => {
+      expectProblem(await operator.get<Problem>(`/companies/${'a'.repeat(5000)}`), 414);
+      expectProblem(await operator.get<Problem>('/companies/%E0%A4%A'), 400, 'url');
+    });
+
+    it('refuses a body of literal null instead of taking it as {} (defect 6)', async () => {
+      expectProblem(await operator.post<Problem>('/companies', 'null'), 400, 'body');
+      expectProblem(await operator.post<Problem>('/companies', '[]'), 400, 'body');
+      expectProblem(await operator.post<Problem>('/companies', '"x"'), 400, 'body');
+    });
+  });
+
   it('refuses requests without a valid operator key (401 problem)', async () => {
     const none = await ApiSession.anonymous(system.baseUrl).get<Problem>('/companies');
     expect(none.status).toBe(401);
@@ -118,12 +172,19 @@ describe('Foundation (e2e)', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('refuses a duplicate registration number with 409', async () => {
+  it("refuses a duplicate registration number with 409, and never tells an operator that another's client exists", async () => {
     const input = newCompany();
-    expect((await operator.post('/companies', input)).status).toBe(201);
-    const again = await operator.post<Problem>('/companies', { ...input, name: 'Another name' });
+    const first = await operator.post<CompanyView>('/companies', input);
+    expect(first.status).toBe(201);
+    const again = await operator.post<Problem & { companyId?: string }>('/companies', { ...input, name: 'Another name' });
     expect(again.status).toBe(409);
-    expect(again.body.code).toBe('COMPANY_ALREADY_EXISTS');
+    expect(again.body).toMatchObject({ code: 'COMPANY_ALREADY_EXISTS', companyId: first.body.id });
+    // Another operator's client with the same number is that operator's own company, not a 409 revealing ours.
+    const other = (await addOperator(system.databaseUrl, 'Other bank')).session(system.baseUrl);
+    const theirs = await other.post<CompanyView>('/companies', { ...input, name: 'Their client' });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    expect((await other.get(`/companies/${first.body.id}`)).status).toBe(404);
   });
 
   it('honours Idempotency-Key: a retried POST returns the first result and creates nothing more', async () => {
@@ -140,17 +201,9 @@ describe('Foundation (e2e)', () => {
   });
 
   it('keeps operators to the companies they manage (another operator gets 404)', async () => {
-    const db = new Client({ connectionString: system.databaseUrl });
-    await db.connect();
-    const { createHash, randomUUID } = await import('node:crypto');
-    const otherKey = `other-operator-key-${randomUUID()}`;
-    await db.query(`INSERT INTO identity.operators (id, name, email, api_key_hash) VALUES ($1, 'Other', $2, $3)`, [
-      randomUUID(),
-      `other-${randomUUID()}@bank.example`,
-      createHash('sha256').update(otherKey).digest('hex'),
-    ]);
-    await db.end();
-    const other = ApiSession.operator(system.baseUrl, otherKey);
+    const mine = await operator.post<CompanyView>('/companies', newCompany());
+    const other = (await addOperator(system.databaseUrl, 'Other')).session(system.baseUrl);
+    expect((await other.get(`/companies/${mine.body.id}`)).status).toBe(404);
     expect((await other.get(`/companies/${DEMO.companies.martin.id}`)).status).toBe(404);
     expect((await other.get<Page<CompanyView>>('/companies')).body.total).toBe(0);
   });
@@ -201,7 +254,9 @@ describe('Foundation (e2e)', () => {
     expect(gatewayLines[0]).toMatchObject({ method: 'POST', path: '/api/v1/companies', status: 201 });
   });
 
-  it('never logs the operator key', () => {
-    expect(system.allOutput()).not.toContain(DEMO.operator.apiKey);
+  it('never logs an operator key', () => {
+    const output = system.allOutput();
+    expect(output).not.toContain(me.apiKey);
+    expect(output).not.toContain(DEMO.operator.apiKey);
   });
 });

@@ -1,6 +1,16 @@
 import { ChangeSubmissionResult, CompanyView, EmailTemplate, SmsTemplate, UserView } from '@procura/contracts';
 import { openSecret, type SealedSecret } from '@procura/security';
-import { addAdministrator, ApiResponse, ApiSession, TestSystem, waitFor } from '@procura/testing';
+import { DEV_SECRETS } from '@procura/config';
+import {
+  addAdministrator,
+  addOperator,
+  ApiResponse,
+  readCaughtMail,
+  RunningSystem,
+  sharedSystem,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
+  waitFor,
+} from '@procura/testing';
 import { Client } from 'pg';
 import {
   checkTemplateInput,
@@ -11,13 +21,15 @@ import {
 } from '../../apps/notifications/src/templates/message-templates';
 
 /** The development key the system under test seals secrets with (NODE_ENV=test, no SECRETS_KEY). */
-const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me';
+const DEV_SECRETS_KEY = DEV_SECRETS.SECRETS_KEY;
 
 interface MessageJob {
   schema: string;
   job_name: 'send-email' | 'send-sms';
   payload: {
     eventKey: string;
+    companyId: string;
+    to: string;
     template: string;
     params: Record<string, string>;
     secrets?: Record<string, SealedSecret>;
@@ -37,18 +49,17 @@ function expectStatus(res: ApiResponse, status: number): void {
 }
 
 describe('Message contracts: producers and templates (e2e)', () => {
-  let system: TestSystem;
+  let system: RunningSystem;
   let db: Client;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await sharedSystem();
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
-  }, 120_000);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await db?.end();
-    await system?.stop();
   });
 
   /** Every notification job written to an outbox of `companyId` so far. */
@@ -66,7 +77,7 @@ describe('Message contracts: producers and templates (e2e)', () => {
   }
 
   it('renders every template, in French and English, with exactly what its producer sends, and delivers each message', async () => {
-    const operator = ApiSession.operator(system.baseUrl);
+    const operator = (await addOperator(system.databaseUrl)).session(system.baseUrl);
     let seq = 0;
     async function newCompany(): Promise<string> {
       const digits = `${Date.now()}${seq++}`.slice(-9);
@@ -171,5 +182,14 @@ describe('Message contracts: producers and templates (e2e)', () => {
       { timeoutMs: 60_000, intervalMs: 250, what: 'every message sent or failed' },
     );
     expect(statuses.filter((s) => s.status !== 'SENT')).toEqual([]);
+
+    // The phone-less administrator's welcome e-mail says the password comes from the administrator, not by SMS (defect 9).
+    const phoneless = jobs.find((j) => j.payload.template === 'welcome-login-id' && j.payload.companyId === phonelessCompanyId)!;
+    expect(phoneless.payload.params.passwordChannel).toBe('administrator');
+    const delivered = (await readCaughtMail()).find((m) => m.to.includes(phoneless.payload.to))!;
+    expect(delivered.text).toContain('company administrator');
+    expect(delivered.text).not.toContain('SMS');
+    const withPhone = jobs.find((j) => j.payload.template === 'welcome-login-id' && j.payload.companyId === companyId)!;
+    expect(withPhone.payload.params.passwordChannel).toBe('sms');
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { DEMO, DeliveryPage, DocumentPage, ReportView } from '@procura/contracts';
-import { ApiSession, ServiceProcess, TestSystem, userSession, waitFor, waitForMail } from '@procura/testing';
+import { ApiSession, ServiceProcess, SYSTEM_START_HOOK_TIMEOUT_MS, TestSystem, userSession, waitFor, waitForMail } from '@procura/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
@@ -58,7 +58,7 @@ describe('Reports, documents and deliveries (e2e)', () => {
     julie = userSession(system.baseUrl, JULIE);
     marc = userSession(system.baseUrl, MARC);
     operator = ApiSession.operator(system.baseUrl);
-  }, 60_000);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await system?.stop();

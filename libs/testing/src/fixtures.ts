@@ -1,6 +1,6 @@
 import { loadConfig } from '@procura/config';
 import { sealSecret } from '@procura/security';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { generateSecret, generateSync } from 'otplib';
 import { Client } from 'pg';
 import { ApiSession } from './http';
@@ -116,4 +116,33 @@ export async function queryRows<T extends Record<string, unknown>>(
   } finally {
     await db.end();
   }
+}
+
+export interface FixtureOperator {
+  operatorId: string;
+  apiKey: string;
+  /** An API session of this operator (its key as bearer token). */
+  session(baseUrl: string): ApiSession;
+}
+
+/**
+ * An operator of the test's own, written straight into the identity schema: on the shared
+ * system, a test's companies are then the only ones its operator lists and manages.
+ */
+export async function addOperator(databaseUrl: string, name = 'Fixture operator'): Promise<FixtureOperator> {
+  const operatorId = randomUUID();
+  const apiKey = `fixture-operator-${randomBytes(18).toString('base64url')}`;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`INSERT INTO identity.operators (id, name, email, api_key_hash) VALUES ($1, $2, $3, $4)`, [
+      operatorId,
+      name,
+      `operator.${operatorId}@fixture.example`,
+      createHash('sha256').update(apiKey, 'utf8').digest('hex'),
+    ]);
+  } finally {
+    await db.end();
+  }
+  return { operatorId, apiKey, session: (baseUrl) => ApiSession.operator(baseUrl, apiKey) };
 }

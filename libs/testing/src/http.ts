@@ -35,10 +35,18 @@ export class ApiSession {
     return this.request<T>('POST', path, body, headers);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  /** `timeoutMs`: give up (the promise rejects) when no answer came by then, for tests that assert nothing hangs. */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<ApiResponse<T>> {
     const started = performance.now();
     const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
       method,
+      ...(options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),

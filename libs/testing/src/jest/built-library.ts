@@ -6,6 +6,7 @@ const DIST_LIBS = resolve(__dirname, '../../../../dist/libs');
 interface Libraries {
   database: typeof import('@procura/database');
   infra: typeof import('@procura/infra');
+  testing: typeof import('@procura/testing');
 }
 
 /**

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import type { RunningService } from '@procura/infra';
 import { builtLibrary } from './built-library';
 import { createTemplateDatabase } from '../scratch-database';
-import { claimTestDir, errorText, keepTestInfra, removeAbandonedTestDirs, startAll, stopTestInfra, type TestInfra } from './test-infra';
+import {
+  claimTestDir,
+  errorText,
+  keepSharedSystem,
+  keepTestInfra,
+  removeAbandonedTestDirs,
+  startAll,
+  stopTestInfra,
+  type TestInfra,
+} from './test-infra';
 
 // Jest loads the global setup with Node's own resolver, which knows nothing of the
 // `@procura/*` paths: it takes the libraries from the build, as the services do.
@@ -81,7 +90,17 @@ async function startContainers(dir: string): Promise<{ infra: TestInfra; timings
   return { infra: await startContainerInfra(dir), timings: 'containers' };
 }
 
-export default async function globalSetup(): Promise<void> {
+/** The path patterns of the run (Jest 30 passes them as TestPathPatterns, serialised or not). */
+function pathPatternsOf(globalConfig: { testPathPatterns?: { patterns?: string[] } | string[] }): string[] {
+  const patterns = globalConfig.testPathPatterns;
+  if (Array.isArray(patterns)) return patterns;
+  return patterns?.patterns ?? [];
+}
+
+export default async function globalSetup(globalConfig: {
+  rootDir: string;
+  testPathPatterns?: { patterns?: string[] } | string[];
+}): Promise<void> {
   const began = Date.now();
   process.env.TZ = 'UTC';
   const provider = process.env.TEST_INFRA ?? 'local';
@@ -116,4 +135,13 @@ export default async function globalSetup(): Promise<void> {
     `\n[procura-test] ${provider} infrastructure ready in ${Date.now() - began} ms ` +
       `(${timings}, ${applied.length} migrations ${Date.now() - migrationBegan} ms) in ${dir}\n`,
   );
+
+  // Started in the background: unit and integration tests run while the services boot.
+  const { launchSharedSystem, runNeedsSharedSystem, SHARED_SYSTEM_FILE_ENV } = builtLibrary('testing');
+  if (runNeedsSharedSystem(globalConfig.rootDir, pathPatternsOf(globalConfig))) {
+    const shared = launchSharedSystem(dir);
+    keepSharedSystem(shared);
+    process.env[SHARED_SYSTEM_FILE_ENV] = shared.stateFile;
+    process.stdout.write('[procura-test] starting the shared e2e system in the background\n');
+  }
 }

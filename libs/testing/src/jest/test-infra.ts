@@ -14,6 +14,21 @@ export interface TestInfra {
 const KEY = Symbol.for('procura.testInfra');
 type Registry = { [KEY]?: TestInfra };
 
+const SHARED = Symbol.for('procura.sharedSystem');
+type SharedRegistry = { [SHARED]?: { stop(): Promise<void> } };
+
+/** The shared e2e system the global setup started, for the teardown (same process). */
+export function keepSharedSystem(system: { stop(): Promise<void> }): void {
+  (globalThis as SharedRegistry)[SHARED] = system;
+}
+
+export function takeSharedSystem(): { stop(): Promise<void> } | undefined {
+  const registry = globalThis as SharedRegistry;
+  const system = registry[SHARED];
+  delete registry[SHARED];
+  return system;
+}
+
 export function keepTestInfra(infra: TestInfra): void {
   (globalThis as Registry)[KEY] = infra;
 }
