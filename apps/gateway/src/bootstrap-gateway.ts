@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { createValidationPipe, enforceShutdownDeadline, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { GatewayModule } from './gateway.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemFilter } from './http/problem.filter';
 import { GatewayRedis } from './http/gateway-redis';
 import { gatewayServerOptions, installHttpPipeline, logsAccess } from './http/http-pipeline';
@@ -43,18 +44,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   enforceShutdownDeadline(logger);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Procura API')
-      .setDescription(
-        'Delegated access-rights back office. Errors are application/problem+json (RFC 9457) with a stable `code`; ' +
-          'every request gets an `X-Request-Id`; POST honours `Idempotency-Key`.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup(API_DOCS_PATH, app, document);
   await mountQueueDashboard(app);
   await app.get(RedisRpcClient).connect();

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   ChangePasswordDto,
@@ -28,7 +28,6 @@ export class AuthController {
     description: 'A failure never says whether the login id or the password was wrong.',
   })
   @ApiOkResponse({ type: SessionTokens })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address (Retry-After)' })
   login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
     // Attempts per client address are limited before this runs (see http-pipeline).
     return this.bus.execute(IdentityAccessCommands.login, { ...body, sourceIp });

@@ -1,4 +1,5 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
 import { Actor, IdentityCommands, OperatorView } from '@procura/contracts';
@@ -8,6 +9,7 @@ import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken 
 import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { RedisReads } from '../http/redis-reads';
+import { PUBLIC_OPERATION_EXTENSION } from '../openapi/openapi-document';
 
 export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
@@ -15,8 +17,8 @@ const PUBLIC = 'procura:public';
 const SCOPES = 'procura:scopes';
 const OPERATOR_ONLY = 'procura:operator-only';
 
-/** The route needs no authentication (health, login, token refresh). */
-export const Public = () => SetMetadata(PUBLIC, true);
+/** The route needs no authentication (health, login, token refresh); its OpenAPI operation says so (no `security`). */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
 /** The route also accepts tokens of a restricted scope (e.g. the first-login password change). */
 export const AllowScopes = (...scopes: TokenScope[]) => SetMetadata(SCOPES, scopes);
 /** Only operators (bank advisors) may call the route. */

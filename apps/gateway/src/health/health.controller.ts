@@ -1,11 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthReport } from '@procura/health';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ComponentHealth, HealthReport } from '@procura/health';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
+// HealthReport refers to ComponentHealth by $ref only: declared here so the document defines it.
+@ApiExtraModels(ComponentHealth)
 @Public()
 @Controller('health')
 export class HealthController {
