@@ -1,0 +1,159 @@
+// The security matrix's expectations: for every operation of the OpenAPI document, the
+// status each kind of actor gets. An operation without a row fails the matrix: adding an
+// operation means adding its line here (and, when it takes a body, a valid one).
+//
+// Columns, in this order (see world.ts):
+//   anonymous      no Authorization header
+//   forged         an access token signed with another secret
+//   standard       a standard user of company A
+//   admin          an administrator of company A (collective signature: a change waits, 202)
+//   otherAdmin     an administrator of company B
+//   operator       the operator managing company A
+//   otherOperator  an operator who does not manage A
+// A cell is a status, or alternatives separated by `|`.
+import { randomInt, randomUUID } from 'node:crypto';
+import { CallSpec } from './operations';
+import { ActorName } from './world';
+
+export interface AccessRow extends CallSpec {
+  expected: Record<ActorName, number[]>;
+}
+
+const COLUMNS: ActorName[] = ['anonymous', 'forged', 'standard', 'admin', 'otherAdmin', 'operator', 'otherOperator'];
+
+/** One line of the table: the seven statuses, then how to call the operation when it needs more than the world's ids. */
+function row(statuses: string, spec: CallSpec = {}): AccessRow {
+  const cells = statuses.trim().split(/\s+/);
+  if (cells.length !== COLUMNS.length) throw new Error(`a row has ${COLUMNS.length} cells, not ${cells.length}: "${statuses}"`);
+  const expected = Object.fromEntries(COLUMNS.map((actor, i) => [actor, cells[i].split('|').map(Number)])) as Record<ActorName, number[]>;
+  return { ...spec, expected };
+}
+
+const unique = () => `${Date.now().toString(36)}${randomInt(1e9).toString(36)}`;
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+const person = (clientType = 'STANDARD') => ({
+  lastName: 'Matrice',
+  firstName: 'Noé',
+  birthDate: '1988-04-02',
+  email: `noe.matrice.${unique()}@attack.example`,
+  clientType,
+});
+const authorization = () => ({
+  label: 'Matrice',
+  service: 'EINVOICING',
+  effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
+  grants: [{ right: 'SUPPLIER_INVOICING', level: 'CONSULT' }],
+});
+
+export const ACCESS: Record<string, AccessRow> = {
+  // operation                                         anon forged std admin otherAdm oper otherOp
+  // Public; 503 only while a component is down, whoever asks.
+  'GET /health': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503'),
+  'POST /auth/login': row('401 401 401 401 401 401 401', { body: () => ({ loginId: '10000000000008', password: 'Not-the-password-1' }) }),
+  'POST /auth/refresh': row('401 401 401 401 401 401 401', { body: () => ({ refreshToken: `${randomUUID()}.${randomUUID()}` }) }),
+  'POST /auth/logout': row('401 401 200 200 200 401 401'),
+  'POST /auth/password': row('401 401 401 401 401 401 401', {
+    body: () => ({
+      currentPassword: 'Not-the-password-1',
+      newPassword: 'Tournesol-Matrice-2026',
+      newPasswordConfirmation: 'Tournesol-Matrice-2026',
+    }),
+  }),
+  'POST /auth/totp/enrol': row('401 401 401 401 401 401 401'),
+  'POST /auth/totp/confirm': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
+  'GET /auth/me': row('401 401 200 200 200 401 401'),
+  'POST /check': row('401 401 200 200 404 200 404', {
+    body: (w) => ({ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }),
+  }),
+  'POST /check/batch': row('401 401 200 200 404 200 404', {
+    body: (w) => ({ questions: [{ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }] }),
+  }),
+  'GET /services': row('401 401 200 200 200 200 200'),
+  'POST /companies': row('401 401 403 403 403 201 201', {
+    body: () => ({ name: `Matrice ${unique()}`, registrationNumber: digits(9), billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' }),
+  }),
+  'GET /companies': row('401 401 403 403 403 200 200'),
+  'GET /companies/{companyId}': row('401 401 403 403 403 200 404'),
+  'PATCH /companies/{companyId}': row('401 401 403 403 403 200 404', { body: () => ({ pricingOffer: `Offre ${unique()}` }) }),
+  'POST /companies/{companyId}/users': row('401 401 403 202 404 201 404', { body: () => person() }),
+  'GET /companies/{companyId}/users': row('401 401 403 200 404 200 404'),
+  'GET /users/{userId}': row('401 401 404 200 404 200 404'),
+  'PATCH /users/{userId}': row('401 401 403 202 404 403 403', { body: () => ({ lastName: `Matrice${digits(3)}` }) }),
+  'DELETE /users/{userId}': row('401 401 403 202 404 403 403'),
+  'POST /users/{userId}/activate': row('401 401 403 422 404 403 403'),
+  'POST /users/{userId}/suspend': row('401 401 403 202 404 403 403'),
+  'POST /users/{userId}/reactivate': row('401 401 403 422 404 403 403'),
+  'PUT /users/{userId}/admin-signature': row('401 401 403 422 404 403 403', { body: () => ({ adminSignature: 'INDIVIDUAL' }) }),
+  'GET /users/{userId}/credentials': row('401 401 404 200 404 200 404'),
+  'POST /users/{userId}/credentials': row('401 401 403 202 404 422 404', {
+    stepUp: true,
+    body: (_w, actor, totp) => ({
+      type: 'PERMANENT',
+      bankingPower: false,
+      ...(actor === 'operator' || actor === 'otherOperator' ? {} : { totpCode: totp }),
+    }),
+  }),
+  'POST /credentials/{credentialId}/revoke': row('401 401 403 202 404 403 403'),
+  'POST /credentials/{credentialId}/reset': row('401 401 403 202 404 403 403', { body: () => ({ resetTotp: false }) }),
+  'POST /credentials/{credentialId}/unlock': row('401 401 404 200 404 200 404'),
+  'POST /users/{userId}/welcome-email': row('401 401 404 422 404 422 404'),
+  'POST /users/{userId}/edi-code': row('401 401 403 201 404 403 403'),
+  'POST /users/{userId}/edi-signatures': row('401 401 404 403 404 403 403', {
+    stepUp: true,
+    body: (_w, _actor, totp) => ({
+      code: 'ABCDEFGHJK',
+      validityYears: 1,
+      password: 'Signature-Matrice-77',
+      passwordConfirmation: 'Signature-Matrice-77',
+      totpCode: totp,
+    }),
+  }),
+  'GET /users/{userId}/edi-signatures': row('401 401 404 200 404 200 404'),
+  'POST /edi-signatures/{signatureId}/verify': row('401 401 200 404 404 404 404', { body: (w) => ({ password: w.signaturePassword }) }),
+  'DELETE /edi-signatures/{signatureId}': row('401 401 200 422 404 422 404', { last: true }),
+  'GET /companies/{companyId}/resources': row('401 401 403 200 404 200 404'),
+  'POST /companies/{companyId}/resources': row('401 401 403 403 403 201 404', {
+    body: () => ({ kind: 'CONTRACT', contractType: 'SEPA_TRANSFERS', label: 'Virements', identifier: `CTR-${digits(8)}` }),
+  }),
+  'PATCH /companies/{companyId}/resources/{resourceId}': row('401 401 403 403 403 200 404', {
+    body: () => ({ label: `Compte ${digits(4)}` }),
+  }),
+  'POST /companies/{companyId}/authorizations': row('401 401 403 202 404 403 403', { body: authorization }),
+  'POST /companies/{companyId}/authorizations/preview': row('401 401 403 200 404 403 403', { body: authorization }),
+  'GET /companies/{companyId}/authorizations': row('401 401 403 200 404 200 404'),
+  'GET /authorizations/{authorizationId}': row('401 401 403 200 404 200 404'),
+  'PATCH /authorizations/{authorizationId}': row('401 401 403 202 404 403 403', { body: () => ({ label: `Matrice ${digits(4)}` }) }),
+  'DELETE /authorizations/{authorizationId}': row('401 401 403 202 404 403 403'),
+  'POST /authorizations/{authorizationId}/users': row('401 401 403 202 404 403 403', { body: (w) => ({ attach: [w.standard.userId] }) }),
+  'POST /users/{userId}/rights/template': row('401 401 403 202 422 403 403', { body: () => ({ template: 'ACCOUNTANT' }) }),
+  'POST /users/{userId}/rights/copy': row('401 401 403 422 422 403 403', { body: (w) => ({ fromUserId: w.standard.userId }) }),
+  'POST /users/{userId}/rights/authorize-all': row('401 401 403 202 422 403 403', {
+    body: () => ({ services: [{ service: 'EINVOICING', profile: 'CONSULT' }] }),
+  }),
+  'GET /users/{userId}/effective-rights': row('401 401 200 200 404 200 404'),
+  'GET /companies/{companyId}/change-requests': row('401 401 403 200 404 200 404'),
+  'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 404 404', {
+    body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
+  }),
+  'GET /change-requests/{id}': row('401 401 403 200 404 200 404'),
+  // The administrator is the change's maker: refused before the code is checked.
+  'POST /change-requests/{id}/approve': row('401 401 403 403 404 403 403', { body: () => ({ totpCode: '123456' }) }),
+  'POST /change-requests/{id}/reject': row('401 401 403 403 404 403 403', { body: () => ({ reason: 'Pas maintenant' }) }),
+  'POST /change-requests/{id}/cancel': row('401 401 403 200 404 403 403', { last: true }),
+  'GET /companies/{companyId}/change-policy': row('401 401 403 200 404 200 404'),
+  'PUT /companies/{companyId}/change-policy': row('401 401 403 202 404 404 404', {
+    body: () => ({ rules: [{ kind: '*', requiredApprovals: 1, allowIndividualImmediate: true }] }),
+  }),
+  'GET /companies/{companyId}/audit': row('401 401 403 200 404 200 404'),
+  'GET /companies/{companyId}/audit/export': row('401 401 403 200 404 200 404'),
+  'GET /companies/{companyId}/audit/verify': row('401 401 403 200 404 200 404'),
+  'POST /companies/{companyId}/reports': row('401 401 403 202 404 200 404', { body: () => ({ type: 'DELIVERIES' }) }),
+  'GET /reports/{reportId}': row('401 401 403 200 404 200 404'),
+  'GET /reports/{reportId}/file': row('401 401 403 200 404 200 404'),
+  'GET /companies/{companyId}/documents': row('401 401 403 200 404 200 404'),
+  'GET /companies/{companyId}/deliveries': row('401 401 403 200 404 200 404'),
+  'PATCH /deliveries/{deliveryId}': row('401 401 403 202 404 403 403', { body: () => ({ active: false }) }),
+  'GET /companies/{companyId}/messages': row('401 401 403 403 403 200 404'),
+  'GET /notifications/failed': row('401 401 403 403 403 200 200'),
+  'POST /notifications/failed/{jobId}/retry': row('401 401 403 403 403 202 404', { last: true }),
+};
