@@ -30,6 +30,8 @@ const replicas = process.argv.includes('--cluster') ? 2 : 1;
 const stoppers: Array<() => Promise<void>> = [];
 const children: ChildProcess[] = [];
 let stopping = false;
+/** The embedded PostgreSQL's URL, printed for psql and database tools (development credentials). */
+let embeddedDatabaseUrl: string | undefined;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     stoppers.unshift(() => pg.stop());
     databaseUrl = pg.url;
     say(`postgres   embedded PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${join(dataDir, 'postgres')})`);
+    embeddedDatabaseUrl = pg.url;
   }
   let redisUrl = process.env.REDIS_URL;
   if (!redisUrl) {
@@ -103,10 +106,11 @@ async function main(): Promise<void> {
   say(`Procura is ready (${seconds} s). Ctrl-C stops everything.`);
   say('');
   say(`  API             http://localhost:${port}/api/v1`);
-  say(`  API docs        http://localhost:${port}/api/docs`);
+  say(`  API docs        http://localhost:${port}/api/docs   (OpenAPI JSON: /api/docs-json)`);
   say(`  Health          http://localhost:${port}/api/v1/health`);
   say(`  Queue dashboard http://localhost:${port}/admin/queues   (user: operator, password: the operator key)`);
   if (outboxUrl) say(`  Mail outbox     ${outboxUrl}`);
+  if (embeddedDatabaseUrl) say(`  Database        ${embeddedDatabaseUrl}`);
   say(`  Logs            ${join(dataDir, 'logs')}/<service>.log (JSON lines)`);
   say('');
   say('  Demo logins (development data only)');

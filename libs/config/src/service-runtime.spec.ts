@@ -68,6 +68,14 @@ describe('docker-compose.yml', () => {
     },
   );
 
+  it('takes the secrets from the environment, with no default, and seeds no demo data unless asked', () => {
+    for (const secret of ['AUTH_TOKEN_SECRET', 'SECRETS_KEY', 'POSTGRES_PASSWORD'])
+      expect(compose).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
+    expect(compose).not.toMatch(/POSTGRES_PASSWORD: procura|:procura@/);
+    expect(compose).toContain('SEED_DEMO: ${SEED_DEMO:-false}');
+    expect(compose).toContain('NODE_ENV: ${NODE_ENV:-production}');
+  });
+
   it('sets no malloc arenas for every service at once', () => {
     expect(compose.split('x-service:')[1].split('services:')[0]).not.toContain('MALLOC_ARENA_MAX');
   });
