@@ -1,48 +1,112 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import {
+  AuthorizationAssignChange,
+  AuthorizationCreateChange,
+  AuthorizationDeleteChange,
+  AuthorizationUpdateChange,
+  RightsAuthorizeAllChange,
+  RightsCopyChange,
+  RightsPlanChange,
+  RightsTemplateChange,
+} from './authorizations.contracts';
+import { CHANGE_KIND_NAMES, ChangeKind } from './change-kinds';
+import { PolicyUpdateChange } from './change-policy.contracts';
+import {
+  AdminSignatureChange,
+  CredentialCreateChange,
+  CredentialResetChange,
+  CredentialRevokeChange,
+  UserCreateChange,
+  UserTargetChange,
+  UserUpdateChange,
+} from './identity-access.contracts';
+import { DeliveryUpdateChange } from './reporting.contracts';
 import { defineCommand, RpcServiceName } from './rpc';
 
+type PayloadClass = new () => object;
+
+/** How one change kind is declared: the class its payload is validated with, and its rules of engagement. */
+export interface ChangeKindDeclaration<P extends PayloadClass = PayloadClass, Plan extends PayloadClass = PayloadClass> {
+  /** What the maker submits (validated with class-validator, unknown fields refused). */
+  payload: P;
+  /**
+   * What validation normalises the payload to, stored with the request and given to `apply`
+   * (the approvers approve exactly it). Defaults to `payload`.
+   */
+  plan?: Plan;
+  /** Never applied at once, whatever the maker's signature (e.g. a change of the dual-control policy itself). */
+  alwaysNeedsApproval?: boolean;
+}
+
+function declare<P extends PayloadClass, Plan extends PayloadClass = P>(
+  declaration: ChangeKindDeclaration<P, Plan>,
+): ChangeKindDeclaration<P, Plan> {
+  return declaration;
+}
+
 /**
- * Every mutation a company administrator makes is a change of one of these kinds. The
- * service that owns the data validates and applies it (ChangeKindHandler); the change
- * request workflow (authorizations service, issue "Dual validation") decides when.
+ * Each change kind, declared once with its payload class. Its owner is CHANGE_KINDS[kind];
+ * its one handler (libs/changes, `@ChangeHandler(kind)`) lives in the owning service, which
+ * refuses to start without it.
  */
-export const CHANGE_KINDS = {
-  // identity
-  USER_CREATE: 'identity',
-  USER_UPDATE: 'identity',
-  USER_ACTIVATE: 'identity',
-  USER_SUSPEND: 'identity',
-  USER_REACTIVATE: 'identity',
-  USER_DELETE: 'identity',
-  ADMIN_SIGNATURE_SET: 'identity',
-  CREDENTIAL_CREATE: 'identity',
-  CREDENTIAL_REVOKE: 'identity',
-  CREDENTIAL_RESET: 'identity',
-  // authorizations
-  AUTHORIZATION_CREATE: 'authorizations',
-  AUTHORIZATION_UPDATE: 'authorizations',
-  AUTHORIZATION_DELETE: 'authorizations',
-  AUTHORIZATION_ASSIGN: 'authorizations',
-  RIGHTS_TEMPLATE: 'authorizations',
-  RIGHTS_COPY: 'authorizations',
-  RIGHTS_AUTHORIZE_ALL: 'authorizations',
-  POLICY_UPDATE: 'authorizations',
-  // reporting
-  DELIVERY_UPDATE: 'reporting',
-} as const satisfies Record<string, RpcServiceName>;
+export const CHANGE_KIND_CATALOG = {
+  USER_CREATE: declare({ payload: UserCreateChange }),
+  USER_UPDATE: declare({ payload: UserUpdateChange }),
+  USER_ACTIVATE: declare({ payload: UserTargetChange }),
+  USER_SUSPEND: declare({ payload: UserTargetChange }),
+  USER_REACTIVATE: declare({ payload: UserTargetChange }),
+  USER_DELETE: declare({ payload: UserTargetChange }),
+  ADMIN_SIGNATURE_SET: declare({ payload: AdminSignatureChange }),
+  CREDENTIAL_CREATE: declare({ payload: CredentialCreateChange }),
+  CREDENTIAL_REVOKE: declare({ payload: CredentialRevokeChange }),
+  CREDENTIAL_RESET: declare({ payload: CredentialResetChange }),
+  AUTHORIZATION_CREATE: declare({ payload: AuthorizationCreateChange }),
+  AUTHORIZATION_UPDATE: declare({ payload: AuthorizationUpdateChange }),
+  AUTHORIZATION_DELETE: declare({ payload: AuthorizationDeleteChange }),
+  AUTHORIZATION_ASSIGN: declare({ payload: AuthorizationAssignChange }),
+  RIGHTS_TEMPLATE: declare({ payload: RightsTemplateChange, plan: RightsPlanChange }),
+  RIGHTS_COPY: declare({ payload: RightsCopyChange, plan: RightsPlanChange }),
+  RIGHTS_AUTHORIZE_ALL: declare({ payload: RightsAuthorizeAllChange, plan: RightsPlanChange }),
+  // The policy can weaken dual control: changing it always needs a second administrator.
+  POLICY_UPDATE: declare({ payload: PolicyUpdateChange, alwaysNeedsApproval: true }),
+  DELIVERY_UPDATE: declare({ payload: DeliveryUpdateChange }),
+} as const satisfies Record<ChangeKind, ChangeKindDeclaration>;
 
-export type ChangeKind = keyof typeof CHANGE_KINDS;
-export const CHANGE_KIND_NAMES = Object.keys(CHANGE_KINDS) as ChangeKind[];
+type Catalog = typeof CHANGE_KIND_CATALOG;
+/** The payload a maker submits for kind K. */
+export type ChangePayload<K extends ChangeKind> = InstanceType<Catalog[K]['payload']>;
+/** The normalised payload of kind K that `apply` receives. */
+export type ChangePlan<K extends ChangeKind> =
+  Catalog[K] extends ChangeKindDeclaration<PayloadClass, infer Plan extends PayloadClass> ? InstanceType<Plan> : never;
 
-export function ownerOf(kind: ChangeKind): RpcServiceName {
-  return CHANGE_KINDS[kind];
+export function declarationOf(kind: ChangeKind): ChangeKindDeclaration {
+  return CHANGE_KIND_CATALOG[kind];
 }
 
 /** Before/after of what a change touches, for validators and the audit trail. */
 export interface ChangeDiff {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+}
+
+/**
+ * Something an earlier item of the same request will create, as later items must see it
+ * while they are validated (it is not in any table yet). Its id is fixed at submission:
+ * derived from the item's id, so applying the item creates exactly this id.
+ *
+ * Types in use: `user` (data: status, clientType, adminSignature, email, firstName,
+ * lastName, phone, language), `credential` (data: userId, type, bankingPower),
+ * `user-rights` (id: the user's id; data: services, the services of the rights given).
+ */
+export class PlannedEntity {
+  @IsString() type: string;
+  @IsUUID() id: string;
+  @IsUUID() companyId: string;
+  /** Position of the item that creates it (set by the workflow). */
+  @IsOptional() @IsInt() @Min(0) position?: number;
+  @IsObject() data: Record<string, unknown>;
 }
 
 /** What the owner's validation step returns: the change is acceptable now, and what it is. */
@@ -56,9 +120,13 @@ export class ChangeValidation {
   @ApiProperty({ type: [String], description: 'Users the change is about: none of them may approve it' }) subjectUserIds: string[];
   /** Payload normalised by the owner (ids resolved, defaults filled): what will be applied. */
   payload: Record<string, unknown>;
+  /** What applying the change creates; the first is what `{"$ref": name}` in a later item refers to. */
+  creates?: PlannedEntity[];
 }
 
 export type ChangeOutcome = 'APPLIED' | 'STALE' | 'FAILED';
+/** An item's outcome in a change request: NOT_APPLIED when an earlier item stopped the request. */
+export type ChangeItemOutcome = ChangeOutcome | 'NOT_APPLIED';
 
 /** Result of applying a change; applying the same change id twice returns the first result. */
 export interface ChangeApplyResult {
@@ -75,9 +143,14 @@ export class ValidateChangePayload {
   @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
   @IsUUID() companyId: string;
   @IsObject() payload: Record<string, unknown>;
+  /** The item's id, fixed at submission: ids of what the change creates derive from it. */
+  @IsOptional() @IsUUID() itemId?: string;
+  /** What earlier items of the same request will create. */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => PlannedEntity) planned?: PlannedEntity[];
 }
 
 export class ApplyChangePayload {
+  /** The item's id (the change request item): the owner applies it at most once. */
   @IsUUID() changeRequestId: string;
   @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
   @IsUUID() companyId: string;
@@ -86,9 +159,13 @@ export class ApplyChangePayload {
   @IsOptional() @IsInt() @Min(0) targetVersion?: number;
   /** True when the change applies at once for its maker: secrets may be revealed once in the response. */
   @IsOptional() @IsString() mode?: 'immediate' | 'approved';
+  /** What earlier items of the same request created (they are applied already). */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => PlannedEntity) planned?: PlannedEntity[];
+  /** The workflow resumes an application after a crash: the item may be decided already. */
+  @IsOptional() @IsBoolean() resuming?: boolean;
 }
 
-/** The validate/apply commands every owning service answers. */
+/** The validate/apply commands every owning service answers for the kinds it owns. */
 export const ChangeCommands = {
   validate: (service: RpcServiceName) => defineCommand<ValidateChangePayload, ChangeValidation>(service, `${service}.changes.validate`),
   apply: (service: RpcServiceName) => defineCommand<ApplyChangePayload, ChangeApplyResult>(service, `${service}.changes.apply`),

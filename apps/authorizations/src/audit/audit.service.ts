@@ -42,6 +42,11 @@ export class AuditService {
     await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 
+  /** The change audit of this service's own change kinds (ChangeAuditSink). */
+  record(tx: SqlExecutor, fact: AuditFact): Promise<void> {
+    return this.recordInTransaction(tx, fact);
+  }
+
   async append(event: AuditEventJob): Promise<void> {
     const outcome = await this.audit.append(event);
     if (outcome === 'duplicate') this.logger.debug?.({ msg: 'audit event already recorded', eventId: event.eventId });

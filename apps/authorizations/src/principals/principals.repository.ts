@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { PlannedEntities } from '@procura/changes';
 import { PrincipalStateJob } from '@procura/contracts';
-import { Prisma, PrismaService } from '@procura/database';
-import { Db } from '../authorizations/authorizations.repository';
+import { Db, Prisma, PrismaService, Tx } from '@procura/database';
+
 
 @Injectable()
 export class PrincipalsRepository {
@@ -52,6 +53,25 @@ export class PrincipalsRepository {
       select: { userId: true },
     });
     return new Set(rows.map((r) => r.userId));
+  }
+
+  /**
+   * Users an earlier item of the same change request registered in identity are known
+   * here only once identity's principal job arrives, which may be after the next item
+   * applies: they are entered from the plan (version 0, so identity's first state, version
+   * 1 or more, replaces it), and rights can be given to them in the same request.
+   */
+  async ensurePlanned(tx: Tx, planned: PlannedEntities, companyId: string, userIds: string[]): Promise<void> {
+    const users = userIds.map((id) => planned.user(companyId, id)).filter((u) => u !== undefined);
+    if (users.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "authorizations"."principals" (user_id, company_id, status, version, updated_at)
+       SELECT u, $2::uuid, s, 0, now() FROM unnest($1::uuid[], $3::text[]) AS t(u, s)
+       ON CONFLICT (user_id) DO NOTHING`,
+      users.map((u) => u.id),
+      companyId,
+      users.map((u) => u.status),
+    );
   }
 
   /** Locks the principal rows (rights changes to one user serialise) and returns their rights versions. */

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { PrismaService } from '@procura/database';
+import { PrismaService, Tx } from '@procura/database';
 import { revokedSessionKey } from '@procura/security';
 import { Redis } from 'ioredis';
-import { Tx } from '../companies/companies.repository';
+
 
 /**
  * Ends sessions: marks them revoked in PostgreSQL (refresh refused) and in Redis for the

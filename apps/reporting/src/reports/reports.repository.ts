@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Document, Prisma, PrismaService, Report } from '@procura/database';
-import { Tx } from '../shared/reporting-events';
+import { Document, Prisma, PrismaService, Report, Tx } from '@procura/database';
+
 
 export type ReportWithDocument = Report & { document: Document | null };
 
@@ -8,9 +8,6 @@ export type ReportWithDocument = Report & { document: Document | null };
 export class ReportsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx));
-  }
 
   create(tx: Tx, data: Prisma.ReportUncheckedCreateInput): Promise<ReportWithDocument> {
     return tx.report.create({ data, include: { document: true } });

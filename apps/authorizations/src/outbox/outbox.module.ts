@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AuthorizationsOutboxRelay } from './authorizations-outbox.relay';
+
+@Module({ providers: [AuthorizationsOutboxRelay], exports: [AuthorizationsOutboxRelay] })
+export class OutboxModule {}
