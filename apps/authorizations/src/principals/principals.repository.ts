@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { PlannedEntities } from '@procura/changes';
 import { PrincipalStateJob } from '@procura/contracts';
-import { Db, Prisma, PrismaService, Tx } from '@procura/database';
+import { Db, PrismaService, Transactions, Tx } from '@procura/database';
 
 
 @Injectable()
 export class PrincipalsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   /**
    * Applies an identity state unless a newer one is already recorded (jobs may arrive
    * out of order or twice). Returns whether the projection changed.
    */
   async apply(state: PrincipalStateJob): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const rows = await tx.$queryRaw<Array<{ user_id: string }>>`
         INSERT INTO "authorizations"."principals" (user_id, company_id, status, version, updated_at)
         VALUES (${state.userId}::uuid, ${state.companyId}::uuid, ${state.status}, ${state.version}, now())
@@ -75,14 +78,14 @@ export class PrincipalsRepository {
   }
 
   /** Locks the principal rows (rights changes to one user serialise) and returns their rights versions. */
-  async lockRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<Map<string, number>> {
+  async lockRightsVersions(db: Tx, userIds: string[]): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
     const rows = await db.$queryRaw<Array<{ user_id: string; rights_version: number }>>`
       SELECT user_id, rights_version FROM "authorizations"."principals" WHERE user_id = ANY(${userIds}::uuid[]) ORDER BY user_id FOR UPDATE`;
     return new Map(rows.map((r) => [r.user_id, r.rights_version]));
   }
 
-  async bumpRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<void> {
+  async bumpRightsVersions(db: Tx, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     await db.principal.updateMany({ where: { userId: { in: userIds } }, data: { rightsVersion: { increment: 1 } } });
   }
