@@ -43,9 +43,9 @@ describe('Composite change requests (e2e)', () => {
   const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows;
   const count = async (text: string, params: unknown[]) => Number((await sql<{ n: string }>(text, params))[0].n);
   const submit = (items: unknown[]) =>
-    alice.session(system.baseUrl).post<ChangeSubmissionResult & Problem>(`/companies/${company.id}/change-requests`, { items });
+    alice.session(system.baseUrl).post<ChangeSubmissionResult & Partial<Omit<Problem, 'status'>>>(`/companies/${company.id}/change-requests`, { items });
   const approve = (id: string) =>
-    bob.session(system.baseUrl).post<ChangeRequestView & Partial<Problem>>(`/change-requests/${id}/approve`, { totpCode: bob.totp() });
+    bob.session(system.baseUrl).post<ChangeRequestView & Partial<Omit<Problem, 'status'>>>(`/change-requests/${id}/approve`, { totpCode: bob.totp() });
   const view = async (id: string) => (await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body;
   const itemIds = async (id: string) =>
     (await sql<{ id: string }>(`SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1 ORDER BY position`, [id])).map(

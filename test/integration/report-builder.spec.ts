@@ -5,6 +5,7 @@ import { CompanySummary, DeliveryFormat, DeliveryFrequency, ReportUser } from '@
 import { PrismaService } from '@procura/database';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { FaultPoints, PermanentJobError, PlatformModule } from '@procura/messaging';
+import { ChangeOwner, ChangesModule } from '@procura/changes';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { createScratchDatabase } from '@procura/testing';
 import { Redis } from 'ioredis';
 import { ReportAccessPolicy } from '../../apps/reporting/src/access/report-access.policy';
 import { DeliveriesRepository } from '../../apps/reporting/src/deliveries/deliveries.repository';
-import { DeliveryChangesService } from '../../apps/reporting/src/deliveries/delivery-changes.service';
+import { DeliveriesModule } from '../../apps/reporting/src/deliveries/deliveries.module';
 import { DiskDocumentStorage, DocumentStorage } from '../../apps/reporting/src/documents/document-storage';
 import { DocumentsRepository } from '../../apps/reporting/src/documents/documents.repository';
 import { DocumentsService } from '../../apps/reporting/src/documents/documents.service';
@@ -26,7 +27,8 @@ import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testin
 import { ReportsRepository } from '../../apps/reporting/src/reports/reports.repository';
 import { ReportsService } from '../../apps/reporting/src/reports/reports.service';
 import { Clock } from '../../apps/reporting/src/shared/clock';
-import { ReportingEvents, ReportingOutboxRelay } from '../../apps/reporting/src/shared/reporting-events';
+import { ReportingChangeAudit, ReportingEvents, ReportingOutboxRelay } from '../../apps/reporting/src/shared/reporting-events';
+import { SharedModule } from '../../apps/reporting/src/shared/shared.module';
 
 /** Fabricated company data served page by page, recording how it was asked for. */
 class FabricatedSource extends ReportDataSource {
@@ -115,7 +117,6 @@ describe(ReportBuilder.name, () => {
             ReportsService,
             ReportBuilder,
             DeliveriesRepository,
-            DeliveryChangesService,
             DocumentsRepository,
             DocumentsService,
             { provide: FaultPoints, useValue: new FaultPoints(config) },
@@ -299,10 +300,11 @@ describe(ReportBuilder.name, () => {
   }, 30_000);
 });
 
-describe(DeliveryChangesService.name, () => {
+/** DELIVERY_UPDATE as the reporting service runs it: its handler behind the owner runtime of @procura/changes. */
+describe('DeliveryUpdateHandler', () => {
   let app: INestApplicationContext;
   let prisma: PrismaService;
-  let changes: DeliveryChangesService;
+  let changes: ChangeOwner;
 
   beforeAll(async () => {
     const config = loadConfig('reporting', {
@@ -316,8 +318,11 @@ describe(DeliveryChangesService.name, () => {
       static forRoot(): DynamicModule {
         return {
           module: ChangesTestModule,
-          imports: [PlatformModule.forService(config)],
-          providers: [Clock, ReportingEvents, ReportingOutboxRelay, DeliveriesRepository, DeliveryChangesService],
+          imports: [
+            PlatformModule.forService(config),
+            DeliveriesModule,
+            ChangesModule.forOwner({ service: 'reporting', imports: [SharedModule], auditSink: ReportingChangeAudit }),
+          ],
         };
       }
     }
@@ -326,7 +331,7 @@ describe(DeliveryChangesService.name, () => {
       logger: new JsonLogger(createLogger('reporting', 'warn', quiet)),
     });
     prisma = app.get(PrismaService);
-    changes = app.get(DeliveryChangesService);
+    changes = app.get(ChangeOwner);
   }, 60_000);
 
   afterAll(async () => {

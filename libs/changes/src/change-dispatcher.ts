@@ -6,7 +6,7 @@ import {
   ChangeCommands,
   ChangeValidation,
   ownerOf,
-  RpcServiceName,
+  type RpcServiceName,
   ValidateChangePayload,
 } from '@procura/contracts';
 import { CommandBus } from '@procura/messaging';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { CHANGE_KIND_CATALOG, CHANGE_KIND_NAMES, ChangeKind, ChangeKindDeclaration, ownerOf, RpcServiceName } from '@procura/contracts';
+import { CHANGE_KIND_CATALOG, CHANGE_KIND_NAMES, ChangeKind, ChangeKindDeclaration, ownerOf, type RpcServiceName } from '@procura/contracts';
 import { ValidationFailedError } from '@procura/errors';
 import { ChangeHandler, ChangeKindHandler } from './change-kind-handler';
 import { CHANGES_OWNER } from './changes.options';

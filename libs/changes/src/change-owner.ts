@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Actor, ApplyChangePayload, ChangeApplyResult, ChangeValidation, RpcServiceName, ValidateChangePayload } from '@procura/contracts';
+import { Actor, ApplyChangePayload, ChangeApplyResult, ChangeValidation, type RpcServiceName, ValidateChangePayload } from '@procura/contracts';
 import { PrismaService, Transactions } from '@procura/database';
 import { NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';

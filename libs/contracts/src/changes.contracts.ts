@@ -11,7 +11,7 @@ import {
   RightsPlanChange,
   RightsTemplateChange,
 } from './authorizations.contracts';
-import { CHANGE_KIND_NAMES, ChangeKind } from './change-kinds';
+import { CHANGE_KIND_NAMES, type ChangeKind } from './change-kinds';
 import { PolicyUpdateChange } from './change-policy.contracts';
 import {
   AdminSignatureChange,
