@@ -43,15 +43,20 @@ describe('Composite change requests (e2e)', () => {
   const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows;
   const count = async (text: string, params: unknown[]) => Number((await sql<{ n: string }>(text, params))[0].n);
   const submit = (items: unknown[]) =>
-    alice.session(system.baseUrl).post<ChangeSubmissionResult & Partial<Omit<Problem, 'status'>>>(`/companies/${company.id}/change-requests`, { items });
+    alice
+      .session(system.baseUrl)
+      .post<ChangeSubmissionResult & Partial<Omit<Problem, 'status'>>>(`/companies/${company.id}/change-requests`, { items });
   const approve = (id: string) =>
-    bob.session(system.baseUrl).post<ChangeRequestView & Partial<Omit<Problem, 'status'>>>(`/change-requests/${id}/approve`, { totpCode: bob.totp() });
+    bob
+      .session(system.baseUrl)
+      .post<ChangeRequestView & Partial<Omit<Problem, 'status'>>>(`/change-requests/${id}/approve`, { totpCode: bob.totp() });
   const view = async (id: string) => (await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body;
   const itemIds = async (id: string) =>
-    (await sql<{ id: string }>(`SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1 ORDER BY position`, [id])).map(
-      (r) => r.id,
-    );
-  const userByEmail = async (email: string) => (await sql<{ id: string }>(`SELECT id FROM identity.users WHERE email = $1`, [email]))[0]?.id;
+    (
+      await sql<{ id: string }>(`SELECT id FROM authorizations.change_request_items WHERE change_request_id = $1 ORDER BY position`, [id])
+    ).map((r) => r.id);
+  const userByEmail = async (email: string) =>
+    (await sql<{ id: string }>(`SELECT id FROM identity.users WHERE email = $1`, [email]))[0]?.id;
   const email = () => `agnes.nouvelle.${randomUUID().slice(0, 8)}@fixture.example`;
 
   /** The authorizations service dies at `point` during the approval's application. */
@@ -187,15 +192,21 @@ describe('Composite change requests (e2e)', () => {
     const submitted = await submit(addUser(address, { type: 'TEMPORARY', validUntil: validUntil.toISOString(), bankingPower: false }));
     expect(submitted.status).toBe(202);
     // Between approval and application the third item's end date has passed.
-    await waitFor(async () => Date.now() > validUntil.getTime() + 500, { timeoutMs: 10_000, intervalMs: 100, what: 'the end date to pass' });
+    await waitFor(async () => Date.now() > validUntil.getTime() + 500, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the end date to pass',
+    });
     const approved = await approve(submitted.body.changeRequestId);
     expect(approved.body.status).toBe('FAILED');
     expect(approved.body.items.map((i) => i.outcome)).toEqual(['NOT_APPLIED', 'NOT_APPLIED', 'FAILED']);
     expect(approved.body.reason).toMatch(/Item 3 of 3 \(CREDENTIAL_CREATE\)/);
     expect(await userByEmail(address)).toBeUndefined();
-    expect(await count(`SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = ANY($1::uuid[])`, [
-      await itemIds(submitted.body.changeRequestId),
-    ])).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = ANY($1::uuid[])`, [
+        await itemIds(submitted.body.changeRequestId),
+      ]),
+    ).toBe(0);
   });
 
   it('applies each item once when the applying process dies between two items', async () => {
@@ -213,7 +224,9 @@ describe('Composite change requests (e2e)', () => {
     expect(final.status).toBe('APPLIED');
     expect(final.items.map((i) => i.outcome)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
     const [first, second, third] = await itemIds(id);
-    expect(await count(`SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = ANY($1::uuid[])`, [[first, third]])).toBe(2);
+    expect(
+      await count(`SELECT count(*) AS n FROM identity.applied_changes WHERE change_request_id = ANY($1::uuid[])`, [[first, third]]),
+    ).toBe(2);
     expect(await count(`SELECT count(*) AS n FROM authorizations.applied_changes WHERE change_request_id = $1`, [second])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM identity.users WHERE email = $1`, [address])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM authorizations.authorization_users WHERE user_id = $1`, [userId])).toBe(1);

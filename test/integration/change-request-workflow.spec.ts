@@ -20,7 +20,10 @@ type UserActor = Extract<Actor, { kind: 'user' }>;
  */
 class IdentitySeamsFake {
   readonly sent: string[] = [];
-  readonly users = new Map<string, { companyId: string; signature: 'INDIVIDUAL' | 'COLLECTIVE'; clientType: 'ADMINISTRATOR' | 'STANDARD' }>();
+  readonly users = new Map<
+    string,
+    { companyId: string; signature: 'INDIVIDUAL' | 'COLLECTIVE'; clientType: 'ADMINISTRATOR' | 'STANDARD' }
+  >();
 
   async execute<P, R>(command: CommandContract<P, R>, payload: P): Promise<R> {
     this.sent.push(command.pattern);
@@ -28,9 +31,11 @@ class IdentitySeamsFake {
     switch (command.pattern) {
       case 'identity.users.validator-eligibility': {
         const user = this.users.get(p.userId as string);
-        return (user?.clientType === 'ADMINISTRATOR'
-          ? { eligible: true, adminSignature: user.signature }
-          : { eligible: false, reason: 'not an active administrator' }) as R;
+        return (
+          user?.clientType === 'ADMINISTRATOR'
+            ? { eligible: true, adminSignature: user.signature }
+            : { eligible: false, reason: 'not an active administrator' }
+        ) as R;
       }
       case 'identity.auth.verify-step-up':
         if (p.code !== '123456') throw new ForbiddenError('Strong authentication failed');
@@ -38,18 +43,16 @@ class IdentitySeamsFake {
       case 'identity.users.contacts':
         return [...this.users.entries()]
           .filter(([, u]) => u.companyId === p.companyId)
-          .map(
-            ([userId, u]): UserContact => ({
-              userId,
-              email: `${userId.slice(0, 8)}@fixture.example`,
-              firstName: 'F',
-              lastName: 'L',
-              language: 'fr',
-              clientType: u.clientType,
-              adminSignature: u.signature,
-              status: 'ACTIVE',
-            }),
-          ) as R;
+          .map(([userId, u]): UserContact => ({
+            userId,
+            email: `${userId.slice(0, 8)}@fixture.example`,
+            firstName: 'F',
+            lastName: 'L',
+            language: 'fr',
+            clientType: u.clientType,
+            adminSignature: u.signature,
+            status: 'ACTIVE',
+          })) as R;
       default:
         throw new Error(`unexpected command ${command.pattern}`);
     }
@@ -68,7 +71,10 @@ describe(ChangeRequestService.name, () => {
   const identity = new IdentitySeamsFake();
   const companyId = randomUUID();
 
-  const admin = (signature: 'INDIVIDUAL' | 'COLLECTIVE' = 'COLLECTIVE', clientType: 'ADMINISTRATOR' | 'STANDARD' = 'ADMINISTRATOR'): UserActor => {
+  const admin = (
+    signature: 'INDIVIDUAL' | 'COLLECTIVE' = 'COLLECTIVE',
+    clientType: 'ADMINISTRATOR' | 'STANDARD' = 'ADMINISTRATOR',
+  ): UserActor => {
     const userId = randomUUID();
     identity.users.set(userId, { companyId, signature, clientType });
     return { kind: 'user', userId, companyId, clientType, sessionId: randomUUID() };
@@ -118,8 +124,14 @@ describe(ChangeRequestService.name, () => {
     expect(submitted.status).toBe('PENDING');
     const id = submitted.changeRequestId;
 
-    await expect(workflow.approve(maker, id, '123456')).rejects.toMatchObject({ status: 403, message: expect.stringContaining('You made') });
-    await expect(workflow.approve(subject, id, '123456')).rejects.toMatchObject({ status: 403, message: expect.stringContaining('about you') });
+    await expect(workflow.approve(maker, id, '123456')).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('You made'),
+    });
+    await expect(workflow.approve(subject, id, '123456')).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('about you'),
+    });
     await expect(workflow.approve(standard, id, '123456')).rejects.toMatchObject({ status: 403 });
     await expect(workflow.approve(colleague, id, '000000')).rejects.toMatchObject({ status: 403 });
     expect((await workflow.get(maker, id)).status).toBe('PENDING');
@@ -134,7 +146,11 @@ describe(ChangeRequestService.name, () => {
 
   it('counts each validator once and waits for the number of approvals the policy asks', async () => {
     const [maker, first, second] = [admin(), admin(), admin()];
-    const policy = await workflow.submit(maker, [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 2, allowIndividualImmediate: false }] } }], {});
+    const policy = await workflow.submit(
+      maker,
+      [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 2, allowIndividualImmediate: false }] } }],
+      {},
+    );
     expect((await workflow.approve(first, policy.changeRequestId, '123456')).status).toBe('APPLIED');
 
     const subject = admin();
@@ -143,18 +159,30 @@ describe(ChangeRequestService.name, () => {
     expect((await workflow.approve(first, submitted.changeRequestId, '123456')).status).toBe('PENDING');
     await expect(workflow.approve(first, submitted.changeRequestId, '123456')).rejects.toMatchObject({ code: 'ALREADY_APPROVED' });
     expect((await workflow.approve(second, submitted.changeRequestId, '123456')).status).toBe('APPLIED');
-    await expect(workflow.approve(admin(), submitted.changeRequestId, '123456')).rejects.toMatchObject({ code: 'CHANGE_REQUEST_NOT_PENDING' });
+    await expect(workflow.approve(admin(), submitted.changeRequestId, '123456')).rejects.toMatchObject({
+      code: 'CHANGE_REQUEST_NOT_PENDING',
+    });
   });
 
   it('never applies a change of the policy at once, even for an individual signature', async () => {
     const solo = admin('INDIVIDUAL');
-    const change = await workflow.submit(solo, [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 1, allowIndividualImmediate: true }] } }], {});
+    const change = await workflow.submit(
+      solo,
+      [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 1, allowIndividualImmediate: true }] } }],
+      {},
+    );
     expect(change.status).toBe('PENDING');
   });
 
   it('applies at once for an individual signature when the policy allows, and lets only the maker cancel', async () => {
     const company2 = randomUUID();
-    const solo: UserActor = { kind: 'user', userId: randomUUID(), companyId: company2, clientType: 'ADMINISTRATOR', sessionId: randomUUID() };
+    const solo: UserActor = {
+      kind: 'user',
+      userId: randomUUID(),
+      companyId: company2,
+      clientType: 'ADMINISTRATOR',
+      sessionId: randomUUID(),
+    };
     identity.users.set(solo.userId, { companyId: company2, signature: 'INDIVIDUAL', clientType: 'ADMINISTRATOR' });
     const subject = randomUUID();
     await prisma.principal.create({ data: { userId: subject, companyId: company2, status: 'ACTIVE', version: 1 } });
@@ -163,7 +191,11 @@ describe(ChangeRequestService.name, () => {
     expect(await prisma.authorizationUser.count({ where: { userId: subject } })).toBe(1);
 
     const [maker, other] = [admin(), admin()];
-    const pending = await workflow.submit(maker, [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 1, allowIndividualImmediate: true }] } }], {});
+    const pending = await workflow.submit(
+      maker,
+      [{ kind: 'POLICY_UPDATE', payload: { rules: [{ kind: '*', requiredApprovals: 1, allowIndividualImmediate: true }] } }],
+      {},
+    );
     await expect(workflow.cancel(other, pending.changeRequestId)).rejects.toMatchObject({ status: 403 });
     expect((await workflow.cancel(maker, pending.changeRequestId)).status).toBe('CANCELLED');
     await expect(workflow.approve(other, pending.changeRequestId, '123456')).rejects.toMatchObject({ code: 'CHANGE_REQUEST_NOT_PENDING' });

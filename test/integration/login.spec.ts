@@ -2,27 +2,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '@procura/config';
 import { PrismaService } from '@procura/database';
-import { createScratchDatabase } from '@procura/testing';
+import { createScratchDatabase, randomLoginId as loginId } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { AuthModule } from '../../apps/identity/src/auth/auth.module';
 import { AuthService } from '../../apps/identity/src/auth/auth.service';
 import { hashPassword } from '../../apps/identity/src/credentials/password-hasher';
 import { PlatformModule } from '@procura/messaging';
-
-/** A 14-digit login id with its Luhn check digit, as identity issues them. */
-function loginId(): string {
-  const body = `4${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-}
 
 /**
  * The sign-in use case on a real database, without HTTP (as novu tests each use case):
@@ -122,7 +107,10 @@ describe(AuthService.name, () => {
   it('refuses a malformed login id (check digit) before any lookup, naming the field', async () => {
     const id = await credential();
     const typo = `${id.slice(0, 13)}${(Number(id[13]) + 1) % 10}`;
-    await expect(auth.login(typo, password)).rejects.toMatchObject({ status: 400, fields: [expect.objectContaining({ field: 'loginId' })] });
+    await expect(auth.login(typo, password)).rejects.toMatchObject({
+      status: 400,
+      fields: [expect.objectContaining({ field: 'loginId' })],
+    });
   });
 
   it('locks the credential after the configured number of failures, even for the right password', async () => {

@@ -51,7 +51,9 @@ export class AppliedChangesLedger {
     // Rows written before the change kit kept the result itself (identity) or {result, subjectUserIds} (authorizations).
     const shaped = raw && ('followUp' in raw || 'code' in raw || 'result' in raw);
     const result = (shaped ? raw.result : raw) as Record<string, unknown> | null;
-    const followUp = shaped ? ((raw.followUp ?? (raw.subjectUserIds ? { rightsChangedFor: raw.subjectUserIds } : null)) as Record<string, unknown> | null) : null;
+    const followUp = shaped
+      ? ((raw.followUp ?? (raw.subjectUserIds ? { rightsChangedFor: raw.subjectUserIds } : null)) as Record<string, unknown> | null)
+      : null;
     return {
       outcome: row.outcome as ChangeOutcome,
       ...(row.reason ? { reason: row.reason } : {}),

@@ -83,7 +83,9 @@ describe(ChangeHandlerRegistry.name, () => {
   });
 
   it("refuses a handler for another service's kind", async () => {
-    await expect(boot(DeliveryUpdateHandler, ForeignHandler)).rejects.toThrow('ForeignHandler handles USER_CREATE, which the identity service owns');
+    await expect(boot(DeliveryUpdateHandler, ForeignHandler)).rejects.toThrow(
+      'ForeignHandler handles USER_CREATE, which the identity service owns',
+    );
   });
 
   it('answers a kind it does not own with a validation error naming the owner', async () => {

@@ -1,6 +1,13 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { CHANGE_KIND_CATALOG, CHANGE_KIND_NAMES, ChangeKind, ChangeKindDeclaration, ownerOf, type RpcServiceName } from '@procura/contracts';
+import {
+  CHANGE_KIND_CATALOG,
+  CHANGE_KIND_NAMES,
+  ChangeKind,
+  ChangeKindDeclaration,
+  ownerOf,
+  type RpcServiceName,
+} from '@procura/contracts';
 import { ValidationFailedError } from '@procura/errors';
 import { ChangeHandler, ChangeKindHandler } from './change-kind-handler';
 import { CHANGES_OWNER } from './changes.options';
@@ -42,7 +49,8 @@ export class ChangeHandlerRegistry implements OnModuleInit {
       if (!handler) throw new Error(`change handler ${wrapper.name} is not a static provider`);
       this.kinds.set(kind, { kind, declaration: CHANGE_KIND_CATALOG[kind], handler });
     }
-    for (const [kind, handlers] of found) if (handlers.length > 1) problems.push(`${kind} has ${handlers.length} handlers: ${handlers.join(', ')}`);
+    for (const [kind, handlers] of found)
+      if (handlers.length > 1) problems.push(`${kind} has ${handlers.length} handlers: ${handlers.join(', ')}`);
     const missing = CHANGE_KIND_NAMES.filter((k) => ownerOf(k) === this.service && !found.has(k));
     if (missing.length) problems.push(`no handler for ${missing.join(', ')}`);
     if (problems.length) throw new Error(`${this.service} change kinds: ${problems.join('; ')}`);
@@ -50,7 +58,8 @@ export class ChangeHandlerRegistry implements OnModuleInit {
 
   get(kind: ChangeKind): RegisteredKind {
     const registered = this.kinds.get(kind);
-    if (!registered) throw new ValidationFailedError([{ field: 'kind', messages: [`${kind} is a change kind of the ${ownerOf(kind)} service`] }]);
+    if (!registered)
+      throw new ValidationFailedError([{ field: 'kind', messages: [`${kind} is a change kind of the ${ownerOf(kind)} service`] }]);
     return registered;
   }
 }

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Actor, ApplyChangePayload, ChangeApplyResult, ChangeValidation, type RpcServiceName, ValidateChangePayload } from '@procura/contracts';
+import {
+  Actor,
+  ApplyChangePayload,
+  ChangeApplyResult,
+  ChangeValidation,
+  type RpcServiceName,
+  ValidateChangePayload,
+} from '@procura/contracts';
 import { PrismaService, Transactions } from '@procura/database';
 import { NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
@@ -132,14 +139,25 @@ export class ChangeOwner {
       return true;
     });
     if (!first) return this.replay(input, (await this.ledger.find(this.prisma, ctx.itemId))!);
-    this.logger.log({ msg: 'change refused at apply', kind: input.kind, itemId: ctx.itemId, outcome: refusal.outcome, reason: refusal.reason });
+    this.logger.log({
+      msg: 'change refused at apply',
+      kind: input.kind,
+      itemId: ctx.itemId,
+      outcome: refusal.outcome,
+      reason: refusal.reason,
+    });
     return this.resultOf(entry);
   }
 
   /** The recorded outcome; the after-commit work is repeated in case the first one never ran. */
   private async replay(input: ApplyChangePayload, recorded: LedgerEntry): Promise<ChangeApplyResult> {
     if (recorded.outcome === 'APPLIED')
-      await this.hook?.afterCommit({ kind: input.kind, itemId: input.changeRequestId, companyId: input.companyId, followUp: recorded.followUp });
+      await this.hook?.afterCommit({
+        kind: input.kind,
+        itemId: input.changeRequestId,
+        companyId: input.companyId,
+        followUp: recorded.followUp,
+      });
     return this.resultOf(recorded);
   }
 

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CHANGE_KIND_NAMES, type ChangeKind } from './change-kinds';
+import { CHANGE_KIND_NAMES, type ChangeKind } from './changes.contracts';
 import { ChangePolicyView } from './change-policy.contracts';
 import type { ChangeSubmissionResult } from './changes.contracts';
 import { Page, PageQueryDto } from './pagination';
@@ -31,14 +31,19 @@ export const CHANGE_ITEM_REF = /^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/;
 export class ChangeItemInput {
   @ApiProperty({ enum: CHANGE_KIND_NAMES }) @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
   @ApiPropertyOptional({
-    description: 'Names the item (unique in the request): a later item writes {"$ref": name} where an id of what this item creates is expected',
+    description:
+      'Names the item (unique in the request): a later item writes {"$ref": name} where an id of what this item creates is expected',
     pattern: CHANGE_ITEM_REF.source,
   })
   @IsOptional()
   @IsString()
   @Matches(CHANGE_ITEM_REF, { message: 'ref must start with a letter and have at most 40 letters, digits, "_" or "-"' })
   ref?: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The change; {"$ref": name} stands for the id an earlier item creates' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The change; {"$ref": name} stands for the id an earlier item creates',
+  })
   @IsObject()
   payload: Record<string, unknown>;
 }

@@ -11,7 +11,6 @@ import {
   RightsPlanChange,
   RightsTemplateChange,
 } from './authorizations.contracts';
-import { CHANGE_KIND_NAMES, type ChangeKind } from './change-kinds';
 import { PolicyUpdateChange } from './change-policy.contracts';
 import {
   AdminSignatureChange,
@@ -27,8 +26,10 @@ import { defineCommand, RpcServiceName } from './rpc';
 
 type PayloadClass = new () => object;
 
-/** How one change kind is declared: the class its payload is validated with, and its rules of engagement. */
+/** How one change kind is declared: its owner, the class its payload is validated with, and its rules of engagement. */
 export interface ChangeKindDeclaration<P extends PayloadClass = PayloadClass, Plan extends PayloadClass = PayloadClass> {
+  /** The service that holds the data: it validates and applies the kind (its one handler, @ChangeHandler). */
+  owner: RpcServiceName;
   /** What the maker submits (validated with class-validator, unknown fields refused). */
   payload: P;
   /**
@@ -47,34 +48,45 @@ function declare<P extends PayloadClass, Plan extends PayloadClass = P>(
 }
 
 /**
- * Each change kind, declared once with its payload class. Its owner is CHANGE_KINDS[kind];
- * its one handler (libs/changes, `@ChangeHandler(kind)`) lives in the owning service, which
- * refuses to start without it.
+ * Every mutation a company administrator makes is a change of one of these kinds, each
+ * declared once here: its owner and its payload class. Its one handler (libs/changes,
+ * `@ChangeHandler(kind)`) lives in the owning service, which refuses to start without it.
  */
 export const CHANGE_KIND_CATALOG = {
-  USER_CREATE: declare({ payload: UserCreateChange }),
-  USER_UPDATE: declare({ payload: UserUpdateChange }),
-  USER_ACTIVATE: declare({ payload: UserTargetChange }),
-  USER_SUSPEND: declare({ payload: UserTargetChange }),
-  USER_REACTIVATE: declare({ payload: UserTargetChange }),
-  USER_DELETE: declare({ payload: UserTargetChange }),
-  ADMIN_SIGNATURE_SET: declare({ payload: AdminSignatureChange }),
-  CREDENTIAL_CREATE: declare({ payload: CredentialCreateChange }),
-  CREDENTIAL_REVOKE: declare({ payload: CredentialRevokeChange }),
-  CREDENTIAL_RESET: declare({ payload: CredentialResetChange }),
-  AUTHORIZATION_CREATE: declare({ payload: AuthorizationCreateChange }),
-  AUTHORIZATION_UPDATE: declare({ payload: AuthorizationUpdateChange }),
-  AUTHORIZATION_DELETE: declare({ payload: AuthorizationDeleteChange }),
-  AUTHORIZATION_ASSIGN: declare({ payload: AuthorizationAssignChange }),
-  RIGHTS_TEMPLATE: declare({ payload: RightsTemplateChange, plan: RightsPlanChange }),
-  RIGHTS_COPY: declare({ payload: RightsCopyChange, plan: RightsPlanChange }),
-  RIGHTS_AUTHORIZE_ALL: declare({ payload: RightsAuthorizeAllChange, plan: RightsPlanChange }),
+  USER_CREATE: declare({ owner: 'identity', payload: UserCreateChange }),
+  USER_UPDATE: declare({ owner: 'identity', payload: UserUpdateChange }),
+  USER_ACTIVATE: declare({ owner: 'identity', payload: UserTargetChange }),
+  USER_SUSPEND: declare({ owner: 'identity', payload: UserTargetChange }),
+  USER_REACTIVATE: declare({ owner: 'identity', payload: UserTargetChange }),
+  USER_DELETE: declare({ owner: 'identity', payload: UserTargetChange }),
+  ADMIN_SIGNATURE_SET: declare({ owner: 'identity', payload: AdminSignatureChange }),
+  CREDENTIAL_CREATE: declare({ owner: 'identity', payload: CredentialCreateChange }),
+  CREDENTIAL_REVOKE: declare({ owner: 'identity', payload: CredentialRevokeChange }),
+  CREDENTIAL_RESET: declare({ owner: 'identity', payload: CredentialResetChange }),
+  AUTHORIZATION_CREATE: declare({ owner: 'authorizations', payload: AuthorizationCreateChange }),
+  AUTHORIZATION_UPDATE: declare({ owner: 'authorizations', payload: AuthorizationUpdateChange }),
+  AUTHORIZATION_DELETE: declare({ owner: 'authorizations', payload: AuthorizationDeleteChange }),
+  AUTHORIZATION_ASSIGN: declare({ owner: 'authorizations', payload: AuthorizationAssignChange }),
+  RIGHTS_TEMPLATE: declare({ owner: 'authorizations', payload: RightsTemplateChange, plan: RightsPlanChange }),
+  RIGHTS_COPY: declare({ owner: 'authorizations', payload: RightsCopyChange, plan: RightsPlanChange }),
+  RIGHTS_AUTHORIZE_ALL: declare({ owner: 'authorizations', payload: RightsAuthorizeAllChange, plan: RightsPlanChange }),
   // The policy can weaken dual control: changing it always needs a second administrator.
-  POLICY_UPDATE: declare({ payload: PolicyUpdateChange, alwaysNeedsApproval: true }),
-  DELIVERY_UPDATE: declare({ payload: DeliveryUpdateChange }),
-} as const satisfies Record<ChangeKind, ChangeKindDeclaration>;
+  POLICY_UPDATE: declare({ owner: 'authorizations', payload: PolicyUpdateChange, alwaysNeedsApproval: true }),
+  DELIVERY_UPDATE: declare({ owner: 'reporting', payload: DeliveryUpdateChange }),
+} as const;
 
 type Catalog = typeof CHANGE_KIND_CATALOG;
+export type ChangeKind = keyof Catalog;
+export const CHANGE_KIND_NAMES = Object.keys(CHANGE_KIND_CATALOG) as ChangeKind[];
+
+export function ownerOf(kind: ChangeKind): RpcServiceName {
+  return CHANGE_KIND_CATALOG[kind].owner;
+}
+
+export function isChangeKind(value: string): value is ChangeKind {
+  return Object.prototype.hasOwnProperty.call(CHANGE_KIND_CATALOG, value);
+}
+
 /** The payload a maker submits for kind K. */
 export type ChangePayload<K extends ChangeKind> = InstanceType<Catalog[K]['payload']>;
 /** The normalised payload of kind K that `apply` receives. */

@@ -4,7 +4,6 @@ export * from './pagination';
 export * from './queues';
 export * from './rpc';
 export * from './demo-data';
-export * from './change-kinds';
 export * from './change-policy.contracts';
 export * from './changes.contracts';
 export * from './change-requests.contracts';

@@ -10,6 +10,6 @@ import { AuditWorker } from './audit.worker';
   imports: [CompanyAccessModule],
   controllers: [AuditHandlers],
   providers: [AuditRepository, AuditService, AuditWorker],
-  exports: [AuditService],
+  exports: [AuditService, AuditRepository],
 })
 export class AuditModule {}

@@ -44,7 +44,12 @@ export class AuthorizationRulesService {
   }
 
   /** Users of the company that may receive rights; a user an earlier item of the request registers counts. */
-  async checkMembers(db: Db | undefined, companyId: string, userIds: string[], planned: PlannedEntities = PlannedEntities.none): Promise<void> {
+  async checkMembers(
+    db: Db | undefined,
+    companyId: string,
+    userIds: string[],
+    planned: PlannedEntities = PlannedEntities.none,
+  ): Promise<void> {
     const members = await this.principals.membersOf(db ?? this.prisma, companyId, userIds);
     const plannedUsers = planned.usersAmong(companyId, userIds);
     const unknown = userIds.filter((id) => !members.has(id) && !plannedUsers.has(id));

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ApplyContext, ChangeDescription, ChangeEffect, ChangeHandler, ChangeKindHandler, checkVersion, ValidationContext } from '@procura/changes';
-import { PolicyUpdateChange } from '@procura/contracts';
+import {
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  checkVersion,
+  ValidationContext,
+} from '@procura/changes';
+import { isChangeKind, PolicyUpdateChange } from '@procura/contracts';
 import { Tx } from '@procura/database';
 import { ValidationFailedError } from '@procura/errors';
 import { ChangePolicyRepository } from './change-policy.repository';
@@ -17,7 +25,13 @@ export class PolicyUpdateHandler implements ChangeKindHandler<'POLICY_UPDATE'> {
 
   async validate(input: PolicyUpdateChange, { companyId }: ValidationContext): Promise<ChangeDescription<PolicyUpdateChange>> {
     const kinds = input.rules.map((r) => r.kind);
-    if (new Set(kinds).size !== kinds.length) throw new ValidationFailedError([{ field: 'payload.rules', messages: ['each kind may appear once'] }]);
+    const unknown = input.rules.flatMap((r, i) => (r.kind === '*' || isChangeKind(r.kind) ? [] : [i]));
+    if (unknown.length)
+      throw new ValidationFailedError(
+        unknown.map((i) => ({ field: `rules.${i}.kind`, messages: [`${input.rules[i].kind} is not a change kind`] })),
+      );
+    if (new Set(kinds).size !== kinds.length)
+      throw new ValidationFailedError([{ field: 'payload.rules', messages: ['each kind may appear once'] }]);
     const before = await this.policy.rules(companyId);
     const after = input.rules.map((r) => ({
       kind: r.kind,

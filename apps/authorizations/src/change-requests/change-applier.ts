@@ -26,7 +26,9 @@ export function aggregateOutcome(
   if (blocking < 0) return { status: 'APPLIED', outcomes };
   const r = results[blocking];
   const reason =
-    items.length === 1 ? r.reason : `Item ${blocking + 1} of ${items.length} (${items[blocking].kind}) ${r.outcome}: ${r.reason ?? 'not applied'}`;
+    items.length === 1
+      ? r.reason
+      : `Item ${blocking + 1} of ${items.length} (${items[blocking].kind}) ${r.outcome}: ${r.reason ?? 'not applied'}`;
   return { status: r.outcome as 'STALE' | 'FAILED', ...(reason ? { reason } : {}), outcomes };
 }
 
@@ -156,7 +158,11 @@ export class ChangeApplier {
   }
 
   /** Records the outcome once (only if still APPROVED): items, request, audit, the maker's notice. */
-  private async finish(cr: FullChangeRequest, results: ChangeApplyResult[], refusedBeforeApplyingAt?: number): Promise<FullChangeRequest | null> {
+  private async finish(
+    cr: FullChangeRequest,
+    results: ChangeApplyResult[],
+    refusedBeforeApplyingAt?: number,
+  ): Promise<FullChangeRequest | null> {
     const items = cr.items;
     let outcomes: Array<{ outcome: ChangeItemOutcome; reason: string | null }>;
     let status: 'APPLIED' | 'STALE' | 'FAILED';
@@ -173,7 +179,8 @@ export class ChangeApplier {
     } else {
       ({ status, reason, outcomes } = aggregateOutcome(items, results));
     }
-    const resultData = results.length === 1 && items.length === 1 ? (results[0].result ?? null) : { items: results.map((r) => r.result ?? null) };
+    const resultData =
+      results.length === 1 && items.length === 1 ? (results[0].result ?? null) : { items: results.map((r) => r.result ?? null) };
     const reveal = Object.assign({}, ...results.map((r) => r.revealOnce ?? {})) as Record<string, string>;
     const finish: Finish = {
       status,

@@ -59,10 +59,19 @@ export class ChangeItemsValidator {
       planned.push(...creates);
       if (item.ref !== undefined) {
         if (creates.length === 0)
-          throw new ValidationFailedError([{ field: `items[${position}].ref`, messages: [`a ${item.kind} item creates nothing to refer to`] }]);
+          throw new ValidationFailedError([
+            { field: `items[${position}].ref`, messages: [`a ${item.kind} item creates nothing to refer to`] },
+          ]);
         created.set(item.ref, creates[0].id);
       }
-      validated.push({ id: ids[position], position, kind: item.kind, ...(item.ref !== undefined ? { ref: item.ref } : {}), submitted: payload, validation });
+      validated.push({
+        id: ids[position],
+        position,
+        kind: item.kind,
+        ...(item.ref !== undefined ? { ref: item.ref } : {}),
+        submitted: payload,
+        validation,
+      });
     }
     return validated;
   }
@@ -91,7 +100,10 @@ export class ChangeItemsValidator {
     for (const [position, item] of items.entries()) {
       if (item.ref === undefined) continue;
       if (seen.has(item.ref))
-        problems.push({ field: `items[${position}].ref`, messages: [`ref "${item.ref}" is already the name of items[${seen.get(item.ref)}]`] });
+        problems.push({
+          field: `items[${position}].ref`,
+          messages: [`ref "${item.ref}" is already the name of items[${seen.get(item.ref)}]`],
+        });
       else seen.set(item.ref, position);
     }
     if (problems.length) throw new ValidationFailedError(problems);
@@ -104,7 +116,12 @@ export class ChangeItemsValidator {
       const id = typeof name === 'string' ? created.get(name) : undefined;
       if (id === undefined)
         throw new ValidationFailedError([
-          { field: path, messages: [`{"$ref": ${JSON.stringify(name)}} names no earlier item of this request (refer to an item above this one by its ref)`] },
+          {
+            field: path,
+            messages: [
+              `{"$ref": ${JSON.stringify(name)}} names no earlier item of this request (refer to an item above this one by its ref)`,
+            ],
+          },
         ]);
       return id;
     }

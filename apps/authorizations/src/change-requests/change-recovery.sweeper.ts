@@ -42,9 +42,11 @@ export class ChangeRecoverySweeper implements OnApplicationBootstrap, BeforeAppl
     const ids = await this.repository.unfinished(GRACE_MS, BATCH);
     for (const id of ids) {
       if (this.stopped) break;
-      await this.applier.apply(id).catch((error: unknown) =>
-        this.logger.warn({ msg: 'approved change not applied yet; will retry', changeRequestId: id, reason: String(error) }),
-      );
+      await this.applier
+        .apply(id)
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'approved change not applied yet; will retry', changeRequestId: id, reason: String(error) }),
+        );
     }
     return ids.length;
   }

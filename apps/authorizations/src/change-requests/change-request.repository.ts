@@ -153,7 +153,9 @@ export class ChangeRequestRepository {
 
   /** Locks the request for the rest of the transaction, reading only what an approval decides on. */
   async lockApprovalState(tx: Tx, id: string): Promise<ApprovalState | null> {
-    const [row] = await tx.$queryRawUnsafe<Array<{ status: string; expires_at: Date | string; required_approvals: number; approvals: number }>>(
+    const [row] = await tx.$queryRawUnsafe<
+      Array<{ status: string; expires_at: Date | string; required_approvals: number; approvals: number }>
+    >(
       `SELECT status::text, expires_at, required_approvals,
               (SELECT count(*)::int FROM "authorizations"."change_approvals" a WHERE a.change_request_id = cr.id) AS approvals
          FROM "authorizations"."change_requests" cr WHERE cr.id = $1::uuid FOR UPDATE`,
@@ -240,7 +242,6 @@ export class ChangeRequestRepository {
   update(tx: Tx, id: string, data: Prisma.ChangeRequestUncheckedUpdateInput) {
     return tx.changeRequest.update({ where: { id }, data, include: FULL });
   }
-
 
   /** The same update when the caller does not need the request back: one statement instead of three. */
   async set(tx: Tx, id: string, data: Prisma.ChangeRequestUncheckedUpdateInput): Promise<void> {

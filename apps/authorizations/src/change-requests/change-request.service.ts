@@ -36,7 +36,9 @@ type UserActor = Extract<Actor, { kind: 'user' }>;
 const WHAT = 'Change request';
 
 const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefined, subjects: string[]) =>
-  contacts.filter((c) => c.userId !== makerUserId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR');
+  contacts.filter(
+    (c) => c.userId !== makerUserId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
+  );
 
 const summaryOf = (items: ValidatedItem[]) =>
   items.length === 1
@@ -89,7 +91,9 @@ export class ChangeRequestService {
     const kinds = items.map((i) => i.kind);
     const resolved = await this.policy.resolve(maker.companyId, kinds);
     const immediate =
-      eligibility.adminSignature === 'INDIVIDUAL' && resolved.allowIndividualImmediate && !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
+      eligibility.adminSignature === 'INDIVIDUAL' &&
+      resolved.allowIndividualImmediate &&
+      !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
     const contacts = await this.bus.execute(IdentitySeams.userContacts, {
       companyId: maker.companyId,

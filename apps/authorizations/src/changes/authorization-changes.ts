@@ -144,7 +144,12 @@ export class AuthorizationCreateKind implements ChangeKindHandler<'AUTHORIZATION
     });
     return {
       result: { authorizationId: id },
-      audit: { action: 'AUTHORIZATION_CREATED', targetType: 'authorization', targetId: id, after: describeAuthorization({ ...plan, endsAt: plan.endsAt ?? null, userIds }) },
+      audit: {
+        action: 'AUTHORIZATION_CREATED',
+        targetType: 'authorization',
+        targetId: id,
+        after: describeAuthorization({ ...plan, endsAt: plan.endsAt ?? null, userIds }),
+      },
       followUp: await this.effects.changed(tx, userIds),
     };
   }
@@ -159,12 +164,7 @@ export class AuthorizationUpdateKind implements ChangeKindHandler<'AUTHORIZATION
     private readonly effects: RightsChangeEffects,
   ) {}
 
-  private async check(
-    db: Db | undefined,
-    companyId: string,
-    current: FullAuthorization,
-    p: AuthorizationUpdateChange,
-  ) {
+  private async check(db: Db | undefined, companyId: string, current: FullAuthorization, p: AuthorizationUpdateChange) {
     const endsAtGiven = p.endsAt !== undefined;
     const effectiveFrom = p.effectiveFrom ? toDate(p.effectiveFrom, 'effectiveFrom') : current.effectiveFrom;
     const endsAt = !endsAtGiven ? current.endsAt : p.endsAt ? toDate(p.endsAt, 'endsAt') : null;
@@ -288,7 +288,13 @@ export class AuthorizationAssignKind implements ChangeKindHandler<'AUTHORIZATION
     private readonly effects: RightsChangeEffects,
   ) {}
 
-  private async plan(db: Db | undefined, companyId: string, current: FullAuthorization, p: AuthorizationAssignChange, planned: PlannedEntities) {
+  private async plan(
+    db: Db | undefined,
+    companyId: string,
+    current: FullAuthorization,
+    p: AuthorizationAssignChange,
+    planned: PlannedEntities,
+  ) {
     const attachAsked = p.attach ?? [];
     const detachAsked = p.detach ?? [];
     const both = attachAsked.filter((id) => detachAsked.includes(id));
@@ -310,7 +316,10 @@ export class AuthorizationAssignKind implements ChangeKindHandler<'AUTHORIZATION
     return { attach, detach, holders: [...holders] };
   }
 
-  async validate(p: AuthorizationAssignChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<AuthorizationAssignChange>> {
+  async validate(
+    p: AuthorizationAssignChange,
+    { companyId, planned }: ValidationContext,
+  ): Promise<ChangeDescription<AuthorizationAssignChange>> {
     const current = await loadOwned(this.repo, companyId, p.authorizationId);
     const { attach, detach, holders } = await this.plan(undefined, companyId, current, p, planned);
     const after = [...holders.filter((id) => !detach.includes(id)), ...attach];
@@ -334,7 +343,12 @@ export class AuthorizationAssignKind implements ChangeKindHandler<'AUTHORIZATION
     await this.repo.assign(tx, current.id, attach, detach);
     return {
       result: { authorizationId: current.id, attached: attach, detached: detach },
-      audit: { action: 'AUTHORIZATION_ASSIGNED', targetType: 'authorization', targetId: current.id, after: { attached: attach, detached: detach } },
+      audit: {
+        action: 'AUTHORIZATION_ASSIGNED',
+        targetType: 'authorization',
+        targetId: current.id,
+        after: { attached: attach, detached: detach },
+      },
       followUp: await this.effects.changed(tx, [...attach, ...detach]),
     };
   }

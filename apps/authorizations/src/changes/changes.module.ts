@@ -3,7 +3,12 @@ import { AuthorizationsCoreModule } from '../authorizations/authorizations-core.
 import { PrincipalsModule } from '../principals/principals.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { RightsModule } from '../rights/rights.module';
-import { AuthorizationAssignKind, AuthorizationCreateKind, AuthorizationDeleteKind, AuthorizationUpdateKind } from './authorization-changes';
+import {
+  AuthorizationAssignKind,
+  AuthorizationCreateKind,
+  AuthorizationDeleteKind,
+  AuthorizationUpdateKind,
+} from './authorization-changes';
 import { RightsChangeEffects, RightsInvalidation } from './rights-change-effects';
 import { RightsAuthorizeAllKind, RightsCopyKind, RightsPlanner, RightsTemplateKind } from './rights-plan-changes';
 

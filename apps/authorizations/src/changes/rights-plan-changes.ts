@@ -243,7 +243,13 @@ export class RightsPlanner {
       targetVersion: principal?.rightsVersion ?? 0,
       subjectUserIds: [userId],
       plan: rightsPlan,
-      creates: [{ type: 'user-rights', id: userId, data: { services: [...new Set([...create.map((c) => c.service), ...attached.map((a) => a!.serviceCode)])] } }],
+      creates: [
+        {
+          type: 'user-rights',
+          id: userId,
+          data: { services: [...new Set([...create.map((c) => c.service), ...attached.map((a) => a!.serviceCode)])] },
+        },
+      ],
     };
   }
 

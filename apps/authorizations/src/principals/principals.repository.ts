@@ -3,7 +3,6 @@ import { PlannedEntities } from '@procura/changes';
 import { PrincipalStateJob } from '@procura/contracts';
 import { Db, PrismaService, Transactions, Tx } from '@procura/database';
 
-
 @Injectable()
 export class PrincipalsRepository {
   constructor(

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Prisma, PrismaService } from '@procura/database';
 
-
 export type ResourceRow = Prisma.ResourceGetPayload<object>;
 
 @Injectable()

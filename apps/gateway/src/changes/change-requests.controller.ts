@@ -46,7 +46,8 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'What submitting these items would do: the validation a submission runs, nothing written',
-    description: 'Same body as a submission. Answers each item as validated (summary, diff, subjects), whether it would apply at once, and who could approve it.',
+    description:
+      'Same body as a submission. Answers each item as validated (summary, diff, subjects), whether it would apply at once, and who could approve it.',
   })
   @ApiOkResponse({ type: ChangePreview })
   preview(

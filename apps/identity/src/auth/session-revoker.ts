@@ -4,7 +4,6 @@ import { Transactions, Tx } from '@procura/database';
 import { revokedSessionKey } from '@procura/security';
 import { Redis } from 'ioredis';
 
-
 /**
  * Ends sessions: marks them revoked in PostgreSQL (refresh refused) and in Redis for the
  * lifetime of an access token (the gateway refuses the token at once).

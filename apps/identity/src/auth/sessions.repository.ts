@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { IdentityRefreshToken, IdentitySession, PrismaService, Tx } from '@procura/database';
 
-
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
 
   async createSession(
     tx: Tx,

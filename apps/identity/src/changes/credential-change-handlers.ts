@@ -117,7 +117,6 @@ abstract class ExistingCredentialHandler {
     if (credential.status === 'REVOKED') throw new RuleViolationError('CREDENTIAL_REVOKED', 'The credential is revoked');
     return { credential, user };
   }
-
 }
 
 @Injectable()

@@ -34,7 +34,10 @@ const fullName = (u: { firstName: string; lastName: string }) => `${u.firstName}
 export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
   constructor(private readonly rules: UserChangeRules) {}
 
-  async validate(payload: UserCreateChange, { companyId, planned, newId }: ValidationContext): Promise<ChangeDescription<UserCreateChange>> {
+  async validate(
+    payload: UserCreateChange,
+    { companyId, planned, newId }: ValidationContext,
+  ): Promise<ChangeDescription<UserCreateChange>> {
     if (!(await this.rules.users.findCompany(companyId))) throw new NotFoundError('Company');
     const email = await this.rules.checkEmail(payload.email, 'email', undefined, undefined, planned);
     this.rules.checkBirthDate(payload.birthDate);
@@ -311,7 +314,10 @@ export class AdminSignatureSetHandler implements ChangeKindHandler<'ADMIN_SIGNAT
       throw new RuleViolationError('NOTHING_TO_CHANGE', `${fullName(user)} already has the ${payload.adminSignature} signature`);
   }
 
-  async validate(payload: AdminSignatureChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<AdminSignatureChange>> {
+  async validate(
+    payload: AdminSignatureChange,
+    { companyId, planned }: ValidationContext,
+  ): Promise<ChangeDescription<AdminSignatureChange>> {
     const user = await this.rules.userOf(companyId, payload.userId, undefined, planned);
     this.check(user, payload);
     return {

@@ -3,7 +3,6 @@ import { Tx } from '@procura/database';
 import { ConflictError } from '@procura/errors';
 import { createHash } from 'node:crypto';
 
-
 interface StoredResponse<R> {
   requestHash: string;
   response: R;

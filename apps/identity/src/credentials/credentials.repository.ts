@@ -27,7 +27,6 @@ export type LoginCandidate = Pick<
 export class CredentialsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-
   findById(id: string, tx: Tx | PrismaService = this.prisma): Promise<Credential | null> {
     return tx.credential.findUnique({ where: { id } });
   }

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EdiCode, EdiSignature, Prisma, PrismaService, Tx } from '@procura/database';
 
-
 @Injectable()
 export class EdiRepository {
   constructor(private readonly prisma: PrismaService) {}
-
 
   async createCode(tx: Tx, data: Prisma.EdiCodeUncheckedCreateInput, now: Date): Promise<EdiCode> {
     // A new code replaces any code of the user still waiting: only the latest one works.

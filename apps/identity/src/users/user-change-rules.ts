@@ -28,7 +28,13 @@ export class UserChangeRules {
     return user;
   }
 
-  async checkEmail(email: string, field: string, exceptUserId?: string, tx?: Tx, planned: PlannedEntities = PlannedEntities.none): Promise<string> {
+  async checkEmail(
+    email: string,
+    field: string,
+    exceptUserId?: string,
+    tx?: Tx,
+    planned: PlannedEntities = PlannedEntities.none,
+  ): Promise<string> {
     const normalised = normaliseEmail(email);
     if (!isNominativeEmail(normalised)) {
       throw new RuleViolationError(
@@ -93,4 +99,3 @@ function plannedUser(planned: PlannedEntities, companyId: string, userId: string
     updatedAt: now,
   } as unknown as User;
 }
-

@@ -8,7 +8,6 @@ export type UserWithCredentials = User & { credentials: Credential[] };
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-
   findById(userId: string, tx: Tx | PrismaService = this.prisma): Promise<User | null> {
     return tx.user.findUnique({ where: { id: userId } });
   }

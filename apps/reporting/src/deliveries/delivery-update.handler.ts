@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ApplyContext, ChangeDescription, ChangeEffect, ChangeHandler, ChangeKindHandler, StaleChangeError, ValidationContext } from '@procura/changes';
+import {
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  StaleChangeError,
+  ValidationContext,
+} from '@procura/changes';
 import { DeliveryUpdateChange } from '@procura/contracts';
 import { Delivery, Tx } from '@procura/database';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError } from '@procura/errors';

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Document, Prisma, PrismaService, Report, Tx } from '@procura/database';
 
-
 export type ReportWithDocument = Report & { document: Document | null };
 
 @Injectable()
 export class ReportsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
 
   create(tx: Tx, data: Prisma.ReportUncheckedCreateInput): Promise<ReportWithDocument> {
     return tx.report.create({ data, include: { document: true } });

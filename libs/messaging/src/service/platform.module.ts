@@ -38,6 +38,10 @@ export class PlatformModule {
       },
       ConnectionsCloser,
     ];
-    return { module: PlatformModule, providers, exports: [AppConfig, PrismaService, Transactions, QueueRegistry, RedisRpcClient, CommandBus] };
+    return {
+      module: PlatformModule,
+      providers,
+      exports: [AppConfig, PrismaService, Transactions, QueueRegistry, RedisRpcClient, CommandBus],
+    };
   }
 }
