@@ -37,9 +37,13 @@ class IdentitySeamsFake {
             : { eligible: false, reason: 'not an active administrator' }
         ) as R;
       }
-      case 'identity.auth.verify-step-up':
+      case 'identity.auth.verify-approver': {
         if (p.code !== '123456') throw new ForbiddenError('Strong authentication failed');
-        return { verifiedAt: new Date().toISOString() } as R;
+        const user = this.users.get(p.userId as string);
+        return (user?.clientType === 'ADMINISTRATOR'
+          ? { eligible: true, adminSignature: user.signature }
+          : { eligible: false, reason: 'not an active administrator' }) as R;
+      }
       case 'identity.users.contacts':
         return [...this.users.entries()]
           .filter(([, u]) => u.companyId === p.companyId)

@@ -3,7 +3,6 @@ import { ChangesModule } from '@procura/changes';
 import { AppConfig } from '@procura/config';
 import { createSystemController, PlatformModule } from '@procura/messaging';
 import { AuditModule } from './audit/audit.module';
-import { AuditService } from './audit/audit.service';
 import { AuthorizationsCoreModule } from './authorizations/authorizations-core.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ChangePolicyModule } from './change-policy/change-policy.module';
@@ -35,8 +34,7 @@ export class AuthorizationsModule {
         // The workflow runs here: this service's own kinds are applied in-process, the others over RPC.
         ChangesModule.forOwner({
           service: 'authorizations',
-          imports: [AuditModule, AuthorizationChangesModule],
-          auditSink: AuditService,
+          imports: [AuthorizationChangesModule],
           afterCommit: RightsInvalidation,
         }),
       ],

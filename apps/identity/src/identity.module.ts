@@ -8,8 +8,6 @@ import { IdentityChangesModule } from './changes/changes.module';
 import { CompaniesModule } from './companies/companies.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { EdiModule } from './edi/edi.module';
-import { EventsModule } from './events/events.module';
-import { IdentityEvents } from './events/identity-events';
 import { OperatorsModule } from './operators/operators.module';
 import { SeedModule } from './seed/seed.module';
 import { UsersModule } from './users/users.module';
@@ -32,8 +30,7 @@ export class IdentityModule {
         SeedModule,
         ChangesModule.forOwner({
           service: 'identity',
-          imports: [EventsModule, IdentityChangesModule],
-          auditSink: IdentityEvents,
+          imports: [IdentityChangesModule],
           afterCommit: IdentityChangeFollowUp,
         }),
       ],

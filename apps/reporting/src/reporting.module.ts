@@ -5,7 +5,6 @@ import { createSystemController, PlatformModule } from '@procura/messaging';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DocumentsModule } from './documents/documents.module';
 import { ReportsModule } from './reports/reports.module';
-import { ReportingChangeAudit } from './shared/reporting-events';
 import { SharedModule } from './shared/shared.module';
 
 /** The reporting service: report orders and builds, documents and their retention, deliveries. */
@@ -20,7 +19,7 @@ export class ReportingModule {
         DocumentsModule,
         DeliveriesModule,
         ReportsModule,
-        ChangesModule.forOwner({ service: 'reporting', imports: [SharedModule], auditSink: ReportingChangeAudit }),
+        ChangesModule.forOwner({ service: 'reporting' }),
       ],
       controllers: [createSystemController('reporting')],
     };

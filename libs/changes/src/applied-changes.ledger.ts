@@ -1,4 +1,4 @@
-import { ChangeOutcome } from '@procura/contracts';
+import { AuditEventJob, ChangeOutcome } from '@procura/contracts';
 import { Db } from '@procura/database';
 
 /** An item's recorded outcome: the first decision is final, a replay returns it. */
@@ -8,6 +8,8 @@ export interface LedgerEntry {
   code?: string;
   result?: Record<string, unknown>;
   followUp?: Record<string, unknown>;
+  /** The audit entries of the decision, given again on a replay. */
+  audit?: AuditEventJob[];
 }
 
 interface LedgerRow {
@@ -27,7 +29,7 @@ export class AppliedChangesLedger {
 
   /** Records the outcome unless one is already recorded; false when it was (the caller's work must roll back). */
   async record(db: Db, itemId: string, kind: string, companyId: string, entry: LedgerEntry): Promise<boolean> {
-    const stored = { result: entry.result ?? null, followUp: entry.followUp ?? null, code: entry.code ?? null };
+    const stored = { result: entry.result ?? null, followUp: entry.followUp ?? null, code: entry.code ?? null, audit: entry.audit ?? null };
     const inserted = await db.$executeRawUnsafe(
       `INSERT INTO "${this.schema}"."applied_changes" (change_request_id, kind, company_id, outcome, reason, result)
        VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::jsonb) ON CONFLICT (change_request_id) DO NOTHING`,
@@ -60,6 +62,7 @@ export class AppliedChangesLedger {
       ...(shaped && raw.code ? { code: raw.code as string } : {}),
       ...(result ? { result } : {}),
       ...(followUp ? { followUp } : {}),
+      ...(shaped && Array.isArray(raw.audit) ? { audit: raw.audit as AuditEventJob[] } : {}),
     };
   }
 }

@@ -6,7 +6,6 @@ import { CommandBus } from '@procura/messaging';
 import { ChangeHandlerRegistry } from './change-handler.registry';
 import { ChangeDescription, ChangeEffect, ChangeHandler, ChangeKindHandler } from './change-kind-handler';
 import { ChangesModule } from './changes.module';
-import { ChangeAuditSink } from './owner-hooks';
 
 /** Booting needs none of these: the registry is checked before anything runs. */
 @Global()
@@ -19,14 +18,6 @@ import { ChangeAuditSink } from './owner-hooks';
   exports: [PrismaService, Transactions, CommandBus],
 })
 class PlatformStub {}
-
-@Injectable()
-class AuditStub implements ChangeAuditSink {
-  async record(): Promise<void> {}
-}
-
-@Module({ providers: [AuditStub], exports: [AuditStub] })
-class AuditStubModule {}
 
 const description: ChangeDescription<DeliveryUpdateChange> = {
   summary: 's',
@@ -59,7 +50,7 @@ class ForeignHandler {}
 /** Boots the change kit of the reporting service (which owns DELIVERY_UPDATE only) with these handlers. */
 async function boot(...handlers: Type[]) {
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformStub, ChangesModule.forOwner({ service: 'reporting', imports: [AuditStubModule], auditSink: AuditStub })],
+    imports: [PlatformStub, ChangesModule.forOwner({ service: 'reporting' })],
     providers: handlers,
   }).compile();
   return moduleRef.init();

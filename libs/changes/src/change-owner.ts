@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   Actor,
+  AuditEventJob,
   ApplyChangePayload,
   ChangeApplyResult,
   ChangeValidation,
@@ -14,7 +15,8 @@ import { AppliedChangesLedger, LedgerEntry } from './applied-changes.ledger';
 import { ApplyContext, ChangeEffect, ValidationContext } from './change-kind-handler';
 import { ChangeHandlerRegistry } from './change-handler.registry';
 import { CHANGES_OWNER } from './changes.options';
-import { ChangeAfterCommit, ChangeAuditSink } from './owner-hooks';
+import { ChangeAfterCommit } from './owner-hooks';
+import { AuditFact, auditEvent } from '@procura/messaging';
 import { derivedId, parsePayload, toJson } from './payloads';
 import { PlannedEntities } from './planned-entities';
 import { classifyRefusal, Refusal } from './refusals';
@@ -27,9 +29,11 @@ const APPLY_TIMEOUT_MS = 20_000;
 /**
  * The owner side of a change, the same for every owning service: validates a payload
  * with its kind's class and hands it to the kind's handler; applies an item exactly
- * once (the handler's work, the audit entry and the ledger row commit together; a
- * second application returns the recorded outcome), classifies refusals (STALE, FAILED
- * with the reason) and records them too, and runs the service's after-commit hook.
+ * once (the handler's work and the ledger row, which holds the outcome and its audit
+ * entry, commit together; a second application returns the recorded outcome),
+ * classifies refusals (STALE, FAILED with the reason) and records them too, and runs the
+ * service's after-commit hook. The audit entry goes back to the workflow with the
+ * outcome, which appends it with the request's own: the trail gets one append per event.
  */
 @Injectable()
 export class ChangeOwner {
@@ -40,7 +44,6 @@ export class ChangeOwner {
     private readonly registry: ChangeHandlerRegistry,
     private readonly transactions: Transactions,
     private readonly prisma: PrismaService,
-    private readonly audit: ChangeAuditSink,
     @Inject(CHANGES_OWNER) readonly service: RpcServiceName,
     @Optional() private readonly hook?: ChangeAfterCommit,
   ) {
@@ -91,13 +94,14 @@ export class ChangeOwner {
       planned: new PlannedEntities(input.planned ?? []),
     };
     let effect: ChangeEffect;
+    let audit: AuditEventJob[];
     try {
       const plan = parsePayload(declaration.plan ?? declaration.payload, input.payload) as never;
       await handler.prepare?.(plan, ctx);
-      effect = await this.transactions.run(
+      ({ effect, audit } = await this.transactions.run(
         async (tx) => {
           const done = await handler.apply(tx, plan, ctx);
-          await this.audit.record(tx, {
+          const events = this.auditOf(input, {
             companyId: input.companyId,
             actor: ctx.actor,
             ...done.audit,
@@ -107,12 +111,13 @@ export class ChangeOwner {
             outcome: 'APPLIED',
             result: done.result,
             followUp: done.followUp,
+            audit: events,
           });
           if (!recorded) throw new AlreadyDecided();
-          return done;
+          return { effect: done, audit: events };
         },
         { timeoutMs: APPLY_TIMEOUT_MS },
-      );
+      ));
     } catch (error) {
       if (error instanceof AlreadyDecided) return this.replay(input, (await this.ledger.find(this.prisma, itemId))!);
       const refusal = classifyRefusal(error);
@@ -120,25 +125,37 @@ export class ChangeOwner {
       return this.refuse(input, ctx, refusal);
     }
     await this.hook?.afterCommit({ kind: input.kind, itemId, companyId: input.companyId, followUp: effect.followUp });
-    return { outcome: 'APPLIED', result: effect.result, ...(effect.revealOnce ? { revealOnce: effect.revealOnce } : {}) };
+    return {
+      outcome: 'APPLIED',
+      result: effect.result,
+      ...(effect.revealOnce ? { revealOnce: effect.revealOnce } : {}),
+      audit,
+    };
+  }
+
+  /** The audit event of a fact, with its event id fixed now (a replay returns the same). */
+  private auditOf(input: ApplyChangePayload, fact: AuditFact): AuditEventJob[] {
+    return [auditEvent({ ...fact, companyId: input.companyId }, new Date())];
   }
 
   /** Records a refusal once, with its audit entry; an outcome recorded meanwhile wins. */
   private async refuse(input: ApplyChangePayload, ctx: ApplyContext, refusal: Refusal): Promise<ChangeApplyResult> {
-    const entry: LedgerEntry = { outcome: refusal.outcome, reason: refusal.reason, ...(refusal.code ? { code: refusal.code } : {}) };
-    const first = await this.transactions.run(async (tx) => {
-      if (!(await this.ledger.record(tx, ctx.itemId, input.kind, input.companyId, entry))) return false;
-      await this.audit.record(tx, {
+    const entry: LedgerEntry = {
+      outcome: refusal.outcome,
+      reason: refusal.reason,
+      ...(refusal.code ? { code: refusal.code } : {}),
+      audit: this.auditOf(input, {
         companyId: input.companyId,
         actor: ctx.actor,
         action: `change.${refusal.outcome.toLowerCase()}`,
         targetType: 'change',
         targetId: ctx.itemId,
         details: { kind: input.kind, reason: refusal.reason, mode: ctx.mode },
-      });
-      return true;
-    });
-    if (!first) return this.replay(input, (await this.ledger.find(this.prisma, ctx.itemId))!);
+      }),
+    };
+    // One statement, no transaction: the refusal and its audit entry are one row.
+    if (!(await this.ledger.record(this.prisma, ctx.itemId, input.kind, input.companyId, entry)))
+      return this.replay(input, (await this.ledger.find(this.prisma, ctx.itemId))!);
     this.logger.log({
       msg: 'change refused at apply',
       kind: input.kind,
@@ -163,6 +180,11 @@ export class ChangeOwner {
 
   private resultOf(entry: LedgerEntry): ChangeApplyResult {
     const result = entry.result ?? (entry.code ? { code: entry.code } : undefined);
-    return { outcome: entry.outcome, ...(entry.reason ? { reason: entry.reason } : {}), ...(result ? { result } : {}) };
+    return {
+      outcome: entry.outcome,
+      ...(entry.reason ? { reason: entry.reason } : {}),
+      ...(result ? { result } : {}),
+      ...(entry.audit?.length ? { audit: entry.audit } : {}),
+    };
   }
 }

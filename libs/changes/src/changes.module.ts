@@ -15,7 +15,7 @@ import { ChangeDispatcher } from './change-dispatcher';
 import { ChangeHandlerRegistry } from './change-handler.registry';
 import { ChangeOwner } from './change-owner';
 import { CHANGES_OWNER } from './changes.options';
-import { ChangeAfterCommit, ChangeAuditSink } from './owner-hooks';
+import { ChangeAfterCommit } from './owner-hooks';
 
 /** The validate/apply commands of one owning service, answered by its ChangeOwner. */
 function createChangesController(service: RpcServiceName): Type {
@@ -39,10 +39,8 @@ function createChangesController(service: RpcServiceName): Type {
 export interface ChangesOwnerOptions {
   /** The service whose kinds this process owns (its schema holds the `applied_changes` ledger). */
   service: RpcServiceName;
-  /** The modules that export the audit sink and the after-commit hook. */
-  imports: DynamicModule['imports'];
-  /** Where the owner's change audit goes (in the transaction of the change). */
-  auditSink: Type<ChangeAuditSink>;
+  /** The modules that export the after-commit hook. */
+  imports?: DynamicModule['imports'];
   /** Work after the commit (and again on every replay). */
   afterCommit?: Type<ChangeAfterCommit>;
 }
@@ -57,7 +55,6 @@ export class ChangesModule {
   static forOwner(options: ChangesOwnerOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: CHANGES_OWNER, useValue: options.service },
-      { provide: ChangeAuditSink, useExisting: options.auditSink },
       ...(options.afterCommit ? [{ provide: ChangeAfterCommit, useExisting: options.afterCommit }] : []),
       ChangeHandlerRegistry,
       ChangeOwner,

@@ -1,14 +1,4 @@
 import type { ChangeKind } from '@procura/contracts';
-import type { Tx } from '@procura/database';
-import type { AuditFact } from '@procura/messaging';
-
-/**
- * Where an owner's change audit goes, in the transaction that made the change. Each
- * owning service provides it (`{ provide: ChangeAuditSink, useExisting: … }`).
- */
-export abstract class ChangeAuditSink {
-  abstract record(tx: Tx, fact: AuditFact): Promise<void>;
-}
 
 /** A change as the after-commit hook sees it: after the first commit, and again on every replay. */
 export interface CommittedChange {

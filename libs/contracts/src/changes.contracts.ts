@@ -22,6 +22,7 @@ import {
   UserUpdateChange,
 } from './identity-access.contracts';
 import { DeliveryUpdateChange } from './reporting.contracts';
+import type { AuditEventJob } from './queues';
 import { defineCommand, RpcServiceName } from './rpc';
 
 type PayloadClass = new () => object;
@@ -149,6 +150,12 @@ export interface ChangeApplyResult {
   result?: Record<string, unknown>;
   /** Shown once to the maker when the change applies at once, never stored (e.g. a provisional password without a phone). */
   revealOnce?: Record<string, string>;
+  /**
+   * What the audit trail records about this item (the owner's entry, with its event id):
+   * the workflow appends it with the request's outcome, so one event is one append. The
+   * same entries come back on a replay, and an event id is recorded once.
+   */
+  audit?: AuditEventJob[];
 }
 
 export class ValidateChangePayload {

@@ -42,9 +42,9 @@ export class AuditService {
     await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 
-  /** The change audit of this service's own change kinds (ChangeAuditSink). */
-  record(tx: SqlExecutor, fact: AuditFact): Promise<void> {
-    return this.recordInTransaction(tx, fact);
+  /** Events another part of the system described (an owner's change entries), recorded as they are. */
+  async recordEvents(tx: SqlExecutor, events: AuditEventJob[]): Promise<void> {
+    for (const event of events) await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 
   async append(event: AuditEventJob): Promise<void> {

@@ -192,6 +192,11 @@ export class ChangeApplier {
     const applied = outcomes.map((o, n) => ({ position: n, kind: items[n].kind, outcome: o.outcome }));
     const recorded = await this.transactions.run(async (tx) => {
       if (!(await this.repository.finish(tx, cr.id, finish))) return false;
+      // The owners' entries and the request's outcome: one append to the trail.
+      await this.audit.recordEvents(
+        tx,
+        results.flatMap((r) => r.audit ?? []),
+      );
       await this.audit.recordInTransaction(tx, {
         companyId: cr.companyId,
         actor: 'system:change-applier',

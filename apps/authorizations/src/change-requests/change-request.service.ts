@@ -256,15 +256,13 @@ export class ChangeRequestService {
     // Said before asking for the TOTP code, so a second click does not burn one.
     if (cr.approvals.some((a) => a.validatorUserId === validator.userId))
       throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
-    // Both asked at once; the code is checked even for an ineligible validator (it fails either way).
-    const [eligibility] = await Promise.all([
-      this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId }),
-      this.bus.execute(IdentitySeams.verifyStepUp, {
-        userId: validator.userId,
-        code: totpCode,
-        purpose: `approve change request ${cr.id}`,
-      }),
-    ]);
+    // Eligibility and the fresh code in one round trip (the code is checked even for an ineligible validator).
+    const eligibility = await this.bus.execute(IdentitySeams.verifyApprover, {
+      userId: validator.userId,
+      companyId: cr.companyId,
+      code: totpCode,
+      purpose: `approve change request ${cr.id}`,
+    });
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
@@ -286,12 +284,13 @@ export class ChangeRequestService {
         action: isFinal ? 'CHANGE_REQUEST_APPROVED' : 'CHANGE_REQUEST_APPROVAL_ADDED',
         targetType: 'change-request',
         targetId: cr.id,
-        details: { approvals: count, requiredApprovals: locked.requiredApprovals },
+        details: { approvals: count, requiredApprovals: locked.requiredApprovals, strongAuthentication: 'totp' },
       });
       if (isFinal) await this.repository.markApproved(tx, cr.id, approvedAt, startsApplication);
       return isFinal;
     });
-    this.relay.nudge();
+    // A final approval's audit row goes with the outcome's, relayed once the request is applied.
+    if (!final) this.relay.nudge();
     const approved: FullChangeRequest = {
       ...cr,
       approvals: [...cr.approvals, { changeRequestId: cr.id, validatorUserId: validator.userId, approvedAt }],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { EventsModule } from '../events/events.module';
 import { SharedModule } from '../shared/shared.module';
+import { UsersModule } from '../users/users.module';
 import { AuthHandlers } from './auth.handlers';
 import { AuthService } from './auth.service';
 import { SessionRevoker } from './session-revoker';
@@ -9,7 +10,7 @@ import { SessionsRepository } from './sessions.repository';
 
 /** Sign-in, sessions and strong authentication. */
 @Module({
-  imports: [SharedModule, EventsModule, CredentialsModule],
+  imports: [SharedModule, EventsModule, CredentialsModule, UsersModule],
   controllers: [AuthHandlers],
   providers: [SessionsRepository, SessionRevoker, AuthService],
   exports: [SessionRevoker, AuthService],

@@ -319,7 +319,8 @@ export class AuthService {
    * Step-up (seed 001, "Sécur'Pass"): a fresh TOTP code of the user's own credential,
    * accepted once. Wrong codes count towards the credential's lock-out like passwords.
    */
-  async verifyStepUp(userId: string, code: string, purpose: string): Promise<StepUpVerified> {
+  /** `auditSuccess: false` when the caller's own audit entry records the strong authentication (an approval). */
+  async verifyStepUp(userId: string, code: string, purpose: string, options: { auditSuccess?: boolean } = {}): Promise<StepUpVerified> {
     const credential = await this.credentials.findCurrentForUser(userId);
     const now = this.clock.now();
     if (!credential || credentialStatus(credential, now) !== 'ACTIVE') throw stepUpFailed();
@@ -343,6 +344,7 @@ export class AuthService {
       });
       throw stepUpFailed();
     }
+    if (options.auditSuccess === false) return { verifiedAt: now.toISOString() };
     await this.auditOutsideTx({
       companyId: credential.companyId,
       actor: `user:${userId}`,

@@ -34,11 +34,6 @@ export class IdentityEvents {
     await this.outbox.add(tx, JOBS.recordAuditEvent, row.businessKey, row.event);
   }
 
-  /** The change audit of identity's change kinds (ChangeAuditSink): the same audit job as every other event. */
-  record(tx: Tx, fact: AuditInput): Promise<void> {
-    return this.audit(tx, fact);
-  }
-
   /**
    * The outbox row of an audit event, for a statement that writes it together with other
    * rows in one round trip (the sign-in path). Same row as Outbox.add writes.

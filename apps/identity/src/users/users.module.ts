@@ -12,6 +12,6 @@ import { UsersService } from './users.service';
   imports: [SharedModule, EventsModule],
   controllers: [UsersHandlers],
   providers: [UsersRepository, AccessService, UserChangeRules, UsersService],
-  exports: [UsersRepository, AccessService, UserChangeRules],
+  exports: [UsersRepository, AccessService, UserChangeRules, UsersService],
 })
 export class UsersModule {}

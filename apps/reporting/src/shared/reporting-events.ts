@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { JOBS, JobContract } from '@procura/contracts';
-import { ChangeAuditSink } from '@procura/changes';
 import { PrismaService, Tx } from '@procura/database';
 import { AuditFact, auditEvent, auditJobId, Outbox, OutboxRelayLifecycle, QueueRegistry } from '@procura/messaging';
 import { Clock } from './clock';
@@ -31,15 +30,5 @@ export class ReportingEvents {
   async audit(tx: Tx, input: AuditFact): Promise<void> {
     const event = auditEvent(input, this.clock.now());
     await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
-  }
-}
-
-/** Reporting's change audit goes to the audit trail like its other events, through its outbox. */
-@Injectable()
-export class ReportingChangeAudit implements ChangeAuditSink {
-  constructor(private readonly events: ReportingEvents) {}
-
-  record(tx: Tx, fact: AuditFact): Promise<void> {
-    return this.events.audit(tx, fact);
   }
 }

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { FaultPoints } from '@procura/messaging';
 import { Clock } from './clock';
-import { ReportingChangeAudit, ReportingEvents, ReportingOutboxRelay } from './reporting-events';
+import { ReportingEvents, ReportingOutboxRelay } from './reporting-events';
 
 /** What every reporting feature uses: the clock, the outbox and its relay, the fault points of the tests. */
 @Module({
@@ -10,9 +10,8 @@ import { ReportingChangeAudit, ReportingEvents, ReportingOutboxRelay } from './r
     Clock,
     ReportingEvents,
     ReportingOutboxRelay,
-    ReportingChangeAudit,
     { provide: FaultPoints, useFactory: (config: AppConfig) => new FaultPoints(config), inject: [AppConfig] },
   ],
-  exports: [Clock, ReportingEvents, ReportingOutboxRelay, ReportingChangeAudit, FaultPoints],
+  exports: [Clock, ReportingEvents, ReportingOutboxRelay, FaultPoints],
 })
 export class SharedModule {}
