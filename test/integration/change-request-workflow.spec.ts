@@ -40,9 +40,11 @@ class IdentitySeamsFake {
       case 'identity.auth.verify-approver': {
         if (p.code !== '123456') throw new ForbiddenError('Strong authentication failed');
         const user = this.users.get(p.userId as string);
-        return (user?.clientType === 'ADMINISTRATOR'
-          ? { eligible: true, adminSignature: user.signature }
-          : { eligible: false, reason: 'not an active administrator' }) as R;
+        return (
+          user?.clientType === 'ADMINISTRATOR'
+            ? { eligible: true, adminSignature: user.signature }
+            : { eligible: false, reason: 'not an active administrator' }
+        ) as R;
       }
       case 'identity.users.contacts':
         return [...this.users.entries()]
