@@ -25,27 +25,22 @@ class IdentitySeamsFake {
     { companyId: string; signature: 'INDIVIDUAL' | 'COLLECTIVE'; clientType: 'ADMINISTRATOR' | 'STANDARD' }
   >();
 
+  private eligibility(userId: string) {
+    const user = this.users.get(userId);
+    return user?.clientType === 'ADMINISTRATOR'
+      ? { eligible: true, adminSignature: user.signature }
+      : { eligible: false, reason: 'not an active administrator' };
+  }
+
   async execute<P, R>(command: CommandContract<P, R>, payload: P): Promise<R> {
     this.sent.push(command.pattern);
     const p = payload as Record<string, unknown>;
     switch (command.pattern) {
-      case 'identity.users.validator-eligibility': {
-        const user = this.users.get(p.userId as string);
-        return (
-          user?.clientType === 'ADMINISTRATOR'
-            ? { eligible: true, adminSignature: user.signature }
-            : { eligible: false, reason: 'not an active administrator' }
-        ) as R;
-      }
-      case 'identity.auth.verify-approver': {
+      case 'identity.users.validator-eligibility':
+        return this.eligibility(p.userId as string) as R;
+      case 'identity.auth.verify-approver':
         if (p.code !== '123456') throw new ForbiddenError('Strong authentication failed');
-        const user = this.users.get(p.userId as string);
-        return (
-          user?.clientType === 'ADMINISTRATOR'
-            ? { eligible: true, adminSignature: user.signature }
-            : { eligible: false, reason: 'not an active administrator' }
-        ) as R;
-      }
+        return this.eligibility(p.userId as string) as R;
       case 'identity.users.contacts':
         return [...this.users.entries()]
           .filter(([, u]) => u.companyId === p.companyId)
