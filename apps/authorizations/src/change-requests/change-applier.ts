@@ -67,10 +67,13 @@ export class ChangeApplier {
     this.faults = new FaultPoints(config);
   }
 
-  /** Applies right away; on a transient failure the recovery sweep will retry. Returns the request as it ends (or null). */
+  /**
+   * The approving (or submitting) request applies what it just approved, right away; on
+   * a transient failure the recovery sweep retries. Returns the request as it ends (or null).
+   */
   async applyNow(cr: FullChangeRequest): Promise<FullChangeRequest | null> {
     try {
-      return await this.apply(cr);
+      return await this.apply(cr, { justStarted: true });
     } catch (error) {
       this.logger.warn({
         msg: 'immediate application failed; the recovery sweep will retry',
@@ -81,13 +84,18 @@ export class ChangeApplier {
     }
   }
 
-  /** Applies the request (read again unless the caller has it as it is now); the request as it ends, or null when not APPROVED. */
-  async apply(known: FullChangeRequest | string): Promise<FullChangeRequest | null> {
+  /**
+   * Applies the request (read again unless the caller has it as it is now); the request as
+   * it ends, or null when not APPROVED. `justStarted`: the caller recorded the start of
+   * the application a moment ago, in the transaction that approved it, so nothing was
+   * applied yet (owners need not look for earlier outcomes).
+   */
+  async apply(known: FullChangeRequest | string, options: { justStarted?: boolean } = {}): Promise<FullChangeRequest | null> {
     this.faults.reach('before-apply');
     const cr = typeof known === 'string' ? await this.repository.find(known) : known;
     if (!cr || cr.status !== 'APPROVED') return null;
-    let resuming = cr.applicationStartedAt !== null;
-    if (!resuming) {
+    let resuming = cr.applicationStartedAt !== null && !options.justStarted;
+    if (cr.applicationStartedAt === null) {
       if (cr.items.length > 1) {
         const refused = await this.validateAgain(cr);
         if (refused) return this.finish(cr, [refused.refusal], refused.position);
