@@ -5,7 +5,7 @@ import { Actor, CommandContract, UserContact } from '@procura/contracts';
 import { PrismaService } from '@procura/database';
 import { ForbiddenError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import { createScratchDatabase } from '@procura/testing';
+import { createScratchDatabase, scratchRedisUrl } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { AuthorizationsModule } from '../../apps/authorizations/src/authorizations.module';
 import { ChangeRequestService } from '../../apps/authorizations/src/change-requests/change-request.service';
@@ -101,7 +101,7 @@ describe(ChangeRequestService.name, () => {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: await createScratchDatabase('workflow'),
-      REDIS_URL: `${process.env.REDIS_URL}/14`,
+      REDIS_URL: await scratchRedisUrl(),
       LOG_LEVEL: 'warn',
     });
     const moduleRef = await Test.createTestingModule({ imports: [AuthorizationsModule.forRoot(config)] })

@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '@procura/config';
 import { PrismaService } from '@procura/database';
-import { createScratchDatabase, randomLoginId as loginId } from '@procura/testing';
+import { createScratchDatabase, scratchRedisUrl, randomLoginId as loginId } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { AuthModule } from '../../apps/identity/src/auth/auth.module';
 import { AuthService } from '../../apps/identity/src/auth/auth.service';
@@ -70,7 +70,7 @@ describe(AuthService.name, () => {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: await createScratchDatabase('login'),
-      REDIS_URL: `${process.env.REDIS_URL}/13`,
+      REDIS_URL: await scratchRedisUrl(),
       LOG_LEVEL: 'warn',
       LOGIN_MAX_FAILURES: '3',
     });

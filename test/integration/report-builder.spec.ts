@@ -11,8 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createScratchDatabase } from '@procura/testing';
-import { Redis } from 'ioredis';
+import { createScratchDatabase, scratchRedisUrl } from '@procura/testing';
 import { ReportAccessPolicy } from '../../apps/reporting/src/access/report-access.policy';
 import { DeliveriesRepository } from '../../apps/reporting/src/deliveries/deliveries.repository';
 import { DeliveriesModule } from '../../apps/reporting/src/deliveries/deliveries.module';
@@ -90,14 +89,11 @@ describe(ReportBuilder.name, () => {
   let storage: DiskDocumentStorage;
 
   beforeAll(async () => {
-    const counter = new Redis(process.env.REDIS_URL as string);
-    const db = ((await counter.incr('procura:test:redis-db')) % 15) + 1;
-    counter.disconnect();
     config = loadConfig('reporting', {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: await createScratchDatabase('reporting'),
-      REDIS_URL: `${process.env.REDIS_URL}/${db}`,
+      REDIS_URL: await scratchRedisUrl(),
       DATA_DIR: join(process.env.PROCURA_TEST_DIR as string, `reporting-${randomUUID()}`),
     });
     storage = new DiskDocumentStorage(config.dataDir);

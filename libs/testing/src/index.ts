@@ -5,3 +5,4 @@ export * from './wait';
 export * from './tokens';
 export * from './fixtures';
 export * from './scratch-database';
+export * from './scratch-redis';
