@@ -137,6 +137,33 @@ export function threadCpuMs(pid: number | undefined): { main: number; others: nu
   }
 }
 
+/**
+ * CPU time (ms) of a process and all its children: what its living children have used,
+ * plus what the ones that ended left in its own account (cutime/cstime). For a
+ * PostgreSQL server: the postmaster's pid gives every backend's CPU, and nothing of the
+ * other servers on the machine.
+ */
+export function processTreeCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+    let children = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+      try {
+        const child = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(child.slice(child.lastIndexOf(')') + 2).split(' ')[1]) === pid) children += cpuMs(Number(entry));
+      } catch {
+        // The process ended meanwhile (its CPU is now in the parent's account).
+      }
+    }
+    return own + children;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (ms) used so far by every process of this machine whose command name is `comm` (e.g. postgres: the postmaster and its backends). */
 export function cpuMsOfCommand(comm: string): number {
   let total = 0;

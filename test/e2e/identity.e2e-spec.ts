@@ -531,7 +531,17 @@ describe('Identity (e2e)', () => {
       expect((await session.post<Submission>(`/users/${user.id}/reactivate`)).body.result.user).toMatchObject({ status: 'ACTIVE' });
       expect((await session.request<Submission>('DELETE', `/users/${user.id}`)).body.result.user).toMatchObject({ status: 'DELETED' });
       expect((await session.get(`/users/${user.id}`)).status).toBe(404);
-      const actions = (await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [user.id])).map((j) => j.payload.action);
+      // Each change's entry reaches the trail with its change request's outcome (appended by the authorizations service).
+      const actions = await waitFor(
+        async () => {
+          const { rows } = await db.query<{ action: string }>(
+            `SELECT action FROM authorizations.audit_entries WHERE target_id = $1 ORDER BY seq`,
+            [user.id],
+          );
+          return rows.length >= 6 && rows.map((r) => r.action);
+        },
+        { timeoutMs: 15_000, what: "the user's entries in the audit trail" },
+      );
       expect(actions).toEqual([
         'user.created',
         'user.updated',

@@ -1,7 +1,7 @@
 import { loadConfig } from '@procura/config';
-import { PrismaService } from '@procura/database';
+import { PrismaService, Transactions, Tx } from '@procura/database';
 import { randomUUID } from 'node:crypto';
-import { ChangeRequestRepository, Tx } from '../../apps/authorizations/src/change-requests/change-request.repository';
+import { ChangeRequestRepository } from '../../apps/authorizations/src/change-requests/change-request.repository';
 
 /**
  * The one-statement read of a change request (items and approvals aggregated in SQL) gives
@@ -10,10 +10,12 @@ import { ChangeRequestRepository, Tx } from '../../apps/authorizations/src/chang
 describe(ChangeRequestRepository.name, () => {
   let prisma: PrismaService;
   let repository: ChangeRequestRepository;
+  let transactions: Transactions;
 
   beforeAll(() => {
     prisma = new PrismaService(loadConfig('authorizations'));
     repository = new ChangeRequestRepository(prisma);
+    transactions = new Transactions(prisma);
   });
   afterAll(() => prisma.$disconnect());
 
@@ -87,7 +89,7 @@ describe(ChangeRequestRepository.name, () => {
     const id = await request(options);
     const viaPrisma = await prisma.changeRequest.findUnique({ where: { id }, include });
     expect(await repository.find(id)).toEqual(viaPrisma);
-    const locked = await repository.transaction((tx: Tx) => repository.lock(tx, id));
+    const locked = await transactions.run((tx: Tx) => repository.lock(tx, id));
     expect(locked).toEqual(viaPrisma);
   });
 
@@ -100,14 +102,14 @@ describe(ChangeRequestRepository.name, () => {
     const order: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const first = repository.transaction(async (tx: Tx) => {
+    const first = transactions.run(async (tx: Tx) => {
       await repository.lock(tx, id);
       order.push('first locked');
       await held;
       order.push('first done');
     });
     await new Promise((r) => setTimeout(r, 100));
-    const second = repository.transaction(async (tx: Tx) => {
+    const second = transactions.run(async (tx: Tx) => {
       await repository.lock(tx, id);
       order.push('second locked');
     });

@@ -1,19 +1,44 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChangesModule } from '@procura/changes';
 import { AppConfig } from '@procura/config';
 import { createSystemController, PlatformModule } from '@procura/messaging';
-import { CatalogHandlers } from './catalog/catalog.handlers';
+import { AuditModule } from './audit/audit.module';
+import { AuthorizationsCoreModule } from './authorizations/authorizations-core.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { ChangePolicyModule } from './change-policy/change-policy.module';
 import { ChangeRequestsModule } from './change-requests/change-requests.module';
-import { RightsCoreModule } from './changes/rights-core.module';
-import { DemoResourcesSeed } from './resources/demo-resources.seed';
+import { AuthorizationChangesModule } from './changes/changes.module';
+import { RightsInvalidation } from './changes/rights-change-effects';
+import { ResourcesModule } from './resources/resources.module';
+import { RightsModule } from './rights/rights.module';
 
+/**
+ * The authorizations service: catalog, resources, authorizations, rights and the check,
+ * the change kinds it owns, and the change-request workflow with the audit trail.
+ */
 @Module({})
 export class AuthorizationsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthorizationsModule,
-      imports: [PlatformModule.forService(config), RightsCoreModule, ChangeRequestsModule],
-      controllers: [createSystemController('authorizations'), CatalogHandlers],
-      providers: [DemoResourcesSeed],
+      imports: [
+        PlatformModule.forService(config),
+        CatalogModule,
+        ResourcesModule,
+        AuthorizationsCoreModule,
+        RightsModule,
+        AuditModule,
+        AuthorizationChangesModule,
+        ChangePolicyModule,
+        ChangeRequestsModule,
+        // The workflow runs here: this service's own kinds are applied in-process, the others over RPC.
+        ChangesModule.forOwner({
+          service: 'authorizations',
+          imports: [AuthorizationChangesModule],
+          afterCommit: RightsInvalidation,
+        }),
+      ],
+      controllers: [createSystemController('authorizations')],
     };
   }
 }

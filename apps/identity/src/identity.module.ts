@@ -1,99 +1,40 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChangesModule } from '@procura/changes';
 import { AppConfig } from '@procura/config';
 import { createSystemController, PlatformModule } from '@procura/messaging';
-import { AuthHandlers } from './auth/auth.handlers';
-import { AuthService } from './auth/auth.service';
-import { SessionRevoker } from './auth/session-revoker';
-import { SessionsRepository } from './auth/sessions.repository';
-import { ChangesHandlers } from './changes/changes.handlers';
-import { ChangesRepository } from './changes/changes.repository';
-import { ChangesService } from './changes/changes.service';
-import { CredentialCreateHandler, CredentialResetHandler, CredentialRevokeHandler } from './changes/credential-change-handlers';
-import {
-  AdminSignatureSetHandler,
-  UserActivateHandler,
-  UserChangeRules,
-  UserCreateHandler,
-  UserDeleteHandler,
-  UserReactivateHandler,
-  UserSuspendHandler,
-  UserUpdateHandler,
-} from './changes/user-change-handlers';
-import { CompaniesHandlers } from './companies/companies.handlers';
-import { CompaniesRepository } from './companies/companies.repository';
-import { CompaniesService } from './companies/companies.service';
-import { IdempotencyStore } from './companies/idempotency.store';
-import { CredentialIssuer } from './credentials/credential-issuer';
-import { CredentialsRepository } from './credentials/credentials.repository';
-import { CredentialsService } from './credentials/credentials.service';
-import { EdiHandlers } from './edi/edi.handlers';
-import { EdiRepository } from './edi/edi.repository';
-import { EdiService } from './edi/edi.service';
-import { IdentityEvents, IdentityOutboxRelay } from './events/identity-events';
-import { OperatorsHandlers } from './operators/operators.handlers';
-import { OperatorsRepository } from './operators/operators.repository';
-import { OperatorsService } from './operators/operators.service';
-import { DemoSeedService } from './seed/demo-seed.service';
-import { Clock } from './shared/clock';
-import { AccessService } from './users/access.service';
-import { UsersHandlers } from './users/users.handlers';
-import { UsersRepository } from './users/users.repository';
-import { UsersService } from './users/users.service';
+import { AuthModule } from './auth/auth.module';
+import { IdentityChangeFollowUp } from './changes/identity-change-follow-up';
+import { IdentityChangesModule } from './changes/changes.module';
+import { CompaniesModule } from './companies/companies.module';
+import { CredentialsModule } from './credentials/credentials.module';
+import { EdiModule } from './edi/edi.module';
+import { OperatorsModule } from './operators/operators.module';
+import { SeedModule } from './seed/seed.module';
+import { UsersModule } from './users/users.module';
 
-const CHANGE_KIND_HANDLERS = [
-  UserCreateHandler,
-  UserUpdateHandler,
-  UserActivateHandler,
-  UserSuspendHandler,
-  UserReactivateHandler,
-  UserDeleteHandler,
-  AdminSignatureSetHandler,
-  CredentialCreateHandler,
-  CredentialRevokeHandler,
-  CredentialResetHandler,
-];
-
+/** The identity service: companies, persons, credentials, sign-in, EDI signatures, and its change kinds. */
 @Module({})
 export class IdentityModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: IdentityModule,
-      imports: [PlatformModule.forService(config)],
-      controllers: [
-        createSystemController('identity'),
-        OperatorsHandlers,
-        CompaniesHandlers,
-        UsersHandlers,
-        ChangesHandlers,
-        AuthHandlers,
-        EdiHandlers,
+      imports: [
+        PlatformModule.forService(config),
+        OperatorsModule,
+        CompaniesModule,
+        UsersModule,
+        CredentialsModule,
+        AuthModule,
+        EdiModule,
+        IdentityChangesModule,
+        SeedModule,
+        ChangesModule.forOwner({
+          service: 'identity',
+          imports: [IdentityChangesModule],
+          afterCommit: IdentityChangeFollowUp,
+        }),
       ],
-      providers: [
-        Clock,
-        IdentityEvents,
-        IdentityOutboxRelay,
-        OperatorsRepository,
-        OperatorsService,
-        CompaniesRepository,
-        CompaniesService,
-        IdempotencyStore,
-        UsersRepository,
-        AccessService,
-        UsersService,
-        UserChangeRules,
-        CredentialsRepository,
-        CredentialIssuer,
-        CredentialsService,
-        SessionsRepository,
-        SessionRevoker,
-        AuthService,
-        ChangesRepository,
-        ChangesService,
-        ...CHANGE_KIND_HANDLERS,
-        EdiRepository,
-        EdiService,
-        DemoSeedService,
-      ],
+      controllers: [createSystemController('identity')],
     };
   }
 }

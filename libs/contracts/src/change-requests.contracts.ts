@@ -18,15 +18,35 @@ import {
 } from 'class-validator';
 import { CHANGE_KIND_NAMES, type ChangeKind } from './changes.contracts';
 import { Optional } from './input-rules';
+import { ChangePolicyView } from './change-policy.contracts';
+import type { ChangeSubmissionResult } from './changes.contracts';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
 
 export const CHANGE_REQUEST_STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'STALE', 'FAILED'] as const;
 export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
 
+/** A name an item gives itself so that later items can refer to what it creates. */
+export const CHANGE_ITEM_REF = /^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/;
+
 export class ChangeItemInput {
   @ApiProperty({ enum: CHANGE_KIND_NAMES }) @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
-  @ApiProperty({ type: 'object', additionalProperties: true }) @IsObject() payload: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      'Names the item (unique in the request): a later item writes {"$ref": name} where an id of what this item creates is expected',
+    pattern: CHANGE_ITEM_REF.source,
+  })
+  @Optional()
+  @IsString()
+  @Matches(CHANGE_ITEM_REF, { message: 'ref must start with a letter and have at most 40 letters, digits, "_" or "-"' })
+  ref?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The change; {"$ref": name} stands for the id an earlier item creates',
+  })
+  @IsObject()
+  payload: Record<string, unknown>;
 }
 
 export class SubmitChangesPayload {
@@ -37,6 +57,8 @@ export class SubmitChangesPayload {
   items: ChangeItemInput[];
 
   @Optional() @IsString() @MaxLength(100) sourceIp?: string;
+  /** Submitted through the batch endpoint: refusals name fields `items[i].payload.<field>`. */
+  @Optional() @IsBoolean() batch?: boolean;
 }
 
 /** A batch submitted by hand: several changes validated (and applied) as one request. */
@@ -52,11 +74,13 @@ export class SubmitBatchDto {
 export class ChangeItemView {
   @ApiProperty() position: number;
   @ApiProperty({ enum: CHANGE_KIND_NAMES }) kind: string;
+  @ApiPropertyOptional() ref?: string;
   @ApiProperty() summary: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) diff: Record<string, unknown>;
   @ApiProperty() targetType: string;
   @ApiPropertyOptional() targetId?: string;
-  @ApiPropertyOptional() outcome?: string;
+  @ApiPropertyOptional({ enum: ['APPLIED', 'STALE', 'FAILED', 'NOT_APPLIED'], description: 'Once the request was applied or failed' })
+  outcome?: string;
   @ApiPropertyOptional() reason?: string;
 }
 
@@ -86,6 +110,41 @@ export class ChangeRequestPage implements Page<ChangeRequestView> {
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
   @ApiProperty() total: number;
+}
+
+/** Decision D2: what submitting these items would do, without writing anything. */
+export class ChangePreviewItem {
+  @ApiProperty() position: number;
+  @ApiProperty({ enum: CHANGE_KIND_NAMES }) kind: string;
+  @ApiPropertyOptional() ref?: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) diff: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) subjectUserIds: string[];
+  @ApiProperty() targetType: string;
+  @ApiPropertyOptional() targetId?: string;
+}
+
+export class EligibleValidator {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty() lastName: string;
+}
+
+export class ChangePreview {
+  @ApiProperty({ type: [ChangePreviewItem] }) items: ChangePreviewItem[];
+  @ApiProperty({ description: 'True when submitting applies the change at once (no approval needed)' }) appliesImmediately: boolean;
+  @ApiProperty() requiredApprovals: number;
+  @ApiProperty({ type: [EligibleValidator], description: 'Who can approve it: active administrators, neither the maker nor a subject' })
+  eligibleValidators: EligibleValidator[];
+}
+
+export class PreviewChangesPayload {
+  @IsUUID() companyId: string;
+  @ValidateNested({ each: true })
+  @Type(() => ChangeItemInput)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  items: ChangeItemInput[];
 }
 
 export class ListChangeRequestsQuery extends PageQueryDto {
@@ -126,21 +185,6 @@ export class RejectChangeDto {
 
 export class RejectChangePayload extends RejectChangeDto {
   @IsUUID() changeRequestId: string;
-}
-
-export class ChangePolicyRuleDto {
-  @ApiProperty({ description: 'A change kind, or "*" for every kind not listed' })
-  @IsIn(['*', ...CHANGE_KIND_NAMES])
-  kind: string;
-
-  @ApiProperty({ minimum: 1, maximum: 5, default: 1 }) @IsInt() @Min(1) @Max(5) requiredApprovals: number;
-
-  @ApiProperty({ description: 'A maker with an INDIVIDUAL signature applies at once' }) @IsBoolean() allowIndividualImmediate: boolean;
-}
-
-export class ChangePolicyView {
-  @ApiProperty({ format: 'uuid' }) companyId: string;
-  @ApiProperty({ type: [ChangePolicyRuleDto] }) rules: ChangePolicyRuleDto[];
 }
 
 export class CompanyIdPayload {
@@ -187,10 +231,8 @@ export class AuditVerification {
 }
 
 export const ChangeRequestCommands = {
-  submit: defineCommand<SubmitChangesPayload, import('./changes.contracts').ChangeSubmissionResult>(
-    'authorizations',
-    'authorizations.change-requests.submit',
-  ),
+  submit: defineCommand<SubmitChangesPayload, ChangeSubmissionResult>('authorizations', 'authorizations.change-requests.submit'),
+  preview: defineCommand<PreviewChangesPayload, ChangePreview>('authorizations', 'authorizations.change-requests.preview'),
   list: defineCommand<ListChangeRequestsPayload, Page<ChangeRequestView>>('authorizations', 'authorizations.change-requests.list'),
   get: defineCommand<ChangeRequestIdPayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.get'),
   approve: defineCommand<ApproveChangePayload, ChangeRequestView>('authorizations', 'authorizations.change-requests.approve'),

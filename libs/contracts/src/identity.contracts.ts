@@ -142,6 +142,11 @@ export class VerifyStepUpPayload {
   @IsString() @Length(1, 200) purpose: string;
 }
 
+/** An administrator about to approve a change request: may they, and is their fresh TOTP code right? */
+export class VerifyApproverPayload extends VerifyStepUpPayload {
+  @IsUUID() companyId: string;
+}
+
 export interface StepUpVerified {
   verifiedAt: string;
 }
@@ -215,6 +220,12 @@ export interface CompanySummary {
 export const IdentitySeams = {
   companySummary: defineCommand<CompanySummaryPayload, CompanySummary>('identity', 'identity.companies.summary'),
   verifyStepUp: defineCommand<VerifyStepUpPayload, StepUpVerified>('identity', 'identity.auth.verify-step-up'),
+  /**
+   * Eligibility and step-up of an approver in one round trip. The code is checked even for
+   * an ineligible user (refused either way); a right code is not audited here: the
+   * approval's own audit entry says it was given with strong authentication.
+   */
+  verifyApprover: defineCommand<VerifyApproverPayload, ValidatorEligibility>('identity', 'identity.auth.verify-approver'),
   validatorEligibility: defineCommand<ValidatorEligibilityPayload, ValidatorEligibility>(
     'identity',
     'identity.users.validator-eligibility',

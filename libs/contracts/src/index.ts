@@ -4,6 +4,7 @@ export * from './pagination';
 export * from './queues';
 export * from './rpc';
 export * from './demo-data';
+export * from './change-policy.contracts';
 export * from './changes.contracts';
 export * from './change-requests.contracts';
 export * from './reporting.contracts';

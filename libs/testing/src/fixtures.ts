@@ -11,7 +11,8 @@ function devConfig() {
   return loadConfig('identity', { NODE_ENV: 'test', DATABASE_URL: 'postgres://unused/unused', REDIS_URL: 'redis://unused' });
 }
 
-function randomLoginId(): string {
+/** A random 14-digit login id with its Luhn check digit, as identity issues them. */
+export function randomLoginId(): string {
   const body = Array.from({ length: 13 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10))).join(
     '',
   );

@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './fixtures';
 export * from './scratch-database';
 export * from './shared-system';
+export * from './scratch-redis';

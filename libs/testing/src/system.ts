@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/config';
 import { createScratchDatabase } from './scratch-database';
+import { scratchRedisUrl } from './scratch-redis';
 import { Redis } from 'ioredis';
 
 /** The repository root, from the TypeScript sources (tests) or from dist/ (benchmarks). */
@@ -128,12 +129,7 @@ export class TestSystem implements RunningSystem {
     if (options.redisUrl) {
       this.redisUrl = options.redisUrl;
     } else {
-      const counter = new Redis(required('REDIS_URL'));
-      const dbIndex = ((await counter.incr('procura:test:redis-db')) % 15) + 1;
-      counter.disconnect();
-      const redisUrl = new URL(required('REDIS_URL'));
-      redisUrl.pathname = `/${dbIndex}`;
-      this.redisUrl = redisUrl.toString();
+      this.redisUrl = await scratchRedisUrl();
     }
     const flush = new Redis(this.redisUrl);
     await flush.flushdb();

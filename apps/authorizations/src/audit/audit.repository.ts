@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventJob } from '@procura/contracts';
 import { AuditEntry, PoolSql, PrismaService } from '@procura/database';
+import type { SqlExecutor } from '@procura/messaging';
 import { ChainedFields, chainHash, GENESIS_HASH } from './audit-chain';
 
 export type StoredEntry = ChainedFields & { prevHash: string; hash: string };
@@ -38,69 +39,103 @@ export class AuditRepository {
   }
 
   /**
-   * Appends one event at the end of its company's chain. The chain head row is locked
-   * for the transaction (the upsert creates it for a new chain and locks it either way),
-   * so concurrent appends to one chain are serialised; an event already recorded (a
-   * retried job) hits the unique event id and is not appended twice. Plain SQL over the
-   * pool: every audited action of every service passes here, and Prisma's per-query work
-   * was most of its cost.
+   * Appends one event at the end of its company's chain, in its own transaction (the
+   * audit jobs of the other services). An event already recorded (a retried job) is not
+   * appended twice.
    */
   async append(event: AuditEventJob): Promise<'appended' | 'duplicate'> {
-    const chain = chainOf(event.companyId);
-    return this.sql.$transaction(async (tx) => {
+    return (await this.sql.$transaction((tx) => this.appendMany(tx, [event]))) === 1 ? 'appended' : 'duplicate';
+  }
+
+  /**
+   * Appends events at the end of their chains inside the caller's transaction; returns how
+   * many were new. Per chain, the head row is locked for the transaction (the upsert
+   * creates it for a new chain and locks it either way), so concurrent appends to one
+   * chain are serialised; events already recorded are left out; the new ones go in with
+   * one statement and the head moves once. Chains are taken in name order, so two
+   * appenders never wait for each other in a circle. Plain SQL: every audited action of
+   * every service passes here.
+   */
+  async appendMany(tx: SqlExecutor, events: AuditEventJob[]): Promise<number> {
+    const byChain = new Map<string, AuditEventJob[]>();
+    for (const event of events) byChain.set(chainOf(event.companyId), [...(byChain.get(chainOf(event.companyId)) ?? []), event]);
+    let appended = 0;
+    for (const chain of [...byChain.keys()].sort()) {
       const [head] = await tx.$queryRawUnsafe<Array<{ seq: string; hash: string }>>(
         `INSERT INTO "authorizations"."audit_heads" (chain, seq, hash) VALUES ($1, 0, $2)
          ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain RETURNING seq, hash`,
         chain,
         GENESIS_HASH,
       );
-      const fields: ChainedFields = {
-        chain,
-        seq: Number(head.seq) + 1,
-        eventId: event.eventId,
-        occurredAt: new Date(event.occurredAt).toISOString(),
-        actor: event.actor,
-        action: event.action,
-        targetType: event.targetType,
-        targetId: event.targetId ?? null,
-        sourceIp: event.sourceIp ?? null,
-        requestId: event.requestId ?? null,
-        before: event.before ?? null,
-        after: event.after ?? null,
-        details: event.details ?? null,
-      };
-      const hash = chainHash(head.hash, fields);
-      const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-      const inserted = await tx.$executeRawUnsafe(
+      const candidates = byChain.get(chain)!;
+      const known = new Set(
+        (
+          await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
+            `SELECT event_id::text FROM "authorizations"."audit_entries" WHERE event_id = ANY($1::uuid[])`,
+            candidates.map((e) => e.eventId),
+          )
+        ).map((r) => r.event_id),
+      );
+      let seq = Number(head.seq);
+      let hash = head.hash;
+      const rows: unknown[][] = [];
+      for (const event of candidates) {
+        if (known.has(event.eventId)) continue;
+        known.add(event.eventId);
+        const fields: ChainedFields = {
+          chain,
+          seq: ++seq,
+          eventId: event.eventId,
+          occurredAt: new Date(event.occurredAt).toISOString(),
+          actor: event.actor,
+          action: event.action,
+          targetType: event.targetType,
+          targetId: event.targetId ?? null,
+          sourceIp: event.sourceIp ?? null,
+          requestId: event.requestId ?? null,
+          before: event.before ?? null,
+          after: event.after ?? null,
+          details: event.details ?? null,
+        };
+        const prevHash = hash;
+        hash = chainHash(prevHash, fields);
+        const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+        rows.push([
+          chain,
+          fields.seq,
+          fields.eventId,
+          fields.occurredAt,
+          fields.actor,
+          fields.action,
+          fields.targetType,
+          fields.targetId,
+          fields.sourceIp,
+          fields.requestId,
+          json(fields.before),
+          json(fields.after),
+          json(fields.details),
+          prevHash,
+          hash,
+        ]);
+      }
+      if (rows.length === 0) continue;
+      const types = ['', '::bigint', '::uuid', '::timestamptz', '', '', '', '', '', '', '::jsonb', '::jsonb', '::jsonb', '', ''];
+      const values = rows.map((_, r) => `(${types.map((type, c) => `$${r * types.length + c + 1}${type}`).join(', ')})`).join(', ');
+      await tx.$executeRawUnsafe(
         `INSERT INTO "authorizations"."audit_entries"
            (chain, seq, event_id, occurred_at, actor, action, target_type, target_id, source_ip, request_id, before, after, details, prev_hash, hash)
-         VALUES ($1, $2::bigint, $3::uuid, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15)
-         ON CONFLICT (event_id) DO NOTHING`,
-        chain,
-        fields.seq,
-        fields.eventId,
-        fields.occurredAt,
-        fields.actor,
-        fields.action,
-        fields.targetType,
-        fields.targetId,
-        fields.sourceIp,
-        fields.requestId,
-        json(fields.before),
-        json(fields.after),
-        json(fields.details),
-        head.hash,
-        hash,
+         VALUES ${values}`,
+        ...rows.flat(),
       );
-      if (inserted === 0) return 'duplicate';
       await tx.$executeRawUnsafe(
         `UPDATE "authorizations"."audit_heads" SET seq = $2::bigint, hash = $3, updated_at = now() WHERE chain = $1`,
         chain,
-        fields.seq,
+        seq,
         hash,
       );
-      return 'appended';
-    });
+      appended += rows.length;
+    }
+    return appended;
   }
 
   async page(chain: string, skip: number, take: number, action?: string): Promise<[StoredEntry[], number]> {

@@ -42,6 +42,11 @@ export class AuditService {
     await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }
 
+  /** Events another part of the system described (an owner's change entries), recorded as they are. */
+  async recordEvents(tx: SqlExecutor, events: AuditEventJob[]): Promise<void> {
+    for (const event of events) await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
+  }
+
   async append(event: AuditEventJob): Promise<void> {
     const outcome = await this.audit.append(event);
     if (outcome === 'duplicate') this.logger.debug?.({ msg: 'audit event already recorded', eventId: event.eventId });

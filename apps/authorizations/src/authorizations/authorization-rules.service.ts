@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { PlannedEntities } from '@procura/changes';
 import { GrantDto } from '@procura/contracts';
-import { PrismaService } from '@procura/database';
+import { Db, PrismaService } from '@procura/database';
 import { RuleViolationError } from '@procura/errors';
 import { CatalogIndex } from '@procura/rights';
 import { CatalogService } from '../catalog/catalog.service';
 import { PrincipalsRepository } from '../principals/principals.repository';
 import { ResourcesRepository } from '../resources/resources.repository';
 import { checkAuthorizationDraft, checkFamiliesOfUser } from './authorization-rules';
-import { AuthorizationsRepository, Db } from './authorizations.repository';
+import { AuthorizationsRepository } from './authorizations.repository';
 
 export interface Draft {
   service: string;
@@ -42,9 +43,16 @@ export class AuthorizationRulesService {
     checkAuthorizationDraft(draft, catalog, new Map(resources.map((r) => [r.id, r])));
   }
 
-  async checkMembers(db: Db | undefined, companyId: string, userIds: string[]): Promise<void> {
+  /** Users of the company that may receive rights; a user an earlier item of the request registers counts. */
+  async checkMembers(
+    db: Db | undefined,
+    companyId: string,
+    userIds: string[],
+    planned: PlannedEntities = PlannedEntities.none,
+  ): Promise<void> {
     const members = await this.principals.membersOf(db ?? this.prisma, companyId, userIds);
-    const unknown = userIds.filter((id) => !members.has(id));
+    const plannedUsers = planned.usersAmong(companyId, userIds);
+    const unknown = userIds.filter((id) => !members.has(id) && !plannedUsers.has(id));
     if (unknown.length) throw unknownUsers(unknown);
   }
 

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GrantDto } from '@procura/contracts';
-import { Prisma, PrismaService } from '@procura/database';
-
-/** Either the client or an interactive transaction. */
-export type Db = PrismaService | Prisma.TransactionClient;
+import { Db, Prisma, PrismaService } from '@procura/database';
 
 const FULL = { grants: { orderBy: { rightCode: 'asc' } }, users: { orderBy: { assignedAt: 'asc' } } } as const;
 

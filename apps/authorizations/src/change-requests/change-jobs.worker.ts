@@ -10,7 +10,10 @@ class ChangeJobDto {
   @IsUUID() changeRequestId: string;
 }
 
-/** Consumes the change-request jobs: durable application after approval, and expiry. */
+/**
+ * Consumes the change-request jobs: expiry, and the apply jobs written before the
+ * recovery sweep replaced them (still honoured, so none queued at an upgrade is lost).
+ */
 @Injectable()
 export class ChangeJobsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly worker: JobWorker;
@@ -21,7 +24,9 @@ export class ChangeJobsWorker implements OnApplicationBootstrap, BeforeApplicati
       {
         queue: QUEUES.changes,
         handlers: [
-          handle(JOBS.applyChange, async (data) => applier.applyFromJob((await validateJobData(ChangeJobDto, data)).changeRequestId)),
+          handle(JOBS.applyChange, async (data) => {
+            await applier.apply((await validateJobData(ChangeJobDto, data)).changeRequestId);
+          }),
           handle(JOBS.expireChange, async (data) => changes.expire((await validateJobData(ChangeJobDto, data)).changeRequestId)),
         ],
       },

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Tx } from '@procura/database';
 import { AppConfig } from '@procura/config';
 import { type ChangeOutcomeStatus, JOBS, UserContact } from '@procura/contracts';
 import { Outbox } from '@procura/messaging';
-import { FullChangeRequest, Tx } from './change-request.repository';
+import { FullChangeRequest } from './change-request.repository';
 
 export interface MakerContact {
   email: string;

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeRequestStatus } from '@procura/contracts';
-import { ChangeApproval, ChangeRequest, ChangeRequestItem, Prisma, PrismaService } from '@procura/database';
-import { SqlExecutor } from '@procura/messaging';
+import { ChangeItemOutcome, ChangeRequestStatus } from '@procura/contracts';
+import { ChangeApproval, ChangeRequest, ChangeRequestItem, Prisma, PrismaService, Tx } from '@procura/database';
 
-export type Tx = Prisma.TransactionClient & SqlExecutor;
 export type FullChangeRequest = ChangeRequest & { items: ChangeRequestItem[]; approvals: ChangeApproval[] };
 
 const FULL = { items: { orderBy: { position: 'asc' as const } }, approvals: { orderBy: { approvedAt: 'asc' as const } } };
@@ -16,7 +14,7 @@ const FULL = { items: { orderBy: { position: 'asc' as const } }, approvals: { or
 const FULL_ROW_SQL = (lock: boolean) => `
   SELECT cr.id::text, cr.company_id::text, cr.maker_user_id::text, cr.maker_contact::text, cr.status::text, cr.kind, cr.summary,
          cr.required_approvals, cr.subject_user_ids::text[], cr.reason, cr.result::text, cr.reveal_once_sealed, cr.source_ip,
-         cr.request_id, cr.idempotency_key, cr.expires_at, cr.created_at, cr.decided_at, cr.applied_at,
+         cr.request_id, cr.idempotency_key, cr.expires_at, cr.created_at, cr.decided_at, cr.applied_at, cr.application_started_at,
          COALESCE((SELECT json_agg(i ORDER BY i.position) FROM "authorizations"."change_request_items" i WHERE i.change_request_id = cr.id), '[]')::text AS items,
          COALESCE((SELECT json_agg(a ORDER BY a.approved_at) FROM "authorizations"."change_approvals" a WHERE a.change_request_id = cr.id), '[]')::text AS approvals
     FROM "authorizations"."change_requests" cr
@@ -42,6 +40,7 @@ interface FullRow {
   created_at: Date | string;
   decided_at: Date | string | null;
   applied_at: Date | string | null;
+  application_started_at: Date | string | null;
   items: string;
   approvals: string;
 }
@@ -73,6 +72,7 @@ function fullChangeRequestFromRow(row: FullRow): FullChangeRequest {
     createdAt: date(row.created_at),
     decidedAt: optionalDate(row.decided_at),
     appliedAt: optionalDate(row.applied_at),
+    applicationStartedAt: optionalDate(row.application_started_at),
     items: items.map((i) => ({
       id: i.id as string,
       changeRequestId: i.change_request_id as string,
@@ -87,6 +87,9 @@ function fullChangeRequestFromRow(row: FullRow): FullChangeRequest {
       targetVersion: (i.target_version as number | null) ?? null,
       outcome: (i.outcome as string | null) ?? null,
       reason: (i.reason as string | null) ?? null,
+      ref: (i.ref as string | null) ?? null,
+      creates: (i.creates as Prisma.JsonValue) ?? null,
+      submitted: (i.submitted as Prisma.JsonValue) ?? null,
     })),
     approvals: approvals.map((a) => ({
       changeRequestId: a.change_request_id as string,
@@ -104,13 +107,26 @@ export interface ListFilter {
   createdBefore?: Date;
 }
 
+/** What the approval path reads under the lock: only what it decides on. */
+export interface ApprovalState {
+  status: ChangeRequestStatus;
+  expiresAt: Date;
+  requiredApprovals: number;
+  approvals: number;
+}
+
+/** The outcome of an application, written in one go. */
+export interface Finish {
+  status: 'APPLIED' | 'STALE' | 'FAILED';
+  reason: string | null;
+  result: Prisma.InputJsonValue | null;
+  revealOnceSealed: string | null;
+  items: Array<{ id: string; outcome: ChangeItemOutcome; reason: string | null }>;
+}
+
 @Injectable()
 export class ChangeRequestRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>, timeoutMs = 15_000): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: timeoutMs, maxWait: 10_000 });
-  }
 
   create(
     tx: Tx,
@@ -133,6 +149,84 @@ export class ChangeRequestRepository {
   async lock(tx: Tx, id: string): Promise<FullChangeRequest | null> {
     const [row] = await tx.$queryRawUnsafe<FullRow[]>(FULL_ROW_SQL(true), id);
     return row ? fullChangeRequestFromRow(row) : null;
+  }
+
+  /** Locks the request for the rest of the transaction, reading only what an approval decides on. */
+  async lockApprovalState(tx: Tx, id: string): Promise<ApprovalState | null> {
+    const [row] = await tx.$queryRawUnsafe<
+      Array<{ status: string; expires_at: Date | string; required_approvals: number; approvals: number }>
+    >(
+      `SELECT status::text, expires_at, required_approvals,
+              (SELECT count(*)::int FROM "authorizations"."change_approvals" a WHERE a.change_request_id = cr.id) AS approvals
+         FROM "authorizations"."change_requests" cr WHERE cr.id = $1::uuid FOR UPDATE`,
+      id,
+    );
+    if (!row) return null;
+    return {
+      status: row.status as ChangeRequestStatus,
+      expiresAt: date(row.expires_at),
+      requiredApprovals: Number(row.required_approvals),
+      approvals: Number(row.approvals),
+    };
+  }
+
+  /** The final approval: APPROVED, and (a request of one item needs no second validation) its application started. */
+  async markApproved(tx: Tx, id: string, decidedAt: Date, startApplication: boolean): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `UPDATE "authorizations"."change_requests" SET status = 'APPROVED', decided_at = $2::timestamptz,
+              application_started_at = CASE WHEN $3::boolean THEN $2::timestamptz END WHERE id = $1::uuid`,
+      id,
+      decidedAt,
+      startApplication,
+    );
+  }
+
+  /**
+   * Marks the application as started, once: from then on the request is resumed, never
+   * validated again. False when another applier started it first.
+   */
+  async startApplication(id: string): Promise<boolean> {
+    const updated = await this.prisma.$executeRawUnsafe(
+      `UPDATE "authorizations"."change_requests" SET application_started_at = now()
+        WHERE id = $1::uuid AND status = 'APPROVED' AND application_started_at IS NULL`,
+      id,
+    );
+    return updated === 1;
+  }
+
+  /** Status, outcome and every item's outcome, in two statements; false when the request was no longer APPROVED. */
+  async finish(tx: Tx, id: string, finish: Finish): Promise<boolean> {
+    const updated = await tx.$executeRawUnsafe(
+      `UPDATE "authorizations"."change_requests"
+          SET status = $2::"authorizations"."ChangeRequestStatus", reason = $3, result = $4::jsonb, reveal_once_sealed = $5,
+              applied_at = CASE WHEN $2 = 'APPLIED' THEN now() END
+        WHERE id = $1::uuid AND status = 'APPROVED'`,
+      id,
+      finish.status,
+      finish.reason,
+      finish.result === null ? null : JSON.stringify(finish.result),
+      finish.revealOnceSealed,
+    );
+    if (updated !== 1) return false;
+    await tx.$executeRawUnsafe(
+      `UPDATE "authorizations"."change_request_items" i SET outcome = t.outcome, reason = t.reason
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, outcome, reason) WHERE i.id = t.id`,
+      finish.items.map((i) => i.id),
+      finish.items.map((i) => i.outcome),
+      finish.items.map((i) => i.reason),
+    );
+    return true;
+  }
+
+  /** Approved requests whose application has not finished a while after the decision (a crash, a service down). */
+  async unfinished(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT id::text FROM "authorizations"."change_requests"
+        WHERE status = 'APPROVED' AND decided_at < now() - $1::float8 * interval '1 millisecond'
+        ORDER BY decided_at LIMIT ${Number(limit)}`,
+      olderThanMs,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Adds one approval; false when this validator already approved (each validator counts once). */
@@ -160,10 +254,6 @@ export class ChangeRequestRepository {
     return (row?.status as ChangeRequestStatus | undefined) ?? null;
   }
 
-  updateItem(tx: Tx, id: string, data: Prisma.ChangeRequestItemUncheckedUpdateInput) {
-    return tx.changeRequestItem.update({ where: { id }, data });
-  }
-
   async page(filter: ListFilter, skip: number, take: number): Promise<[FullChangeRequest[], number]> {
     const where: Prisma.ChangeRequestWhereInput = {
       companyId: filter.companyId,
@@ -185,9 +275,5 @@ export class ChangeRequestRepository {
       select: { id: true, kind: true, summary: true, createdAt: true, subjectUserIds: true },
       orderBy: { createdAt: 'asc' },
     });
-  }
-
-  policies(companyId: string) {
-    return this.prisma.changePolicy.findMany({ where: { companyId }, orderBy: { kind: 'asc' } });
   }
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import {
   Actor,
-  ChangeCommands,
   ChangeItemInput,
+  ChangePreview,
   ChangeRequestView,
   ChangeSubmissionResult,
-  ChangeValidation,
+  declarationOf,
   IdentitySeams,
   JOBS,
   ListChangeRequestsQuery,
@@ -15,17 +15,19 @@ import {
   pageWindow,
   UserContact,
 } from '@procura/contracts';
+import { Transactions } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { CommandBus, Outbox } from '@procura/messaging';
 import { openSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
-import { CompanyAccessService } from '../company-access/company-access.service';
 import { AuditService } from '../audit/audit.service';
+import { ChangePolicyService } from '../change-policy/change-policy.service';
+import { CompanyAccessService } from '../company-access/company-access.service';
 import { AuthorizationsOutboxRelay } from '../outbox/authorizations-outbox.relay';
 import { ChangeApplier } from './change-applier';
+import { ChangeItemsValidator, ValidatedItem } from './change-items.validator';
 import { ChangeNotifier, MakerContact } from './change-notifier';
-import { ChangePolicyService } from './change-policy.service';
 import { ChangeRequestRepository, FullChangeRequest } from './change-request.repository';
 import { toChangeRequestView } from './change-request.view';
 
@@ -33,18 +35,25 @@ type UserActor = Extract<Actor, { kind: 'user' }>;
 
 const WHAT = 'Change request';
 
-/**
- * The request that approves applies the change itself, right after the commit; the
- * durable apply job written with the approval is the safety net for a crash in between,
- * so it waits a little instead of racing the in-process application for the row lock.
- */
-const APPLY_SAFETY_NET_DELAY_MS = 3000;
+const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefined, subjects: string[]) =>
+  contacts.filter(
+    (c) => c.userId !== makerUserId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
+  );
+
+const summaryOf = (items: ValidatedItem[]) =>
+  items.length === 1
+    ? items[0].validation.summary
+    : `${items.length} changes: ${items
+        .map((v) => v.validation.summary)
+        .slice(0, 3)
+        .join('; ')}${items.length > 3 ? '; …' : ''}`;
 
 /**
- * The four-eyes workflow: every administrator change is a change request, validated by
- * its owning service, applied at once for an INDIVIDUAL signature when the policy allows,
- * otherwise after N approvals by other administrators (never the maker, never a subject),
- * each with a fresh TOTP code. Expiry is a delayed job; application is exactly once.
+ * The four-eyes workflow: every administrator change is a change request of one or more
+ * items, validated by their owners, applied at once for an INDIVIDUAL signature when the
+ * policy allows, otherwise after N approvals by other administrators (never the maker,
+ * never a subject), each with a fresh TOTP code. Expiry is a delayed job; application is
+ * exactly once (ChangeApplier).
  */
 @Injectable()
 export class ChangeRequestService {
@@ -52,9 +61,11 @@ export class ChangeRequestService {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly transactions: Transactions,
     private readonly repository: ChangeRequestRepository,
     private readonly bus: CommandBus,
     private readonly policy: ChangePolicyService,
+    private readonly items: ChangeItemsValidator,
     private readonly applier: ChangeApplier,
     private readonly notifier: ChangeNotifier,
     private readonly audit: AuditService,
@@ -65,7 +76,7 @@ export class ChangeRequestService {
   async submit(
     actor: Actor,
     items: ChangeItemInput[],
-    options: { idempotencyKey?: string; sourceIp?: string },
+    options: { idempotencyKey?: string; sourceIp?: string; batch?: boolean },
   ): Promise<ChangeSubmissionResult> {
     const maker = this.requireAdministrator(actor);
     if (options.idempotencyKey) {
@@ -76,34 +87,28 @@ export class ChangeRequestService {
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
-    const validations = await Promise.all(items.map((item) => this.validateItem(maker, item)));
+    const validated = await this.items.validate(maker, maker.companyId, items, { itemFieldNames: options.batch === true });
     const kinds = items.map((i) => i.kind);
     const resolved = await this.policy.resolve(maker.companyId, kinds);
-    // The policy can weaken dual control: changing it always needs a second administrator.
-    const immediate = eligibility.adminSignature === 'INDIVIDUAL' && resolved.allowIndividualImmediate && !kinds.includes('POLICY_UPDATE');
-    const subjects = [...new Set(validations.flatMap((v) => v.subjectUserIds))];
+    const immediate =
+      eligibility.adminSignature === 'INDIVIDUAL' &&
+      resolved.allowIndividualImmediate &&
+      !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
+    const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
     const contacts = await this.bus.execute(IdentitySeams.userContacts, {
       companyId: maker.companyId,
       administratorsOnly: !immediate ? true : undefined,
       userIds: immediate ? [maker.userId] : undefined,
     });
     const makerContact = this.makerContact(contacts, maker.userId);
-    const validators = contacts.filter(
-      (c) => c.userId !== maker.userId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
-    );
+    const validators = validatorsAmong(contacts, maker.userId, subjects);
 
     const id = randomUUID();
-    const summary =
-      validations.length === 1
-        ? validations[0].summary
-        : `${validations.length} changes: ${validations
-            .map((v) => v.summary)
-            .slice(0, 3)
-            .join('; ')}${validations.length > 3 ? '; …' : ''}`;
-    const expiresAt = new Date(Date.now() + this.config.changeRequestTtlSeconds * 1000);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.changeRequestTtlSeconds * 1000);
     let created: FullChangeRequest;
     try {
-      created = await this.repository.transaction(async (tx) => {
+      created = await this.transactions.run(async (tx) => {
         const cr = await this.repository.create(
           tx,
           {
@@ -113,26 +118,31 @@ export class ChangeRequestService {
             makerContact: makerContact as never,
             status: immediate ? 'APPROVED' : 'PENDING',
             kind: items[0].kind,
-            summary,
+            summary: summaryOf(validated),
             requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
             subjectUserIds: subjects,
             sourceIp: options.sourceIp ?? null,
             requestId: requestContext.requestId() ?? null,
             idempotencyKey: options.idempotencyKey ?? null,
             expiresAt,
-            decidedAt: immediate ? new Date() : null,
+            decidedAt: immediate ? now : null,
+            // Validated a moment ago: a change applied at once is not validated a second time.
+            applicationStartedAt: immediate ? now : null,
           },
-          validations.map((v, position) => ({
-            id: randomUUID(),
-            position,
-            kind: items[position].kind,
-            ownerService: ownerOf(items[position].kind),
-            payload: v.payload as never,
-            summary: v.summary,
-            diff: v.diff as never,
-            targetType: v.targetType,
-            targetId: v.targetId ?? null,
-            targetVersion: v.targetVersion ?? null,
+          validated.map((v) => ({
+            id: v.id,
+            position: v.position,
+            kind: v.kind,
+            ownerService: ownerOf(v.kind),
+            payload: v.validation.payload as never,
+            summary: v.validation.summary,
+            diff: v.validation.diff as never,
+            targetType: v.validation.targetType,
+            targetId: v.validation.targetId ?? null,
+            targetVersion: v.validation.targetVersion ?? null,
+            ref: v.ref ?? null,
+            creates: (v.validation.creates?.length ? v.validation.creates : undefined) as never,
+            submitted: v.submitted as never,
           })),
         );
         await this.audit.recordInTransaction(tx, {
@@ -143,11 +153,9 @@ export class ChangeRequestService {
           targetId: id,
           sourceIp: options.sourceIp,
           details: { kinds, immediate, requiredApprovals: cr.requiredApprovals },
-          after: { items: validations.map((v) => ({ summary: v.summary, diff: v.diff })) },
+          after: { items: validated.map((v) => ({ summary: v.validation.summary, diff: v.validation.diff })) },
         });
-        if (immediate) {
-          await this.outbox.add(tx, JOBS.applyChange, `apply:${id}`, { changeRequestId: id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
-        } else {
+        if (!immediate) {
           await this.outbox.add(
             tx,
             JOBS.expireChange,
@@ -168,8 +176,8 @@ export class ChangeRequestService {
     this.relay.nudge();
     if (!immediate) return this.submission(created);
 
-    await this.applier.applyNow(id);
-    const after = (await this.repository.find(id))!;
+    // A crash (or an owner down) here leaves the request APPROVED: the recovery sweep applies it.
+    const after = (await this.applier.applyNow(created)) ?? (await this.repository.find(id))!;
     if (after.status === 'STALE' || after.status === 'FAILED') {
       throw new RuleViolationError(`CHANGE_${after.status}`, after.reason ?? `The change was not applied (${after.status})`);
     }
@@ -177,13 +185,45 @@ export class ChangeRequestService {
     return this.submission(after, after.revealOnceSealed ? await this.takeRevealOnce(id) : undefined);
   }
 
-  private async validateItem(maker: UserActor, item: ChangeItemInput): Promise<ChangeValidation> {
-    if (item.kind === 'POLICY_UPDATE') return this.policy.validateUpdate(maker.companyId, item.payload);
-    return this.bus.execute(
-      ChangeCommands.validate(ownerOf(item.kind)),
-      { kind: item.kind, companyId: maker.companyId, payload: item.payload },
-      { actor: maker },
-    );
+  /**
+   * Decision D2: exactly the validation a submission runs, nothing written; what the items
+   * are, whether they would apply at once, and who could approve them.
+   */
+  async preview(actor: Actor, companyId: string, items: ChangeItemInput[]): Promise<ChangePreview> {
+    await this.access.assert(actor, companyId, 'administrator', 'Company');
+    const validated = await this.items.validate(actor, companyId, items, { itemFieldNames: true });
+    const kinds = items.map((i) => i.kind);
+    const makerUserId = actor.kind === 'user' ? actor.userId : undefined;
+    const [resolved, eligibility, contacts] = await Promise.all([
+      this.policy.resolve(companyId, kinds),
+      makerUserId ? this.bus.execute(IdentitySeams.validatorEligibility, { userId: makerUserId, companyId }) : undefined,
+      this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true }),
+    ]);
+    const immediate =
+      eligibility?.eligible === true &&
+      eligibility.adminSignature === 'INDIVIDUAL' &&
+      resolved.allowIndividualImmediate &&
+      !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
+    const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
+    return {
+      items: validated.map((v) => ({
+        position: v.position,
+        kind: v.kind,
+        ...(v.ref !== undefined ? { ref: v.ref } : {}),
+        summary: v.validation.summary,
+        diff: v.validation.diff as unknown as Record<string, unknown>,
+        subjectUserIds: v.validation.subjectUserIds,
+        targetType: v.validation.targetType,
+        ...(v.validation.targetId !== undefined ? { targetId: v.validation.targetId } : {}),
+      })),
+      appliesImmediately: immediate,
+      requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
+      eligibleValidators: validatorsAmong(contacts, makerUserId, subjects).map((c) => ({
+        userId: c.userId,
+        firstName: c.firstName,
+        lastName: c.lastName,
+      })),
+    };
   }
 
   private makerContact(contacts: UserContact[], makerUserId: string): MakerContact {
@@ -216,42 +256,49 @@ export class ChangeRequestService {
     // Said before asking for the TOTP code, so a second click does not burn one.
     if (cr.approvals.some((a) => a.validatorUserId === validator.userId))
       throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
-    // Both asked at once; the code is checked even for an ineligible validator (it fails either way).
-    const [eligibility] = await Promise.all([
-      this.bus.execute(IdentitySeams.validatorEligibility, { userId: validator.userId, companyId: cr.companyId }),
-      this.bus.execute(IdentitySeams.verifyStepUp, {
-        userId: validator.userId,
-        code: totpCode,
-        purpose: `approve change request ${cr.id}`,
-      }),
-    ]);
+    // Eligibility and the fresh code in one round trip (the code is checked even for an ineligible validator).
+    const eligibility = await this.bus.execute(IdentitySeams.verifyApprover, {
+      userId: validator.userId,
+      companyId: cr.companyId,
+      code: totpCode,
+      purpose: `approve change request ${cr.id}`,
+    });
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot approve changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
-    const approved = await this.repository.transaction(async (tx) => {
-      const locked = (await this.repository.lock(tx, cr.id))!;
+    const approvedAt = new Date();
+    // A request of one item needs no second validation: its application starts with the final approval.
+    const startsApplication = cr.items.length === 1;
+    const final = await this.transactions.run(async (tx) => {
+      const locked = await this.repository.lockApprovalState(tx, cr.id);
+      if (!locked) throw new NotFoundError(WHAT);
       this.assertPending(locked);
       if (!(await this.repository.addApproval(tx, cr.id, validator.userId))) {
         throw new ConflictError('ALREADY_APPROVED', 'You already approved this change request');
       }
-      const count = locked.approvals.length + 1;
-      const final = count >= locked.requiredApprovals;
+      const count = locked.approvals + 1;
+      const isFinal = count >= locked.requiredApprovals;
       await this.audit.recordInTransaction(tx, {
         companyId: cr.companyId,
         actor: validator,
-        action: final ? 'CHANGE_REQUEST_APPROVED' : 'CHANGE_REQUEST_APPROVAL_ADDED',
+        action: isFinal ? 'CHANGE_REQUEST_APPROVED' : 'CHANGE_REQUEST_APPROVAL_ADDED',
         targetType: 'change-request',
         targetId: cr.id,
-        details: { approvals: count, requiredApprovals: locked.requiredApprovals },
+        details: { approvals: count, requiredApprovals: locked.requiredApprovals, strongAuthentication: 'totp' },
       });
-      if (!final) return false;
-      await this.repository.set(tx, cr.id, { status: 'APPROVED', decidedAt: new Date() });
-      await this.outbox.add(tx, JOBS.applyChange, `apply:${cr.id}`, { changeRequestId: cr.id }, { delayMs: APPLY_SAFETY_NET_DELAY_MS });
-      return true;
+      if (isFinal) await this.repository.markApproved(tx, cr.id, approvedAt, startsApplication);
+      return isFinal;
     });
-    this.relay.nudge();
-    if (approved) await this.applier.applyNow(cr.id);
-    return toChangeRequestView((await this.repository.find(cr.id))!);
+    // A final approval's audit row goes with the outcome's, relayed once the request is applied.
+    if (!final) this.relay.nudge();
+    const approved: FullChangeRequest = {
+      ...cr,
+      approvals: [...cr.approvals, { changeRequestId: cr.id, validatorUserId: validator.userId, approvedAt }],
+      ...(final ? { status: 'APPROVED', decidedAt: approvedAt, applicationStartedAt: startsApplication ? approvedAt : null } : {}),
+    };
+    if (!final) return toChangeRequestView(approved);
+    // Applied right away; a crash (or an owner down) leaves it APPROVED for the recovery sweep.
+    return toChangeRequestView((await this.applier.applyNow(approved)) ?? (await this.repository.find(cr.id))!);
   }
 
   async reject(actor: Actor, changeRequestId: string, reason: string): Promise<ChangeRequestView> {
@@ -286,7 +333,7 @@ export class ChangeRequestService {
     by: UserActor | string,
     reason?: string,
   ): Promise<ChangeRequestView> {
-    const closed = await this.repository.transaction(async (tx) => {
+    const closed = await this.transactions.run(async (tx) => {
       const locked = (await this.repository.lock(tx, id))!;
       this.assertPending(locked, status !== 'EXPIRED');
       const updated = await this.repository.update(tx, id, { status, decidedAt: new Date(), reason: reason ?? null });
@@ -337,16 +384,12 @@ export class ChangeRequestService {
 
   /** The secret to show the maker, erased in the same transaction: whoever asks second gets nothing. */
   private takeRevealOnce(changeRequestId: string): Promise<Record<string, string> | undefined> {
-    return this.repository.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const locked = (await this.repository.lock(tx, changeRequestId))!;
       if (!locked.revealOnceSealed) return undefined;
       await this.repository.set(tx, changeRequestId, { revealOnceSealed: null });
       return JSON.parse(openSecret({ sealed: locked.revealOnceSealed }, this.config.secretsKey)) as Record<string, string>;
     });
-  }
-
-  async pendingAbout(companyId: string, userIds: string[]) {
-    return this.repository.pendingAbout(companyId, userIds);
   }
 
   private async findVisible(actor: UserActor, id: string): Promise<FullChangeRequest> {
@@ -356,7 +399,7 @@ export class ChangeRequestService {
     return cr;
   }
 
-  private assertPending(cr: FullChangeRequest, checkExpiry = true): void {
+  private assertPending(cr: { status: string; expiresAt: Date }, checkExpiry = true): void {
     if (cr.status !== 'PENDING')
       throw new ConflictError('CHANGE_REQUEST_NOT_PENDING', `This change request is ${cr.status}`, { status: cr.status });
     if (checkExpiry && cr.expiresAt.getTime() <= Date.now())

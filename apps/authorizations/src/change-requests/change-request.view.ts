@@ -15,6 +15,7 @@ export function toChangeRequestView(cr: FullChangeRequest): ChangeRequestView {
     items: cr.items.map((item) => ({
       position: item.position,
       kind: item.kind,
+      ...(item.ref ? { ref: item.ref } : {}),
       summary: item.summary,
       diff: item.diff as Record<string, unknown>,
       targetType: item.targetType,

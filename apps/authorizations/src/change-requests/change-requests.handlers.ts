@@ -3,29 +3,32 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type Actor,
   ApproveChangePayload,
-  ChangePolicyView,
+  AuthorizationsSeams,
+  ChangePreview,
   ChangeRequestCommands,
   ChangeRequestIdPayload,
   ChangeRequestView,
   ChangeSubmissionResult,
-  CompanyIdPayload,
   ListChangeRequestsPayload,
   Page,
+  PreviewChangesPayload,
   RejectChangePayload,
+  ReportRightsPayload,
+  ReportUserRights,
   type RpcMeta,
   SubmitChangesPayload,
 } from '@procura/contracts';
 import { RpcActor, RpcMetaParam } from '@procura/messaging';
-import { CompanyAccessService } from '../company-access/company-access.service';
-import { ChangePolicyService } from './change-policy.service';
+import { RightsService } from '../rights/rights.service';
 import { ChangeRequestService } from './change-request.service';
+import { PendingChangeRequests } from './pending-change-requests';
 
 @Controller()
 export class ChangeRequestsHandlers {
   constructor(
     private readonly changes: ChangeRequestService,
-    private readonly policy: ChangePolicyService,
-    private readonly access: CompanyAccessService,
+    private readonly pending: PendingChangeRequests,
+    private readonly rights: RightsService,
   ) {}
 
   @MessagePattern(ChangeRequestCommands.submit.pattern)
@@ -34,7 +37,16 @@ export class ChangeRequestsHandlers {
     @RpcActor() actor: Actor,
     @RpcMetaParam() meta: RpcMeta,
   ): Promise<ChangeSubmissionResult> {
-    return this.changes.submit(actor, payload.items, { idempotencyKey: meta.idempotencyKey, sourceIp: payload.sourceIp });
+    return this.changes.submit(actor, payload.items, {
+      idempotencyKey: meta.idempotencyKey,
+      sourceIp: payload.sourceIp,
+      batch: payload.batch,
+    });
+  }
+
+  @MessagePattern(ChangeRequestCommands.preview.pattern)
+  preview(@Payload() payload: PreviewChangesPayload, @RpcActor() actor: Actor): Promise<ChangePreview> {
+    return this.changes.preview(actor, payload.companyId, payload.items);
   }
 
   @MessagePattern(ChangeRequestCommands.list.pattern)
@@ -62,9 +74,9 @@ export class ChangeRequestsHandlers {
     return this.changes.cancel(actor, payload.changeRequestId);
   }
 
-  @MessagePattern(ChangeRequestCommands.policy.pattern)
-  async getPolicy(@Payload() payload: CompanyIdPayload, @RpcActor() actor: Actor): Promise<ChangePolicyView> {
-    await this.access.assert(actor, payload.companyId, 'administrator', 'Company');
-    return this.policy.view(payload.companyId);
+  /** The access-rights report's seam: rights with the pending change requests about each user. */
+  @MessagePattern(AuthorizationsSeams.reportRights.pattern)
+  async reportRights(@Payload() p: ReportRightsPayload): Promise<Record<string, ReportUserRights>> {
+    return this.rights.reportRights(p.companyId, p.userIds, p.at, await this.pending.pendingChangeRequestsOf(p.companyId, p.userIds));
   }
 }

@@ -1,32 +1,32 @@
 import { Module } from '@nestjs/common';
-import { AuditHandlers } from '../audit/audit.handlers';
-import { AuditRepository } from '../audit/audit.repository';
-import { AuditService } from '../audit/audit.service';
-import { AuditWorker } from '../audit/audit.worker';
-import { RightsCoreModule } from '../changes/rights-core.module';
-import { AuthorizationsOutboxRelay } from '../outbox/authorizations-outbox.relay';
+import { AuditModule } from '../audit/audit.module';
+import { ChangePolicyModule } from '../change-policy/change-policy.module';
+import { CompanyAccessModule } from '../company-access/company-access.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { RightsModule } from '../rights/rights.module';
 import { ChangeApplier } from './change-applier';
+import { ChangeItemsValidator } from './change-items.validator';
 import { ChangeJobsWorker } from './change-jobs.worker';
 import { ChangeNotifier } from './change-notifier';
-import { ChangePolicyService } from './change-policy.service';
+import { ChangeRecoverySweeper } from './change-recovery.sweeper';
+import { ChangeRequestRepository } from './change-request.repository';
 import { ChangeRequestService } from './change-request.service';
 import { ChangeRequestsHandlers } from './change-requests.handlers';
+import { PendingChangeRequests } from './pending-change-requests';
 
-/** Dual validation (change requests, policies, application) and the audit trail. */
+/** Dual validation: change requests from submission to application (owners reached through ChangeDispatcher). */
 @Module({
-  imports: [RightsCoreModule],
-  controllers: [ChangeRequestsHandlers, AuditHandlers],
+  imports: [AuditModule, ChangePolicyModule, CompanyAccessModule, OutboxModule, RightsModule],
+  controllers: [ChangeRequestsHandlers],
   providers: [
-    AuthorizationsOutboxRelay,
-    AuditRepository,
-    AuditService,
-    AuditWorker,
-    ChangePolicyService,
+    ChangeRequestRepository,
+    ChangeItemsValidator,
     ChangeNotifier,
     ChangeApplier,
     ChangeRequestService,
     ChangeJobsWorker,
+    ChangeRecoverySweeper,
+    PendingChangeRequests,
   ],
-  exports: [ChangeRequestService, AuditService, AuthorizationsOutboxRelay],
 })
 export class ChangeRequestsModule {}

@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  PlannedEntities,
+  StaleChangeError,
+  ValidationContext,
+} from '@procura/changes';
+import {
   AuthorizationAssignChange,
   AuthorizationCreateChange,
   AuthorizationDeleteChange,
   AuthorizationUpdateChange,
-  ChangeValidation,
   GrantDto,
 } from '@procura/contracts';
-import { Prisma } from '@procura/database';
+import { Db, Tx } from '@procura/database';
 import { NotFoundError, RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { AuthorizationRulesService } from '../authorizations/authorization-rules.service';
-import { AuthorizationsRepository, Db, FullAuthorization } from '../authorizations/authorizations.repository';
-import { PrincipalsRepository } from '../principals/principals.repository';
-import { Applied, ApplyContext, ChangeKindHandler, derivedId, iso, parsePayload, StaleChangeError, toDate } from './change-support';
+import { AuthorizationsRepository, FullAuthorization } from '../authorizations/authorizations.repository';
+import { iso, toDate } from './dates';
+import { RightsChangeEffects } from './rights-change-effects';
 
 /** What validators see of an authorization in a diff. */
 export function describeAuthorization(a: {
@@ -53,12 +62,7 @@ async function loadOwned(repo: AuthorizationsRepository, companyId: string, id: 
   return found;
 }
 
-async function lockOwned(
-  repo: AuthorizationsRepository,
-  tx: Prisma.TransactionClient,
-  ctx: ApplyContext,
-  id: string,
-): Promise<FullAuthorization> {
+async function lockOwned(repo: AuthorizationsRepository, tx: Tx, ctx: ApplyContext, id: string): Promise<FullAuthorization> {
   const found = await repo.lock(tx, id);
   if (!found || found.companyId !== ctx.companyId) throw new StaleChangeError('The authorization no longer exists');
   if (ctx.targetVersion !== undefined && found.version !== ctx.targetVersion) {
@@ -70,15 +74,16 @@ async function lockOwned(
 }
 
 @Injectable()
-export class AuthorizationCreateKind implements ChangeKindHandler {
+@ChangeHandler('AUTHORIZATION_CREATE')
+export class AuthorizationCreateKind implements ChangeKindHandler<'AUTHORIZATION_CREATE'> {
   constructor(
     private readonly rules: AuthorizationRulesService,
     private readonly repo: AuthorizationsRepository,
-    private readonly principals: PrincipalsRepository,
+    private readonly effects: RightsChangeEffects,
   ) {}
 
-  async validate(companyId: string, payload: Record<string, unknown>, db?: Db): Promise<ChangeValidation> {
-    const p = parsePayload(AuthorizationCreateChange, payload);
+  /** Every rule of a new authorization; the normalised payload. */
+  private async check(db: Db | undefined, companyId: string, p: AuthorizationCreateChange, planned: PlannedEntities) {
     const draft = {
       service: p.service,
       effectiveFrom: toDate(p.effectiveFrom, 'effectiveFrom'),
@@ -87,7 +92,7 @@ export class AuthorizationCreateKind implements ChangeKindHandler {
     };
     const userIds = p.userIds ?? [];
     await this.rules.checkDraft(db, companyId, draft);
-    await this.rules.checkMembers(db, companyId, userIds);
+    await this.rules.checkMembers(db, companyId, userIds, planned);
     await this.rules.checkFamilies(
       db,
       p.service,
@@ -102,50 +107,65 @@ export class AuthorizationCreateKind implements ChangeKindHandler {
       grants: p.grants.map((g) => ({ right: g.right, level: g.level, ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}) })),
       userIds,
     };
+    return normalised;
+  }
+
+  async validate(p: AuthorizationCreateChange, ctx: ValidationContext): Promise<ChangeDescription<AuthorizationCreateChange>> {
+    const normalised = await this.check(undefined, ctx.companyId, p, ctx.planned);
+    const userIds = normalised.userIds ?? [];
     return {
       summary: `Create authorization "${normalised.label}" (${p.service}: ${grantsSummary(p.grants)}) for ${userIds.length} user(s)`,
       diff: { before: null, after: describeAuthorization({ ...normalised, endsAt: normalised.endsAt ?? null, userIds }) },
       targetType: 'authorization',
+      targetId: ctx.newId(),
       subjectUserIds: userIds,
-      payload: { ...normalised },
+      plan: normalised,
+      creates: [
+        { type: 'authorization', id: ctx.newId(), data: { service: p.service } },
+        ...userIds.map((userId) => ({ type: 'user-rights', id: userId, data: { services: [p.service] } })),
+      ],
     };
   }
 
-  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
-    await this.validate(ctx.companyId, ctx.payload, tx);
-    const p = parsePayload(AuthorizationCreateChange, ctx.payload);
-    const userIds = p.userIds ?? [];
-    await this.principals.lockRightsVersions(tx, userIds);
-    const id = derivedId(ctx.changeRequestId, 0);
+  async apply(tx: Tx, plan: AuthorizationCreateChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    const userIds = plan.userIds ?? [];
+    await this.effects.lock(tx, ctx.companyId, userIds, ctx.planned);
+    await this.check(tx, ctx.companyId, plan, ctx.planned);
+    const id = ctx.newId();
     await this.repo.create(tx, {
       id,
       companyId: ctx.companyId,
-      label: p.label,
-      service: p.service,
-      effectiveFrom: new Date(p.effectiveFrom),
-      endsAt: p.endsAt ? new Date(p.endsAt) : null,
-      grants: p.grants,
+      label: plan.label,
+      service: plan.service,
+      effectiveFrom: new Date(plan.effectiveFrom),
+      endsAt: plan.endsAt ? new Date(plan.endsAt) : null,
+      grants: plan.grants,
       userIds,
     });
-    return { result: { authorizationId: id }, subjectUserIds: userIds };
+    return {
+      result: { authorizationId: id },
+      audit: {
+        action: 'AUTHORIZATION_CREATED',
+        targetType: 'authorization',
+        targetId: id,
+        after: describeAuthorization({ ...plan, endsAt: plan.endsAt ?? null, userIds }),
+      },
+      followUp: await this.effects.changed(tx, userIds),
+    };
   }
 }
 
 @Injectable()
-export class AuthorizationUpdateKind implements ChangeKindHandler {
+@ChangeHandler('AUTHORIZATION_UPDATE')
+export class AuthorizationUpdateKind implements ChangeKindHandler<'AUTHORIZATION_UPDATE'> {
   constructor(
     private readonly rules: AuthorizationRulesService,
     private readonly repo: AuthorizationsRepository,
-    private readonly principals: PrincipalsRepository,
+    private readonly effects: RightsChangeEffects,
   ) {}
 
-  private async check(
-    db: Db | undefined,
-    companyId: string,
-    current: FullAuthorization,
-    p: AuthorizationUpdateChange,
-    endsAtGiven: boolean,
-  ) {
+  private async check(db: Db | undefined, companyId: string, current: FullAuthorization, p: AuthorizationUpdateChange) {
+    const endsAtGiven = p.endsAt !== undefined;
     const effectiveFrom = p.effectiveFrom ? toDate(p.effectiveFrom, 'effectiveFrom') : current.effectiveFrom;
     const endsAt = !endsAtGiven ? current.endsAt : p.endsAt ? toDate(p.endsAt, 'endsAt') : null;
     const grants: GrantDto[] =
@@ -167,14 +187,13 @@ export class AuthorizationUpdateKind implements ChangeKindHandler {
     return { effectiveFrom, endsAt, grants, userIds };
   }
 
-  async validate(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(AuthorizationUpdateChange, payload);
-    const endsAtGiven = Object.prototype.hasOwnProperty.call(payload, 'endsAt');
+  async validate(p: AuthorizationUpdateChange, { companyId }: ValidationContext): Promise<ChangeDescription<AuthorizationUpdateChange>> {
+    const endsAtGiven = p.endsAt !== undefined;
     if (p.label === undefined && p.effectiveFrom === undefined && !endsAtGiven && p.grants === undefined) {
       throw new ValidationFailedError([{ field: 'body', messages: ['nothing to change: give label, effectiveFrom, endsAt or grants'] }]);
     }
     const current = await loadOwned(this.repo, companyId, p.authorizationId);
-    const next = await this.check(undefined, companyId, current, p, endsAtGiven);
+    const next = await this.check(undefined, companyId, current, p);
     const before = viewOf(current);
     const after = describeAuthorization({
       label: p.label ?? current.label,
@@ -192,22 +211,21 @@ export class AuthorizationUpdateKind implements ChangeKindHandler {
       targetId: current.id,
       targetVersion: current.version,
       subjectUserIds: next.userIds,
-      payload: {
+      plan: {
         authorizationId: current.id,
         ...(p.label !== undefined ? { label: p.label.trim() } : {}),
         ...(p.effectiveFrom !== undefined ? { effectiveFrom: next.effectiveFrom.toISOString() } : {}),
         ...(endsAtGiven ? { endsAt: iso(next.endsAt) } : {}),
         ...(p.grants !== undefined ? { grants: next.grants } : {}),
-      },
+      } as AuthorizationUpdateChange,
     };
   }
 
-  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
-    const p = parsePayload(AuthorizationUpdateChange, ctx.payload);
-    const endsAtGiven = Object.prototype.hasOwnProperty.call(ctx.payload, 'endsAt');
+  async apply(tx: Tx, p: AuthorizationUpdateChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    const endsAtGiven = p.endsAt !== undefined;
     const current = await lockOwned(this.repo, tx, ctx, p.authorizationId);
-    const next = await this.check(tx, ctx.companyId, current, p, endsAtGiven);
-    await this.principals.lockRightsVersions(tx, next.userIds);
+    const next = await this.check(tx, ctx.companyId, current, p);
+    await this.effects.lock(tx, ctx.companyId, next.userIds, ctx.planned);
     await this.repo.update(
       tx,
       current.id,
@@ -218,19 +236,23 @@ export class AuthorizationUpdateKind implements ChangeKindHandler {
       },
       p.grants,
     );
-    return { result: { authorizationId: current.id, version: current.version + 1 }, subjectUserIds: next.userIds };
+    return {
+      result: { authorizationId: current.id, version: current.version + 1 },
+      audit: { action: 'AUTHORIZATION_UPDATED', targetType: 'authorization', targetId: current.id, before: viewOf(current) },
+      followUp: await this.effects.changed(tx, next.userIds),
+    };
   }
 }
 
 @Injectable()
-export class AuthorizationDeleteKind implements ChangeKindHandler {
+@ChangeHandler('AUTHORIZATION_DELETE')
+export class AuthorizationDeleteKind implements ChangeKindHandler<'AUTHORIZATION_DELETE'> {
   constructor(
     private readonly repo: AuthorizationsRepository,
-    private readonly principals: PrincipalsRepository,
+    private readonly effects: RightsChangeEffects,
   ) {}
 
-  async validate(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(AuthorizationDeleteChange, payload);
+  async validate(p: AuthorizationDeleteChange, { companyId }: ValidationContext): Promise<ChangeDescription<AuthorizationDeleteChange>> {
     const current = await loadOwned(this.repo, companyId, p.authorizationId);
     const userIds = current.users.map((u) => u.userId);
     return {
@@ -240,29 +262,39 @@ export class AuthorizationDeleteKind implements ChangeKindHandler {
       targetId: current.id,
       targetVersion: current.version,
       subjectUserIds: userIds,
-      payload: { authorizationId: current.id },
+      plan: { authorizationId: current.id },
     };
   }
 
-  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
-    const p = parsePayload(AuthorizationDeleteChange, ctx.payload);
+  async apply(tx: Tx, p: AuthorizationDeleteChange, ctx: ApplyContext): Promise<ChangeEffect> {
     const current = await lockOwned(this.repo, tx, ctx, p.authorizationId);
     const userIds = current.users.map((u) => u.userId);
-    await this.principals.lockRightsVersions(tx, userIds);
+    await this.effects.lock(tx, ctx.companyId, userIds, ctx.planned);
     await this.repo.delete(tx, current.id);
-    return { result: { authorizationId: current.id, deleted: true }, subjectUserIds: userIds };
+    return {
+      result: { authorizationId: current.id, deleted: true },
+      audit: { action: 'AUTHORIZATION_DELETED', targetType: 'authorization', targetId: current.id, before: viewOf(current) },
+      followUp: await this.effects.changed(tx, userIds),
+    };
   }
 }
 
 @Injectable()
-export class AuthorizationAssignKind implements ChangeKindHandler {
+@ChangeHandler('AUTHORIZATION_ASSIGN')
+export class AuthorizationAssignKind implements ChangeKindHandler<'AUTHORIZATION_ASSIGN'> {
   constructor(
     private readonly rules: AuthorizationRulesService,
     private readonly repo: AuthorizationsRepository,
-    private readonly principals: PrincipalsRepository,
+    private readonly effects: RightsChangeEffects,
   ) {}
 
-  private async plan(db: Db | undefined, companyId: string, current: FullAuthorization, p: AuthorizationAssignChange) {
+  private async plan(
+    db: Db | undefined,
+    companyId: string,
+    current: FullAuthorization,
+    p: AuthorizationAssignChange,
+    planned: PlannedEntities,
+  ) {
     const attachAsked = p.attach ?? [];
     const detachAsked = p.detach ?? [];
     const both = attachAsked.filter((id) => detachAsked.includes(id));
@@ -273,7 +305,7 @@ export class AuthorizationAssignKind implements ChangeKindHandler {
     const detach = detachAsked.filter((id) => holders.has(id));
     if (attach.length === 0 && detach.length === 0)
       throw new RuleViolationError('NOTHING_TO_CHANGE', 'These users already hold (or do not hold) the authorization');
-    await this.rules.checkMembers(db, companyId, attach);
+    await this.rules.checkMembers(db, companyId, attach, planned);
     await this.rules.checkFamilies(
       db,
       current.serviceCode,
@@ -284,10 +316,12 @@ export class AuthorizationAssignKind implements ChangeKindHandler {
     return { attach, detach, holders: [...holders] };
   }
 
-  async validate(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(AuthorizationAssignChange, payload);
+  async validate(
+    p: AuthorizationAssignChange,
+    { companyId, planned }: ValidationContext,
+  ): Promise<ChangeDescription<AuthorizationAssignChange>> {
     const current = await loadOwned(this.repo, companyId, p.authorizationId);
-    const { attach, detach, holders } = await this.plan(undefined, companyId, current, p);
+    const { attach, detach, holders } = await this.plan(undefined, companyId, current, p, planned);
     const after = [...holders.filter((id) => !detach.includes(id)), ...attach];
     return {
       summary: `Authorization "${current.label}" (${current.serviceCode}): ${attach.length ? `give to ${attach.length} user(s)` : ''}${attach.length && detach.length ? ', ' : ''}${detach.length ? `take from ${detach.length} user(s)` : ''}`,
@@ -296,16 +330,26 @@ export class AuthorizationAssignKind implements ChangeKindHandler {
       targetId: current.id,
       targetVersion: current.version,
       subjectUserIds: [...attach, ...detach],
-      payload: { authorizationId: current.id, attach, detach },
+      plan: { authorizationId: current.id, attach, detach },
+      creates: attach.map((userId) => ({ type: 'user-rights', id: userId, data: { services: [current.serviceCode] } })),
     };
   }
 
-  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
-    const p = parsePayload(AuthorizationAssignChange, ctx.payload);
+  async apply(tx: Tx, p: AuthorizationAssignChange, ctx: ApplyContext): Promise<ChangeEffect> {
     const current = await lockOwned(this.repo, tx, ctx, p.authorizationId);
-    const { attach, detach } = await this.plan(tx, ctx.companyId, current, p);
-    await this.principals.lockRightsVersions(tx, [...attach, ...detach]);
+    await this.effects.lock(tx, ctx.companyId, p.attach ?? [], ctx.planned);
+    const { attach, detach } = await this.plan(tx, ctx.companyId, current, p, ctx.planned);
+    await this.effects.lock(tx, ctx.companyId, detach, ctx.planned);
     await this.repo.assign(tx, current.id, attach, detach);
-    return { result: { authorizationId: current.id, attached: attach, detached: detach }, subjectUserIds: [...attach, ...detach] };
+    return {
+      result: { authorizationId: current.id, attached: attach, detached: detach },
+      audit: {
+        action: 'AUTHORIZATION_ASSIGNED',
+        targetType: 'authorization',
+        targetId: current.id,
+        after: { attached: attach, detached: detach },
+      },
+      followUp: await this.effects.changed(tx, [...attach, ...detach]),
+    };
   }
 }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ChangeValidation,
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  PlannedEntities,
+  StaleChangeError,
+  ValidationContext,
+} from '@procura/changes';
+import {
   GrantDto,
   PlannedAuthorizationDto,
   Profile,
@@ -11,7 +20,7 @@ import {
   Substitution,
   TemplateName,
 } from '@procura/contracts';
-import { Prisma, PrismaService } from '@procura/database';
+import { PrismaService, Tx } from '@procura/database';
 import { RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { unknownResource } from '../authorizations/authorization-rules';
 import { AuthorizationRulesService, unknownUsers } from '../authorizations/authorization-rules.service';
@@ -20,7 +29,8 @@ import { BANKING, bankingGrants, PROFILE_SERVICES, serviceGrants, TEMPLATE_PROFI
 import { PrincipalsRepository } from '../principals/principals.repository';
 import { ResourcesRepository } from '../resources/resources.repository';
 import { describeAuthorization, viewOf } from './authorization-changes';
-import { Applied, ApplyContext, ChangeKindHandler, derivedId, parsePayload, StaleChangeError, toDate } from './change-support';
+import { toDate } from './dates';
+import { RightsChangeEffects } from './rights-change-effects';
 
 type Method = RightsPlanChange['method'];
 
@@ -53,10 +63,10 @@ export class RightsPlanner {
     private readonly authorizations: AuthorizationsRepository,
     private readonly principals: PrincipalsRepository,
     private readonly resources: ResourcesRepository,
+    private readonly effects: RightsChangeEffects,
   ) {}
 
-  async template(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(RightsTemplateChange, payload);
+  async template(p: RightsTemplateChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
     const { profile, customisable } = TEMPLATE_PROFILES[p.template];
     const excludedRights = p.excludedRights ?? [];
     const excludedResources = new Set(p.excludedResourceIds ?? []);
@@ -66,7 +76,7 @@ export class RightsPlanner {
         `The ${p.template} template gives all its rights at once: only PREPARER and VALIDATOR can be customised`,
       );
     }
-    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    await this.rules.checkMembers(undefined, companyId, [p.userId], planned);
     const catalog = await this.rules.index();
     const services = p.services ?? [BANKING];
     for (const s of services)
@@ -97,14 +107,13 @@ export class RightsPlanner {
       if (grants.length)
         create.push({ label: `${TEMPLATE_LABELS[p.template]} – ${service}`, service, ...when, grants, userIds: [p.userId] });
     }
-    return this.plan(companyId, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...payload }, `Template ${p.template}`);
+    return this.plan(companyId, planned, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...p }, `Template ${p.template}`);
   }
 
-  async copy(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(RightsCopyChange, payload);
+  async copy(p: RightsCopyChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
     if (p.fromUserId === p.userId)
       throw new ValidationFailedError([{ field: 'fromUserId', messages: ['a user cannot copy their own rights'] }]);
-    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    await this.rules.checkMembers(undefined, companyId, [p.userId], planned);
     const members = await this.principals.membersOf(this.prisma, companyId, [p.fromUserId]);
     if (!members.has(p.fromUserId)) throw unknownUsers([p.fromUserId]);
     const excludedServices = new Set(p.excludedServices ?? []);
@@ -140,11 +149,10 @@ export class RightsPlanner {
         userIds: [p.userId],
       });
     }
-    return this.plan(companyId, 'RIGHTS_COPY', p.userId, create, attach, [], { ...payload }, `Copy the rights of user ${p.fromUserId}`);
+    return this.plan(companyId, planned, 'RIGHTS_COPY', p.userId, create, attach, [], { ...p }, `Copy the rights of user ${p.fromUserId}`);
   }
 
-  async authorizeAll(companyId: string, payload: Record<string, unknown>): Promise<ChangeValidation> {
-    const p = parsePayload(RightsAuthorizeAllChange, payload);
+  async authorizeAll(p: RightsAuthorizeAllChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
     const contractTypes = p.contractTypes ?? [];
     const services = p.services ?? [];
     if (contractTypes.length === 0 && services.length === 0)
@@ -154,7 +162,7 @@ export class RightsPlanner {
       throw new ValidationFailedError([{ field: 'contractTypes', messages: [`contract type ${dupType.contractType} is given twice`] }]);
     const dupService = services.find((c, i) => services.findIndex((o) => o.service === c.service) !== i);
     if (dupService) throw new ValidationFailedError([{ field: 'services', messages: [`service ${dupService.service} is given twice`] }]);
-    await this.rules.checkMembers(undefined, companyId, [p.userId]);
+    await this.rules.checkMembers(undefined, companyId, [p.userId], planned);
     const catalog = await this.rules.index();
     const companyResources = await this.resources.ofCompany(companyId);
     const when = dates(p.effectiveFrom, p.endsAt, new Date());
@@ -191,11 +199,12 @@ export class RightsPlanner {
       if (planned.grants.length)
         create.push({ label: `Tout autoriser – ${service}`, service, ...when, grants: planned.grants, userIds: [p.userId] });
     }
-    return this.plan(companyId, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...payload }, 'Authorize all');
+    return this.plan(companyId, planned, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...p }, 'Authorize all');
   }
 
   private async plan(
     companyId: string,
+    planned: PlannedEntities,
     method: Method,
     userId: string,
     create: PlannedAuthorizationDto[],
@@ -203,12 +212,12 @@ export class RightsPlanner {
     substitutions: Substitution[],
     request: Record<string, unknown>,
     title: string,
-  ): Promise<ChangeValidation> {
+  ): Promise<ChangeDescription<RightsPlanChange>> {
     if (create.length === 0 && attach.length === 0)
       throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives user ${userId} no right they do not already have`);
     const principal = await this.principals.find(userId);
-    const planned: RightsPlanChange = { userId, method, create, attach, substitutions, request };
-    await this.checkPlan(undefined, companyId, planned);
+    const rightsPlan: RightsPlanChange = { userId, method, create, attach, substitutions, request };
+    await this.checkPlan(undefined, companyId, rightsPlan, planned);
     const attached = await Promise.all(attach.map((id) => this.authorizations.find(id)));
     const parts = [
       ...create.map(
@@ -233,13 +242,20 @@ export class RightsPlanner {
       targetId: userId,
       targetVersion: principal?.rightsVersion ?? 0,
       subjectUserIds: [userId],
-      payload: JSON.parse(JSON.stringify(planned)) as Record<string, unknown>,
+      plan: rightsPlan,
+      creates: [
+        {
+          type: 'user-rights',
+          id: userId,
+          data: { services: [...new Set([...create.map((c) => c.service), ...attached.map((a) => a!.serviceCode)])] },
+        },
+      ],
     };
   }
 
   /** Every rule again, on the planned authorizations as a whole. */
-  private async checkPlan(db: Prisma.TransactionClient | undefined, companyId: string, plan: RightsPlanChange): Promise<void> {
-    await this.rules.checkMembers(db, companyId, [plan.userId]);
+  private async checkPlan(db: Tx | undefined, companyId: string, plan: RightsPlanChange, planned: PlannedEntities): Promise<void> {
+    await this.rules.checkMembers(db, companyId, [plan.userId], planned);
     const byService = new Map<string, string[]>();
     for (const c of plan.create) {
       await this.rules.checkDraft(db, companyId, {
@@ -258,17 +274,16 @@ export class RightsPlanner {
     for (const [service, rights] of byService) await this.rules.checkFamilies(db, service, rights, [plan.userId]);
   }
 
-  async apply(tx: Prisma.TransactionClient, ctx: ApplyContext): Promise<Applied> {
-    const plan = parsePayload(RightsPlanChange, ctx.payload);
-    const versions = await this.principals.lockRightsVersions(tx, [plan.userId]);
+  async apply(tx: Tx, plan: RightsPlanChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    const versions = await this.effects.lock(tx, ctx.companyId, [plan.userId], ctx.planned);
     const version = versions.get(plan.userId);
     if (version === undefined) throw unknownUsers([plan.userId]);
     if (ctx.targetVersion !== undefined && version !== ctx.targetVersion)
       throw new StaleChangeError(`The rights of user ${plan.userId} changed since the request was made`);
-    await this.checkPlan(tx, ctx.companyId, plan);
+    await this.checkPlan(tx, ctx.companyId, plan, ctx.planned);
     const created: string[] = [];
     for (const [i, c] of plan.create.entries()) {
-      const id = derivedId(ctx.changeRequestId, i);
+      const id = ctx.newId(i);
       await this.authorizations.create(tx, {
         id,
         companyId: ctx.companyId,
@@ -289,29 +304,38 @@ export class RightsPlanner {
         attachedAuthorizationIds: plan.attach,
         substitutions: plan.substitutions ?? [],
       },
-      subjectUserIds: [plan.userId],
+      audit: {
+        action: 'RIGHTS_GIVEN',
+        targetType: 'user-rights',
+        targetId: plan.userId,
+        after: { method: plan.method, createdAuthorizationIds: created, attachedAuthorizationIds: plan.attach },
+      },
+      followUp: await this.effects.changed(tx, [plan.userId]),
     };
   }
 }
 
 /** The three kinds share the planner: they differ only by how the plan is built. */
 @Injectable()
-export class RightsTemplateKind implements ChangeKindHandler {
+@ChangeHandler('RIGHTS_TEMPLATE')
+export class RightsTemplateKind implements ChangeKindHandler<'RIGHTS_TEMPLATE'> {
   constructor(private readonly planner: RightsPlanner) {}
-  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.template(companyId, payload);
-  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+  validate = (p: RightsTemplateChange, ctx: ValidationContext) => this.planner.template(p, ctx);
+  apply = (tx: Tx, plan: RightsPlanChange, ctx: ApplyContext) => this.planner.apply(tx, plan, ctx);
 }
 
 @Injectable()
-export class RightsCopyKind implements ChangeKindHandler {
+@ChangeHandler('RIGHTS_COPY')
+export class RightsCopyKind implements ChangeKindHandler<'RIGHTS_COPY'> {
   constructor(private readonly planner: RightsPlanner) {}
-  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.copy(companyId, payload);
-  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+  validate = (p: RightsCopyChange, ctx: ValidationContext) => this.planner.copy(p, ctx);
+  apply = (tx: Tx, plan: RightsPlanChange, ctx: ApplyContext) => this.planner.apply(tx, plan, ctx);
 }
 
 @Injectable()
-export class RightsAuthorizeAllKind implements ChangeKindHandler {
+@ChangeHandler('RIGHTS_AUTHORIZE_ALL')
+export class RightsAuthorizeAllKind implements ChangeKindHandler<'RIGHTS_AUTHORIZE_ALL'> {
   constructor(private readonly planner: RightsPlanner) {}
-  validate = (companyId: string, payload: Record<string, unknown>) => this.planner.authorizeAll(companyId, payload);
-  apply = (tx: Prisma.TransactionClient, ctx: ApplyContext) => this.planner.apply(tx, ctx);
+  validate = (p: RightsAuthorizeAllChange, ctx: ValidationContext) => this.planner.authorizeAll(p, ctx);
+  apply = (tx: Tx, plan: RightsPlanChange, ctx: ApplyContext) => this.planner.apply(tx, plan, ctx);
 }

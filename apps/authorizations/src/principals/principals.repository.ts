@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { PlannedEntities } from '@procura/changes';
 import { PrincipalStateJob } from '@procura/contracts';
-import { Prisma, PrismaService } from '@procura/database';
-import { Db } from '../authorizations/authorizations.repository';
+import { Db, PrismaService, Transactions, Tx } from '@procura/database';
 
 @Injectable()
 export class PrincipalsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+  ) {}
 
   /**
    * Applies an identity state unless a newer one is already recorded (jobs may arrive
    * out of order or twice). Returns whether the projection changed.
    */
   async apply(state: PrincipalStateJob): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const rows = await tx.$queryRaw<Array<{ user_id: string }>>`
         INSERT INTO "authorizations"."principals" (user_id, company_id, status, version, updated_at)
         VALUES (${state.userId}::uuid, ${state.companyId}::uuid, ${state.status}, ${state.version}, now())
@@ -54,15 +57,34 @@ export class PrincipalsRepository {
     return new Set(rows.map((r) => r.userId));
   }
 
+  /**
+   * Users an earlier item of the same change request registered in identity are known
+   * here only once identity's principal job arrives, which may be after the next item
+   * applies: they are entered from the plan (version 0, so identity's first state, version
+   * 1 or more, replaces it), and rights can be given to them in the same request.
+   */
+  async ensurePlanned(tx: Tx, planned: PlannedEntities, companyId: string, userIds: string[]): Promise<void> {
+    const users = userIds.map((id) => planned.user(companyId, id)).filter((u) => u !== undefined);
+    if (users.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "authorizations"."principals" (user_id, company_id, status, version, updated_at)
+       SELECT u, $2::uuid, s, 0, now() FROM unnest($1::uuid[], $3::text[]) AS t(u, s)
+       ON CONFLICT (user_id) DO NOTHING`,
+      users.map((u) => u.id),
+      companyId,
+      users.map((u) => u.status),
+    );
+  }
+
   /** Locks the principal rows (rights changes to one user serialise) and returns their rights versions. */
-  async lockRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<Map<string, number>> {
+  async lockRightsVersions(db: Tx, userIds: string[]): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
     const rows = await db.$queryRaw<Array<{ user_id: string; rights_version: number }>>`
       SELECT user_id, rights_version FROM "authorizations"."principals" WHERE user_id = ANY(${userIds}::uuid[]) ORDER BY user_id FOR UPDATE`;
     return new Map(rows.map((r) => [r.user_id, r.rights_version]));
   }
 
-  async bumpRightsVersions(db: Prisma.TransactionClient, userIds: string[]): Promise<void> {
+  async bumpRightsVersions(db: Tx, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     await db.principal.updateMany({ where: { userId: { in: userIds } }, data: { rightsVersion: { increment: 1 } } });
   }

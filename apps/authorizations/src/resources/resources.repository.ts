@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@procura/database';
-import { Db } from '../authorizations/authorizations.repository';
+import { Db, Prisma, PrismaService } from '@procura/database';
 
 export type ResourceRow = Prisma.ResourceGetPayload<object>;
 

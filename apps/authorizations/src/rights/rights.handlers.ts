@@ -12,20 +12,14 @@ import {
   CompiledRightsPayload,
   EffectiveRightsPayload,
   EffectiveRightsView,
-  ReportRightsPayload,
-  ReportUserRights,
   ServicesOfUserPayload,
 } from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
-import { PendingChangeRequests } from './pending-change-requests';
 import { RightsService } from './rights.service';
 
 @Controller()
 export class RightsHandlers {
-  constructor(
-    private readonly rights: RightsService,
-    private readonly pending: PendingChangeRequests,
-  ) {}
+  constructor(private readonly rights: RightsService) {}
 
   @MessagePattern(AuthorizationsQueries.check.pattern)
   check(@Payload() q: CheckQuestionDto, @RpcActor() actor: Actor): Promise<CheckAnswer> {
@@ -50,10 +44,5 @@ export class RightsHandlers {
   @MessagePattern(AuthorizationsSeams.servicesOfUser.pattern)
   async servicesOfUser(@Payload() p: ServicesOfUserPayload): Promise<{ services: string[] }> {
     return { services: await this.rights.servicesOfUser(p.userId, p.companyId) };
-  }
-
-  @MessagePattern(AuthorizationsSeams.reportRights.pattern)
-  async reportRights(@Payload() p: ReportRightsPayload): Promise<Record<string, ReportUserRights>> {
-    return this.rights.reportRights(p.companyId, p.userIds, p.at, await this.pending.pendingChangeRequestsOf(p.companyId, p.userIds));
   }
 }

@@ -3,35 +3,24 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTag
 import {
   type Actor,
   ApproveChangeDto,
-  ChangePolicyRuleDto,
   ChangePolicyView,
+  ChangePreview,
   ChangeRequestCommands,
   ChangeRequestPage,
   ChangeRequestView,
   ChangeSubmissionResult,
   ListChangeRequestsQuery,
+  PolicyUpdateChange,
   RejectChangeDto,
   SubmitBatchDto,
 } from '@procura/contracts';
 import { NotFoundError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
-import { ApiProperty } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
-import { changeResponse, ChangeSubmitter } from './change-submitter';
-
-class UpdatePolicyDto {
-  @ApiProperty({ type: [ChangePolicyRuleDto] })
-  @ValidateNested({ each: true })
-  @Type(() => ChangePolicyRuleDto)
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  rules: ChangePolicyRuleDto[];
-}
+import { changeResponse, ChangeSubmitter, requireMaker } from './change-submitter';
 
 @ApiTags('change requests')
 @ApiBearerAuth()
@@ -53,8 +42,31 @@ export class ChangeRequestsController {
     return this.bus.execute(ChangeRequestCommands.list, { ...query, companyId }, { actor });
   }
 
+  @Post('companies/:companyId/change-requests/preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What submitting these items would do: the validation a submission runs, nothing written',
+    description:
+      'Same body as a submission. Answers each item as validated (summary, diff, subjects), whether it would apply at once, and who could approve it.',
+  })
+  @ApiOkResponse({ type: ChangePreview })
+  preview(
+    @Param('companyId', uuidPipe('companyId')) companyId: string,
+    @Body() body: SubmitBatchDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ChangePreview> {
+    requireMaker(actor);
+    return this.bus.execute(ChangeRequestCommands.preview, { companyId, items: body.items }, { actor, timeoutMs: 60_000 });
+  }
+
   @Post('companies/:companyId/change-requests')
-  @ApiOperation({ summary: 'Submit several changes as one request (a batch), validated and applied together' })
+  @ApiOperation({
+    summary: 'Submit several changes as one request (a batch or a composite), validated and applied together',
+    description:
+      'An item may name itself with `ref`; a later item writes `{"$ref": name}` where an id of what that item creates is expected ' +
+      '(e.g. USER_CREATE ref person → RIGHTS_TEMPLATE with userId {"$ref": "person"} → CREDENTIAL_CREATE for the same). ' +
+      'One request, one approval; items apply in order, each once.',
+  })
   @ApiAcceptedResponse({ description: 'Waiting for validation' })
   async submitBatch(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
@@ -65,7 +77,7 @@ export class ChangeRequestsController {
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ChangeSubmissionResult> {
     if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
-    return changeResponse(res, await this.submitter.submitBatch(actor, body.items, { idempotencyKey, sourceIp }));
+    return changeResponse(res, await this.submitter.submitBatch(actor, body.items, { idempotencyKey, sourceIp, batch: true }));
   }
 
   @Get('change-requests/:id')
@@ -115,7 +127,7 @@ export class ChangeRequestsController {
   @ApiAcceptedResponse({ description: 'Waiting for validation' })
   async updatePolicy(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
-    @Body() body: UpdatePolicyDto,
+    @Body() body: PolicyUpdateChange,
     @CurrentActor() actor: Actor,
     @SourceIp() sourceIp: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,

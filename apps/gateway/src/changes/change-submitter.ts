@@ -9,6 +9,11 @@ export interface SubmitOptions {
   sourceIp?: string;
 }
 
+export interface BatchOptions extends SubmitOptions {
+  /** Submitted through the batch endpoint: refusals name fields `items[i].payload.<field>`. */
+  batch?: boolean;
+}
+
 /** Large batches are validated item by item by their owners: allow them time. */
 const SUBMIT_TIMEOUT_MS = 60_000;
 
@@ -26,11 +31,11 @@ export class ChangeSubmitter {
   }
 
   /** Several changes as one change request (validated, approved and applied together). */
-  async submitBatch(actor: Actor, items: ChangeItemInput[], options: SubmitOptions = {}): Promise<ChangeSubmissionResult> {
+  async submitBatch(actor: Actor, items: ChangeItemInput[], options: BatchOptions = {}): Promise<ChangeSubmissionResult> {
     requireMaker(actor);
     return this.bus.execute(
       ChangeRequestCommands.submit,
-      { items, sourceIp: options.sourceIp },
+      { items, sourceIp: options.sourceIp, ...(options.batch ? { batch: true } : {}) },
       { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS },
     );
   }

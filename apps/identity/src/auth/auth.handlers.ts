@@ -12,14 +12,20 @@ import {
   SessionTokens,
   StepUpVerified,
   TotpEnrolment,
+  ValidatorEligibility,
+  VerifyApproverPayload,
   VerifyStepUpPayload,
 } from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
+import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 
 @Controller()
 export class AuthHandlers {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
 
   @MessagePattern(IdentityAccessCommands.login.pattern)
   login(@Payload() p: LoginPayload): Promise<SessionTokens> {
@@ -54,5 +60,14 @@ export class AuthHandlers {
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)
   verifyStepUp(@Payload() p: VerifyStepUpPayload): Promise<StepUpVerified> {
     return this.auth.verifyStepUp(p.userId, p.code, p.purpose);
+  }
+
+  @MessagePattern(IdentitySeams.verifyApprover.pattern)
+  async verifyApprover(@Payload() p: VerifyApproverPayload): Promise<ValidatorEligibility> {
+    const [eligibility] = await Promise.all([
+      this.users.validatorEligibility(p.userId, p.companyId),
+      this.auth.verifyStepUp(p.userId, p.code, p.purpose, { auditSuccess: false }),
+    ]);
+    return eligibility;
   }
 }

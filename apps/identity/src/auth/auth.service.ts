@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
-import { Company, Credential, User } from '@procura/database';
+import { Company, Credential, Transactions, Tx, User } from '@procura/database';
 import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
 import { openSecret, sealSecret, signAccessToken } from '@procura/security';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Tx } from '../companies/companies.repository';
+
 import { CredentialsRepository, CredentialWithOwner, LoginCandidate } from '../credentials/credentials.repository';
 import { isWellFormedLoginId, maskLoginId } from '../credentials/login-id';
 import { burnVerification, hashPassword, verifyPassword } from '../credentials/password-hasher';
@@ -30,6 +30,7 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly credentials: CredentialsRepository,
     private readonly sessions: SessionsRepository,
@@ -152,7 +153,7 @@ export class AuthService {
       await this.revoker.revoke({ sessionId: session.id }, 'access-withdrawn');
       throw new UnauthenticatedError('Session ended: sign in again');
     }
-    const tokens = await this.sessions.transaction(async (tx) => {
+    const tokens = await this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, hash, now))) throw new UnauthenticatedError('Invalid refresh token');
       return this.tokensFor(tx, session.id, credential, credential.user, credential.user.company, session.expiresAt);
     });
@@ -161,7 +162,7 @@ export class AuthService {
 
   async logout(actor: Actor, sourceIp?: string): Promise<{ loggedOut: true }> {
     const { sessionId, userId, companyId } = this.userActor(actor);
-    const ids = await this.sessions.transaction(async (tx) => {
+    const ids = await this.transactions.run(async (tx) => {
       const revoked = await this.revoker.revokeInTx(tx, { sessionId }, 'logout');
       await this.events.audit(tx, {
         companyId,
@@ -223,7 +224,7 @@ export class AuthService {
     });
     if (errors.length) throw new ValidationFailedError(errors, 'The new password does not meet the password policy');
     const newHash = await hashPassword(input.newPassword);
-    const { tokens, ended } = await this.sessions.transaction(async (tx) => {
+    const { tokens, ended } = await this.transactions.run(async (tx) => {
       await this.credentials.rememberPassword(tx, credential.id, credential.passwordHash);
       const updated = await this.credentials.update(tx, credential.id, {
         passwordHash: newHash,
@@ -258,7 +259,7 @@ export class AuthService {
     if (credential.totpEnrolledAt)
       throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled; your administrator can reset it');
     const secret = newTotpSecret();
-    await this.sessions.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.credentials.update(tx, credential.id, { totpPendingSealed: sealSecret(secret, this.config.secretsKey).sealed });
       await this.events.audit(tx, {
         companyId: credential.companyId,
@@ -286,7 +287,7 @@ export class AuthService {
         'The code does not match: check the time of your phone and type the code shown now',
         [{ field: 'code', messages: ['code does not match'] }],
       );
-    const { tokens, ended } = await this.sessions.transaction(async (tx) => {
+    const { tokens, ended } = await this.transactions.run(async (tx) => {
       const updated = await this.credentials.update(tx, credential.id, {
         totpSecretSealed: credential.totpPendingSealed,
         totpPendingSealed: null,
@@ -318,7 +319,8 @@ export class AuthService {
    * Step-up (seed 001, "Sécur'Pass"): a fresh TOTP code of the user's own credential,
    * accepted once. Wrong codes count towards the credential's lock-out like passwords.
    */
-  async verifyStepUp(userId: string, code: string, purpose: string): Promise<StepUpVerified> {
+  /** `auditSuccess: false` when the caller's own audit entry records the strong authentication (an approval). */
+  async verifyStepUp(userId: string, code: string, purpose: string, options: { auditSuccess?: boolean } = {}): Promise<StepUpVerified> {
     const credential = await this.credentials.findCurrentForUser(userId);
     const now = this.clock.now();
     if (!credential || credentialStatus(credential, now) !== 'ACTIVE') throw stepUpFailed();
@@ -342,6 +344,7 @@ export class AuthService {
       });
       throw stepUpFailed();
     }
+    if (options.auditSuccess === false) return { verifiedAt: now.toISOString() };
     await this.auditOutsideTx({
       companyId: credential.companyId,
       actor: `user:${userId}`,
@@ -441,7 +444,7 @@ export class AuthService {
   }
 
   private async auditOutsideTx(input: Parameters<IdentityEvents['audit']>[1]): Promise<void> {
-    await this.sessions.transaction((tx) => this.events.audit(tx, input));
+    await this.transactions.run((tx) => this.events.audit(tx, input));
     this.relay.nudge();
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { PrismaService } from '@procura/database';
+import { Transactions, Tx } from '@procura/database';
 import { revokedSessionKey } from '@procura/security';
 import { closeRedis, reportOutages } from '@procura/messaging';
 import { Redis } from 'ioredis';
-import { Tx } from '../companies/companies.repository';
 
 /**
  * Ends sessions: marks them revoked in PostgreSQL (refresh refused) and in Redis for the
@@ -17,7 +16,7 @@ export class SessionRevoker implements OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
   ) {
     this.redis = reportOutages(
       new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }),
@@ -52,7 +51,7 @@ export class SessionRevoker implements OnModuleDestroy {
   }
 
   async revoke(where: { userId?: string; credentialId?: string; sessionId?: string }, reason: string): Promise<void> {
-    const ids = await this.prisma.$transaction((tx) => this.revokeInTx(tx as Tx, where, reason));
+    const ids = await this.transactions.run((tx) => this.revokeInTx(tx, where, reason));
     await this.publish(ids);
   }
 

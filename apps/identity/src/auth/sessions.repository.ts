@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { IdentityRefreshToken, IdentitySession, PrismaService } from '@procura/database';
-import { Tx } from '../companies/companies.repository';
+import { IdentityRefreshToken, IdentitySession, PrismaService, Tx } from '@procura/database';
 
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
-  }
 
   async createSession(
     tx: Tx,

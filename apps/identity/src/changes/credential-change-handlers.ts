@@ -1,58 +1,77 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeKind, ChangeValidation, CredentialCreateChange, CredentialResetChange, CredentialRevokeChange } from '@procura/contracts';
-import { Credential, User } from '@procura/database';
+import {
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  checkVersion,
+  compact,
+  ValidationContext,
+} from '@procura/changes';
+import { CredentialCreateChange, CredentialResetChange, CredentialRevokeChange } from '@procura/contracts';
+import { Credential, Tx, User } from '@procura/database';
 import { NotFoundError, RuleViolationError } from '@procura/errors';
-import { Tx } from '../companies/companies.repository';
 import { CredentialIssuer } from '../credentials/credential-issuer';
 import { CredentialsRepository } from '../credentials/credentials.repository';
 import { credentialSnapshot, toCredentialView } from '../users/user-views';
-import { AppliedChange, ApplyContext, ChangeKindHandler, checkVersion, compact } from './change-kind';
-import { UserChangeRules } from './user-change-handlers';
+import { SessionRevoker } from '../auth/session-revoker';
+import { UserChangeRules } from '../users/user-change-rules';
 
 const fullName = (u: User) => `${u.firstName} ${u.lastName}`;
 
 @Injectable()
-export class CredentialCreateHandler implements ChangeKindHandler<CredentialCreateChange> {
-  readonly kind: ChangeKind = 'CREDENTIAL_CREATE';
-  readonly payloadType = CredentialCreateChange;
-
+@ChangeHandler('CREDENTIAL_CREATE')
+export class CredentialCreateHandler implements ChangeKindHandler<'CREDENTIAL_CREATE'> {
   constructor(
     private readonly rules: UserChangeRules,
     private readonly credentials: CredentialsRepository,
     private readonly issuer: CredentialIssuer,
   ) {}
 
-  async validate(companyId: string, payload: CredentialCreateChange): Promise<ChangeValidation> {
-    const user = await this.rules.userOf(companyId, payload.userId);
-    const validUntil = this.issuer.checkCredentialRequest(
-      user,
-      payload.type,
-      payload.validUntil,
-      await this.credentials.findCurrentForUser(user.id),
-    );
-    await this.issuer.checkBankingPower(user, payload.bankingPower);
+  async validate(
+    payload: CredentialCreateChange,
+    { companyId, planned, newId }: ValidationContext,
+  ): Promise<ChangeDescription<CredentialCreateChange>> {
+    const user = await this.rules.userOf(companyId, payload.userId, undefined, planned);
+    const isPlanned = !!planned.user(companyId, user.id);
+    // A credential an earlier item creates for the same user counts as existing.
+    const existing = (await this.credentials.findCurrentForUser(user.id)) ?? (planned.credentialFor(user.id) ? ({} as Credential) : null);
+    const validUntil = this.issuer.checkCredentialRequest(user, payload.type, payload.validUntil, existing);
+    // A user registered by this request has no rights yet but those its earlier items give.
+    await this.issuer.checkBankingPower(user, payload.bankingPower, {
+      plannedServices: planned.servicesGivenTo(user.id),
+      onlyPlanned: isPlanned,
+    });
     const after = { type: payload.type, validUntil: validUntil?.toISOString() ?? null, bankingPower: payload.bankingPower };
     return {
       summary: `Create a ${payload.type.toLowerCase()} credential ${payload.bankingPower ? 'with' : 'without'} banking power for ${fullName(user)}${validUntil ? ` until ${validUntil.toISOString().slice(0, 10)}` : ''}`,
       diff: { before: null, after },
       targetType: 'user',
       targetId: user.id,
-      targetVersion: user.version,
+      ...(isPlanned ? {} : { targetVersion: user.version }),
       subjectUserIds: [user.id],
-      payload: compact({ userId: user.id, type: payload.type, validUntil: validUntil?.toISOString(), bankingPower: payload.bankingPower }),
+      plan: compact({
+        userId: user.id,
+        type: payload.type,
+        validUntil: validUntil?.toISOString(),
+        bankingPower: payload.bankingPower,
+      }) as unknown as CredentialCreateChange,
+      creates: [{ type: 'credential', id: newId(), data: { userId: user.id, type: payload.type, bankingPower: payload.bankingPower } }],
     };
   }
 
-  async prepare(companyId: string, payload: CredentialCreateChange): Promise<void> {
+  async prepare(payload: CredentialCreateChange, ctx: ApplyContext): Promise<void> {
     // Rights may have changed since validation (a change waiting for approval): ask again.
-    const user = await this.rules.userOf(companyId, payload.userId);
+    const user = await this.rules.userOf(ctx.companyId, payload.userId);
     await this.issuer.checkBankingPower(user, payload.bankingPower);
   }
 
-  async apply(tx: Tx, payload: CredentialCreateChange, ctx: ApplyContext): Promise<AppliedChange> {
+  async apply(tx: Tx, payload: CredentialCreateChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    // One current credential per user: two creations for one user queue here.
     await this.rules.users.lockCompany(tx, ctx.companyId);
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
-    checkVersion(ctx, 'user', user.version);
+    checkVersion(ctx.targetVersion, 'user', user.version);
     const validUntil = this.issuer.checkCredentialRequest(
       user,
       payload.type,
@@ -60,12 +79,13 @@ export class CredentialCreateHandler implements ChangeKindHandler<CredentialCrea
       await this.credentials.findCurrentForUser(user.id, tx),
     );
     const issued = await this.issuer.issue(tx, {
+      id: ctx.newId(),
       user,
       type: payload.type,
       validUntil,
       bankingPower: payload.bankingPower,
       actor: ctx.actor,
-      details: { changeRequestId: ctx.changeRequestId },
+      details: { changeRequestId: ctx.itemId },
     });
     return {
       result: { ...issued.view },
@@ -82,14 +102,12 @@ export class CredentialCreateHandler implements ChangeKindHandler<CredentialCrea
 }
 
 @Injectable()
-abstract class ExistingCredentialHandler<P extends { credentialId: string }> implements ChangeKindHandler<P> {
-  abstract readonly kind: ChangeKind;
-  abstract readonly payloadType: new () => P;
-
+abstract class ExistingCredentialHandler {
   constructor(
     protected readonly rules: UserChangeRules,
     protected readonly credentials: CredentialsRepository,
     protected readonly issuer: CredentialIssuer,
+    protected readonly sessions: SessionRevoker,
   ) {}
 
   protected async credentialOf(companyId: string, credentialId: string, tx?: Tx): Promise<{ credential: Credential; user: User }> {
@@ -99,17 +117,12 @@ abstract class ExistingCredentialHandler<P extends { credentialId: string }> imp
     if (credential.status === 'REVOKED') throw new RuleViolationError('CREDENTIAL_REVOKED', 'The credential is revoked');
     return { credential, user };
   }
-
-  abstract validate(companyId: string, payload: P): Promise<ChangeValidation>;
-  abstract apply(tx: Tx, payload: P, ctx: ApplyContext): Promise<AppliedChange>;
 }
 
 @Injectable()
-export class CredentialRevokeHandler extends ExistingCredentialHandler<CredentialRevokeChange> {
-  readonly kind: ChangeKind = 'CREDENTIAL_REVOKE';
-  readonly payloadType = CredentialRevokeChange;
-
-  async validate(companyId: string, payload: CredentialRevokeChange): Promise<ChangeValidation> {
+@ChangeHandler('CREDENTIAL_REVOKE')
+export class CredentialRevokeHandler extends ExistingCredentialHandler implements ChangeKindHandler<'CREDENTIAL_REVOKE'> {
+  async validate(payload: CredentialRevokeChange, { companyId }: ValidationContext): Promise<ChangeDescription<CredentialRevokeChange>> {
     const { credential, user } = await this.credentialOf(companyId, payload.credentialId);
     return {
       summary: `Revoke the credential ${credential.loginId} of ${fullName(user)}`,
@@ -118,19 +131,19 @@ export class CredentialRevokeHandler extends ExistingCredentialHandler<Credentia
       targetId: credential.id,
       targetVersion: credential.version,
       subjectUserIds: [user.id],
-      payload: { credentialId: credential.id },
+      plan: { credentialId: credential.id },
     };
   }
 
-  async apply(tx: Tx, payload: CredentialRevokeChange, ctx: ApplyContext): Promise<AppliedChange> {
+  async apply(tx: Tx, payload: CredentialRevokeChange, ctx: ApplyContext): Promise<ChangeEffect> {
     await this.rules.users.lockCompany(tx, ctx.companyId);
     const { credential, user } = await this.credentialOf(ctx.companyId, payload.credentialId, tx);
-    checkVersion(ctx, 'credential', credential.version);
+    checkVersion(ctx.targetVersion, 'credential', credential.version);
     const now = this.rules.clock.now();
     const revoked = await this.credentials.update(tx, credential.id, { status: 'REVOKED', revokedAt: now, version: { increment: 1 } });
     await this.rules.users.update(tx, user.id, {});
     await this.rules.events.principal(tx, user.id);
-    const ended = await this.rules.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.revoked');
+    const ended = await this.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.revoked');
     return {
       result: { credential: toCredentialView(revoked, now) },
       audit: {
@@ -140,22 +153,20 @@ export class CredentialRevokeHandler extends ExistingCredentialHandler<Credentia
         before: credentialSnapshot(credential, now),
         after: credentialSnapshot(revoked, now),
       },
-      afterCommit: () => this.rules.sessions.publish(ended),
+      ...(ended.length ? { followUp: { endedSessionIds: ended } } : {}),
     };
   }
 }
 
 @Injectable()
-export class CredentialResetHandler extends ExistingCredentialHandler<CredentialResetChange> {
-  readonly kind: ChangeKind = 'CREDENTIAL_RESET';
-  readonly payloadType = CredentialResetChange;
-
+@ChangeHandler('CREDENTIAL_RESET')
+export class CredentialResetHandler extends ExistingCredentialHandler implements ChangeKindHandler<'CREDENTIAL_RESET'> {
   private check(user: User): void {
     if (user.status !== 'ACTIVE')
       throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can receive a new provisional password');
   }
 
-  async validate(companyId: string, payload: CredentialResetChange): Promise<ChangeValidation> {
+  async validate(payload: CredentialResetChange, { companyId }: ValidationContext): Promise<ChangeDescription<CredentialResetChange>> {
     const { credential, user } = await this.credentialOf(companyId, payload.credentialId);
     this.check(user);
     return {
@@ -168,18 +179,18 @@ export class CredentialResetHandler extends ExistingCredentialHandler<Credential
       targetId: credential.id,
       targetVersion: credential.version,
       subjectUserIds: [user.id],
-      payload: { credentialId: credential.id, resetTotp: payload.resetTotp === true },
+      plan: { credentialId: credential.id, resetTotp: payload.resetTotp === true },
     };
   }
 
-  async apply(tx: Tx, payload: CredentialResetChange, ctx: ApplyContext): Promise<AppliedChange> {
+  async apply(tx: Tx, payload: CredentialResetChange, ctx: ApplyContext): Promise<ChangeEffect> {
     await this.rules.users.lockCompany(tx, ctx.companyId);
     const { credential, user } = await this.credentialOf(ctx.companyId, payload.credentialId, tx);
-    checkVersion(ctx, 'credential', credential.version);
+    checkVersion(ctx.targetVersion, 'credential', credential.version);
     this.check(user);
     const now = this.rules.clock.now();
     const reissued = await this.issuer.reissue(tx, credential, user, payload.resetTotp === true);
-    const ended = await this.rules.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.reset');
+    const ended = await this.sessions.revokeInTx(tx, { credentialId: credential.id }, 'credential.reset');
     return {
       result: {
         credential: toCredentialView(reissued.credential, now),
@@ -194,7 +205,7 @@ export class CredentialResetHandler extends ExistingCredentialHandler<Credential
         before: credentialSnapshot(credential, now),
         after: { ...credentialSnapshot(reissued.credential, now), provisionalPasswordDelivery: reissued.delivery },
       },
-      afterCommit: () => this.rules.sessions.publish(ended),
+      ...(ended.length ? { followUp: { endedSessionIds: ended } } : {}),
     };
   }
 }

@@ -4,95 +4,42 @@ import {
   AdminSignatureChange,
   ActivationMode,
   ChangeKind,
-  ChangeValidation,
   ClientType,
   UserCreateChange,
   UserStatus,
   UserTargetChange,
   UserUpdateChange,
 } from '@procura/contracts';
-import { Prisma, User } from '@procura/database';
-import { ConflictError, NotFoundError, RuleViolationError } from '@procura/errors';
-import { randomUUID } from 'node:crypto';
-import { Tx } from '../companies/companies.repository';
+import {
+  ApplyContext,
+  ChangeDescription,
+  ChangeEffect,
+  ChangeHandler,
+  ChangeKindHandler,
+  checkVersion,
+  compact,
+  ValidationContext,
+} from '@procura/changes';
+import { Prisma, Tx, User } from '@procura/database';
+import { NotFoundError, RuleViolationError } from '@procura/errors';
 import { SessionRevoker } from '../auth/session-revoker';
-import { IdentityEvents } from '../events/identity-events';
-import { Clock } from '../shared/clock';
-import { isNominativeEmail, isPastDate, normaliseEmail } from '../users/user-rules';
+import { UserChangeRules } from '../users/user-change-rules';
+import { normaliseEmail } from '../users/user-rules';
 import { toUserView, userSnapshot } from '../users/user-views';
-import { UsersRepository } from '../users/users.repository';
-import { AppliedChange, ApplyContext, ChangeKindHandler, checkVersion, compact } from './change-kind';
 
 const fullName = (u: { firstName: string; lastName: string }) => `${u.firstName} ${u.lastName}`;
 
-/** Rules shared by the user change kinds. */
 @Injectable()
-export class UserChangeRules {
-  constructor(
-    readonly users: UsersRepository,
-    readonly events: IdentityEvents,
-    readonly clock: Clock,
-    readonly sessions: SessionRevoker,
-  ) {}
-
-  /** A user of this company; another company's user is "not found", never "forbidden". */
-  async userOf(companyId: string, userId: string, tx?: Tx): Promise<User> {
-    const user = await this.users.findById(userId, tx);
-    if (!user || user.companyId !== companyId || user.status === 'DELETED') throw new NotFoundError('User');
-    return user;
-  }
-
-  async checkEmail(email: string, field: string, exceptUserId?: string, tx?: Tx): Promise<string> {
-    const normalised = normaliseEmail(email);
-    if (!isNominativeEmail(normalised)) {
-      throw new RuleViolationError(
-        'EMAIL_NOT_NOMINATIVE',
-        'The e-mail must be personal (nominative): generic mailboxes such as contact@, info@, admin@ or compta@ are refused',
-        [{ field, messages: [`${field} must be a personal address, not a shared mailbox`] }],
-      );
-    }
-    const owner = await this.users.emailOwner(normalised, tx);
-    if (owner && owner.id !== exceptUserId) {
-      throw new ConflictError('EMAIL_ALREADY_USED', 'This e-mail already identifies another person on the platform');
-    }
-    return normalised;
-  }
-
-  checkBirthDate(birthDate: string): void {
-    if (!isPastDate(birthDate, this.clock.now())) {
-      throw new RuleViolationError('INVALID_BIRTH_DATE', 'The birth date must be a real date in the past', [
-        { field: 'birthDate', messages: ['birthDate must be a real past date'] },
-      ]);
-    }
-  }
-
-  /** Seed 003: a company always keeps at least one active administrator. */
-  async keepsAnAdministrator(companyId: string, leaving: User, what: string, tx?: Tx): Promise<void> {
-    if (leaving.status !== 'ACTIVE' || leaving.clientType !== 'ADMINISTRATOR') return;
-    const others = await this.users.countActiveAdministrators(companyId, leaving.id, tx);
-    if (others === 0) {
-      throw new RuleViolationError(
-        'LAST_ADMINISTRATOR',
-        `${fullName(leaving)} is the last active administrator of the company: ${what} would leave it without one`,
-      );
-    }
-  }
-
-  async afterChange(tx: Tx, user: User): Promise<void> {
-    await this.events.principal(tx, user.id);
-  }
-}
-
-@Injectable()
-export class UserCreateHandler implements ChangeKindHandler<UserCreateChange> {
-  readonly kind: ChangeKind = 'USER_CREATE';
-  readonly payloadType = UserCreateChange;
-
+@ChangeHandler('USER_CREATE')
+export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
   constructor(private readonly rules: UserChangeRules) {}
 
-  async validate(companyId: string, payload: UserCreateChange): Promise<ChangeValidation> {
+  async validate(
+    payload: UserCreateChange,
+    { companyId, planned, newId }: ValidationContext,
+  ): Promise<ChangeDescription<UserCreateChange>> {
     if (!(await this.rules.users.findCompany(companyId))) throw new NotFoundError('Company');
-    const email = await this.rules.checkEmail(payload.email, 'email');
+    const email = await this.rules.checkEmail(payload.email, 'email', undefined, undefined, planned);
     this.rules.checkBirthDate(payload.birthDate);
     const adminSignature = payload.adminSignature ?? AdminSignature.NONE;
     if (payload.clientType !== ClientType.ADMINISTRATOR && adminSignature !== AdminSignature.NONE) {
@@ -109,21 +56,39 @@ export class UserCreateHandler implements ChangeKindHandler<UserCreateChange> {
       activationMode: payload.activationMode ?? ActivationMode.IMMEDIATE,
       language: payload.language ?? 'fr',
     });
+    const userId = newId();
     return {
       summary: `Create user ${payload.firstName} ${payload.lastName} (${email}) as ${payload.clientType}, activation ${normalised.activationMode}`,
       diff: { before: null, after: normalised },
       targetType: 'user',
+      targetId: userId,
       subjectUserIds: [],
-      payload: normalised,
+      plan: normalised as unknown as UserCreateChange,
+      creates: [
+        {
+          type: 'user',
+          id: userId,
+          data: {
+            status: normalised.activationMode === ActivationMode.DEFERRED ? UserStatus.REGISTERED : UserStatus.ACTIVE,
+            clientType: payload.clientType,
+            adminSignature: normalised.adminSignature,
+            email,
+            firstName: normalised.firstName,
+            lastName: normalised.lastName,
+            phone: payload.phone ?? null,
+            language: normalised.language,
+          },
+        },
+      ],
     };
   }
 
-  async apply(tx: Tx, payload: UserCreateChange, ctx: ApplyContext): Promise<AppliedChange> {
-    await this.rules.users.lockCompany(tx, ctx.companyId);
+  async apply(tx: Tx, payload: UserCreateChange, ctx: ApplyContext): Promise<ChangeEffect> {
     const email = await this.rules.checkEmail(payload.email, 'email', undefined, tx);
     const deferred = payload.activationMode === ActivationMode.DEFERRED;
+    // The id was fixed at submission (later items of the request refer to it).
     const user = await this.rules.users.create(tx, {
-      id: randomUUID(),
+      id: ctx.newId(),
       companyId: ctx.companyId,
       lastName: payload.lastName,
       firstName: payload.firstName,
@@ -145,10 +110,8 @@ export class UserCreateHandler implements ChangeKindHandler<UserCreateChange> {
 }
 
 @Injectable()
-export class UserUpdateHandler implements ChangeKindHandler<UserUpdateChange> {
-  readonly kind: ChangeKind = 'USER_UPDATE';
-  readonly payloadType = UserUpdateChange;
-
+@ChangeHandler('USER_UPDATE')
+export class UserUpdateHandler implements ChangeKindHandler<'USER_UPDATE'> {
   constructor(private readonly rules: UserChangeRules) {}
 
   private async changes(companyId: string, user: User, payload: UserUpdateChange, tx?: Tx): Promise<Record<string, unknown>> {
@@ -173,8 +136,8 @@ export class UserUpdateHandler implements ChangeKindHandler<UserUpdateChange> {
     return changes;
   }
 
-  async validate(companyId: string, payload: UserUpdateChange): Promise<ChangeValidation> {
-    const user = await this.rules.userOf(companyId, payload.userId);
+  async validate(payload: UserUpdateChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<UserUpdateChange>> {
+    const user = await this.rules.userOf(companyId, payload.userId, undefined, planned);
     const changes = await this.changes(companyId, user, payload);
     if (Object.keys(changes).length === 0) throw new RuleViolationError('NOTHING_TO_CHANGE', 'The request changes nothing');
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, userSnapshot(user)[k] ?? null]));
@@ -183,21 +146,21 @@ export class UserUpdateHandler implements ChangeKindHandler<UserUpdateChange> {
       diff: { before, after: changes },
       targetType: 'user',
       targetId: user.id,
-      targetVersion: user.version,
+      ...(planned.user(companyId, user.id) ? {} : { targetVersion: user.version }),
       subjectUserIds: [user.id],
-      payload: compact({ ...payload, ...changes, adminSignature: undefined }),
+      plan: compact({ ...payload, ...changes, adminSignature: undefined }) as unknown as UserUpdateChange,
     };
   }
 
-  async apply(tx: Tx, payload: UserUpdateChange, ctx: ApplyContext): Promise<AppliedChange> {
-    await this.rules.users.lockCompany(tx, ctx.companyId);
+  async apply(tx: Tx, payload: UserUpdateChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    // Only a demotion can break the last-administrator rule: only then are the company's changes serialised.
+    if (payload.clientType === ClientType.STANDARD) await this.rules.users.lockCompany(tx, ctx.companyId);
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
-    checkVersion(ctx, 'user', user.version);
+    checkVersion(ctx.targetVersion, 'user', user.version);
     const changes = await this.changes(ctx.companyId, user, payload, tx);
     const data: Prisma.UserUncheckedUpdateInput = { ...changes } as Prisma.UserUncheckedUpdateInput;
     if (typeof changes.birthDate === 'string') data.birthDate = new Date(`${changes.birthDate}T00:00:00Z`);
-    const updated = await this.rules.users.update(tx, user.id, data);
-    await this.rules.afterChange(tx, updated);
+    const updated = await this.rules.users.updateVersion(tx, user.id, user.version, data);
     return {
       result: { user: toUserView(updated) },
       audit: { action: 'user.updated', targetType: 'user', targetId: user.id, before: userSnapshot(user), after: userSnapshot(updated) },
@@ -216,16 +179,16 @@ interface StatusTransition {
   endsAccess: boolean;
 }
 
+type StatusKind = 'USER_ACTIVATE' | 'USER_SUSPEND' | 'USER_REACTIVATE' | 'USER_DELETE';
+
 @Injectable()
-abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> {
+abstract class UserStatusHandler implements ChangeKindHandler<StatusKind> {
   abstract readonly transition: StatusTransition;
-  readonly payloadType = UserTargetChange;
 
-  constructor(protected readonly rules: UserChangeRules) {}
-
-  get kind(): ChangeKind {
-    return this.transition.kind;
-  }
+  constructor(
+    protected readonly rules: UserChangeRules,
+    private readonly sessions: SessionRevoker,
+  ) {}
 
   private async check(companyId: string, user: User, tx?: Tx): Promise<void> {
     const t = this.transition;
@@ -236,24 +199,24 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
       await this.rules.keepsAnAdministrator(companyId, user, `${t.verb === 'delete' ? 'deleting' : 'suspending'} them`, tx);
   }
 
-  async validate(companyId: string, payload: UserTargetChange): Promise<ChangeValidation> {
-    const user = await this.rules.userOf(companyId, payload.userId);
+  async validate(payload: UserTargetChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<UserTargetChange>> {
+    const user = await this.rules.userOf(companyId, payload.userId, undefined, planned);
     await this.check(companyId, user);
     return {
       summary: `${this.transition.verb[0].toUpperCase()}${this.transition.verb.slice(1)} user ${fullName(user)} (${user.email})`,
       diff: { before: { status: user.status }, after: { status: this.transition.to } },
       targetType: 'user',
       targetId: user.id,
-      targetVersion: user.version,
+      ...(planned.user(companyId, user.id) ? {} : { targetVersion: user.version }),
       subjectUserIds: [user.id],
-      payload: { userId: user.id },
+      plan: { userId: user.id },
     };
   }
 
-  async apply(tx: Tx, payload: UserTargetChange, ctx: ApplyContext): Promise<AppliedChange> {
-    await this.rules.users.lockCompany(tx, ctx.companyId);
+  async apply(tx: Tx, payload: UserTargetChange, ctx: ApplyContext): Promise<ChangeEffect> {
+    if (this.transition.guardsLastAdministrator) await this.rules.users.lockCompany(tx, ctx.companyId);
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
-    checkVersion(ctx, 'user', user.version);
+    checkVersion(ctx.targetVersion, 'user', user.version);
     await this.check(ctx.companyId, user, tx);
     if (this.transition.to === UserStatus.DELETED) {
       await tx.credential.updateMany({
@@ -263,7 +226,7 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
     }
     const updated = await this.rules.users.update(tx, user.id, { status: this.transition.to });
     await this.rules.afterChange(tx, updated);
-    const ended = this.transition.endsAccess ? await this.rules.sessions.revokeInTx(tx, { userId: user.id }, this.transition.action) : [];
+    const ended = this.transition.endsAccess ? await this.sessions.revokeInTx(tx, { userId: user.id }, this.transition.action) : [];
     return {
       result: { user: toUserView(updated) },
       audit: {
@@ -273,12 +236,13 @@ abstract class UserStatusHandler implements ChangeKindHandler<UserTargetChange> 
         before: { status: user.status },
         after: { status: updated.status },
       },
-      afterCommit: () => this.rules.sessions.publish(ended),
+      ...(ended.length ? { followUp: { endedSessionIds: ended } } : {}),
     };
   }
 }
 
 @Injectable()
+@ChangeHandler('USER_ACTIVATE')
 export class UserActivateHandler extends UserStatusHandler {
   readonly transition: StatusTransition = {
     kind: 'USER_ACTIVATE',
@@ -292,6 +256,7 @@ export class UserActivateHandler extends UserStatusHandler {
 }
 
 @Injectable()
+@ChangeHandler('USER_SUSPEND')
 export class UserSuspendHandler extends UserStatusHandler {
   readonly transition: StatusTransition = {
     kind: 'USER_SUSPEND',
@@ -305,6 +270,7 @@ export class UserSuspendHandler extends UserStatusHandler {
 }
 
 @Injectable()
+@ChangeHandler('USER_REACTIVATE')
 export class UserReactivateHandler extends UserStatusHandler {
   readonly transition: StatusTransition = {
     kind: 'USER_REACTIVATE',
@@ -318,6 +284,7 @@ export class UserReactivateHandler extends UserStatusHandler {
 }
 
 @Injectable()
+@ChangeHandler('USER_DELETE')
 export class UserDeleteHandler extends UserStatusHandler {
   readonly transition: StatusTransition = {
     kind: 'USER_DELETE',
@@ -331,10 +298,8 @@ export class UserDeleteHandler extends UserStatusHandler {
 }
 
 @Injectable()
-export class AdminSignatureSetHandler implements ChangeKindHandler<AdminSignatureChange> {
-  readonly kind: ChangeKind = 'ADMIN_SIGNATURE_SET';
-  readonly payloadType = AdminSignatureChange;
-
+@ChangeHandler('ADMIN_SIGNATURE_SET')
+export class AdminSignatureSetHandler implements ChangeKindHandler<'ADMIN_SIGNATURE_SET'> {
   constructor(private readonly rules: UserChangeRules) {}
 
   private check(user: User, payload: AdminSignatureChange): void {
@@ -349,27 +314,28 @@ export class AdminSignatureSetHandler implements ChangeKindHandler<AdminSignatur
       throw new RuleViolationError('NOTHING_TO_CHANGE', `${fullName(user)} already has the ${payload.adminSignature} signature`);
   }
 
-  async validate(companyId: string, payload: AdminSignatureChange): Promise<ChangeValidation> {
-    const user = await this.rules.userOf(companyId, payload.userId);
+  async validate(
+    payload: AdminSignatureChange,
+    { companyId, planned }: ValidationContext,
+  ): Promise<ChangeDescription<AdminSignatureChange>> {
+    const user = await this.rules.userOf(companyId, payload.userId, undefined, planned);
     this.check(user, payload);
     return {
       summary: `Set the admin signature of ${fullName(user)} to ${payload.adminSignature} (was ${user.adminSignature})`,
       diff: { before: { adminSignature: user.adminSignature }, after: { adminSignature: payload.adminSignature } },
       targetType: 'user',
       targetId: user.id,
-      targetVersion: user.version,
+      ...(planned.user(companyId, user.id) ? {} : { targetVersion: user.version }),
       subjectUserIds: [user.id],
-      payload: { userId: user.id, adminSignature: payload.adminSignature },
+      plan: { userId: user.id, adminSignature: payload.adminSignature },
     };
   }
 
-  async apply(tx: Tx, payload: AdminSignatureChange, ctx: ApplyContext): Promise<AppliedChange> {
-    await this.rules.users.lockCompany(tx, ctx.companyId);
+  async apply(tx: Tx, payload: AdminSignatureChange, ctx: ApplyContext): Promise<ChangeEffect> {
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
-    checkVersion(ctx, 'user', user.version);
+    checkVersion(ctx.targetVersion, 'user', user.version);
     this.check(user, payload);
-    const updated = await this.rules.users.update(tx, user.id, { adminSignature: payload.adminSignature });
-    await this.rules.afterChange(tx, updated);
+    const updated = await this.rules.users.updateVersion(tx, user.id, user.version, { adminSignature: payload.adminSignature });
     return {
       result: { user: toUserView(updated) },
       audit: {

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Company, Prisma, PrismaService } from '@procura/database';
-import { SqlExecutor } from '@procura/messaging';
-
-export type Tx = Prisma.TransactionClient & SqlExecutor;
+import { Company, Prisma, PrismaService, Tx } from '@procura/database';
 
 @Injectable()
 export class CompaniesRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx));
-  }
 
   create(tx: Tx, data: Prisma.CompanyUncheckedCreateInput): Promise<Company> {
     return tx.company.create({ data });

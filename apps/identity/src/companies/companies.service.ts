@@ -10,7 +10,7 @@ import {
   BillingMode,
   UpdateCompanyDto,
 } from '@procura/contracts';
-import { Company, Prisma } from '@procura/database';
+import { Company, Prisma, Transactions } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { CompaniesRepository } from './companies.repository';
@@ -37,6 +37,7 @@ export class CompaniesService {
   private readonly logger = new Logger(CompaniesService.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly companies: CompaniesRepository,
     private readonly idempotency: IdempotencyStore,
     private readonly events: IdentityEvents,
@@ -48,7 +49,7 @@ export class CompaniesService {
     const scope = `operator:${operatorId}:companies.create`;
     const requestHash = IdempotencyStore.hash(input);
     try {
-      return await this.companies.transaction(async (tx) => {
+      return await this.transactions.run(async (tx) => {
         if (idempotencyKey) {
           const previous = await this.idempotency.find<CompanyView>(tx, scope, idempotencyKey, requestHash);
           if (previous) return previous;
@@ -102,7 +103,7 @@ export class CompaniesService {
       Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]),
     );
     if (Object.keys(changes).length === 0) return toCompanyView(company);
-    const updated = await this.companies.transaction(async (tx) => {
+    const updated = await this.transactions.run(async (tx) => {
       const row = await this.companies.update(tx, companyId, { ...changes, version: { increment: 1 } });
       await this.events.audit(tx, {
         companyId,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Tx } from '@procura/database';
 import { ConflictError } from '@procura/errors';
 import { createHash } from 'node:crypto';
-import { Tx } from './companies.repository';
 
 interface StoredResponse<R> {
   requestHash: string;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { Actor, AuthorizationsSeams, CredentialIssued, CredentialType } from '@procura/contracts';
-import { Company, Credential, User } from '@procura/database';
+import { Company, Credential, Tx, User } from '@procura/database';
 import { DomainError, RuleViolationError, ServiceUnavailableError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { sealSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
-import { Tx } from '../companies/companies.repository';
+
 import { IdentityEvents } from '../events/identity-events';
 import { Clock } from '../shared/clock';
 import { UsersRepository } from '../users/users.repository';
@@ -18,6 +18,8 @@ import { hashPassword } from './password-hasher';
 import { generateProvisionalPassword } from './provisional-password';
 
 export interface IssueInput {
+  /** The credential's id when it was fixed beforehand (a change request item derives it); random otherwise. */
+  id?: string;
   user: User;
   type: CredentialType;
   validUntil: Date | null;
@@ -79,8 +81,19 @@ export class CredentialIssuer {
    * Seed 000 note 1, asked of the authorizations service. Fails closed: while it cannot
    * answer, banking power is neither granted nor refused but the request fails (503).
    */
-  async checkBankingPower(user: User, bankingPower: boolean): Promise<void> {
+  async checkBankingPower(
+    user: User,
+    bankingPower: boolean,
+    planned: { plannedServices?: string[]; onlyPlanned?: boolean } = {},
+  ): Promise<void> {
     if (!bankingPower) return;
+    let services: string[] = [];
+    // A user the same change request registers has only the rights its earlier items give.
+    if (!planned.onlyPlanned) services = await this.servicesOf(user);
+    this.checkServices([...services, ...(planned.plannedServices ?? [])]);
+  }
+
+  private async servicesOf(user: User): Promise<string[]> {
     let services: string[];
     try {
       ({ services } = await this.bus.execute(
@@ -96,6 +109,10 @@ export class CredentialIssuer {
         );
       throw error;
     }
+    return services;
+  }
+
+  private checkServices(services: string[]): void {
     if (!bankingPowerAllowed(services)) {
       throw new RuleViolationError(
         'BANKING_POWER_NOT_ALLOWED',
@@ -115,7 +132,7 @@ export class CredentialIssuer {
     const provisional = generateProvisionalPassword();
     const expiresAt = new Date(now.getTime() + this.config.provisionalPasswordTtlHours * 3600_000);
     const credential = await this.credentials.create(tx, {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       userId: input.user.id,
       companyId: input.user.companyId,
       loginId,

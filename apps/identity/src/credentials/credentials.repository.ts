@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Company, Credential, Prisma, PrismaService, User } from '@procura/database';
+import { Company, Credential, Prisma, PrismaService, Tx, User } from '@procura/database';
 import { randomUUID } from 'node:crypto';
-import { Tx } from '../companies/companies.repository';
+
 import { PASSWORD_HISTORY_DEPTH } from './password-policy';
 
 export type CredentialWithOwner = Credential & { user: User & { company: Company } };
@@ -26,10 +26,6 @@ export type LoginCandidate = Pick<
 @Injectable()
 export class CredentialsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
-  }
 
   findById(id: string, tx: Tx | PrismaService = this.prisma): Promise<Credential | null> {
     return tx.credential.findUnique({ where: { id } });

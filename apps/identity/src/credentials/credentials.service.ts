@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Transactions } from '@procura/database';
 import { AppConfig } from '@procura/config';
 import { Actor, CreateCredentialDto, CredentialIssuedWithSecret, CredentialView, WelcomeEmailSent } from '@procura/contracts';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
@@ -17,6 +18,7 @@ export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly credentials: CredentialsRepository,
     private readonly issuer: CredentialIssuer,
@@ -49,7 +51,7 @@ export class CredentialsService {
       await this.credentials.findCurrentForUser(user.id),
     );
     await this.issuer.checkBankingPower(user, input.bankingPower);
-    const issued = await this.credentials.transaction(async (tx) => {
+    const issued = await this.transactions.run(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT id FROM "identity"."users" WHERE id = $1::uuid FOR UPDATE`, user.id);
       this.issuer.checkCredentialRequest(user, input.type, input.validUntil, await this.credentials.findCurrentForUser(user.id, tx));
       return this.issuer.issue(tx, { user, type: input.type, validUntil, bankingPower: input.bankingPower, actor, sourceIp });
@@ -69,7 +71,7 @@ export class CredentialsService {
     const credential = await this.credentials.findCurrentForUser(user.id);
     if (!credential) throw new RuleViolationError('NO_CREDENTIAL', 'The user has no credential yet: create one first');
     if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'The welcome e-mail is sent to active users only');
-    await this.credentials.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.events.email(tx, {
         eventKey: `welcome:${credential.id}:resend:${randomUUID()}`,
         companyId: user.companyId,
@@ -106,7 +108,7 @@ export class CredentialsService {
       throw new NotFoundError('Credential');
     }
     const now = this.clock.now();
-    const unlocked = await this.credentials.transaction(async (tx) => {
+    const unlocked = await this.transactions.run(async (tx) => {
       const updated = await this.credentials.update(tx, credential.id, { failedAttempts: 0, lockedUntil: null });
       await this.events.audit(tx, {
         companyId: credential.companyId,

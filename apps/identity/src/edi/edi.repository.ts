@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EdiCode, EdiSignature, Prisma, PrismaService } from '@procura/database';
-import { Tx } from '../companies/companies.repository';
+import { EdiCode, EdiSignature, Prisma, PrismaService, Tx } from '@procura/database';
 
 @Injectable()
 export class EdiRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
-  }
 
   async createCode(tx: Tx, data: Prisma.EdiCodeUncheckedCreateInput, now: Date): Promise<EdiCode> {
     // A new code replaces any code of the user still waiting: only the latest one works.

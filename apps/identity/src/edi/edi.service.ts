@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { Actor, CreateEdiSignatureDto, EdiCodeSent, EdiSignatureView, EdiVerification } from '@procura/contracts';
-import { EdiSignature } from '@procura/database';
+import { EdiSignature, Transactions } from '@procura/database';
 import { DomainError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { sealSecret } from '@procura/security';
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -39,6 +39,7 @@ export function toSignatureView(s: EdiSignature, now: Date): EdiSignatureView {
 @Injectable()
 export class EdiService {
   constructor(
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly edi: EdiRepository,
     private readonly users: UsersRepository,
@@ -64,7 +65,7 @@ export class EdiService {
     const now = this.clock.now();
     const code = generateEdiCode();
     const expiresAt = new Date(now.getTime() + this.config.ediCodeTtlHours * 3600_000);
-    const row = await this.edi.transaction(async (tx) => {
+    const row = await this.transactions.run(async (tx) => {
       const created = await this.edi.createCode(
         tx,
         { id: randomUUID(), userId: user.id, companyId: user.companyId, codeHash: this.codeHash(code), requestedBy: admin.id, expiresAt },
@@ -139,7 +140,7 @@ export class EdiService {
     const passwordHash = await hashPassword(input.password);
     const validUntil = new Date(now);
     validUntil.setUTCFullYear(validUntil.getUTCFullYear() + input.validityYears);
-    const signature = await this.edi.transaction(async (tx) => {
+    const signature = await this.transactions.run(async (tx) => {
       if (!(await this.edi.useCode(tx, code.id, now)))
         throw new RuleViolationError('EDI_CODE_INVALID', 'The EDI code was already used', [
           { field: 'code', messages: ['code was already used'] },
@@ -222,7 +223,7 @@ export class EdiService {
     }
     if (signature.status === 'REVOKED') throw new RuleViolationError('SIGNATURE_REVOKED', 'The EDI signature is already revoked');
     const now = this.clock.now();
-    const revoked = await this.edi.transaction(async (tx) => {
+    const revoked = await this.transactions.run(async (tx) => {
       const updated = await this.edi.updateSignature(tx, signature.id, { status: 'REVOKED', revokedAt: now });
       await this.events.audit(tx, {
         companyId: signature.companyId,
@@ -249,7 +250,7 @@ export class EdiService {
     details: Record<string, unknown>,
     targetType = 'user',
   ): Promise<void> {
-    await this.edi.transaction((tx) => this.events.audit(tx, { companyId, actor, action, targetType, targetId, sourceIp, details }));
+    await this.transactions.run((tx) => this.events.audit(tx, { companyId, actor, action, targetType, targetId, sourceIp, details }));
     this.relay.nudge();
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { AuditEventJob, JOBS, Language, SendEmailJob, SendSmsJob } from '@procura/contracts';
-import { PrismaService } from '@procura/database';
+import { PrismaService, Tx } from '@procura/database';
 import { requestContext } from '@procura/logging';
 import { AuditFact, auditEvent, auditJobId, bullJobId, Outbox, OutboxRelayLifecycle, QueueRegistry } from '@procura/messaging';
 import { randomUUID } from 'node:crypto';
-import { Tx } from '../companies/companies.repository';
+
 import { Clock } from '../shared/clock';
 
 export type AuditInput = AuditFact;

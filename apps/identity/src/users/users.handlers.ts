@@ -2,13 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type Actor,
-  CredentialIdPayload,
-  CredentialIssuedWithSecret,
-  CredentialView,
   IdentityAccessCommands,
   IdentitySeams,
   ListUsersPayload,
-  OperatorCreateCredentialPayload,
   Page,
   RegisterPersonPayload,
   ReportUser,
@@ -19,18 +15,13 @@ import {
   UserView,
   ValidatorEligibility,
   ValidatorEligibilityPayload,
-  WelcomeEmailSent,
 } from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
-import { CredentialsService } from '../credentials/credentials.service';
 import { UsersService } from './users.service';
 
 @Controller()
 export class UsersHandlers {
-  constructor(
-    private readonly users: UsersService,
-    private readonly credentials: CredentialsService,
-  ) {}
+  constructor(private readonly users: UsersService) {}
 
   @MessagePattern(IdentityAccessCommands.registerPerson.pattern)
   register(@Payload() p: RegisterPersonPayload, @RpcActor() actor: Actor): Promise<UserView> {
@@ -45,26 +36,6 @@ export class UsersHandlers {
   @MessagePattern(IdentityAccessCommands.getUser.pattern)
   get(@Payload() p: UserIdPayload, @RpcActor() actor: Actor): Promise<UserView> {
     return this.users.get(actor, p.userId);
-  }
-
-  @MessagePattern(IdentityAccessCommands.listCredentials.pattern)
-  listCredentials(@Payload() p: UserIdPayload, @RpcActor() actor: Actor): Promise<CredentialView[]> {
-    return this.credentials.list(actor, p.userId);
-  }
-
-  @MessagePattern(IdentityAccessCommands.operatorCreateCredential.pattern)
-  operatorCreate(@Payload() p: OperatorCreateCredentialPayload, @RpcActor() actor: Actor): Promise<CredentialIssuedWithSecret> {
-    return this.credentials.operatorCreate(actor, p.userId, p.credential, p.sourceIp);
-  }
-
-  @MessagePattern(IdentityAccessCommands.resendWelcomeEmail.pattern)
-  resendWelcome(@Payload() p: UserIdPayload, @RpcActor() actor: Actor): Promise<WelcomeEmailSent> {
-    return this.credentials.resendWelcome(actor, p.userId, p.sourceIp);
-  }
-
-  @MessagePattern(IdentityAccessCommands.unlockCredential.pattern)
-  unlock(@Payload() p: CredentialIdPayload, @RpcActor() actor: Actor): Promise<CredentialView> {
-    return this.credentials.unlock(actor, p.credentialId, p.sourceIp);
   }
 
   // ── seams used by other services ──

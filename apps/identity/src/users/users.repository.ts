@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Company, Credential, Prisma, PrismaService, User } from '@procura/database';
-import { Tx } from '../companies/companies.repository';
+import { Company, Credential, Prisma, PrismaService, Tx, User } from '@procura/database';
+import { StaleChangeError } from '@procura/changes';
 
 export type UserWithCredentials = User & { credentials: Credential[] };
 
 @Injectable()
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx), { timeout: 15_000 });
-  }
 
   findById(userId: string, tx: Tx | PrismaService = this.prisma): Promise<User | null> {
     return tx.user.findUnique({ where: { id: userId } });
@@ -37,6 +33,20 @@ export class UsersRepository {
 
   create(tx: Tx, data: Prisma.UserUncheckedCreateInput): Promise<User> {
     return tx.user.create({ data });
+  }
+
+  /**
+   * Updates the user if it is still at `version` (and bumps it): a change made meanwhile
+   * by someone else makes the change STALE instead of being overwritten.
+   */
+  async updateVersion(tx: Tx, userId: string, version: number, data: Prisma.UserUncheckedUpdateInput): Promise<User> {
+    try {
+      return await tx.user.update({ where: { id: userId, version }, data: { ...data, version: { increment: 1 } } });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')
+        throw new StaleChangeError('The user changed while the change was applied: submit it again');
+      throw error;
+    }
   }
 
   /** Updates and bumps the version; the caller has checked the version it read. */

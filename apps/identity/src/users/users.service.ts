@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Transactions } from '@procura/database';
 import {
   Actor,
   ActivationMode,
@@ -16,7 +17,7 @@ import {
 } from '@procura/contracts';
 import { ForbiddenError, RuleViolationError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
-import { UserChangeRules } from '../changes/user-change-handlers';
+import { UserChangeRules } from './user-change-rules';
 import { maskLoginId } from '../credentials/login-id';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
@@ -33,6 +34,7 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly users: UsersRepository,
     private readonly access: AccessService,
     private readonly rules: UserChangeRules,
@@ -56,7 +58,7 @@ export class UsersService {
         { field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] },
       ]);
     }
-    const user = await this.users.transaction(async (tx) => {
+    const user = await this.transactions.run(async (tx) => {
       await this.users.lockCompany(tx, companyId);
       await this.rules.checkEmail(email, 'email', undefined, tx);
       const firstAdministrator =

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Delivery, Prisma, PrismaService, ReportingAppliedChange } from '@procura/database';
-import { Tx } from '../shared/reporting-events';
+import { Delivery, Prisma, PrismaService, Tx } from '@procura/database';
 
 export interface DeliveryCursor {
   accountIdentifier: string;
@@ -10,10 +9,6 @@ export interface DeliveryCursor {
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx));
-  }
 
   find(id: string): Promise<Delivery | null> {
     return this.prisma.delivery.findUnique({ where: { id } });
@@ -57,14 +52,6 @@ export class DeliveriesRepository {
 
   findInTx(tx: Tx, id: string): Promise<Delivery | null> {
     return tx.delivery.findUnique({ where: { id } });
-  }
-
-  appliedChange(tx: Tx, changeRequestId: string): Promise<ReportingAppliedChange | null> {
-    return tx.reportingAppliedChange.findUnique({ where: { changeRequestId } });
-  }
-
-  async recordAppliedChange(tx: Tx, data: Prisma.ReportingAppliedChangeCreateInput): Promise<void> {
-    await tx.reportingAppliedChange.create({ data });
   }
 
   async seed(rows: Prisma.DeliveryCreateManyInput[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { JOBS, ReportLanguage, ReportType } from '@procura/contracts';
-import { Report } from '@procura/database';
+import { Report, Transactions } from '@procura/database';
 import { DomainError } from '@procura/errors';
 import { FaultPoints, PermanentJobError } from '@procura/messaging';
 import { createHash, Hash } from 'node:crypto';
@@ -89,6 +89,7 @@ export class ReportBuilder {
   private readonly logger = new Logger(ReportBuilder.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly reports: ReportsRepository,
     private readonly source: ReportDataSource,
     private readonly deliveries: DeliveriesRepository,
@@ -134,7 +135,7 @@ export class ReportBuilder {
       const { size } = await upload.commit();
       const fileSha256 = fingerprint.hash.digest('hex');
       const now = this.clock.now();
-      const completed = await this.reports.transaction(async (tx) => {
+      const completed = await this.transactions.run(async (tx) => {
         const done = await this.reports.complete(
           tx,
           report.id,

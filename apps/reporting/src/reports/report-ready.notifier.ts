@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Transactions } from '@procura/database';
 import { AppConfig } from '@procura/config';
 import { IdentitySeams, JOBS, notificationJobId } from '@procura/contracts';
 import { DomainError } from '@procura/errors';
@@ -12,6 +13,7 @@ export class ReportReadyNotifier {
   private readonly logger = new Logger(ReportReadyNotifier.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly reports: ReportsRepository,
     private readonly bus: CommandBus,
     private readonly events: ReportingEvents,
@@ -38,7 +40,7 @@ export class ReportReadyNotifier {
     const contact = contacts.find((c) => c.userId === report.orderedByUserId);
     if (!contact || contact.status === 'DELETED') return 'nobody-to-tell';
     const eventKey = `report-ready:${report.id}`;
-    await this.reports.transaction((tx) =>
+    await this.transactions.run((tx) =>
       this.events.job(tx, JOBS.sendEmail, notificationJobId(eventKey), {
         eventKey,
         companyId: report.companyId,

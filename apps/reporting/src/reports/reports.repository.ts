@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Document, Prisma, PrismaService, Report } from '@procura/database';
-import { Tx } from '../shared/reporting-events';
+import { Document, Prisma, PrismaService, Report, Tx } from '@procura/database';
 
 export type ReportWithDocument = Report & { document: Document | null };
 
 @Injectable()
 export class ReportsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => fn(tx as Tx));
-  }
 
   create(tx: Tx, data: Prisma.ReportUncheckedCreateInput): Promise<ReportWithDocument> {
     return tx.report.create({ data, include: { document: true } });

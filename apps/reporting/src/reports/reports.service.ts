@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor, describeActor, DocumentDownload, JOBS, OrderReportDto, OrderReportResult, ReportView } from '@procura/contracts';
-import { Prisma } from '@procura/database';
+import { Prisma, Transactions } from '@procura/database';
 import { ConflictError, DomainError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { ReportAccessPolicy } from '../access/report-access.policy';
@@ -20,6 +20,7 @@ export class ReportsService {
   private readonly logger = new Logger(ReportsService.name);
 
   constructor(
+    private readonly transactions: Transactions,
     private readonly reports: ReportsRepository,
     private readonly access: ReportAccessPolicy,
     private readonly events: ReportingEvents,
@@ -37,7 +38,7 @@ export class ReportsService {
     if (open) return { created: false, report: toReportView(open) };
     const id = randomUUID();
     try {
-      const report = await this.reports.transaction(async (tx) => {
+      const report = await this.transactions.run(async (tx) => {
         const created = await this.reports.create(tx, {
           id,
           companyId,

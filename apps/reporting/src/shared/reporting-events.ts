@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { JOBS, JobContract } from '@procura/contracts';
-import { Prisma, PrismaService } from '@procura/database';
-import { AuditFact, auditEvent, auditJobId, Outbox, OutboxRelayLifecycle, QueueRegistry, SqlExecutor } from '@procura/messaging';
+import { PrismaService, Tx } from '@procura/database';
+import { AuditFact, auditEvent, auditJobId, Outbox, OutboxRelayLifecycle, QueueRegistry } from '@procura/messaging';
 import { Clock } from './clock';
-
-export type Tx = Prisma.TransactionClient & SqlExecutor;
 
 export type AuditInput = AuditFact & { companyId: string };
 
@@ -29,7 +27,7 @@ export class ReportingEvents {
     return this.outbox.add(tx, job, jobId, data);
   }
 
-  async audit(tx: Tx, input: AuditInput): Promise<void> {
+  async audit(tx: Tx, input: AuditFact): Promise<void> {
     const event = auditEvent(input, this.clock.now());
     await this.outbox.add(tx, JOBS.recordAuditEvent, auditJobId(event), event);
   }

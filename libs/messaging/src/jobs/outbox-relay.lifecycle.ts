@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { PoolSql, PrismaService } from '@procura/database';
-import { OutboxRelay, OutboxSchema, TransactionalSql } from './outbox';
+import { OutboxLocalSink, OutboxRelay, OutboxSchema, TransactionalSql } from './outbox';
+import type { QueueName } from '@procura/contracts';
 import { QueueRegistry } from './queue-registry';
 
 /**
@@ -11,10 +12,17 @@ import { QueueRegistry } from './queue-registry';
 export abstract class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly relay: OutboxRelay;
 
-  protected constructor(schema: OutboxSchema, config: AppConfig, prisma: PrismaService, queues: QueueRegistry) {
+  protected constructor(
+    schema: OutboxSchema,
+    config: AppConfig,
+    prisma: PrismaService,
+    queues: QueueRegistry,
+    localSinks?: Partial<Record<QueueName, OutboxLocalSink>>,
+  ) {
     // Plain SQL all day long: over the pool Prisma uses, without Prisma's per-query work.
     this.relay = new OutboxRelay(new PoolSql(prisma.pool) as TransactionalSql, queues, schema, config.outboxPollMs, {
       retentionMs: config.outboxRetentionHours * 3600_000,
+      localSinks,
     });
   }
 

@@ -63,6 +63,21 @@ export function bullJobId(jobId: string): string {
   return jobId.replace(/:/g, '.');
 }
 
+/** An outbox row as a local sink receives it: the job's data, as written. */
+export interface OutboxJobRow {
+  jobName: string;
+  jobId: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Takes the rows of one queue inside the relay's transaction instead of sending them to
+ * BullMQ: for work the relaying process does itself (the authorizations service appends
+ * its own audit events), where a job would be a round trip through Redis to itself.
+ * Exactly once: the rows are marked dispatched in the same transaction.
+ */
+export type OutboxLocalSink = (tx: SqlExecutor, rows: OutboxJobRow[]) => Promise<void>;
+
 /** How often a relay removes dispatched rows past their retention. */
 const PURGE_EVERY_MS = 10 * 60_000;
 /** Rows removed per purge statement: a backlog is worked off over several rounds, never in one long delete. */
@@ -89,11 +104,14 @@ export class OutboxRelay {
     private readonly queues: QueueRegistry,
     private readonly schema: OutboxSchema,
     private readonly pollMs: number,
-    options: { batchSize?: number; retentionMs?: number } = {},
+    options: { batchSize?: number; retentionMs?: number; localSinks?: Partial<Record<QueueName, OutboxLocalSink>> } = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+    this.localSinks = options.localSinks ?? {};
   }
+
+  private readonly localSinks: Partial<Record<QueueName, OutboxLocalSink>>;
 
   start(): void {
     this.stopped = false;
@@ -127,6 +145,14 @@ export class OutboxRelay {
       const byQueue = new Map<QueueName, OutboxRow[]>();
       for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, queueRows] of byQueue) {
+        const sink = this.localSinks[queue];
+        if (sink) {
+          await sink(
+            tx,
+            queueRows.map((r) => ({ jobName: r.job_name, jobId: r.job_id, data: r.payload })),
+          );
+          continue;
+        }
         await this.queues.get(queue).addBulk(
           queueRows.map((r) => {
             const delayMs = r.payload.meta?.delayMs;

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { PrismaService } from '@procura/database';
+import { PrismaService, Transactions } from '@procura/database';
 import { CommandBus } from '../rpc/command-bus';
 import { RedisRpcClient } from '../rpc/redis-rpc.client';
 import { QueueRegistry } from '../jobs/queue-registry';
@@ -28,6 +28,7 @@ export class PlatformModule {
     const providers: Provider[] = [
       { provide: AppConfig, useValue: config },
       PrismaService,
+      Transactions,
       { provide: QueueRegistry, useFactory: () => new QueueRegistry(config.redisUrl) },
       { provide: RedisRpcClient, useFactory: () => new RedisRpcClient(config.redisUrl) },
       {
@@ -37,6 +38,10 @@ export class PlatformModule {
       },
       ConnectionsCloser,
     ];
-    return { module: PlatformModule, providers, exports: [AppConfig, PrismaService, QueueRegistry, RedisRpcClient, CommandBus] };
+    return {
+      module: PlatformModule,
+      providers,
+      exports: [AppConfig, PrismaService, Transactions, QueueRegistry, RedisRpcClient, CommandBus],
+    };
   }
 }

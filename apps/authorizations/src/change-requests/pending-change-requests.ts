@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReportUserRights } from '@procura/contracts';
-import { ChangeRequestRepository } from '../change-requests/change-request.repository';
+import { ChangeRequestRepository } from './change-request.repository';
 
 /** Pending change requests about users, from the dual-validation workflow, for the access-rights report. */
 @Injectable()

@@ -4,9 +4,9 @@ import { JOBS, PrincipalStateJob, QUEUES } from '@procura/contracts';
 import { handle, JobWorker, validateJobData } from '@procura/messaging';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested } from 'class-validator';
-import { RightsCompiler } from '../rights/rights-compiler';
-import { RightsGenerations } from '../rights/rights-generations';
-import { PrincipalsRepository } from './principals.repository';
+import { RightsCompiler } from './rights-compiler';
+import { RightsGenerations } from './rights-generations';
+import { PrincipalsRepository } from '../principals/principals.repository';
 
 class PrincipalCredentialDto {
   @IsUUID() id: string;
@@ -30,8 +30,8 @@ class PrincipalStateJobDto implements PrincipalStateJob {
  * credential denies the very next check.
  */
 @Injectable()
-export class PrincipalsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(PrincipalsWorker.name);
+export class PrincipalSyncWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PrincipalSyncWorker.name);
   private readonly worker: JobWorker;
 
   constructor(

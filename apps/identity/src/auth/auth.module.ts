@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { EventsModule } from '../events/events.module';
+import { SharedModule } from '../shared/shared.module';
+import { UsersModule } from '../users/users.module';
+import { AuthHandlers } from './auth.handlers';
+import { AuthService } from './auth.service';
+import { SessionRevoker } from './session-revoker';
+import { SessionsRepository } from './sessions.repository';
+
+/** Sign-in, sessions and strong authentication. */
+@Module({
+  imports: [SharedModule, EventsModule, CredentialsModule, UsersModule],
+  controllers: [AuthHandlers],
+  providers: [SessionsRepository, SessionRevoker, AuthService],
+  exports: [SessionRevoker, AuthService],
+})
+export class AuthModule {}

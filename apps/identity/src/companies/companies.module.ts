@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { CompaniesHandlers } from './companies.handlers';
+import { CompaniesRepository } from './companies.repository';
+import { CompaniesService } from './companies.service';
+import { IdempotencyStore } from './idempotency.store';
+
+/** Client companies, created and managed by operators. */
+@Module({
+  imports: [EventsModule],
+  controllers: [CompaniesHandlers],
+  providers: [CompaniesRepository, CompaniesService, IdempotencyStore],
+  exports: [IdempotencyStore],
+})
+export class CompaniesModule {}
