@@ -1,11 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { createValidationPipe, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { mountConsole } from './console/console-static';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
 import { BODY_LIMIT_BYTES, installHttpPipeline, logsAccess } from './http/http-pipeline';
@@ -28,7 +29,19 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup(API_DOCS_PATH, app, apiDocument(app));
+  await mountQueueDashboard(app);
+  await mountConsole(app);
+  await app.get(RedisRpcClient).connect();
+  return app;
+}
+
+/**
+ * The OpenAPI document of the API (served at /api/docs-json). Also written at build time by
+ * tools/openapi/export-openapi.ts, from which the console's typed client is generated.
+ */
+export function apiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Procura API')
@@ -40,8 +53,4 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup(API_DOCS_PATH, app, document);
-  await mountQueueDashboard(app);
-  await app.get(RedisRpcClient).connect();
-  return app;
 }

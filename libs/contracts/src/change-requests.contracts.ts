@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -148,6 +149,29 @@ export class CompanyIdPayload {
 
 export class AuditQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) action?: string;
+  @ApiPropertyOptional({ description: 'Who acted, as written in the trail (`user:<id>`, `operator:<id>`, `system:<name>`)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  actor?: string;
+  @ApiPropertyOptional({
+    description: 'Entries about this id: its target, or what the user with this id did (a user page passes the user and their credentials)',
+    type: [String],
+    format: 'uuid',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsUUID('all', { each: true, message: 'about must be ids (uuid)' })
+  @ArrayMaxSize(20)
+  about?: string[];
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries before this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  to?: string;
 }
 
 export class AuditListPayload extends AuditQuery {

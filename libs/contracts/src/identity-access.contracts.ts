@@ -134,6 +134,12 @@ export class UserPage implements Page<UserView> {
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: UserStatus }) @IsOptional() @IsEnum(UserStatus) status?: UserStatus;
+  @ApiPropertyOptional({ enum: ClientType }) @IsOptional() @IsEnum(ClientType) clientType?: ClientType;
+  @ApiPropertyOptional({ description: 'Part of the last name, first name or e-mail (any case)', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
 }
 
 // ── Credentials ─────────────────────────────────────────────────────────────────────
@@ -226,6 +232,11 @@ export class SessionTokens {
   @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' })
   passwordChangeRequired: boolean;
   @ApiProperty({ description: 'The company requires strong authentication and none is enrolled yet' }) totpEnrolmentRequired: boolean;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the session ends whatever the refreshes (sign in again after it); lets a page warn before it happens',
+  })
+  sessionExpiresAt: string;
 }
 
 export class TotpEnrolment {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   ApproveChangeDto,
@@ -22,6 +22,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
+import { ChangeSubmissionView } from '../users/change-submission.view';
 import { changeResponse, ChangeSubmitter } from './change-submitter';
 
 class UpdatePolicyDto {
@@ -55,7 +56,8 @@ export class ChangeRequestsController {
 
   @Post('companies/:companyId/change-requests')
   @ApiOperation({ summary: 'Submit several changes as one request (a batch), validated and applied together' })
-  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   async submitBatch(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: SubmitBatchDto,
@@ -112,7 +114,8 @@ export class ChangeRequestsController {
 
   @Put('companies/:companyId/change-policy')
   @ApiOperation({ summary: 'Change the policy: always a change request approved by another administrator' })
-  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   async updatePolicy(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: UpdatePolicyDto,

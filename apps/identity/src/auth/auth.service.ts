@@ -97,7 +97,7 @@ export class AuthService {
     // no nudge, sign-in audit events ride the relay's next poll (within OUTBOX_POLL_MS), batched.
     const sessionId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company);
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company, expiresAt);
     await this.sessions.openSessionWithAudit(
       { id: sessionId, credentialId: credential.id, userId: credential.userId, companyId: credential.companyId, sourceIp, expiresAt },
       refreshTokenHash,
@@ -400,7 +400,7 @@ export class AuthService {
     company: Company,
     sessionExpiresAt: Date,
   ): Promise<SessionTokens> {
-    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company);
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company, sessionExpiresAt);
     await this.sessions.addRefreshToken(tx, { tokenHash: refreshTokenHash, sessionId, expiresAt: sessionExpiresAt });
     return tokens;
   }
@@ -410,6 +410,7 @@ export class AuthService {
     credential: Pick<Credential, 'passwordIsProvisional' | 'totpEnrolledAt'>,
     user: Pick<User, 'id' | 'companyId' | 'clientType'>,
     company: Pick<Company, 'requireStrongAuth'>,
+    sessionExpiresAt: Date,
   ): { tokens: SessionTokens; refreshTokenHash: string } {
     const scope = this.scopeOf(credential, company);
     const nowS = Math.floor(this.clock.now().getTime() / 1000);
@@ -436,6 +437,7 @@ export class AuthService {
         scope,
         passwordChangeRequired: scope === 'password-change',
         totpEnrolmentRequired: scope !== 'full' && company.requireStrongAuth && !credential.totpEnrolledAt,
+        sessionExpiresAt: sessionExpiresAt.toISOString(),
       },
     };
   }
