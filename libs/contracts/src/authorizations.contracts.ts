@@ -236,7 +236,7 @@ export class CreateAuthorizationDto {
 export class UpdateAuthorizationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) label?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the end date' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null removes the end date' })
   @IsOptional()
   @IsISO8601({ strict: true })
   endsAt?: string | null;
@@ -279,7 +279,7 @@ export class AuthorizationView {
   @ApiProperty() label: string;
   @ApiProperty() service: string;
   @ApiProperty({ format: 'date-time' }) effectiveFrom: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) endsAt: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) endsAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ type: [GrantView] }) grants: GrantView[];
   @ApiProperty({ type: [String], format: 'uuid' }) userIds: string[];
@@ -484,7 +484,7 @@ export class EffectiveRightView {
   @ApiProperty({ format: 'uuid' }) authorizationId: string;
   @ApiProperty() authorizationLabel: string;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) validUntil: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) validUntil: string | null;
 }
 
 export class EffectiveRightsView {

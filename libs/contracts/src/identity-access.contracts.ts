@@ -95,7 +95,7 @@ export class UpdateUserDto {
   @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
   birthDate?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'null removes the phone number' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the phone number' })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
@@ -115,7 +115,7 @@ export class UserView {
   @ApiProperty() firstName: string;
   @ApiProperty({ format: 'date' }) birthDate: string;
   @ApiProperty() email: string;
-  @ApiPropertyOptional({ nullable: true }) phone: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) phone: string | null;
   @ApiProperty({ enum: ClientType }) clientType: ClientType;
   @ApiProperty({ enum: AdminSignature }) adminSignature: AdminSignature;
   @ApiProperty({ enum: UserStatus }) status: UserStatus;
@@ -174,11 +174,11 @@ export class CredentialView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ example: '40512345678903', description: '14 digits, the last one a check digit' }) loginId: string;
   @ApiProperty({ enum: CredentialType }) type: CredentialType;
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) validUntil: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) validUntil: string | null;
   @ApiProperty() bankingPower: boolean;
   @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
   @ApiProperty() locked: boolean;
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lockedUntil: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) lockedUntil: string | null;
   @ApiProperty({ description: 'The provisional password has not been changed yet' }) passwordChangeRequired: boolean;
   @ApiProperty() totpEnrolled: boolean;
   @ApiProperty() version: number;

@@ -1,0 +1,169 @@
+import { Anchor, Button, Group, Pagination, Select, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api, ok } from '../api/client';
+import { useFormat } from '../i18n/format';
+import { useMe } from '../session/SessionProvider';
+import { PageHeader } from '../ui/PageHeader';
+import { EmptyState, ErrorState, Loading } from '../ui/states';
+import { StatusBadge } from '../ui/StatusBadge';
+
+const PAGE_SIZE = 25;
+type Status = 'REGISTERED' | 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+type ClientType = 'ADMINISTRATOR' | 'STANDARD';
+
+/** Users of my company (seed 002 "Gestion des utilisateurs"): search, status and type filters, pages. */
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { me } = useMe();
+  const [params, setParams] = useSearchParams();
+  const text = params.get('q') ?? '';
+  const status = (params.get('status') as Status | null) ?? undefined;
+  const clientType = (params.get('type') as ClientType | null) ?? undefined;
+  const page = Number(params.get('page') ?? 1) || 1;
+  const [search] = useDebouncedValue(text.trim(), 250);
+  const set = (changes: Record<string, string | undefined>) =>
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        if (!('page' in changes)) next.delete('page');
+        return next;
+      },
+      { replace: true },
+    );
+  const users = useQuery({
+    queryKey: ['users', me.companyId, { search, status, clientType, page }],
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/users', {
+          params: { path: { companyId: me.companyId }, query: { q: search || undefined, status, clientType, page, pageSize: PAGE_SIZE } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const filtered = !!(search || status || clientType);
+
+  return (
+    <>
+      <PageHeader
+        title={t('users.title')}
+        description={t('users.description')}
+        actions={
+          <Button component={Link} to="/users/new">
+            {t('users.add')}
+          </Button>
+        }
+      />
+      <Group mb="md" align="flex-end" wrap="wrap" role="search" aria-label={t('users.searchLabel')}>
+        <TextInput
+          label={t('users.search')}
+          placeholder={t('users.searchPlaceholder')}
+          value={text}
+          onChange={(e) => set({ q: e.currentTarget.value })}
+          w={300}
+          type="search"
+        />
+        <Select
+          label={t('users.status')}
+          value={status ?? ''}
+          onChange={(value) => set({ status: value || undefined })}
+          data={[
+            { value: '', label: t('users.allStatuses') },
+            ...(['ACTIVE', 'REGISTERED', 'SUSPENDED', 'DELETED'] as const).map((s) => ({ value: s, label: t(`status.${s}`) })),
+          ]}
+          allowDeselect={false}
+          w={190}
+        />
+        <Select
+          label={t('users.type')}
+          value={clientType ?? ''}
+          onChange={(value) => set({ type: value || undefined })}
+          data={[
+            { value: '', label: t('users.allTypes') },
+            { value: 'ADMINISTRATOR', label: t('clientType.ADMINISTRATOR') },
+            { value: 'STANDARD', label: t('clientType.STANDARD') },
+          ]}
+          allowDeselect={false}
+          w={190}
+        />
+      </Group>
+      {users.isPending ? (
+        <Loading />
+      ) : users.isError ? (
+        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+      ) : users.data.items.length === 0 ? (
+        <EmptyState
+          title={filtered ? t('users.noMatch') : t('users.empty')}
+          hint={filtered ? t('users.noMatchHint') : t('users.emptyHint')}
+          action={
+            filtered ? (
+              <Button variant="default" onClick={() => setParams({}, { replace: true })}>
+                {t('users.clearFilters')}
+              </Button>
+            ) : (
+              <Button component={Link} to="/users/new">
+                {t('users.add')}
+              </Button>
+            )
+          }
+        />
+      ) : (
+        <>
+          <Text size="sm" mb="xs" aria-live="polite">
+            {t('users.count', { count: users.data.total, formatted: format.number(users.data.total) })}
+          </Text>
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped highlightOnHover verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('users.name')}</Table.Th>
+                  <Table.Th scope="col">{t('users.email')}</Table.Th>
+                  <Table.Th scope="col">{t('users.type')}</Table.Th>
+                  <Table.Th scope="col">{t('users.signature')}</Table.Th>
+                  <Table.Th scope="col">{t('users.status')}</Table.Th>
+                  <Table.Th scope="col">{t('users.created')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {users.data.items.map((user) => (
+                  <Table.Tr key={user.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/users/${user.id}`}>
+                        {user.lastName} {user.firstName}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{user.email}</Table.Td>
+                    <Table.Td>{t(`clientType.${user.clientType}`)}</Table.Td>
+                    <Table.Td>{t(`adminSignature.${user.adminSignature}`)}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={user.status} />
+                    </Table.Td>
+                    <Table.Td>{format.date(user.createdAt)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {users.data.total > PAGE_SIZE && (
+            <Group justify="center" mt="md">
+              <Pagination
+                total={Math.ceil(users.data.total / PAGE_SIZE)}
+                value={page}
+                onChange={(p) => set({ page: String(p) })}
+                getControlProps={(control) => ({ 'aria-label': t(`pagination.${control}`) })}
+                getItemProps={(p) => ({ 'aria-label': t('pagination.page', { page: p }) })}
+              />
+            </Group>
+          )}
+        </>
+      )}
+    </>
+  );
+}
