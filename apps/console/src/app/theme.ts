@@ -1,4 +1,4 @@
-import { createTheme } from '@mantine/core';
+import { createTheme, type CSSVariablesResolver } from '@mantine/core';
 
 /**
  * Colours chosen for WCAG 2.1 AA contrast: the primary shade 8 keeps white text on filled
@@ -11,4 +11,11 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   headings: { fontWeight: '650' },
   focusRing: 'auto',
+});
+
+/** Secondary ("dimmed") text in gray 7 (7:1 on white) instead of the library's gray 6 (3.3:1). */
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' },
+  dark: {},
 });

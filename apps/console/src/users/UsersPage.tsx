@@ -79,7 +79,7 @@ export default function UsersPage() {
             ...(['ACTIVE', 'REGISTERED', 'SUSPENDED', 'DELETED'] as const).map((s) => ({ value: s, label: t(`status.${s}`) })),
           ]}
           allowDeselect={false}
-          w={190}
+          w={230}
         />
         <Select
           label={t('users.type')}
@@ -91,7 +91,7 @@ export default function UsersPage() {
             { value: 'STANDARD', label: t('clientType.STANDARD') },
           ]}
           allowDeselect={false}
-          w={190}
+          w={230}
         />
       </Group>
       {users.isPending ? (
