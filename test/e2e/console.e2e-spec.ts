@@ -149,6 +149,9 @@ describe('Web console in Chromium (e2e)', () => {
     await signIn(page, system.baseUrl, sophie.loginId);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
 
+    await page.getByRole('link', { name: 'Leroy Julie' }).waitFor();
+    await screen(page, 'j4-0-users', scans);
+
     // A duplicate e-mail: the API's 409 is shown under the e-mail field, what was typed stays.
     await page.getByRole('link', { name: 'Leroy Julie' }).click();
     await page.getByRole('button', { name: 'Modifier' }).click();

@@ -100,7 +100,7 @@ function Decision({ request, me }: { request: ChangeRequestView; me: UserView })
       <form onSubmit={submitApproval} noValidate aria-label={t('inbox.approveForm')}>
         <Group align="flex-end">
           <TotpField value={totpCode} onChange={setTotpCode} error={fieldError(approveErrors, 'totpCode')} />
-          <Button type="submit" color="green.9" loading={approve.isPending} disabled={totpCode.length !== 6}>
+          <Button type="submit" color="#1e6b2f" loading={approve.isPending} disabled={totpCode.length !== 6}>
             {t('inbox.approve')}
           </Button>
           <Button variant="default" onClick={() => setRejecting((r) => !r)} aria-expanded={rejecting}>

@@ -24,12 +24,12 @@ export function PasswordPolicyChecklist({ id, checks, length }: { id: string; ch
           <List.Item
             key={rule}
             icon={
-              <ThemeIcon size={18} radius="xl" color={ok ? 'green.9' : 'red.9'} aria-hidden>
+              <ThemeIcon size={18} radius="xl" color={ok ? '#1e6b2f' : 'red.9'} aria-hidden>
                 <span style={{ fontSize: 11, lineHeight: 1 }}>{ok ? '✓' : '✗'}</span>
               </ThemeIcon>
             }
           >
-            <Text size="sm" c={ok ? 'green.9' : 'red.9'}>
+            <Text size="sm" c={ok ? '#1e6b2f' : 'red.9'}>
               {label(rule)} <span className="visually-hidden">{ok ? t('password.kept') : t('password.notKept')}</span>
             </Text>
           </List.Item>

@@ -85,7 +85,7 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
           </Text>
         ))}
         {substitutions.map((s, i) => (
-          <Text size="sm" key={i} c="orange.9">
+          <Text size="sm" key={i} c="#9c3d00">
             {t('diff.substitution', { requested: plain('', s.requested), given: s.given ? plain('', s.given) : t('diff.nothing'), on: s.resourceId ? resourceName(String(s.resourceId)) : labels.service(String(s.service ?? '')) })}
           </Text>
         ))}
