@@ -27,7 +27,8 @@ function run(args, env = {}) {
 
 function filesUnder(dir, keep) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && keep(entry.name))
     .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
     .sort();
@@ -40,7 +41,10 @@ function digest(files) {
 }
 
 // What the OpenAPI document is made of: the compiled gateway and libraries.
-const apiInputs = [...filesUnder(rel('dist', 'apps', 'gateway'), (n) => n.endsWith('.js')), ...filesUnder(rel('dist', 'libs'), (n) => n.endsWith('.js'))];
+const apiInputs = [
+  ...filesUnder(rel('dist', 'apps', 'gateway'), (n) => n.endsWith('.js')),
+  ...filesUnder(rel('dist', 'libs'), (n) => n.endsWith('.js')),
+];
 // What the bundle is made of besides the generated types.
 const consoleInputs = [
   ...filesUnder(consoleDir, (n) => !n.endsWith('schema.d.ts')).filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`)),

@@ -81,7 +81,7 @@ describe('Web console in Chromium (e2e)', () => {
     await page.getByLabel(/^Intitulé de l'autorisation/).fill('E-factures : équipe achats');
     await screen(page, 'j2-2-characteristics', scans);
     await page.getByRole('button', { name: 'Suivant' }).click();
-    const users = page.getByLabel(/^Utilisateurs/);
+    const users = page.getByRole('combobox', { name: 'Utilisateurs' });
     for (const name of ['Leroy', 'Petit']) {
       await users.fill(name);
       await page.getByRole('option', { name: new RegExp(`^${name}`) }).click();
@@ -114,7 +114,12 @@ describe('Web console in Chromium (e2e)', () => {
     for (const user of [julie, hugo]) {
       const answer = await waitFor(
         async () => {
-          const res = await operator.post<{ allowed: boolean }>('/check', { userId: user.id, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' });
+          const res = await operator.post<{ allowed: boolean }>('/check', {
+            userId: user.id,
+            service: 'EINVOICING',
+            right: 'SUPPLIER_INVOICING',
+            level: 'CONSULT',
+          });
           return res.body.allowed ? res.body : undefined;
         },
         { timeoutMs: 15_000, what: `the check to grant ${user.name}` },
@@ -132,7 +137,10 @@ describe('Web console in Chromium (e2e)', () => {
     await page.getByRole('link', { name: 'Rapports et documents' }).click();
     await screen(page, 'j3-1-order', scans);
     await page.getByRole('button', { name: 'Commander' }).click();
-    await page.getByText(/En file|En cours|Prêt/).first().waitFor();
+    await page
+      .getByText(/En file|En cours|Prêt/)
+      .first()
+      .waitFor();
     await screen(page, 'j3-2-progress', scans);
     const download = page.waitForEvent('download', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Télécharger le PDF' }).click({ timeout: 60_000 });
@@ -168,7 +176,9 @@ describe('Web console in Chromium (e2e)', () => {
     await page.getByLabel(/^Nom/).first().fill('Garnier');
     await page.getByLabel(/^Prénom/).fill('Inès');
     await page.getByLabel(/^Adresse e-mail/).fill('ines.garnier@boulangerie-martin.example');
-    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('procura.session') ?? '{}') as { accessToken?: string }).accessToken);
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('procura.session') ?? '{}') as { accessToken?: string }).accessToken,
+    );
     expect((await new ApiSession(system.baseUrl, token!).post('/auth/logout')).status).toBe(200);
     await page.getByRole('link', { name: 'Mes demandes' }).click();
     await page.getByRole('dialog', { name: 'Session terminée' }).waitFor();
@@ -217,9 +227,12 @@ describe('Web console in Chromium (e2e)', () => {
       clientType: 'STANDARD',
     });
     expect(created.status).toBe(202);
-    const approved = await paulApi.post<{ status: string; result: { user: { id: string } } }>(`/change-requests/${created.body.changeRequestId}/approve`, {
-      totpCode: await freshTotp(paul.totpSecret),
-    });
+    const approved = await paulApi.post<{ status: string; result: { user: { id: string } } }>(
+      `/change-requests/${created.body.changeRequestId}/approve`,
+      {
+        totpCode: await freshTotp(paul.totpSecret),
+      },
+    );
     expect(approved.body.status).toBe('APPLIED');
     const chloeId = approved.body.result.user.id;
 
@@ -295,9 +308,14 @@ describe('Web console in Chromium (e2e)', () => {
     await screen(chloe, 'j1-7-totp-enrolment', scans);
     await chloe.getByLabel(/^Premier code/).fill(generateSync({ secret: secretText!.replace(/\s/g, '') }));
     await chloe.getByRole('button', { name: 'Activer' }).click();
-    await chloe.getByText(/Authentification forte activée|Votre authentification forte \(Sécur’Pass\) est active/).first().waitFor();
+    await chloe
+      .getByText(/Authentification forte activée|Votre authentification forte \(Sécur’Pass\) est active/)
+      .first()
+      .waitFor();
     await screen(chloe, 'j1-8-enrolled', scans);
-    const credentials = await sophieApi.get<Array<{ totpEnrolled: boolean; passwordChangeRequired: boolean }>>(`/users/${chloeId}/credentials`);
+    const credentials = await sophieApi.get<Array<{ totpEnrolled: boolean; passwordChangeRequired: boolean }>>(
+      `/users/${chloeId}/credentials`,
+    );
     expect(credentials.body[0]).toMatchObject({ totpEnrolled: true, passwordChangeRequired: false });
     await maker.close();
     await validator.close();

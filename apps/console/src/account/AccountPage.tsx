@@ -140,7 +140,13 @@ function EdiTab() {
   });
   const active = signatures.data?.find((s) => s.status === 'ACTIVE');
   const verify = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/edi-signatures/{signatureId}/verify', { params: { path: { signatureId: active!.id } }, body: { password: verifyPassword } })),
+    mutationFn: () =>
+      ok(
+        api.POST('/api/v1/edi-signatures/{signatureId}/verify', {
+          params: { path: { signatureId: active!.id } },
+          body: { password: verifyPassword },
+        }),
+      ),
   });
   const errors = fieldErrorsOf(create.error);
   const submit = (event: FormEvent) => {
@@ -158,7 +164,15 @@ function EdiTab() {
               {t('edi.create')}
             </Title>
             <FormError error={create.error} fields={['code', 'validityYears', 'password', 'passwordConfirmation', 'totpCode']} />
-            <TextInput label={t('edi.code')} description={t('edi.codeHint')} value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} error={fieldError(errors, 'code')} required autoComplete="off" />
+            <TextInput
+              label={t('edi.code')}
+              description={t('edi.codeHint')}
+              value={form.code}
+              onChange={(e) => setForm({ ...form, code: e.currentTarget.value })}
+              error={fieldError(errors, 'code')}
+              required
+              autoComplete="off"
+            />
             <Select
               label={t('edi.validity')}
               value={form.validityYears}
@@ -167,9 +181,28 @@ function EdiTab() {
               allowDeselect={false}
               error={fieldError(errors, 'validityYears')}
             />
-            <PasswordInput label={t('edi.password')} description={t('edi.passwordHint')} value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} error={fieldError(errors, 'password')} required autoComplete="new-password" />
-            <PasswordInput label={t('edi.passwordConfirmation')} value={form.passwordConfirmation} onChange={(e) => setForm({ ...form, passwordConfirmation: e.currentTarget.value })} error={fieldError(errors, 'passwordConfirmation')} required autoComplete="new-password" />
-            <TotpField value={form.totpCode} onChange={(totpCode) => setForm({ ...form, totpCode })} error={fieldError(errors, 'totpCode')} />
+            <PasswordInput
+              label={t('edi.password')}
+              description={t('edi.passwordHint')}
+              value={form.password}
+              onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+              error={fieldError(errors, 'password')}
+              required
+              autoComplete="new-password"
+            />
+            <PasswordInput
+              label={t('edi.passwordConfirmation')}
+              value={form.passwordConfirmation}
+              onChange={(e) => setForm({ ...form, passwordConfirmation: e.currentTarget.value })}
+              error={fieldError(errors, 'passwordConfirmation')}
+              required
+              autoComplete="new-password"
+            />
+            <TotpField
+              value={form.totpCode}
+              onChange={(totpCode) => setForm({ ...form, totpCode })}
+              error={fieldError(errors, 'totpCode')}
+            />
             <Group>
               <Button type="submit" loading={create.isPending}>
                 {t('edi.save')}
@@ -179,18 +212,36 @@ function EdiTab() {
         </Paper>
       )}
       {active && (
-        <Paper withBorder p="md" component="form" onSubmit={(e: FormEvent) => { e.preventDefault(); verify.mutate(); }} noValidate>
+        <Paper
+          withBorder
+          p="md"
+          component="form"
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            verify.mutate();
+          }}
+          noValidate
+        >
           <Stack maw={480}>
             <Title order={2} size="h4">
               {t('edi.verify')}
             </Title>
-            <PasswordInput label={t('edi.password')} value={verifyPassword} onChange={(e) => setVerifyPassword(e.currentTarget.value)} autoComplete="current-password" />
+            <PasswordInput
+              label={t('edi.password')}
+              value={verifyPassword}
+              onChange={(e) => setVerifyPassword(e.currentTarget.value)}
+              autoComplete="current-password"
+            />
             <Group>
               <Button type="submit" variant="default" loading={verify.isPending}>
                 {t('edi.verifySubmit')}
               </Button>
             </Group>
-            {verify.data && <Alert color={verify.data.valid ? 'green' : 'red'} role="status">{verify.data.valid ? t('edi.valid') : t('edi.invalid')}</Alert>}
+            {verify.data && (
+              <Alert color={verify.data.valid ? 'green' : 'red'} role="status">
+                {verify.data.valid ? t('edi.valid') : t('edi.invalid')}
+              </Alert>
+            )}
             <FormError error={verify.error} />
           </Stack>
         </Paper>

@@ -37,7 +37,17 @@ const initial = (): AddUserDraft => ({
   credential: { type: 'PERMANENT', validUntil: '', bankingPower: false },
 });
 
-const PERSON_FIELDS = ['lastName', 'firstName', 'birthDate', 'email', 'phone', 'clientType', 'adminSignature', 'activationMode', 'language'];
+const PERSON_FIELDS = [
+  'lastName',
+  'firstName',
+  'birthDate',
+  'email',
+  'phone',
+  'clientType',
+  'adminSignature',
+  'activationMode',
+  'language',
+];
 
 /** The items of the one change request that adds the user (decision D1): person, rights, credential. */
 export function addUserItems(draft: AddUserDraft): ChangeItemInput[] {
@@ -50,7 +60,12 @@ export function addUserItems(draft: AddUserDraft): ChangeItemInput[] {
     const c = draft.credential;
     items.push({
       kind: 'CREDENTIAL_CREATE',
-      payload: { userId: user, type: c.type, bankingPower: c.bankingPower, ...(c.type === 'TEMPORARY' ? { validUntil: endOfDay(c.validUntil) } : {}) },
+      payload: {
+        userId: user,
+        type: c.type,
+        bankingPower: c.bankingPower,
+        ...(c.type === 'TEMPORARY' ? { validUntil: endOfDay(c.validUntil) } : {}),
+      },
     });
   }
   return items;
@@ -72,7 +87,8 @@ export default function AddUserPage() {
   const items = addUserItems(draft);
   const preview = useChangePreview(items, draft.step === 3);
   const submit = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } })),
+    mutationFn: () =>
+      ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } })),
     onSuccess: (submission) => {
       setOutcome(submission);
       clearDraft();
@@ -87,14 +103,20 @@ export default function AddUserPage() {
   // The same for a refusal found by the preview (it validates exactly as submission does).
   const previewError = preview.isError ? preview.error : undefined;
   useEffect(() => {
-    if (previewError && Object.keys(asApiError(previewError).fieldErrors()).some((f) => PERSON_FIELDS.includes(f))) setDraft((d) => ({ ...d, step: 0 }));
+    if (previewError && Object.keys(asApiError(previewError).fieldErrors()).some((f) => PERSON_FIELDS.includes(f)))
+      setDraft((d) => ({ ...d, step: 0 }));
   }, [previewError, setDraft]);
   const refusal = submit.error ?? (preview.isError && preview.error ? preview.error : undefined);
   const errors = { ...fieldErrorsOf(refusal), ...localErrors };
   const go = (step: number) => setDraft((d) => ({ ...d, step }));
   const next = () => {
     if (draft.step === 0) {
-      const problems = draft.source === 'NEW' ? personProblems(draft.person, t) : draft.registeredUserId ? {} : { registeredUserId: [t('common.required')] };
+      const problems =
+        draft.source === 'NEW'
+          ? personProblems(draft.person, t)
+          : draft.registeredUserId
+            ? {}
+            : { registeredUserId: [t('common.required')] };
       setLocalErrors(problems);
       if (Object.keys(problems).length) return;
     }
@@ -147,7 +169,11 @@ export default function AddUserPage() {
         <Stack>
           {draft.step === 0 && (
             <>
-              <Radio.Group value={draft.source} onChange={(source) => setDraft((d) => ({ ...d, source: source as AddUserDraft['source'] }))} label={t('addUser.who')}>
+              <Radio.Group
+                value={draft.source}
+                onChange={(source) => setDraft((d) => ({ ...d, source: source as AddUserDraft['source'] }))}
+                label={t('addUser.who')}
+              >
                 <Stack gap="xs" mt="xs">
                   <Radio value="NEW" label={t('addUser.newPerson')} />
                   <Radio value="REGISTERED" label={t('addUser.registeredPerson')} description={t('addUser.registeredHint')} />
@@ -166,11 +192,24 @@ export default function AddUserPage() {
               )}
             </>
           )}
-          {draft.step === 1 && <RightsChooser value={draft.rights} onChange={(rights) => setDraft((d) => ({ ...d, rights }))} errors={errors} />}
+          {draft.step === 1 && (
+            <RightsChooser value={draft.rights} onChange={(rights) => setDraft((d) => ({ ...d, rights }))} errors={errors} />
+          )}
           {draft.step === 2 && (
             <>
-              <Checkbox label={t('addUser.withCredential')} description={t('addUser.withCredentialHint')} checked={draft.withCredential} onChange={(e) => setDraft({ ...draft, withCredential: e.currentTarget.checked })} />
-              {draft.withCredential && <CredentialFields value={draft.credential} onChange={(credential) => setDraft((d) => ({ ...d, credential }))} errors={errors} />}
+              <Checkbox
+                label={t('addUser.withCredential')}
+                description={t('addUser.withCredentialHint')}
+                checked={draft.withCredential}
+                onChange={(e) => setDraft({ ...draft, withCredential: e.currentTarget.checked })}
+              />
+              {draft.withCredential && (
+                <CredentialFields
+                  value={draft.credential}
+                  onChange={(credential) => setDraft((d) => ({ ...d, credential }))}
+                  errors={errors}
+                />
+              )}
               <Text size="sm" c="dimmed">
                 {t('addUser.delivery')}
               </Text>

@@ -50,15 +50,44 @@ export function personProblems(p: PersonDraft, t: (key: 'common.required' | 'per
 }
 
 /** Seed 001/003: name, first name, birth date, a nominative e-mail (the person's identifier), an optional phone, the type. */
-export function PersonFields({ value, onChange, errors }: { value: PersonDraft; onChange: (p: PersonDraft) => void; errors: Record<string, string[]> }) {
+export function PersonFields({
+  value,
+  onChange,
+  errors,
+}: {
+  value: PersonDraft;
+  onChange: (p: PersonDraft) => void;
+  errors: Record<string, string[]>;
+}) {
   const { t } = useTranslation();
   const set = <K extends keyof PersonDraft>(key: K, v: PersonDraft[K]) => onChange({ ...value, [key]: v });
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TextInput label={t('person.lastName')} value={value.lastName} onChange={(e) => set('lastName', e.currentTarget.value)} error={fieldError(errors, 'lastName')} required autoComplete="off" />
-        <TextInput label={t('person.firstName')} value={value.firstName} onChange={(e) => set('firstName', e.currentTarget.value)} error={fieldError(errors, 'firstName')} required autoComplete="off" />
-        <TextInput label={t('person.birthDate')} type="date" value={value.birthDate} onChange={(e) => set('birthDate', e.currentTarget.value)} error={fieldError(errors, 'birthDate')} required />
+        <TextInput
+          label={t('person.lastName')}
+          value={value.lastName}
+          onChange={(e) => set('lastName', e.currentTarget.value)}
+          error={fieldError(errors, 'lastName')}
+          required
+          autoComplete="off"
+        />
+        <TextInput
+          label={t('person.firstName')}
+          value={value.firstName}
+          onChange={(e) => set('firstName', e.currentTarget.value)}
+          error={fieldError(errors, 'firstName')}
+          required
+          autoComplete="off"
+        />
+        <TextInput
+          label={t('person.birthDate')}
+          type="date"
+          value={value.birthDate}
+          onChange={(e) => set('birthDate', e.currentTarget.value)}
+          error={fieldError(errors, 'birthDate')}
+          required
+        />
         <TextInput
           label={t('person.email')}
           description={t('person.emailHint')}
@@ -69,7 +98,15 @@ export function PersonFields({ value, onChange, errors }: { value: PersonDraft; 
           required
           autoComplete="off"
         />
-        <TextInput label={t('person.phone')} description={t('person.phoneHint')} type="tel" value={value.phone} onChange={(e) => set('phone', e.currentTarget.value)} error={fieldError(errors, 'phone')} autoComplete="off" />
+        <TextInput
+          label={t('person.phone')}
+          description={t('person.phoneHint')}
+          type="tel"
+          value={value.phone}
+          onChange={(e) => set('phone', e.currentTarget.value)}
+          error={fieldError(errors, 'phone')}
+          autoComplete="off"
+        />
         <Select
           label={t('person.language')}
           value={value.language}
@@ -81,14 +118,26 @@ export function PersonFields({ value, onChange, errors }: { value: PersonDraft; 
           allowDeselect={false}
         />
       </SimpleGrid>
-      <Radio.Group label={t('person.clientType')} description={t('person.clientTypeHint')} value={value.clientType} onChange={(v) => set('clientType', v as PersonDraft['clientType'])} error={fieldError(errors, 'clientType')}>
+      <Radio.Group
+        label={t('person.clientType')}
+        description={t('person.clientTypeHint')}
+        value={value.clientType}
+        onChange={(v) => set('clientType', v as PersonDraft['clientType'])}
+        error={fieldError(errors, 'clientType')}
+      >
         <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs">
           <Radio value="STANDARD" label={t('clientType.STANDARD')} />
           <Radio value="ADMINISTRATOR" label={t('clientType.ADMINISTRATOR')} />
         </SimpleGrid>
       </Radio.Group>
       {value.clientType === 'ADMINISTRATOR' && (
-        <Radio.Group label={t('user.adminSignature')} description={t('user.adminSignatureHint')} value={value.adminSignature} onChange={(v) => set('adminSignature', v as PersonDraft['adminSignature'])} error={fieldError(errors, 'adminSignature')}>
+        <Radio.Group
+          label={t('user.adminSignature')}
+          description={t('user.adminSignatureHint')}
+          value={value.adminSignature}
+          onChange={(v) => set('adminSignature', v as PersonDraft['adminSignature'])}
+          error={fieldError(errors, 'adminSignature')}
+        >
           <SimpleGrid cols={{ base: 1, sm: 3 }} mt="xs">
             {(['NONE', 'INDIVIDUAL', 'COLLECTIVE'] as const).map((s) => (
               <Radio key={s} value={s} label={t(`adminSignature.${s}`)} />
@@ -96,7 +145,11 @@ export function PersonFields({ value, onChange, errors }: { value: PersonDraft; 
           </SimpleGrid>
         </Radio.Group>
       )}
-      <Radio.Group label={t('person.activationMode')} value={value.activationMode} onChange={(v) => set('activationMode', v as PersonDraft['activationMode'])}>
+      <Radio.Group
+        label={t('person.activationMode')}
+        value={value.activationMode}
+        onChange={(v) => set('activationMode', v as PersonDraft['activationMode'])}
+      >
         <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs">
           <Radio value="IMMEDIATE" label={t('activationMode.IMMEDIATE')} />
           <Radio value="DEFERRED" label={t('activationMode.DEFERRED')} />

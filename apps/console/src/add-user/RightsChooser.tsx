@@ -16,7 +16,8 @@ export function useCompanyResources() {
   const { me } = useMe();
   return useQuery({
     queryKey: ['resources', me.companyId],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/resources', { params: { path: { companyId: me.companyId }, query: { pageSize: 100 } } })),
+    queryFn: () =>
+      ok(api.GET('/api/v1/companies/{companyId}/resources', { params: { path: { companyId: me.companyId }, query: { pageSize: 100 } } })),
     staleTime: 5 * 60_000,
   });
 }
@@ -25,7 +26,12 @@ export function useCompanyAuthorizations() {
   const { me } = useMe();
   return useQuery({
     queryKey: ['authorizations', me.companyId, 'all'],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/authorizations', { params: { path: { companyId: me.companyId }, query: { pageSize: 100 } } })),
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/authorizations', {
+          params: { path: { companyId: me.companyId }, query: { pageSize: 100 } },
+        }),
+      ),
   });
 }
 
@@ -33,7 +39,17 @@ export function useCompanyAuthorizations() {
  * The three ways of giving rights of seed 001 — a template to customise, a copy of another user
  * with exclusions, or custom rights (existing authorizations, or a new one) — or none for now.
  */
-export function RightsChooser({ value, onChange, excludeUserId, errors }: { value: RightsDraft; onChange: (d: RightsDraft) => void; excludeUserId?: string; errors: Record<string, string[]> }) {
+export function RightsChooser({
+  value,
+  onChange,
+  excludeUserId,
+  errors,
+}: {
+  value: RightsDraft;
+  onChange: (d: RightsDraft) => void;
+  excludeUserId?: string;
+  errors: Record<string, string[]>;
+}) {
   const { t } = useTranslation();
   const catalog = useCatalog();
   const labels = useCatalogLabels(catalog.data);
@@ -65,7 +81,12 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
 
       {value.method === 'TEMPLATE' && (
         <Stack>
-          <Radio.Group label={t('rights.template')} value={tpl.template} onChange={(v) => set('template', { ...tpl, template: v as Template })} error={error('template')}>
+          <Radio.Group
+            label={t('rights.template')}
+            value={tpl.template}
+            onChange={(v) => set('template', { ...tpl, template: v as Template })}
+            error={error('template')}
+          >
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs">
               {TEMPLATES.map((name) => (
                 <Paper key={name} withBorder p="sm">
@@ -74,7 +95,12 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
               ))}
             </SimpleGrid>
           </Radio.Group>
-          <Checkbox.Group label={t('rights.services')} value={tpl.services} onChange={(services) => set('template', { ...tpl, services })} error={error('services')}>
+          <Checkbox.Group
+            label={t('rights.services')}
+            value={tpl.services}
+            onChange={(services) => set('template', { ...tpl, services })}
+            error={error('services')}
+          >
             <Group mt="xs">
               {TEMPLATE_SERVICES.map((s) => (
                 <Checkbox key={s} value={s} label={labels.service(s)} />
@@ -93,12 +119,18 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
                 <Checkbox.Group
                   label={t('rights.resourcesKept')}
                   value={resourceList.filter((r) => !tpl.excludedResourceIds.includes(r.id)).map((r) => r.id)}
-                  onChange={(kept) => set('template', { ...tpl, excludedResourceIds: resourceList.filter((r) => !kept.includes(r.id)).map((r) => r.id) })}
+                  onChange={(kept) =>
+                    set('template', { ...tpl, excludedResourceIds: resourceList.filter((r) => !kept.includes(r.id)).map((r) => r.id) })
+                  }
                   error={error('excludedResourceIds')}
                 >
                   <Stack gap={4} mt="xs">
                     {resourceList.map((r) => (
-                      <Checkbox key={r.id} value={r.id} label={`${r.label} — ${r.identifier} (${t(`resourceKind.${r.kind}`)}, ${r.contractType})`} />
+                      <Checkbox
+                        key={r.id}
+                        value={r.id}
+                        label={`${r.label} — ${r.identifier} (${t(`resourceKind.${r.kind}`)}, ${r.contractType})`}
+                      />
                     ))}
                   </Stack>
                 </Checkbox.Group>
@@ -106,12 +138,16 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
               <Checkbox.Group
                 mt="sm"
                 label={t('rights.rightsKept')}
-                value={tpl.services.flatMap((s) => (catalog.data?.find((c) => c.code === s)?.rights ?? []).map((r) => `${s}:${r.code}`)).filter((key) => !tpl.excludedRights.some((e) => `${e.service}:${e.right}` === key))}
+                value={tpl.services
+                  .flatMap((s) => (catalog.data?.find((c) => c.code === s)?.rights ?? []).map((r) => `${s}:${r.code}`))
+                  .filter((key) => !tpl.excludedRights.some((e) => `${e.service}:${e.right}` === key))}
                 onChange={(kept) =>
                   set('template', {
                     ...tpl,
                     excludedRights: tpl.services.flatMap((s) =>
-                      (catalog.data?.find((c) => c.code === s)?.rights ?? []).filter((r) => !kept.includes(`${s}:${r.code}`)).map((r) => ({ service: s, right: r.code })),
+                      (catalog.data?.find((c) => c.code === s)?.rights ?? [])
+                        .filter((r) => !kept.includes(`${s}:${r.code}`))
+                        .map((r) => ({ service: s, right: r.code })),
                     ),
                   })
                 }
@@ -121,7 +157,13 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
                   {tpl.services.flatMap((s) =>
                     (catalog.data?.find((c) => c.code === s)?.rights ?? [])
                       .filter((r) => !(s === 'BANKING' && tpl.template === 'PREPARER' && r.code === 'VALIDATE'))
-                      .map((r) => <Checkbox key={`${s}:${r.code}`} value={`${s}:${r.code}`} label={`${labels.service(s)} — ${labels.right(s, r.code)}`} />),
+                      .map((r) => (
+                        <Checkbox
+                          key={`${s}:${r.code}`}
+                          value={`${s}:${r.code}`}
+                          label={`${labels.service(s)} — ${labels.right(s, r.code)}`}
+                        />
+                      )),
                   )}
                 </Stack>
               </Checkbox.Group>
@@ -140,7 +182,11 @@ export function RightsChooser({ value, onChange, excludeUserId, errors }: { valu
             error={error('fromUserId')}
             status="ACTIVE"
           />
-          <Checkbox.Group label={t('rights.excludeServices')} value={value.copy.excludedServices} onChange={(excludedServices) => set('copy', { ...value.copy, excludedServices })}>
+          <Checkbox.Group
+            label={t('rights.excludeServices')}
+            value={value.copy.excludedServices}
+            onChange={(excludedServices) => set('copy', { ...value.copy, excludedServices })}
+          >
             <Group mt="xs">
               {(catalog.data ?? []).map((s) => (
                 <Checkbox key={s.code} value={s.code} label={labels.service(s.code)} />

@@ -6,7 +6,12 @@ export type RightsMethod = 'TEMPLATE' | 'COPY' | 'CUSTOM' | 'NONE';
 /** The three ways of giving rights (seed 001), as the user fills them in. */
 export interface RightsDraft {
   method: RightsMethod;
-  template: { template: Template; services: string[]; excludedRights: Array<{ service: string; right: string }>; excludedResourceIds: string[] };
+  template: {
+    template: Template;
+    services: string[];
+    excludedRights: Array<{ service: string; right: string }>;
+    excludedResourceIds: string[];
+  };
   copy: { fromUserId: string | null; excludedServices: string[]; excludedResourceIds: string[] };
   custom: {
     /** Existing authorizations to attach the user to (seed 000: reusable profiles). */
@@ -89,7 +94,11 @@ export function rightsItems(draft: RightsDraft, user: UserRef): ChangeItemInput[
             service: create.service,
             effectiveFrom: startOfDay(create.effectiveFrom),
             ...(create.endsAt ? { endsAt: startOfDay(create.endsAt) } : {}),
-            grants: create.grants.map((g) => ({ right: g.right, level: g.level, ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}) })),
+            grants: create.grants.map((g) => ({
+              right: g.right,
+              level: g.level,
+              ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}),
+            })),
             userIds: [user],
           },
         });

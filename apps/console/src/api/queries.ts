@@ -41,11 +41,15 @@ export function useCompanyUsers(companyId: string, filter: { status?: 'ACTIVE'; 
   return useQuery({
     queryKey: ['users', companyId, 'all', filter],
     queryFn: async () => {
-      const first = await ok(api.GET('/api/v1/companies/{companyId}/users', { params: { path: { companyId }, query: { ...filter, pageSize: 100 } } }));
+      const first = await ok(
+        api.GET('/api/v1/companies/{companyId}/users', { params: { path: { companyId }, query: { ...filter, pageSize: 100 } } }),
+      );
       const items = [...first.items];
       // Pickers list at most 500 people; beyond that the search of the users page is the way.
       for (let page = 2; page <= Math.min(5, Math.ceil(first.total / 100)); page++) {
-        const next = await ok(api.GET('/api/v1/companies/{companyId}/users', { params: { path: { companyId }, query: { ...filter, pageSize: 100, page } } }));
+        const next = await ok(
+          api.GET('/api/v1/companies/{companyId}/users', { params: { path: { companyId }, query: { ...filter, pageSize: 100, page } } }),
+        );
         items.push(...next.items);
       }
       return { items, total: first.total };

@@ -42,7 +42,11 @@ export function Layout() {
   const pending = useQuery({
     queryKey: ['change-requests', 'pending-count', me.companyId],
     queryFn: () =>
-      ok(api.GET('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId }, query: { status: 'PENDING', pageSize: 1 } } })),
+      ok(
+        api.GET('/api/v1/companies/{companyId}/change-requests', {
+          params: { path: { companyId: me.companyId }, query: { status: 'PENDING', pageSize: 1 } },
+        }),
+      ),
     enabled: permissions.approve,
     refetchInterval: 60_000,
   });
@@ -90,7 +94,11 @@ export function Layout() {
             to={item.to}
             end
             label={t(item.label)}
-            active={location.pathname === item.to || (item.to !== '/users/new' && item.to !== '/users' && location.pathname.startsWith(`${item.to}/`)) || (item.to === '/users' && /^\/users\/(?!new)/.test(location.pathname))}
+            active={
+              location.pathname === item.to ||
+              (item.to !== '/users/new' && item.to !== '/users' && location.pathname.startsWith(`${item.to}/`)) ||
+              (item.to === '/users' && /^\/users\/(?!new)/.test(location.pathname))
+            }
             onClick={close}
             rightSection={
               item.to === '/approvals' && pending.data?.total ? (
@@ -110,4 +118,3 @@ export function Layout() {
     </AppShell>
   );
 }
-

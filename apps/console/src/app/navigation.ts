@@ -2,7 +2,16 @@ import type { Permissions } from '../session/permissions';
 
 export interface NavItem {
   to: string;
-  label: 'nav.users' | 'nav.addUser' | 'nav.authorizations' | 'nav.approvals' | 'nav.requests' | 'nav.policy' | 'nav.reports' | 'nav.audit' | 'nav.account';
+  label:
+    | 'nav.users'
+    | 'nav.addUser'
+    | 'nav.authorizations'
+    | 'nav.approvals'
+    | 'nav.requests'
+    | 'nav.policy'
+    | 'nav.reports'
+    | 'nav.audit'
+    | 'nav.account';
   allowed: (p: Permissions) => boolean;
 }
 

@@ -60,26 +60,138 @@ export const router = createBrowserRouter([
     errorElement: <RouteErrorPage />,
     element: <Outlet />,
     children: [
-      { path: '/sign-in', element: <Page><SignInPage /></Page> },
-      { path: '/first-login/password', element: <Page><PasswordChangePage /></Page> },
-      { path: '/first-login/totp', element: <Page><TotpEnrolPage /></Page> },
+      {
+        path: '/sign-in',
+        element: (
+          <Page>
+            <SignInPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/first-login/password',
+        element: (
+          <Page>
+            <PasswordChangePage />
+          </Page>
+        ),
+      },
+      {
+        path: '/first-login/totp',
+        element: (
+          <Page>
+            <TotpEnrolPage />
+          </Page>
+        ),
+      },
       {
         element: <Authenticated />,
         children: [
           { index: true, element: <Home /> },
-          { path: 'users', element: <Allowed when={admin}><UsersPage /></Allowed> },
-          { path: 'users/new', element: <Allowed when={admin}><AddUserPage /></Allowed> },
-          { path: 'users/:userId', element: <Allowed when={admin}><UserPage /></Allowed> },
-          { path: 'authorizations', element: <Allowed when={admin}><AuthorizationsPage /></Allowed> },
-          { path: 'authorizations/new', element: <Allowed when={admin}><AuthorizationWizard /></Allowed> },
-          { path: 'authorizations/:authorizationId/edit', element: <Allowed when={admin}><AuthorizationWizard /></Allowed> },
-          { path: 'authorizations/authorize-all', element: <Allowed when={admin}><AuthorizeAllPage /></Allowed> },
-          { path: 'approvals', element: <Allowed when={(p) => p.approve}><InboxPage /></Allowed> },
-          { path: 'requests', element: <Allowed when={admin}><MyRequestsPage /></Allowed> },
-          { path: 'policy', element: <Allowed when={admin}><PolicyPage /></Allowed> },
-          { path: 'reports', element: <Allowed when={(p) => p.orderReports}><ReportsPage /></Allowed> },
-          { path: 'audit', element: <Allowed when={(p) => p.readAudit}><AuditPage /></Allowed> },
-          { path: 'account', element: <Page><AccountPage /></Page> },
+          {
+            path: 'users',
+            element: (
+              <Allowed when={admin}>
+                <UsersPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'users/new',
+            element: (
+              <Allowed when={admin}>
+                <AddUserPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'users/:userId',
+            element: (
+              <Allowed when={admin}>
+                <UserPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'authorizations',
+            element: (
+              <Allowed when={admin}>
+                <AuthorizationsPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'authorizations/new',
+            element: (
+              <Allowed when={admin}>
+                <AuthorizationWizard />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'authorizations/:authorizationId/edit',
+            element: (
+              <Allowed when={admin}>
+                <AuthorizationWizard />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'authorizations/authorize-all',
+            element: (
+              <Allowed when={admin}>
+                <AuthorizeAllPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'approvals',
+            element: (
+              <Allowed when={(p) => p.approve}>
+                <InboxPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'requests',
+            element: (
+              <Allowed when={admin}>
+                <MyRequestsPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'policy',
+            element: (
+              <Allowed when={admin}>
+                <PolicyPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'reports',
+            element: (
+              <Allowed when={(p) => p.orderReports}>
+                <ReportsPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'audit',
+            element: (
+              <Allowed when={(p) => p.readAudit}>
+                <AuditPage />
+              </Allowed>
+            ),
+          },
+          {
+            path: 'account',
+            element: (
+              <Page>
+                <AccountPage />
+              </Page>
+            ),
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

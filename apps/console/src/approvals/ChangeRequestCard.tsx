@@ -11,7 +11,13 @@ import { StatusBadge } from '../ui/StatusBadge';
 export function ChangeRequestCard({ request, children }: { request: ChangeRequestView; children?: ReactNode }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const people = useUsersById([request.makerUserId, ...request.subjectUserIds, ...request.approvals.map((a) => String((a as { validatorUserId?: string }).validatorUserId ?? ''))].filter(Boolean));
+  const people = useUsersById(
+    [
+      request.makerUserId,
+      ...request.subjectUserIds,
+      ...request.approvals.map((a) => String((a as { validatorUserId?: string }).validatorUserId ?? '')),
+    ].filter(Boolean),
+  );
   const name = (id: string) => personName(people.get(id), t('diff.unknownUser'));
   return (
     <Paper withBorder p="md" component="article" aria-labelledby={`cr-${request.id}`}>
@@ -19,7 +25,9 @@ export function ChangeRequestCard({ request, children }: { request: ChangeReques
         <Group justify="space-between" align="flex-start">
           <Stack gap={2}>
             <Title order={2} size="h4" id={`cr-${request.id}`}>
-              {request.items.length > 1 ? t('requests.composite', { count: request.items.length }) : t(`kinds.${request.items[0]?.kind ?? request.kind}` as 'kinds.USER_CREATE', { defaultValue: request.kind })}
+              {request.items.length > 1
+                ? t('requests.composite', { count: request.items.length })
+                : t(`kinds.${request.items[0]?.kind ?? request.kind}` as 'kinds.USER_CREATE', { defaultValue: request.kind })}
             </Title>
             <Text size="sm" c="dimmed">
               {t('requests.madeBy', { name: name(request.makerUserId), when: format.dateTime(request.createdAt) })}
@@ -60,12 +68,16 @@ export function ChangeRequestCard({ request, children }: { request: ChangeReques
         <Group gap="lg">
           {request.status === 'PENDING' && (
             <Text size="sm">
-              {t('requests.expires', { when: format.dateTime(request.expiresAt), relative: format.relative(Date.parse(request.expiresAt)) })}
+              {t('requests.expires', {
+                when: format.dateTime(request.expiresAt),
+                relative: format.relative(Date.parse(request.expiresAt)),
+              })}
             </Text>
           )}
           {request.approvals.length > 0 && (
             <Text size="sm">
-              {t('requests.approvedBy')} {request.approvals.map((a) => name(String((a as { validatorUserId?: string }).validatorUserId ?? ''))).join(', ')}
+              {t('requests.approvedBy')}{' '}
+              {request.approvals.map((a) => name(String((a as { validatorUserId?: string }).validatorUserId ?? ''))).join(', ')}
             </Text>
           )}
           {request.reason && (

@@ -28,7 +28,12 @@ export default function InboxPage() {
   const [page, setPage] = useState(1);
   const inbox = useQuery({
     queryKey: ['change-requests', me.companyId, 'PENDING', page],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId }, query: { status: 'PENDING', page, pageSize: PAGE_SIZE } } })),
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/change-requests', {
+          params: { path: { companyId: me.companyId }, query: { status: 'PENDING', page, pageSize: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
@@ -50,7 +55,12 @@ export default function InboxPage() {
           ))}
           {inbox.data.total > PAGE_SIZE && (
             <Group justify="center">
-              <Pagination total={Math.ceil(inbox.data.total / PAGE_SIZE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })} />
+              <Pagination
+                total={Math.ceil(inbox.data.total / PAGE_SIZE)}
+                value={page}
+                onChange={setPage}
+                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
+              />
             </Group>
           )}
         </Stack>
@@ -84,8 +94,18 @@ function Decision({ request, me }: { request: ChangeRequestView; me: UserView })
       </Alert>
     );
   }
-  if (approve.data) return <Alert color="green" role="status">{approve.data.status === 'PENDING' ? t('inbox.approvedWaiting') : t('inbox.approved')}</Alert>;
-  if (reject.data) return <Alert color="gray" role="status">{t('inbox.rejected')}</Alert>;
+  if (approve.data)
+    return (
+      <Alert color="green" role="status">
+        {approve.data.status === 'PENDING' ? t('inbox.approvedWaiting') : t('inbox.approved')}
+      </Alert>
+    );
+  if (reject.data)
+    return (
+      <Alert color="gray" role="status">
+        {t('inbox.rejected')}
+      </Alert>
+    );
   const approveErrors = fieldErrorsOf(approve.error);
   const submitApproval = (event: FormEvent) => {
     event.preventDefault();
@@ -112,7 +132,15 @@ function Decision({ request, me }: { request: ChangeRequestView; me: UserView })
       {rejecting && (
         <form onSubmit={submitRejection} noValidate aria-label={t('inbox.rejectForm')}>
           <Stack gap="xs" maw={560}>
-            <Textarea label={t('inbox.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required autosize minRows={2} error={fieldError(fieldErrorsOf(reject.error), 'reason')} />
+            <Textarea
+              label={t('inbox.reason')}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              required
+              autosize
+              minRows={2}
+              error={fieldError(fieldErrorsOf(reject.error), 'reason')}
+            />
             <Group>
               <Button type="submit" color="red" loading={reject.isPending} disabled={!reason.trim()}>
                 {t('inbox.confirmReject')}

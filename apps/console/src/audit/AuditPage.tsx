@@ -26,7 +26,9 @@ export default function AuditPage() {
     queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/audit/verify', { params: { path: { companyId: me.companyId } } })),
     staleTime: 60_000,
   });
-  const exporting = useMutation({ mutationFn: () => download(`/api/v1/companies/${me.companyId}/audit/export`, `audit-${me.companyId}.jsonl`) });
+  const exporting = useMutation({
+    mutationFn: () => download(`/api/v1/companies/${me.companyId}/audit/export`, `audit-${me.companyId}.jsonl`),
+  });
   const dayAfter = (date: string) => {
     const d = new Date(`${date}T00:00:00`);
     d.setDate(d.getDate() + 1);
@@ -49,18 +51,33 @@ export default function AuditPage() {
       ) : verification.isError ? (
         <FormError error={verification.error} />
       ) : (
-        <Alert mb="md" color={verification.data.valid ? 'green' : 'red'} variant="light" title={verification.data.valid ? t('audit.chainValid') : t('audit.chainBroken')} role="status">
+        <Alert
+          mb="md"
+          color={verification.data.valid ? 'green' : 'red'}
+          variant="light"
+          title={verification.data.valid ? t('audit.chainValid') : t('audit.chainBroken')}
+          role="status"
+        >
           {verification.data.valid
             ? t('audit.chainValidText', { count: verification.data.entries, formatted: format.number(verification.data.entries) })
             : t('audit.chainBrokenText', { seq: verification.data.firstBrokenSeq ?? '?', problem: verification.data.problem ?? '' })}
         </Alert>
       )}
       <Group mb="md" align="flex-end" role="search" aria-label={t('audit.filters')}>
-        <TextInput label={t('audit.action')} description={t('audit.actionHint')} value={action} onChange={(e) => setAction(e.currentTarget.value)} w={260} />
+        <TextInput
+          label={t('audit.action')}
+          description={t('audit.actionHint')}
+          value={action}
+          onChange={(e) => setAction(e.currentTarget.value)}
+          w={260}
+        />
         <TextInput label={t('audit.fromDate')} type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} w={180} />
         <TextInput label={t('audit.toDate')} type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} w={180} />
       </Group>
-      <AuditTable companyId={me.companyId} filter={{ action: debouncedAction || undefined, from: from ? startOfDay(from) : undefined, to: to ? dayAfter(to) : undefined }} />
+      <AuditTable
+        companyId={me.companyId}
+        filter={{ action: debouncedAction || undefined, from: from ? startOfDay(from) : undefined, to: to ? dayAfter(to) : undefined }}
+      />
     </>
   );
 }

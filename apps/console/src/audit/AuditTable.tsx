@@ -24,11 +24,24 @@ export function AuditTable({ companyId, filter }: { companyId: string; filter: A
   const [page, setPage] = useState(1);
   const entries = useQuery({
     queryKey: ['audit', companyId, filter, page],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/audit', { params: { path: { companyId }, query: { ...filter, page, pageSize: PAGE_SIZE } } })),
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/audit', {
+          params: { path: { companyId }, query: { ...filter, page, pageSize: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
-  const actors = useUsersById((entries.data?.items ?? []).map((e) => e.actor).filter((a) => a.startsWith('user:')).map((a) => a.slice(5)));
-  const actorName = (actor: string) => (actor.startsWith('user:') ? personName(actors.get(actor.slice(5)), actor) : t(`audit.actors.${actor.split(':')[0]}` as 'audit.actors.system', { defaultValue: actor }));
+  const actors = useUsersById(
+    (entries.data?.items ?? [])
+      .map((e) => e.actor)
+      .filter((a) => a.startsWith('user:'))
+      .map((a) => a.slice(5)),
+  );
+  const actorName = (actor: string) =>
+    actor.startsWith('user:')
+      ? personName(actors.get(actor.slice(5)), actor)
+      : t(`audit.actors.${actor.split(':')[0]}` as 'audit.actors.system', { defaultValue: actor });
   if (entries.isPending) return <Loading />;
   if (entries.isError) return <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />;
   if (entries.data.items.length === 0) return <EmptyState title={t('audit.empty')} hint={t('audit.emptyHint')} />;
@@ -56,7 +69,9 @@ export function AuditTable({ companyId, filter }: { companyId: string; filter: A
                 <Table.Td>{e.seq}</Table.Td>
                 <Table.Td>{format.dateTime(e.occurredAt)}</Table.Td>
                 <Table.Td>{actorName(e.actor)}</Table.Td>
-                <Table.Td>{t(`audit.actions.${e.action.replace(/\./g, '_')}` as 'audit.actions.login_succeeded', { defaultValue: e.action })}</Table.Td>
+                <Table.Td>
+                  {t(`audit.actions.${e.action.replace(/\./g, '_')}` as 'audit.actions.login_succeeded', { defaultValue: e.action })}
+                </Table.Td>
                 <Table.Td>{t(`audit.targets.${e.targetType}` as 'audit.targets.user', { defaultValue: e.targetType })}</Table.Td>
                 <Table.Td>{e.sourceIp ?? '—'}</Table.Td>
                 <Table.Td>
@@ -73,7 +88,12 @@ export function AuditTable({ companyId, filter }: { companyId: string; filter: A
       </Table.ScrollContainer>
       {entries.data.total > PAGE_SIZE && (
         <Group justify="center" mt="md">
-          <Pagination total={Math.ceil(entries.data.total / PAGE_SIZE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })} />
+          <Pagination
+            total={Math.ceil(entries.data.total / PAGE_SIZE)}
+            value={page}
+            onChange={setPage}
+            getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
+          />
         </Group>
       )}
     </>

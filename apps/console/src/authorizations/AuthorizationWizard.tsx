@@ -31,25 +31,62 @@ interface WizardDraft {
   grants: GrantDto[];
 }
 
-const blank = (): WizardDraft => ({ step: 0, label: '', service: 'EINVOICING', effectiveFrom: today(), endsAt: '', userIds: [], newPeople: [], grants: [] });
+const blank = (): WizardDraft => ({
+  step: 0,
+  label: '',
+  service: 'EINVOICING',
+  effectiveFrom: today(),
+  endsAt: '',
+  userIds: [],
+  newPeople: [],
+  grants: [],
+});
 const dateOf = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
-const grantsPayload = (grants: GrantDto[]) => grants.map((g) => ({ right: g.right, level: g.level, ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}) }));
+const grantsPayload = (grants: GrantDto[]) =>
+  grants.map((g) => ({ right: g.right, level: g.level, ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}) }));
 
 /** The items of the wizard's one change request: new people first (decision D1 refs), then the authorization. */
 function wizardItems(draft: WizardDraft, existing: AuthorizationView | undefined): ChangeItemInput[] {
   const refs = draft.newPeople.map((_, i) => `person${i + 1}`);
-  const people: ChangeItemInput[] = draft.newPeople.map((p, i) => ({ kind: 'USER_CREATE', ref: refs[i], payload: personPayload(p) }) as ChangeItemInput);
+  const people: ChangeItemInput[] = draft.newPeople.map(
+    (p, i) => ({ kind: 'USER_CREATE', ref: refs[i], payload: personPayload(p) }) as ChangeItemInput,
+  );
   const when = { effectiveFrom: startOfDay(draft.effectiveFrom), ...(draft.endsAt ? { endsAt: startOfDay(draft.endsAt) } : {}) };
   if (!existing) {
-    return [...people, { kind: 'AUTHORIZATION_CREATE', payload: { label: draft.label.trim(), service: draft.service, ...when, grants: grantsPayload(draft.grants), userIds: [...draft.userIds, ...refs.map(($ref) => ({ $ref }))] } }];
+    return [
+      ...people,
+      {
+        kind: 'AUTHORIZATION_CREATE',
+        payload: {
+          label: draft.label.trim(),
+          service: draft.service,
+          ...when,
+          grants: grantsPayload(draft.grants),
+          userIds: [...draft.userIds, ...refs.map(($ref) => ({ $ref }))],
+        },
+      },
+    ];
   }
   const items: ChangeItemInput[] = [
     ...people,
-    { kind: 'AUTHORIZATION_UPDATE', payload: { authorizationId: existing.id, label: draft.label.trim(), ...when, endsAt: draft.endsAt ? startOfDay(draft.endsAt) : null, grants: grantsPayload(draft.grants) } },
+    {
+      kind: 'AUTHORIZATION_UPDATE',
+      payload: {
+        authorizationId: existing.id,
+        label: draft.label.trim(),
+        ...when,
+        endsAt: draft.endsAt ? startOfDay(draft.endsAt) : null,
+        grants: grantsPayload(draft.grants),
+      },
+    },
   ];
   const attach = [...draft.userIds.filter((id) => !existing.userIds.includes(id)), ...refs.map(($ref) => ({ $ref }))];
   const detach = existing.userIds.filter((id) => !draft.userIds.includes(id));
-  if (attach.length || detach.length) items.push({ kind: 'AUTHORIZATION_ASSIGN', payload: { authorizationId: existing.id, ...(attach.length ? { attach } : {}), ...(detach.length ? { detach } : {}) } });
+  if (attach.length || detach.length)
+    items.push({
+      kind: 'AUTHORIZATION_ASSIGN',
+      payload: { authorizationId: existing.id, ...(attach.length ? { attach } : {}), ...(detach.length ? { detach } : {}) },
+    });
   return items;
 }
 
@@ -79,7 +116,16 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
   const resources = useCompanyResources();
   const [draft, setDraft, clearDraft] = useDraft<WizardDraft>(me.id, existing ? `authorization-${existing.id}` : 'authorization-new', () =>
     existing
-      ? { step: 1, label: existing.label, service: existing.service, effectiveFrom: dateOf(existing.effectiveFrom), endsAt: dateOf(existing.endsAt as string | null), userIds: existing.userIds, newPeople: [], grants: existing.grants }
+      ? {
+          step: 1,
+          label: existing.label,
+          service: existing.service,
+          effectiveFrom: dateOf(existing.effectiveFrom),
+          endsAt: dateOf(existing.endsAt as string | null),
+          userIds: existing.userIds,
+          newPeople: [],
+          grants: existing.grants,
+        }
       : blank(),
   );
   const [person, setPerson] = useState<PersonDraft | undefined>();
@@ -94,7 +140,12 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
       const onlyCreate = !existing && draft.newPeople.length === 0;
       // Without new people the authorization alone is created (the API of seed 000's wizard); otherwise one composite request.
       return onlyCreate
-        ? ok(api.POST('/api/v1/companies/{companyId}/authorizations', { params: { path: { companyId: me.companyId } }, body: items[0].payload as never }))
+        ? ok(
+            api.POST('/api/v1/companies/{companyId}/authorizations', {
+              params: { path: { companyId: me.companyId } },
+              body: items[0].payload as never,
+            }),
+          )
         : ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } }));
     },
     onSuccess: (s) => {
@@ -165,21 +216,57 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
           )}
           {draft.step === 1 && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label={t('authorizations.label')} description={t('wizard.labelHint')} value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })} error={fieldError(errors, 'label')} required />
-              <Radio.Group label={t('authorizations.service')} value={draft.service} onChange={(service) => setDraft({ ...draft, service, grants: service === draft.service ? draft.grants : [] })}>
+              <TextInput
+                label={t('authorizations.label')}
+                description={t('wizard.labelHint')}
+                value={draft.label}
+                onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })}
+                error={fieldError(errors, 'label')}
+                required
+              />
+              <Radio.Group
+                label={t('authorizations.service')}
+                value={draft.service}
+                onChange={(service) => setDraft({ ...draft, service, grants: service === draft.service ? draft.grants : [] })}
+              >
                 <Stack gap={4} mt={4}>
                   {(catalog.data ?? []).map((s) => (
-                    <Radio key={s.code} value={s.code} label={labels.service(s.code)} disabled={!!existing && s.code !== existing.service} />
+                    <Radio
+                      key={s.code}
+                      value={s.code}
+                      label={labels.service(s.code)}
+                      disabled={!!existing && s.code !== existing.service}
+                    />
                   ))}
                 </Stack>
               </Radio.Group>
-              <TextInput label={t('authorizations.effectiveFrom')} description={t('wizard.effectiveHint')} type="date" value={draft.effectiveFrom} onChange={(e) => setDraft({ ...draft, effectiveFrom: e.currentTarget.value })} error={fieldError(errors, 'effectiveFrom')} required />
-              <TextInput label={t('authorizations.endsAtOptional')} type="date" value={draft.endsAt} onChange={(e) => setDraft({ ...draft, endsAt: e.currentTarget.value })} error={fieldError(errors, 'endsAt')} />
+              <TextInput
+                label={t('authorizations.effectiveFrom')}
+                description={t('wizard.effectiveHint')}
+                type="date"
+                value={draft.effectiveFrom}
+                onChange={(e) => setDraft({ ...draft, effectiveFrom: e.currentTarget.value })}
+                error={fieldError(errors, 'effectiveFrom')}
+                required
+              />
+              <TextInput
+                label={t('authorizations.endsAtOptional')}
+                type="date"
+                value={draft.endsAt}
+                onChange={(e) => setDraft({ ...draft, endsAt: e.currentTarget.value })}
+                error={fieldError(errors, 'endsAt')}
+              />
             </SimpleGrid>
           )}
           {draft.step === 2 && (
             <>
-              <UsersPicker label={t('wizard.users')} description={t('wizard.usersHint')} value={draft.userIds} onChange={(userIds) => setDraft({ ...draft, userIds })} error={fieldError(errors, 'userIds')} />
+              <UsersPicker
+                label={t('wizard.users')}
+                description={t('wizard.usersHint')}
+                value={draft.userIds}
+                onChange={(userIds) => setDraft({ ...draft, userIds })}
+                error={fieldError(errors, 'userIds')}
+              />
               {draft.newPeople.length > 0 && (
                 <Stack gap={4}>
                   <Text size="sm" fw={600}>
@@ -190,7 +277,12 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
                       <Text size="sm">
                         {p.firstName} {p.lastName} — {p.email}
                       </Text>
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setDraft({ ...draft, newPeople: draft.newPeople.filter((_, j) => j !== i) })}>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setDraft({ ...draft, newPeople: draft.newPeople.filter((_, j) => j !== i) })}
+                      >
                         {t('wizard.removePerson')}
                       </Button>
                     </Group>
@@ -245,7 +337,11 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
             <>
               <Text size="sm">{t('wizard.confirmIntro')}</Text>
               <Text size="sm">
-                <strong>{t('wizard.users')}:</strong> {[...draft.userIds.map((id) => personName(selectedUsers.get(id), id)), ...draft.newPeople.map((p) => `${p.firstName} ${p.lastName} (${t('wizard.new')})`)].join(', ')}
+                <strong>{t('wizard.users')}:</strong>{' '}
+                {[
+                  ...draft.userIds.map((id) => personName(selectedUsers.get(id), id)),
+                  ...draft.newPeople.map((p) => `${p.firstName} ${p.lastName} (${t('wizard.new')})`),
+                ].join(', ')}
               </Text>
               <ChangeSummary preview={preview} />
               <FormError error={submit.error} />
@@ -257,7 +353,7 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
                 {t('common.back')}
               </Button>
             ) : (
-              <Button variant="default" onClick={() => navigate('/authorizations')}>
+              <Button variant="default" onClick={() => void navigate('/authorizations')}>
                 {t('common.cancel')}
               </Button>
             )}

@@ -27,7 +27,12 @@ export default function AuthorizationsPage() {
   const [outcome, setOutcome] = useState<ChangeSubmission | undefined>();
   const list = useQuery({
     queryKey: ['authorizations', me.companyId, page],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/authorizations', { params: { path: { companyId: me.companyId }, query: { page, pageSize: PAGE_SIZE } } })),
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/authorizations', {
+          params: { path: { companyId: me.companyId }, query: { page, pageSize: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
   return (
@@ -84,7 +89,12 @@ export default function AuthorizationsPage() {
           </Table.ScrollContainer>
           {list.data.total > PAGE_SIZE && (
             <Group justify="center" mt="md">
-              <Pagination total={Math.ceil(list.data.total / PAGE_SIZE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })} />
+              <Pagination
+                total={Math.ceil(list.data.total / PAGE_SIZE)}
+                value={page}
+                onChange={setPage}
+                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
+              />
             </Group>
           )}
         </>
@@ -93,7 +103,17 @@ export default function AuthorizationsPage() {
   );
 }
 
-function Row({ authorization: a, serviceLabel, onChanged, format }: { authorization: AuthorizationView; serviceLabel: string; onChanged: (s: ChangeSubmission) => void; format: ReturnType<typeof useFormat> }) {
+function Row({
+  authorization: a,
+  serviceLabel,
+  onChanged,
+  format,
+}: {
+  authorization: AuthorizationView;
+  serviceLabel: string;
+  onChanged: (s: ChangeSubmission) => void;
+  format: ReturnType<typeof useFormat>;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const done = (s: ChangeSubmission) => {
@@ -101,7 +121,13 @@ function Row({ authorization: a, serviceLabel, onChanged, format }: { authorizat
     void queryClient.invalidateQueries({ queryKey: ['authorizations'] });
   };
   const end = useMutation({
-    mutationFn: () => ok(api.PATCH('/api/v1/authorizations/{authorizationId}', { params: { path: { authorizationId: a.id } }, body: { endsAt: new Date().toISOString() } })),
+    mutationFn: () =>
+      ok(
+        api.PATCH('/api/v1/authorizations/{authorizationId}', {
+          params: { path: { authorizationId: a.id } },
+          body: { endsAt: new Date().toISOString() },
+        }),
+      ),
     onSuccess: done,
   });
   const remove = useMutation({
@@ -124,15 +150,34 @@ function Row({ authorization: a, serviceLabel, onChanged, format }: { authorizat
       <Table.Td>{t('authorizations.userCount', { count: a.userIds.length })}</Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Button size="xs" variant="default" component={Link} to={`/authorizations/${a.id}/edit`} aria-label={t('authorizations.editNamed', { label: a.label })}>
+          <Button
+            size="xs"
+            variant="default"
+            component={Link}
+            to={`/authorizations/${a.id}/edit`}
+            aria-label={t('authorizations.editNamed', { label: a.label })}
+          >
             {t('authorizations.edit')}
           </Button>
           {!ended && (
-            <Button size="xs" variant="default" loading={end.isPending} onClick={() => window.confirm(t('authorizations.endConfirm', { label: a.label })) && end.mutate()} aria-label={t('authorizations.endNamed', { label: a.label })}>
+            <Button
+              size="xs"
+              variant="default"
+              loading={end.isPending}
+              onClick={() => window.confirm(t('authorizations.endConfirm', { label: a.label })) && end.mutate()}
+              aria-label={t('authorizations.endNamed', { label: a.label })}
+            >
               {t('authorizations.end')}
             </Button>
           )}
-          <Button size="xs" variant="outline" color="red" loading={remove.isPending} onClick={() => window.confirm(t('authorizations.deleteConfirm', { label: a.label })) && remove.mutate()} aria-label={t('authorizations.deleteNamed', { label: a.label })}>
+          <Button
+            size="xs"
+            variant="outline"
+            color="red"
+            loading={remove.isPending}
+            onClick={() => window.confirm(t('authorizations.deleteConfirm', { label: a.label })) && remove.mutate()}
+            aria-label={t('authorizations.deleteNamed', { label: a.label })}
+          >
             {t('authorizations.delete')}
           </Button>
         </Group>

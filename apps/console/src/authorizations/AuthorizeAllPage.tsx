@@ -36,8 +36,12 @@ export default function AuthorizeAllPage() {
   const [outcome, setOutcome] = useState<ChangeSubmission | undefined>();
   const types = [...new Set((resources.data?.items ?? []).map((r) => r.contractType))];
   const body = {
-    contractTypes: Object.entries(contractTypes).filter(([, p]) => p).map(([contractType, profile]) => ({ contractType, profile: profile as Profile })),
-    services: Object.entries(services).filter(([, p]) => p).map(([service, profile]) => ({ service, profile: profile as Profile })),
+    contractTypes: Object.entries(contractTypes)
+      .filter(([, p]) => p)
+      .map(([contractType, profile]) => ({ contractType, profile: profile as Profile })),
+    services: Object.entries(services)
+      .filter(([, p]) => p)
+      .map(([service, profile]) => ({ service, profile: profile as Profile })),
   };
   const items = userId ? [{ kind: 'RIGHTS_AUTHORIZE_ALL' as const, payload: { userId, ...body } }] : [];
   const preview = useChangePreview(items, reviewing && !!userId);
@@ -46,21 +50,50 @@ export default function AuthorizeAllPage() {
     onSuccess: setOutcome,
   });
   const errors = fieldErrorsOf(submit.error);
-  const profileOptions = [{ value: '', label: t('authorizeAll.nothing') }, ...PROFILES.map((p) => ({ value: p, label: t(`authorizeAll.profiles.${p}`) }))];
-  if (outcome) return (<><PageHeader title={t('authorizeAll.title')} /><ChangeOutcome submission={outcome} onClose={() => { setOutcome(undefined); setReviewing(false); }} /></>);
+  const profileOptions = [
+    { value: '', label: t('authorizeAll.nothing') },
+    ...PROFILES.map((p) => ({ value: p, label: t(`authorizeAll.profiles.${p}`) })),
+  ];
+  if (outcome)
+    return (
+      <>
+        <PageHeader title={t('authorizeAll.title')} />
+        <ChangeOutcome
+          submission={outcome}
+          onClose={() => {
+            setOutcome(undefined);
+            setReviewing(false);
+          }}
+        />
+      </>
+    );
   return (
     <>
       <PageHeader title={t('authorizeAll.title')} description={t('authorizeAll.description')} />
       <Paper withBorder p="lg" maw={860}>
         {!reviewing ? (
           <Stack>
-            <UserPicker label={t('authorizeAll.user')} value={userId} onChange={setUserId} status="ACTIVE" error={fieldError(errors, 'userId')} exclude={[me.id]} />
+            <UserPicker
+              label={t('authorizeAll.user')}
+              value={userId}
+              onChange={setUserId}
+              status="ACTIVE"
+              error={fieldError(errors, 'userId')}
+              exclude={[me.id]}
+            />
             <Title order={2} size="h4">
               {t('authorizeAll.perContractType')}
             </Title>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               {types.map((type) => (
-                <Select key={type} label={t(`contractTypes.${type}` as 'contractTypes.CURRENT_ACCOUNT', { defaultValue: type })} value={contractTypes[type] ?? ''} onChange={(v) => setContractTypes({ ...contractTypes, [type]: (v ?? '') as Profile | '' })} data={profileOptions} allowDeselect={false} />
+                <Select
+                  key={type}
+                  label={t(`contractTypes.${type}` as 'contractTypes.CURRENT_ACCOUNT', { defaultValue: type })}
+                  value={contractTypes[type] ?? ''}
+                  onChange={(v) => setContractTypes({ ...contractTypes, [type]: (v ?? '') as Profile | '' })}
+                  data={profileOptions}
+                  allowDeselect={false}
+                />
               ))}
             </SimpleGrid>
             <Title order={2} size="h4">
@@ -68,7 +101,14 @@ export default function AuthorizeAllPage() {
             </Title>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               {SERVICES.map((service) => (
-                <Select key={service} label={labels.service(service)} value={services[service] ?? ''} onChange={(v) => setServices({ ...services, [service]: (v ?? '') as Profile | '' })} data={profileOptions} allowDeselect={false} />
+                <Select
+                  key={service}
+                  label={labels.service(service)}
+                  value={services[service] ?? ''}
+                  onChange={(v) => setServices({ ...services, [service]: (v ?? '') as Profile | '' })}
+                  data={profileOptions}
+                  allowDeselect={false}
+                />
               ))}
             </SimpleGrid>
             <Group>

@@ -41,7 +41,7 @@ const fr = {
     signOut: 'Se déconnecter',
     pendingCount: '{{count}} demandes en attente',
   },
-  notFound: { title: 'Page introuvable', hint: "Cette adresse ne correspond à aucune page de la console.", home: "Revenir à l'accueil" },
+  notFound: { title: 'Page introuvable', hint: 'Cette adresse ne correspond à aucune page de la console.', home: "Revenir à l'accueil" },
   signIn: {
     title: 'Connexion',
     intro: 'Saisissez votre identifiant à 14 chiffres et votre mot de passe.',
@@ -110,7 +110,8 @@ const fr = {
   },
   session: {
     expiringTitle: 'Votre session va se terminer',
-    expiringText: 'Votre session se termine à {{time}} ({{relative}}). Ce que vous saisissez est conservé : vous le retrouverez après vous être reconnecté.',
+    expiringText:
+      'Votre session se termine à {{time}} ({{relative}}). Ce que vous saisissez est conservé : vous le retrouverez après vous être reconnecté.',
     renewNow: 'Me reconnecter maintenant',
     expiredTitle: 'Session terminée',
     expiredText: 'Votre session a pris fin. Reconnectez-vous pour continuer : la page et ce que vous aviez saisi sont conservés.',
@@ -154,7 +155,8 @@ const fr = {
     delete: 'Supprimer',
     deleteConfirm: 'Supprimer {{name}} ? Ses accès prendront fin une fois la demande appliquée.',
     adminSignature: 'Signature Admin',
-    adminSignatureHint: 'Individuelle : ses modifications peuvent s’appliquer aussitôt. Collective : un autre administrateur doit toujours valider.',
+    adminSignatureHint:
+      'Individuelle : ses modifications peuvent s’appliquer aussitôt. Collective : un autre administrateur doit toujours valider.',
   },
   person: {
     lastName: 'Nom',
@@ -176,7 +178,13 @@ const fr = {
   activationMode: { IMMEDIATE: 'Immédiatement', DEFERRED: 'Ultérieurement (à activer plus tard)' },
   credentialType: { PERMANENT: 'Permanent', TEMPORARY: 'Temporaire' },
   resourceKind: { ACCOUNT: 'compte', CONTRACT: 'contrat' },
-  contractTypes: { CURRENT_ACCOUNT: 'Comptes courants', SAVINGS_ACCOUNT: 'Comptes sur livret', PAYMENT_CONTRACT: 'Contrats de paiement', LOAN: 'Prêts', CARD: 'Cartes' },
+  contractTypes: {
+    CURRENT_ACCOUNT: 'Comptes courants',
+    SAVINGS_ACCOUNT: 'Comptes sur livret',
+    PAYMENT_CONTRACT: 'Contrats de paiement',
+    LOAN: 'Prêts',
+    CARD: 'Cartes',
+  },
   status: {
     ACTIVE: 'Actif',
     REGISTERED: 'Enregistré',
@@ -237,7 +245,12 @@ const fr = {
       NONE: 'Aucun droit pour l’instant : vous pourrez en attribuer depuis sa fiche.',
     },
     template: 'Profil',
-    templates: { DIRECTOR: 'Profil dirigeant', ACCOUNTANT: 'Profil comptable', PREPARER: 'Profil préparateur', VALIDATOR: 'Profil valideur' },
+    templates: {
+      DIRECTOR: 'Profil dirigeant',
+      ACCOUNTANT: 'Profil comptable',
+      PREPARER: 'Profil préparateur',
+      VALIDATOR: 'Profil valideur',
+    },
     templateHints: {
       DIRECTOR: 'Tous les droits de consultation, de gestion et de validation, en un seul clic.',
       ACCOUNTANT: 'Des droits de consultation uniquement.',
@@ -382,10 +395,25 @@ const fr = {
     channel: 'Canal',
     active: 'Active',
   },
-  values: { ACTIVE: 'Actif', STANDARD: 'Utilisateur standard', ADMINISTRATOR: 'Administrateur', IMMEDIATE: 'Immédiate', DEFERRED: 'Ultérieure', NONE: 'Aucune', INDIVIDUAL: 'Individuelle', COLLECTIVE: 'Collective', PERMANENT: 'Permanent', TEMPORARY: 'Temporaire', CONSULT: 'Consultation', MANAGE: 'Gestion', VALIDATE: 'Validation' },
+  values: {
+    ACTIVE: 'Actif',
+    STANDARD: 'Utilisateur standard',
+    ADMINISTRATOR: 'Administrateur',
+    IMMEDIATE: 'Immédiate',
+    DEFERRED: 'Ultérieure',
+    NONE: 'Aucune',
+    INDIVIDUAL: 'Individuelle',
+    COLLECTIVE: 'Collective',
+    PERMANENT: 'Permanent',
+    TEMPORARY: 'Temporaire',
+    CONSULT: 'Consultation',
+    MANAGE: 'Gestion',
+    VALIDATE: 'Validation',
+  },
   inbox: {
     title: 'Validations',
-    description: 'Les demandes en attente de votre entreprise : lisez ce qui change, puis approuvez avec votre code Sécur’Pass ou rejetez en donnant la raison.',
+    description:
+      'Les demandes en attente de votre entreprise : lisez ce qui change, puis approuvez avec votre code Sécur’Pass ou rejetez en donnant la raison.',
     empty: 'Aucune demande en attente',
     emptyHint: 'Les demandes des autres administrateurs apparaîtront ici ; vous êtes prévenu par e-mail.',
     cannotApprove: 'Vous ne pouvez pas valider cette demande',
@@ -452,12 +480,18 @@ const fr = {
     editTitle: "Modifier l'autorisation",
     description: 'La création se fait en 5 étapes ; l’autorisation pourra servir à plusieurs utilisateurs.',
     stepN: 'Étape {{n}}',
-    steps: { assistance: 'Assistance', characteristics: 'Caractéristiques', users: 'Utilisateurs', rights: 'Droits et niveaux', confirmation: 'Confirmation' },
+    steps: {
+      assistance: 'Assistance',
+      characteristics: 'Caractéristiques',
+      users: 'Utilisateurs',
+      rights: 'Droits et niveaux',
+      confirmation: 'Confirmation',
+    },
     assistance1: 'Une autorisation est un profil de « droits à faire » que vous pourrez attribuer à plusieurs utilisateurs.',
     assistance2: 'Donnez-lui un intitulé, choisissez le service, sa date d’effet et, si besoin, sa date de fin.',
     assistance3: 'Sélectionnez les utilisateurs concernés, ou créez-en un nouveau sans quitter l’assistant.',
     assistance4: 'Choisissez les droits et le niveau de chacun, puis vérifiez et confirmez.',
-    assistanceCredential: "Un nouvel utilisateur devra ensuite recevoir son identifiant pour accéder au service.",
+    assistanceCredential: 'Un nouvel utilisateur devra ensuite recevoir son identifiant pour accéder au service.',
     start: 'Commencer',
     labelHint: 'Texte libre, repris pour tous les utilisateurs ayant les mêmes droits',
     effectiveHint: "Date à partir de laquelle l'autorisation est active",
@@ -470,14 +504,16 @@ const fr = {
     removePerson: 'Retirer',
     addPerson: '+ Ajout d’un nouvel utilisateur',
     validatePerson: 'Valider',
-    newPersonCredential: 'Un nouvel utilisateur est créé avec l’autorisation, dans la même demande ; son identifiant se crée ensuite depuis sa fiche.',
+    newPersonCredential:
+      'Un nouvel utilisateur est créé avec l’autorisation, dans la même demande ; son identifiant se crée ensuite depuis sa fiche.',
     confirmIntro: 'Vérifiez les informations, puis confirmez.',
     new: 'nouveau',
     backToList: 'Retour aux autorisations',
   },
   authorizeAll: {
     title: 'Tout autoriser',
-    description: 'Un profil par type de contrat, valable pour tous les contrats de la relation client. Si un profil n’est pas permis sur un contrat, le profil inférieur le plus proche est attribué : le récapitulatif le dit avant que vous confirmiez.',
+    description:
+      'Un profil par type de contrat, valable pour tous les contrats de la relation client. Si un profil n’est pas permis sur un contrat, le profil inférieur le plus proche est attribué : le récapitulatif le dit avant que vous confirmiez.',
     user: 'Utilisateur',
     perContractType: 'Par type de contrat',
     perService: 'Par service',
@@ -503,13 +539,15 @@ const fr = {
   },
   reports: {
     title: 'Rapports et documents',
-    description: 'Commandez le rapport sur les autorisations d’accès ou sur les livraisons ; il est prêt en général en quelques minutes, au format PDF.',
+    description:
+      'Commandez le rapport sur les autorisations d’accès ou sur les livraisons ; il est prêt en général en quelques minutes, au format PDF.',
     tabs: { order: 'Commander un rapport', documents: 'Documents', deliveries: 'Livraisons' },
     type: 'Rapport',
     types: { ACCESS_RIGHTS: 'Rapport sur les autorisations d’accès', DELIVERIES: 'Rapport sur les livraisons' },
     typeHints: {
       ACCESS_RIGHTS: 'Un aperçu des procurations et des autorisations d’accès de tous les utilisateurs de l’entreprise.',
-      DELIVERIES: 'Un aperçu des livraisons actives : extraits de comptes, bouclements d’intérêts, confirmations de paiement, notifications camt.',
+      DELIVERIES:
+        'Un aperçu des livraisons actives : extraits de comptes, bouclements d’intérêts, confirmations de paiement, notifications camt.',
     },
     language: 'Langue du rapport',
     order: 'Commander',
@@ -541,8 +579,19 @@ const fr = {
     formatOf: 'Format de {{label}}',
     frequencyOf: 'Fréquence de {{label}}',
     channelOf: 'Canal de {{label}}',
-    types: { ACCOUNT_STATEMENT: 'Extrait de compte', INTEREST_CLOSING: 'Bouclement des intérêts', PAYMENT_CONFIRMATION: 'Confirmation de paiement', CAMT_NOTIFICATION: 'Notification camt' },
-    frequencies: { DAILY: 'Quotidienne', WEEKLY: 'Hebdomadaire', MONTHLY: 'Mensuelle', QUARTERLY: 'Trimestrielle', ON_EVENT: 'À chaque événement' },
+    types: {
+      ACCOUNT_STATEMENT: 'Extrait de compte',
+      INTEREST_CLOSING: 'Bouclement des intérêts',
+      PAYMENT_CONFIRMATION: 'Confirmation de paiement',
+      CAMT_NOTIFICATION: 'Notification camt',
+    },
+    frequencies: {
+      DAILY: 'Quotidienne',
+      WEEKLY: 'Hebdomadaire',
+      MONTHLY: 'Mensuelle',
+      QUARTERLY: 'Trimestrielle',
+      ON_EVENT: 'À chaque événement',
+    },
     channels: { E_BANKING: 'Banque en ligne', EMAIL: 'E-mail', EBICS: 'EBICS', SFTP: 'SFTP' },
   },
   audit: {
@@ -585,7 +634,14 @@ const fr = {
       step_up_verified: 'Code Sécur’Pass vérifié',
       step_up_failed: 'Code Sécur’Pass refusé',
     },
-    targets: { user: 'Utilisateur', credential: 'Identifiant', 'change-request': 'Demande', login: 'Connexion', session: 'Session', authorization: 'Autorisation' },
+    targets: {
+      user: 'Utilisateur',
+      credential: 'Identifiant',
+      'change-request': 'Demande',
+      login: 'Connexion',
+      session: 'Session',
+      authorization: 'Autorisation',
+    },
   },
   account: {
     title: 'Mon compte',
@@ -593,12 +649,14 @@ const fr = {
     tabs: { rights: 'Mes droits', password: 'Mot de passe', totp: 'Authentification forte', edi: 'Signature EDI' },
     enrolled: 'Authentification forte activée. Bienvenue !',
     passwordChanged: 'Mot de passe changé. Vos autres sessions ont été fermées.',
-    totpEnrolled: 'Votre authentification forte (Sécur’Pass) est active. Pour en changer, demandez à un administrateur de la réinitialiser.',
+    totpEnrolled:
+      'Votre authentification forte (Sécur’Pass) est active. Pour en changer, demandez à un administrateur de la réinitialiser.',
     totpIntro: 'Équipez-vous de l’authentification forte : elle sera demandée pour les opérations sensibles.',
     totpStart: 'M’équiper maintenant',
   },
   edi: {
-    adminIntro: 'Pour créer sa signature EDI, l’utilisateur a besoin d’un code confidentiel : il est envoyé par e-mail à vous, administrateur, pour que vous le lui remettiez.',
+    adminIntro:
+      'Pour créer sa signature EDI, l’utilisateur a besoin d’un code confidentiel : il est envoyé par e-mail à vous, administrateur, pour que vous le lui remettiez.',
     requestCode: 'Demander le code confidentiel EDI',
     activeOnly: 'Seul un utilisateur actif peut créer une signature.',
     codeSent: 'Code confidentiel envoyé par e-mail à {{to}}.',
@@ -610,7 +668,8 @@ const fr = {
     validFrom: 'Depuis',
     validUntil: "Jusqu'au",
     actions: 'Actions',
-    userIntro: 'Une signature est nécessaire pour envoyer des déclarations EDI. Demandez à votre administrateur le code confidentiel EDI : il le reçoit par e-mail.',
+    userIntro:
+      'Une signature est nécessaire pour envoyer des déclarations EDI. Demandez à votre administrateur le code confidentiel EDI : il le reçoit par e-mail.',
     create: 'Ajouter une signature',
     code: 'Code confidentiel EDI',
     codeHint: 'Transmis par e-mail à votre administrateur',

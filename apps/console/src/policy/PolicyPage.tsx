@@ -11,9 +11,25 @@ import { PageHeader } from '../ui/PageHeader';
 import { ErrorState, Loading } from '../ui/states';
 
 const KINDS: ChangeKind[] = [
-  'USER_CREATE', 'USER_UPDATE', 'USER_ACTIVATE', 'USER_SUSPEND', 'USER_REACTIVATE', 'USER_DELETE', 'ADMIN_SIGNATURE_SET',
-  'CREDENTIAL_CREATE', 'CREDENTIAL_REVOKE', 'CREDENTIAL_RESET', 'AUTHORIZATION_CREATE', 'AUTHORIZATION_UPDATE', 'AUTHORIZATION_DELETE',
-  'AUTHORIZATION_ASSIGN', 'RIGHTS_TEMPLATE', 'RIGHTS_COPY', 'RIGHTS_AUTHORIZE_ALL', 'POLICY_UPDATE', 'DELIVERY_UPDATE',
+  'USER_CREATE',
+  'USER_UPDATE',
+  'USER_ACTIVATE',
+  'USER_SUSPEND',
+  'USER_REACTIVATE',
+  'USER_DELETE',
+  'ADMIN_SIGNATURE_SET',
+  'CREDENTIAL_CREATE',
+  'CREDENTIAL_REVOKE',
+  'CREDENTIAL_RESET',
+  'AUTHORIZATION_CREATE',
+  'AUTHORIZATION_UPDATE',
+  'AUTHORIZATION_DELETE',
+  'AUTHORIZATION_ASSIGN',
+  'RIGHTS_TEMPLATE',
+  'RIGHTS_COPY',
+  'RIGHTS_AUTHORIZE_ALL',
+  'POLICY_UPDATE',
+  'DELIVERY_UPDATE',
 ];
 
 /** Who must approve which kind of change (the company's dual-control policy); changing it is itself a change request. */
@@ -32,14 +48,17 @@ export default function PolicyPage() {
     if (policy.data) setRules(policy.data.rules);
   }, [policy.data]);
   const save = useMutation({
-    mutationFn: () => ok(api.PUT('/api/v1/companies/{companyId}/change-policy', { params: { path: { companyId: me.companyId } }, body: { rules } })),
+    mutationFn: () =>
+      ok(api.PUT('/api/v1/companies/{companyId}/change-policy', { params: { path: { companyId: me.companyId } }, body: { rules } })),
     onSuccess: (s) => {
       setOutcome(s);
       void queryClient.invalidateQueries({ queryKey: ['policy', me.companyId] });
     },
   });
-  const kindLabel = (kind: string) => (kind === '*' ? t('policy.allKinds') : t(`kinds.${kind}` as 'kinds.USER_CREATE', { defaultValue: kind }));
-  const update = (kind: string, change: Partial<PolicyRule>) => setRules((rs) => rs.map((r) => (r.kind === kind ? { ...r, ...change } : r)));
+  const kindLabel = (kind: string) =>
+    kind === '*' ? t('policy.allKinds') : t(`kinds.${kind}` as 'kinds.USER_CREATE', { defaultValue: kind });
+  const update = (kind: string, change: Partial<PolicyRule>) =>
+    setRules((rs) => rs.map((r) => (r.kind === kind ? { ...r, ...change } : r)));
   const changed = JSON.stringify(rules) !== JSON.stringify(policy.data?.rules ?? []);
   const errors = fieldErrorsOf(save.error);
   return (
@@ -68,14 +87,31 @@ export default function PolicyPage() {
                 <Table.Tr key={rule.kind}>
                   <Table.Td>{kindLabel(rule.kind)}</Table.Td>
                   <Table.Td>
-                    <NumberInput aria-label={t('policy.approvalsOf', { kind: kindLabel(rule.kind) })} value={rule.requiredApprovals} min={1} max={5} onChange={(v) => update(rule.kind, { requiredApprovals: Number(v) || 1 })} w={90} error={errors.requiredApprovals?.join(' ')} />
+                    <NumberInput
+                      aria-label={t('policy.approvalsOf', { kind: kindLabel(rule.kind) })}
+                      value={rule.requiredApprovals}
+                      min={1}
+                      max={5}
+                      onChange={(v) => update(rule.kind, { requiredApprovals: Number(v) || 1 })}
+                      w={90}
+                      error={errors.requiredApprovals?.join(' ')}
+                    />
                   </Table.Td>
                   <Table.Td>
-                    <Checkbox aria-label={t('policy.individualOf', { kind: kindLabel(rule.kind) })} checked={rule.allowIndividualImmediate} onChange={(e) => update(rule.kind, { allowIndividualImmediate: e.currentTarget.checked })} />
+                    <Checkbox
+                      aria-label={t('policy.individualOf', { kind: kindLabel(rule.kind) })}
+                      checked={rule.allowIndividualImmediate}
+                      onChange={(e) => update(rule.kind, { allowIndividualImmediate: e.currentTarget.checked })}
+                    />
                   </Table.Td>
                   <Table.Td>
                     {rule.kind !== '*' && (
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setRules((rs) => rs.filter((r) => r.kind !== rule.kind))}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setRules((rs) => rs.filter((r) => r.kind !== rule.kind))}
+                      >
                         {t('policy.remove')}
                       </Button>
                     )}
@@ -88,8 +124,22 @@ export default function PolicyPage() {
             {t('policy.individualHint')}
           </Text>
           <Group align="flex-end">
-            <Select label={t('policy.addKind')} value={adding} onChange={setAdding} data={KINDS.filter((k) => !rules.some((r) => r.kind === k)).map((k) => ({ value: k, label: kindLabel(k) }))} searchable w={320} />
-            <Button variant="default" disabled={!adding} onClick={() => { if (adding) setRules((rs) => [...rs, { kind: adding, requiredApprovals: 1, allowIndividualImmediate: false }]); setAdding(null); }}>
+            <Select
+              label={t('policy.addKind')}
+              value={adding}
+              onChange={setAdding}
+              data={KINDS.filter((k) => !rules.some((r) => r.kind === k)).map((k) => ({ value: k, label: kindLabel(k) }))}
+              searchable
+              w={320}
+            />
+            <Button
+              variant="default"
+              disabled={!adding}
+              onClick={() => {
+                if (adding) setRules((rs) => [...rs, { kind: adding, requiredApprovals: 1, allowIndividualImmediate: false }]);
+                setAdding(null);
+              }}
+            >
               {t('policy.add')}
             </Button>
           </Group>

@@ -54,7 +54,8 @@ function OrderReport() {
   const [language, setLanguage] = useState<'fr' | 'en'>(currentLanguage());
   const [reportIds, setReportIds] = useState<string[]>([]);
   const order = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/companies/{companyId}/reports', { params: { path: { companyId: me.companyId } }, body: { type, language } })),
+    mutationFn: () =>
+      ok(api.POST('/api/v1/companies/{companyId}/reports', { params: { path: { companyId: me.companyId } }, body: { type, language } })),
     onSuccess: (report) => setReportIds((ids) => [report.id, ...ids]),
   });
   return (
@@ -124,7 +125,11 @@ function ReportProgress({ reportId }: { reportId: string }) {
             <StatusBadge status={r.status} />
           </Group>
           {(r.status === 'QUEUED' || r.status === 'RUNNING') && (
-            <Progress value={r.status === 'QUEUED' ? 2 : Math.max(5, r.progress)} animated aria-label={t('reports.progress', { value: r.progress })} />
+            <Progress
+              value={r.status === 'QUEUED' ? 2 : Math.max(5, r.progress)}
+              animated
+              aria-label={t('reports.progress', { value: r.progress })}
+            />
           )}
           {r.status === 'FAILED' && <Alert color="red">{r.failureReason ?? t('reports.failed')}</Alert>}
           {r.status === 'READY' && r.document && (
@@ -149,10 +154,17 @@ function Documents() {
   const [page, setPage] = useState(1);
   const documents = useQuery({
     queryKey: ['documents', me.companyId, page],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/documents', { params: { path: { companyId: me.companyId }, query: { page, pageSize: 20 } } })),
+    queryFn: () =>
+      ok(
+        api.GET('/api/v1/companies/{companyId}/documents', {
+          params: { path: { companyId: me.companyId }, query: { page, pageSize: 20 } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
-  const fetchFile = useMutation({ mutationFn: (d: { reportId: string; fileName: string }) => download(`/api/v1/reports/${d.reportId}/file`, d.fileName) });
+  const fetchFile = useMutation({
+    mutationFn: (d: { reportId: string; fileName: string }) => download(`/api/v1/reports/${d.reportId}/file`, d.fileName),
+  });
   if (documents.isPending) return <Loading />;
   if (documents.isError) return <ErrorState error={documents.error} onRetry={() => void documents.refetch()} />;
   if (documents.data.items.length === 0) return <EmptyState title={t('documents.empty')} hint={t('documents.emptyHint')} />;
@@ -180,7 +192,12 @@ function Documents() {
                 <Table.Td>{format.bytes(d.size)}</Table.Td>
                 <Table.Td>{t('documents.until', { date: format.date(d.expiresAt) })}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="default" onClick={() => fetchFile.mutate(d)} aria-label={t('documents.downloadNamed', { name: d.fileName })}>
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() => fetchFile.mutate(d)}
+                    aria-label={t('documents.downloadNamed', { name: d.fileName })}
+                  >
                     {t('documents.download')}
                   </Button>
                 </Table.Td>
@@ -191,7 +208,12 @@ function Documents() {
       </Table.ScrollContainer>
       {documents.data.total > 20 && (
         <Group justify="center" mt="md">
-          <Pagination total={Math.ceil(documents.data.total / 20)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })} />
+          <Pagination
+            total={Math.ceil(documents.data.total / 20)}
+            value={page}
+            onChange={setPage}
+            getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
+          />
         </Group>
       )}
     </>
@@ -208,7 +230,8 @@ function Deliveries() {
   const [outcome, setOutcome] = useState<ChangeSubmission | undefined>();
   const deliveries = useQuery({
     queryKey: ['deliveries', me.companyId],
-    queryFn: () => ok(api.GET('/api/v1/companies/{companyId}/deliveries', { params: { path: { companyId: me.companyId }, query: { pageSize: 100 } } })),
+    queryFn: () =>
+      ok(api.GET('/api/v1/companies/{companyId}/deliveries', { params: { path: { companyId: me.companyId }, query: { pageSize: 100 } } })),
   });
   return (
     <Stack>
@@ -249,7 +272,12 @@ function DeliveryRow({ delivery, onChanged }: { delivery: DeliveryView; onChange
   const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: (body: { format?: DeliveryView['format']; frequency?: DeliveryView['frequency']; channel?: DeliveryView['channel'] }) =>
-      ok(api.PATCH('/api/v1/deliveries/{deliveryId}', { params: { path: { deliveryId: delivery.id } }, body: { ...body, version: delivery.version } })),
+      ok(
+        api.PATCH('/api/v1/deliveries/{deliveryId}', {
+          params: { path: { deliveryId: delivery.id } },
+          body: { ...body, version: delivery.version },
+        }),
+      ),
     onSuccess: (s) => {
       onChanged(s);
       void queryClient.invalidateQueries({ queryKey: ['deliveries'] });
@@ -267,13 +295,34 @@ function DeliveryRow({ delivery, onChanged }: { delivery: DeliveryView; onChange
       </Table.Td>
       <Table.Td>{t(`deliveries.types.${delivery.type}`)}</Table.Td>
       <Table.Td>
-        <Select aria-label={t('deliveries.formatOf', { label })} value={delivery.format} data={FORMATS.map((f) => ({ value: f, label: f.replace('_', '.') }))} onChange={(v) => v && v !== delivery.format && change.mutate({ format: v as DeliveryView['format'] })} allowDeselect={false} w={130} />
+        <Select
+          aria-label={t('deliveries.formatOf', { label })}
+          value={delivery.format}
+          data={FORMATS.map((f) => ({ value: f, label: f.replace('_', '.') }))}
+          onChange={(v) => v && v !== delivery.format && change.mutate({ format: v as DeliveryView['format'] })}
+          allowDeselect={false}
+          w={130}
+        />
       </Table.Td>
       <Table.Td>
-        <Select aria-label={t('deliveries.frequencyOf', { label })} value={delivery.frequency} data={FREQUENCIES.map((f) => ({ value: f, label: t(`deliveries.frequencies.${f}`) }))} onChange={(v) => v && v !== delivery.frequency && change.mutate({ frequency: v as DeliveryView['frequency'] })} allowDeselect={false} w={170} />
+        <Select
+          aria-label={t('deliveries.frequencyOf', { label })}
+          value={delivery.frequency}
+          data={FREQUENCIES.map((f) => ({ value: f, label: t(`deliveries.frequencies.${f}`) }))}
+          onChange={(v) => v && v !== delivery.frequency && change.mutate({ frequency: v as DeliveryView['frequency'] })}
+          allowDeselect={false}
+          w={170}
+        />
       </Table.Td>
       <Table.Td>
-        <Select aria-label={t('deliveries.channelOf', { label })} value={delivery.channel} data={CHANNELS.map((c) => ({ value: c, label: t(`deliveries.channels.${c}`) }))} onChange={(v) => v && v !== delivery.channel && change.mutate({ channel: v as DeliveryView['channel'] })} allowDeselect={false} w={160} />
+        <Select
+          aria-label={t('deliveries.channelOf', { label })}
+          value={delivery.channel}
+          data={CHANNELS.map((c) => ({ value: c, label: t(`deliveries.channels.${c}`) }))}
+          onChange={(v) => v && v !== delivery.channel && change.mutate({ channel: v as DeliveryView['channel'] })}
+          allowDeselect={false}
+          w={160}
+        />
       </Table.Td>
     </Table.Tr>
   );

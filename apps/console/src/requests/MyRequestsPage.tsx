@@ -26,7 +26,10 @@ export default function MyRequestsPage() {
     queryFn: () =>
       ok(
         api.GET('/api/v1/companies/{companyId}/change-requests', {
-          params: { path: { companyId: me.companyId }, query: { makerUserId: me.id, status: status || undefined, page, pageSize: PAGE_SIZE } },
+          params: {
+            path: { companyId: me.companyId },
+            query: { makerUserId: me.id, status: status || undefined, page, pageSize: PAGE_SIZE },
+          },
         }),
       ),
     placeholderData: keepPreviousData,
@@ -62,7 +65,12 @@ export default function MyRequestsPage() {
           ))}
           {requests.data.total > PAGE_SIZE && (
             <Group justify="center">
-              <Pagination total={Math.ceil(requests.data.total / PAGE_SIZE)} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })} />
+              <Pagination
+                total={Math.ceil(requests.data.total / PAGE_SIZE)}
+                value={page}
+                onChange={setPage}
+                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
+              />
             </Group>
           )}
         </Stack>
@@ -84,7 +92,12 @@ function MyRequestActions({ request }: { request: ChangeRequestView }) {
       {secrets && Object.keys(secrets).length > 0 && <RevealOnce secrets={secrets} />}
       {request.status === 'PENDING' && (
         <Group>
-          <Button variant="default" color="red" loading={cancel.isPending} onClick={() => window.confirm(t('requests.cancelConfirm')) && cancel.mutate()}>
+          <Button
+            variant="default"
+            color="red"
+            loading={cancel.isPending}
+            onClick={() => window.confirm(t('requests.cancelConfirm')) && cancel.mutate()}
+          >
             {t('requests.cancel')}
           </Button>
         </Group>

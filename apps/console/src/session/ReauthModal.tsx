@@ -29,8 +29,8 @@ export function ReauthModal() {
       <SignInForm
         initialLoginId={session.loginId}
         onSignedIn={(user, tokens) => {
-          if (tokens.scope !== 'full') navigate(tokens.scope === 'password-change' ? '/first-login/password' : '/first-login/totp');
-          else if (me && user.id !== me.id) navigate('/');
+          if (tokens.scope !== 'full') void navigate(tokens.scope === 'password-change' ? '/first-login/password' : '/first-login/totp');
+          else if (me && user.id !== me.id) void navigate('/');
         }}
       />
     </Modal>

@@ -36,7 +36,9 @@ export function PasswordChangeForm({
   const confirmed = checks.find((c) => c.rule === 'CONFIRMED')?.ok ?? false;
   const change = useMutation({
     mutationFn: () =>
-      ok(api.POST('/api/v1/auth/password', { body: { currentPassword: current, newPassword: next, newPasswordConfirmation: confirmation } })),
+      ok(
+        api.POST('/api/v1/auth/password', { body: { currentPassword: current, newPassword: next, newPasswordConfirmation: confirmation } }),
+      ),
     onSuccess: async (tokens) => {
       setCurrent('');
       setNext('');

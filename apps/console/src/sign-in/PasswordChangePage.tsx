@@ -18,10 +18,14 @@ export default function PasswordChangePage() {
   if (changed) {
     // Seed 000: "Par la suite votre utilisateur devra confirmer en cliquant sur Terminer."
     return (
-      <FirstLoginFrame step={changed.scope === 'totp-enrolment' ? 1 : 2} title={t('firstLogin.passwordChanged')} intro={t('firstLogin.passwordChangedIntro')}>
+      <FirstLoginFrame
+        step={changed.scope === 'totp-enrolment' ? 1 : 2}
+        title={t('firstLogin.passwordChanged')}
+        intro={t('firstLogin.passwordChangedIntro')}
+      >
         <Stack>
           <Text>{changed.scope === 'totp-enrolment' ? t('firstLogin.totpNext') : t('firstLogin.allSet')}</Text>
-          <Button onClick={() => navigate(changed.scope === 'totp-enrolment' ? '/first-login/totp' : '/', { replace: true })}>
+          <Button onClick={() => void navigate(changed.scope === 'totp-enrolment' ? '/first-login/totp' : '/', { replace: true })}>
             {changed.scope === 'totp-enrolment' ? t('firstLogin.continue') : t('firstLogin.finish')}
           </Button>
         </Stack>
@@ -38,8 +42,9 @@ export default function PasswordChangePage() {
         currentLabel={t('password.provisional')}
         submitLabel={t('password.submitFirst')}
         onChanged={async (tokens) => {
-          await signedIn(tokens, session.loginId ?? '');
+          // Shown first: the new session's scope would otherwise move the page on at once.
           setChanged(tokens);
+          await signedIn(tokens, session.loginId ?? '');
         }}
       />
     </FirstLoginFrame>

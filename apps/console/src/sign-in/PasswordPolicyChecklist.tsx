@@ -34,8 +34,16 @@ export function PasswordPolicyChecklist({ id, checks, length }: { id: string; ch
             </Text>
           </List.Item>
         ))}
-        <List.Item icon={<ThemeIcon size={18} radius="xl" color="gray.7" aria-hidden><span style={{ fontSize: 11 }}>i</span></ThemeIcon>}>
-          <Text size="sm">{t('password.rules.NOT_RECENT', { depth: PASSWORD_HISTORY_DEPTH })} {t('password.checkedOnSubmit')}</Text>
+        <List.Item
+          icon={
+            <ThemeIcon size={18} radius="xl" color="gray.7" aria-hidden>
+              <span style={{ fontSize: 11 }}>i</span>
+            </ThemeIcon>
+          }
+        >
+          <Text size="sm">
+            {t('password.rules.NOT_RECENT', { depth: PASSWORD_HISTORY_DEPTH })} {t('password.checkedOnSubmit')}
+          </Text>
         </List.Item>
       </List>
     </div>

@@ -13,7 +13,13 @@ import { fieldError, fieldErrorsOf, FormError } from '../ui/form-errors';
  * Login id and password (seed 000: the 14-digit login id). The check digit is verified as the
  * user types, so a typo is said at once instead of after a refused attempt.
  */
-export function SignInForm({ initialLoginId = '', onSignedIn }: { initialLoginId?: string; onSignedIn: (user: UserView, tokens: SessionTokens) => void }) {
+export function SignInForm({
+  initialLoginId = '',
+  onSignedIn,
+}: {
+  initialLoginId?: string;
+  onSignedIn: (user: UserView, tokens: SessionTokens) => void;
+}) {
   const { t } = useTranslation();
   const { signedIn } = useSession();
   const [loginId, setLoginId] = useState(initialLoginId);
@@ -41,7 +47,8 @@ export function SignInForm({ initialLoginId = '', onSignedIn }: { initialLoginId
     CHECK_DIGIT_WRONG: t('signIn.loginIdCheckDigit'),
     WELL_FORMED: t('signIn.loginIdOk'),
   }[feedback];
-  const loginIdInvalid = feedback === 'NOT_DIGITS' || feedback === 'TOO_LONG' || feedback === 'CHECK_DIGIT_WRONG' || (touched && feedback !== 'WELL_FORMED');
+  const loginIdInvalid =
+    feedback === 'NOT_DIGITS' || feedback === 'TOO_LONG' || feedback === 'CHECK_DIGIT_WRONG' || (touched && feedback !== 'WELL_FORMED');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -56,7 +63,11 @@ export function SignInForm({ initialLoginId = '', onSignedIn }: { initialLoginId
       <Stack>
         {apiError && !errors.loginId && (
           <FormError
-            error={apiError.code === 'UNAUTHENTICATED' ? new ApiError({ ...apiError.problem, detail: t('signIn.failed'), code: undefined }) : apiError}
+            error={
+              apiError.code === 'UNAUTHENTICATED'
+                ? new ApiError({ ...apiError.problem, detail: t('signIn.failed'), code: undefined })
+                : apiError
+            }
           />
         )}
         <TextInput

@@ -36,9 +36,9 @@ export default function SignInPage() {
           <SignInForm
             initialLoginId={session.loginId}
             onSignedIn={(_user, tokens) => {
-              if (tokens.scope === 'password-change') navigate('/first-login/password');
-              else if (tokens.scope === 'totp-enrolment') navigate('/first-login/totp');
-              else navigate(next, { replace: true });
+              if (tokens.scope === 'password-change') void navigate('/first-login/password');
+              else if (tokens.scope === 'totp-enrolment') void navigate('/first-login/totp');
+              else void navigate(next, { replace: true });
             }}
           />
         </Paper>

@@ -17,7 +17,7 @@ export default function TotpEnrolPage() {
       <TotpEnrolment
         onEnrolled={async (tokens) => {
           await signedIn(tokens, session.loginId ?? '');
-          navigate('/account?enrolled=1', { replace: true });
+          void navigate('/account?enrolled=1', { replace: true });
         }}
       />
     </FirstLoginFrame>

@@ -28,17 +28,35 @@ export function useChangePreview(items: ChangeItemInput[], enabled: boolean) {
     gcTime: 0,
     queryFn: async (): Promise<ChangePreview> => {
       // Typed loosely on purpose: the composite preview (D2) is added by the "Change kit" work.
-      const post = api.POST as unknown as (path: string, init: object) => Promise<{ data?: ChangePreview; error?: unknown; response: Response }>;
+      const post = api.POST as unknown as (
+        path: string,
+        init: object,
+      ) => Promise<{ data?: ChangePreview; error?: unknown; response: Response }>;
       try {
-        return await ok(post('/api/v1/companies/{companyId}/change-requests/preview', { params: { path: { companyId: me.companyId } }, body: { items } }));
+        return await ok(
+          post('/api/v1/companies/{companyId}/change-requests/preview', { params: { path: { companyId: me.companyId } }, body: { items } }),
+        );
       } catch (error) {
         // Before the composite preview exists, a lone new authorization still has the wizard's own preview.
         const single = items.length === 1 && items[0].kind === 'AUTHORIZATION_CREATE';
         if (!(error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND' && single)) throw error;
         const checked = await ok(
-          api.POST('/api/v1/companies/{companyId}/authorizations/preview', { params: { path: { companyId: me.companyId } }, body: items[0].payload as never }),
+          api.POST('/api/v1/companies/{companyId}/authorizations/preview', {
+            params: { path: { companyId: me.companyId } },
+            body: items[0].payload as never,
+          }),
         );
-        return { items: [{ position: 0, kind: 'AUTHORIZATION_CREATE', summary: checked.summary, diff: checked.diff, subjectUserIds: checked.subjectUserIds }] };
+        return {
+          items: [
+            {
+              position: 0,
+              kind: 'AUTHORIZATION_CREATE',
+              summary: checked.summary,
+              diff: checked.diff,
+              subjectUserIds: checked.subjectUserIds,
+            },
+          ],
+        };
       }
     },
   });
@@ -49,7 +67,8 @@ export function ChangeSummary({ preview }: { preview: ReturnType<typeof useChang
   if (preview.isPending) return <Loading label={t('summary.checking')} />;
   if (preview.isError) {
     const error = preview.error;
-    if (error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND') return <Alert color="gray">{t('summary.previewUnavailable')}</Alert>;
+    if (error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND')
+      return <Alert color="gray">{t('summary.previewUnavailable')}</Alert>;
     return <ErrorState error={error} title={t('summary.refused')} />;
   }
   const p = preview.data;
@@ -71,7 +90,12 @@ export function ChangeSummary({ preview }: { preview: ReturnType<typeof useChang
 export function Approvers({ preview }: { preview: ChangePreview }) {
   const { t } = useTranslation();
   if (preview.appliesImmediately === undefined || !preview.eligibleValidators) return null;
-  if (preview.appliesImmediately) return <Alert color="blue" variant="light">{t('summary.immediate')}</Alert>;
+  if (preview.appliesImmediately)
+    return (
+      <Alert color="blue" variant="light">
+        {t('summary.immediate')}
+      </Alert>
+    );
   return (
     <Alert color="yellow" variant="light" title={t('summary.needsApproval', { count: preview.requiredApprovals })}>
       {preview.eligibleValidators.length ? (

@@ -34,17 +34,24 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
   const plain = (key: string, value: Json): string => {
     if (value === null || value === undefined || value === '') return t('diff.empty');
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
-    if (typeof value === 'string' && UUID.test(value)) return /user/i.test(key) ? userName(value) : /resource/i.test(key) ? resourceName(value) : value;
+    if (typeof value === 'string' && UUID.test(value))
+      return /user/i.test(key) ? userName(value) : /resource/i.test(key) ? resourceName(value) : value;
     if (typeof value === 'string') return t(`values.${value}` as 'values.ACTIVE', { defaultValue: value });
     if (Array.isArray(value)) return value.map((v) => plain(key, v)).join(', ') || t('diff.empty');
-    if (isObject(value)) return Object.entries(value).map(([k, v]) => `${fieldLabel(k)}: ${plain(k, v)}`).join(' · ');
+    if (isObject(value))
+      return Object.entries(value)
+        .map(([k, v]) => `${fieldLabel(k)}: ${plain(k, v)}`)
+        .join(' · ');
     return String(value);
   };
   const fieldLabel = (key: string) => t(`fields.${key}` as 'fields.email', { defaultValue: key });
   const grantText = (service: string, g: Record<string, Json>) => {
     const right = labels.right(service, String(g.right));
     const level = labels.level(service, String(g.level));
-    const on = Array.isArray(g.resourceIds) && g.resourceIds.length ? ` — ${t('diff.on')} ${g.resourceIds.map((id) => resourceName(String(id))).join(', ')}` : '';
+    const on =
+      Array.isArray(g.resourceIds) && g.resourceIds.length
+        ? ` — ${t('diff.on')} ${g.resourceIds.map((id) => resourceName(String(id))).join(', ')}`
+        : '';
     return `${right} (${level})${on}`;
   };
   const authorizationText = (a: Record<string, Json>) => {
@@ -86,7 +93,11 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
         ))}
         {substitutions.map((s, i) => (
           <Text size="sm" key={i} c="#9c3d00">
-            {t('diff.substitution', { requested: plain('', s.requested), given: s.given ? plain('', s.given) : t('diff.nothing'), on: s.resourceId ? resourceName(String(s.resourceId)) : labels.service(String(s.service ?? '')) })}
+            {t('diff.substitution', {
+              requested: plain('', s.requested),
+              given: s.given ? plain('', s.given) : t('diff.nothing'),
+              on: s.resourceId ? resourceName(String(s.resourceId)) : labels.service(String(s.service ?? '')),
+            })}
           </Text>
         ))}
         {create.length === 0 && attach.length === 0 && <Text size="sm">{t('diff.nothingToGive')}</Text>}
@@ -95,7 +106,8 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
   }
   if (after && Array.isArray(after.grants) && after.service) return authorizationText(after);
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter(
-    (k) => !['id', 'version', 'companyId', 'createdAt', 'updatedAt'].includes(k) && JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]),
+    (k) =>
+      !['id', 'version', 'companyId', 'createdAt', 'updatedAt'].includes(k) && JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]),
   );
   if (!before && !after) return <Text size="sm">{plain('', diff)}</Text>;
   return (

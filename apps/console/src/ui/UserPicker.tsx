@@ -14,12 +14,19 @@ function useUserSearch(text: string, filter: { status?: 'ACTIVE' | 'REGISTERED' 
   return useQuery({
     queryKey: ['users', me.companyId, 'search', search, filter],
     queryFn: () =>
-      ok(api.GET('/api/v1/companies/{companyId}/users', { params: { path: { companyId: me.companyId }, query: { q: search || undefined, pageSize: 20, ...filter } } })),
+      ok(
+        api.GET('/api/v1/companies/{companyId}/users', {
+          params: { path: { companyId: me.companyId }, query: { q: search || undefined, pageSize: 20, ...filter } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
 }
 
-const optionOf = (u: { id: string; firstName: string; lastName: string; email: string }) => ({ value: u.id, label: `${u.lastName} ${u.firstName} — ${u.email}` });
+const optionOf = (u: { id: string; firstName: string; lastName: string; email: string }) => ({
+  value: u.id,
+  label: `${u.lastName} ${u.firstName} — ${u.email}`,
+});
 
 export function UserPicker({
   label,
@@ -65,7 +72,19 @@ export function UserPicker({
   );
 }
 
-export function UsersPicker({ label, value, onChange, error, description }: { label: string; value: string[]; onChange: (ids: string[]) => void; error?: string; description?: string }) {
+export function UsersPicker({
+  label,
+  value,
+  onChange,
+  error,
+  description,
+}: {
+  label: string;
+  value: string[];
+  onChange: (ids: string[]) => void;
+  error?: string;
+  description?: string;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const search = useUserSearch(text);

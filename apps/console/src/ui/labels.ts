@@ -5,9 +5,14 @@ import type { CatalogService } from '../api/types';
 export function useCatalogLabels(services: CatalogService[] | undefined) {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en';
-  const pick = (item: { labelFr: string; labelEn: string } | undefined, fallback: string) => (item ? (en ? item.labelEn : item.labelFr) : fallback);
+  const pick = (item: { labelFr: string; labelEn: string } | undefined, fallback: string) =>
+    item ? (en ? item.labelEn : item.labelFr) : fallback;
   return {
-    service: (code: string) => pick(services?.find((s) => s.code === code), code),
+    service: (code: string) =>
+      pick(
+        services?.find((s) => s.code === code),
+        code,
+      ),
     right: (service: string, right: string) =>
       pick(
         services?.find((s) => s.code === service)?.rights.find((r) => r.code === right),

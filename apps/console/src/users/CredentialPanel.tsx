@@ -48,7 +48,11 @@ export function CredentialPanel({ user }: { user: UserView }) {
                   <Button variant="default" loading={welcome.isPending} onClick={() => welcome.mutate()}>
                     {t('credential.resendWelcome')}
                   </Button>
-                  {welcome.data && <Text size="sm" role="status">{t('credential.welcomeSent', { to: welcome.data.sentTo })}</Text>}
+                  {welcome.data && (
+                    <Text size="sm" role="status">
+                      {t('credential.welcomeSent', { to: welcome.data.sentTo })}
+                    </Text>
+                  )}
                 </Group>
               )}
               <FormError error={welcome.error} />
@@ -80,7 +84,8 @@ function CredentialCard({ credential, onChanged }: { credential: CredentialView;
     onSuccess: () => onChanged(),
   });
   const reset = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/credentials/{credentialId}/reset', { params: { path: { credentialId: credential.id } }, body: { resetTotp } })),
+    mutationFn: () =>
+      ok(api.POST('/api/v1/credentials/{credentialId}/reset', { params: { path: { credentialId: credential.id } }, body: { resetTotp } })),
     onSuccess: onChanged,
   });
   const revoke = useMutation({
@@ -100,11 +105,22 @@ function CredentialCard({ credential, onChanged }: { credential: CredentialView;
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs">
-        <Text size="sm">{t('credential.type')}: {t(`credentialType.${credential.type}`)}{validUntil ? ` (${t('credential.until', { date: format.dateTime(validUntil) })})` : ''}</Text>
-        <Text size="sm">{t('credential.bankingPower')}: {credential.bankingPower ? t('common.yes') : t('common.no')}</Text>
-        <Text size="sm">{t('credential.totp')}: {credential.totpEnrolled ? t('credential.totpEnrolled') : t('credential.totpNotEnrolled')}</Text>
-        <Text size="sm">{t('credential.password')}: {credential.passwordChangeRequired ? t('credential.provisional') : t('credential.chosen')}</Text>
-        <Text size="sm">{t('credential.created')}: {format.dateTime(credential.createdAt)}</Text>
+        <Text size="sm">
+          {t('credential.type')}: {t(`credentialType.${credential.type}`)}
+          {validUntil ? ` (${t('credential.until', { date: format.dateTime(validUntil) })})` : ''}
+        </Text>
+        <Text size="sm">
+          {t('credential.bankingPower')}: {credential.bankingPower ? t('common.yes') : t('common.no')}
+        </Text>
+        <Text size="sm">
+          {t('credential.totp')}: {credential.totpEnrolled ? t('credential.totpEnrolled') : t('credential.totpNotEnrolled')}
+        </Text>
+        <Text size="sm">
+          {t('credential.password')}: {credential.passwordChangeRequired ? t('credential.provisional') : t('credential.chosen')}
+        </Text>
+        <Text size="sm">
+          {t('credential.created')}: {format.dateTime(credential.createdAt)}
+        </Text>
       </SimpleGrid>
       {credential.locked && (
         <Alert color="red" variant="light" mt="sm" title={t('credential.lockedTitle')}>
@@ -120,7 +136,12 @@ function CredentialCard({ credential, onChanged }: { credential: CredentialView;
           <Button variant="default" loading={reset.isPending} onClick={() => reset.mutate()}>
             {t('credential.reset')}
           </Button>
-          <Button color="red" variant="outline" loading={revoke.isPending} onClick={() => window.confirm(t('credential.revokeConfirm')) && revoke.mutate()}>
+          <Button
+            color="red"
+            variant="outline"
+            loading={revoke.isPending}
+            onClick={() => window.confirm(t('credential.revokeConfirm')) && revoke.mutate()}
+          >
             {t('credential.revoke')}
           </Button>
         </Group>
@@ -137,11 +158,24 @@ export interface CredentialChoice {
 }
 
 /** Permanent or temporary, with or without banking power (seed 000), the fields of a credential. */
-export function CredentialFields({ value, onChange, errors }: { value: CredentialChoice; onChange: (v: CredentialChoice) => void; errors: Record<string, string[]> }) {
+export function CredentialFields({
+  value,
+  onChange,
+  errors,
+}: {
+  value: CredentialChoice;
+  onChange: (v: CredentialChoice) => void;
+  errors: Record<string, string[]>;
+}) {
   const { t } = useTranslation();
   return (
     <Stack>
-      <Radio.Group label={t('credential.type')} value={value.type} onChange={(type) => onChange({ ...value, type: type as CredentialChoice['type'] })} error={fieldError(errors, 'type')}>
+      <Radio.Group
+        label={t('credential.type')}
+        value={value.type}
+        onChange={(type) => onChange({ ...value, type: type as CredentialChoice['type'] })}
+        error={fieldError(errors, 'type')}
+      >
         <Group mt={4}>
           <Radio value="PERMANENT" label={t('credentialType.PERMANENT')} />
           <Radio value="TEMPORARY" label={t('credentialType.TEMPORARY')} />
@@ -183,7 +217,12 @@ function CreateCredentialForm({ user, onCreated }: { user: UserView; onCreated: 
       ok(
         api.POST('/api/v1/users/{userId}/credentials', {
           params: { path: { userId: user.id } },
-          body: { type: choice.type, bankingPower: choice.bankingPower, validUntil: choice.type === 'TEMPORARY' ? endOfDay(choice.validUntil) : undefined, totpCode },
+          body: {
+            type: choice.type,
+            bankingPower: choice.bankingPower,
+            validUntil: choice.type === 'TEMPORARY' ? endOfDay(choice.validUntil) : undefined,
+            totpCode,
+          },
         }),
       ),
     onSuccess: (s) => {

@@ -16,7 +16,9 @@ export function EdiPanel({ user }: { user: UserView }) {
     queryKey: ['edi-signatures', user.id],
     queryFn: () => ok(api.GET('/api/v1/users/{userId}/edi-signatures', { params: { path: { userId: user.id } } })),
   });
-  const code = useMutation({ mutationFn: () => ok(api.POST('/api/v1/users/{userId}/edi-code', { params: { path: { userId: user.id } } })) });
+  const code = useMutation({
+    mutationFn: () => ok(api.POST('/api/v1/users/{userId}/edi-code', { params: { path: { userId: user.id } } })),
+  });
   const revoke = useMutation({
     mutationFn: (signatureId: string) => ok(api.DELETE('/api/v1/edi-signatures/{signatureId}', { params: { path: { signatureId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['edi-signatures', user.id] }),

@@ -24,7 +24,12 @@ export function EffectiveRights({ userId, showResources = true }: { userId: stri
     <QueryState query={rights}>
       {(view) => (
         <>
-          <Alert color={view.usable ? 'green' : 'orange'} variant="light" mb="md" title={view.usable ? t('rights.usable') : t('rights.notUsable')}>
+          <Alert
+            color={view.usable ? 'green' : 'orange'}
+            variant="light"
+            mb="md"
+            title={view.usable ? t('rights.usable') : t('rights.notUsable')}
+          >
             {t(`reasons.${view.reason ?? 'GRANTED'}` as 'reasons.GRANTED')}
           </Alert>
           {view.rights.length === 0 ? (

@@ -16,7 +16,13 @@ export function IdentityPanel({ user }: { user: UserView }) {
   const { me } = useMe();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
-  const [form, setForm] = useState({ lastName: user.lastName, firstName: user.firstName, email: user.email, phone: (user.phone as string | null) ?? '', birthDate: user.birthDate });
+  const [form, setForm] = useState({
+    lastName: user.lastName,
+    firstName: user.firstName,
+    email: user.email,
+    phone: (user.phone as string | null) ?? '',
+    birthDate: user.birthDate,
+  });
   const [outcome, setOutcome] = useState<ChangeSubmission | undefined>();
   const done = (submission: ChangeSubmission) => {
     setOutcome(submission);
@@ -70,11 +76,44 @@ export function IdentityPanel({ user }: { user: UserView }) {
           <Stack maw={640}>
             <FormError error={update.error} fields={['lastName', 'firstName', 'email', 'phone', 'birthDate']} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label={t('person.lastName')} value={form.lastName} onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })} error={fieldError(errors, 'lastName')} required />
-              <TextInput label={t('person.firstName')} value={form.firstName} onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })} error={fieldError(errors, 'firstName')} required />
-              <TextInput label={t('person.email')} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} error={fieldError(errors, 'email')} required />
-              <TextInput label={t('person.phone')} type="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.currentTarget.value })} error={fieldError(errors, 'phone')} description={t('person.phoneHint')} />
-              <TextInput label={t('person.birthDate')} type="date" value={form.birthDate} onChange={(e) => setForm({ ...form, birthDate: e.currentTarget.value })} error={fieldError(errors, 'birthDate')} required />
+              <TextInput
+                label={t('person.lastName')}
+                value={form.lastName}
+                onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })}
+                error={fieldError(errors, 'lastName')}
+                required
+              />
+              <TextInput
+                label={t('person.firstName')}
+                value={form.firstName}
+                onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })}
+                error={fieldError(errors, 'firstName')}
+                required
+              />
+              <TextInput
+                label={t('person.email')}
+                type="email"
+                value={form.email}
+                onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+                error={fieldError(errors, 'email')}
+                required
+              />
+              <TextInput
+                label={t('person.phone')}
+                type="tel"
+                value={form.phone}
+                onChange={(e) => setForm({ ...form, phone: e.currentTarget.value })}
+                error={fieldError(errors, 'phone')}
+                description={t('person.phoneHint')}
+              />
+              <TextInput
+                label={t('person.birthDate')}
+                type="date"
+                value={form.birthDate}
+                onChange={(e) => setForm({ ...form, birthDate: e.currentTarget.value })}
+                error={fieldError(errors, 'birthDate')}
+                required
+              />
             </SimpleGrid>
             <Group>
               <Button type="submit" loading={update.isPending}>
@@ -116,10 +155,29 @@ export function IdentityPanel({ user }: { user: UserView }) {
             {t('user.statusTitle')}
           </Title>
           <Group>
-            {user.status === 'REGISTERED' && <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('activate')}>{t('user.activate')}</Button>}
-            {user.status === 'ACTIVE' && <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('suspend')}>{t('user.suspend')}</Button>}
-            {user.status === 'SUSPENDED' && <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('reactivate')}>{t('user.reactivate')}</Button>}
-            <Button color="red" variant="outline" loading={statusChange.isPending} onClick={() => window.confirm(t('user.deleteConfirm', { name: `${user.firstName} ${user.lastName}` })) && statusChange.mutate('delete')}>
+            {user.status === 'REGISTERED' && (
+              <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('activate')}>
+                {t('user.activate')}
+              </Button>
+            )}
+            {user.status === 'ACTIVE' && (
+              <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('suspend')}>
+                {t('user.suspend')}
+              </Button>
+            )}
+            {user.status === 'SUSPENDED' && (
+              <Button variant="default" loading={statusChange.isPending} onClick={() => statusChange.mutate('reactivate')}>
+                {t('user.reactivate')}
+              </Button>
+            )}
+            <Button
+              color="red"
+              variant="outline"
+              loading={statusChange.isPending}
+              onClick={() =>
+                window.confirm(t('user.deleteConfirm', { name: `${user.firstName} ${user.lastName}` })) && statusChange.mutate('delete')
+              }
+            >
               {t('user.delete')}
             </Button>
           </Group>
@@ -129,7 +187,9 @@ export function IdentityPanel({ user }: { user: UserView }) {
               description={t('user.adminSignatureHint')}
               value={user.adminSignature}
               data={(['NONE', 'INDIVIDUAL', 'COLLECTIVE'] as const).map((s) => ({ value: s, label: t(`adminSignature.${s}`) }))}
-              onChange={(value) => value && value !== user.adminSignature && signature.mutate(value as 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE')}
+              onChange={(value) =>
+                value && value !== user.adminSignature && signature.mutate(value as 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE')
+              }
               allowDeselect={false}
               w={280}
             />

@@ -25,7 +25,8 @@ export function RightsPanel({ user }: { user: UserView }) {
   const items = rightsItems(draft, user.id);
   const preview = useChangePreview(items, reviewing && items.length > 0);
   const submit = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } })),
+    mutationFn: () =>
+      ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } })),
     onSuccess: (s) => {
       setOutcome(s);
       setGiving(false);
