@@ -5,6 +5,7 @@ import { PrismaService } from '@procura/database';
 
 const id = (n: string) => `00000000-0000-4000-8000-000000000${n}`;
 const from = new Date('2026-01-01T00:00:00Z');
+const SEED_TRANSACTION = { timeout: 60_000, maxWait: 20_000 };
 
 interface DemoAuthorization {
   id: string;
@@ -179,7 +180,9 @@ export class DemoResourcesSeed implements OnApplicationBootstrap {
           },
         });
       }
-    });
+      // Prisma's 5 s default is too short at boot on a loaded machine (every query shape is
+      // compiled for the first time); past it the transaction is closed under the seed's feet.
+    }, SEED_TRANSACTION);
     this.logger.log('demo resources and authorizations present');
   }
 }

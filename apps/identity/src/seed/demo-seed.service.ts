@@ -21,6 +21,9 @@ import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { hashApiKey } from '../operators/operators.service';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+// Prisma's 5 s default is too short at boot on a loaded machine (every query shape is compiled
+// for the first time); past it the transaction is closed under the seed's feet.
+const SEED_TRANSACTION = { timeout: 60_000, maxWait: 20_000 };
 
 /**
  * Idempotent: rows are created once with fixed ids, and later starts leave them (and any
@@ -113,14 +116,14 @@ export class DemoSeedService implements OnApplicationBootstrap {
         ],
         skipDuplicates: true,
       });
-    });
+    }, SEED_TRANSACTION);
     await this.seedCredentials();
     // The rights side only knows users through the principal projection: without it, the
     // demo users could not be given rights nor pass a check (job ids per user version, so
     // a later start adds nothing).
     await this.prisma.$transaction(async (tx) => {
       for (const u of Object.values(DEMO.users)) await this.events.principal(tx, u.id);
-    });
+    }, SEED_TRANSACTION);
     this.relay.nudge();
     this.logger.log('demo data present');
   }
