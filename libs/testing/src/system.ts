@@ -181,25 +181,45 @@ export class TestSystem {
     });
   }
 
-  /** Polls /health until the given services (and the gateway) answer. */
-  async waitForHealth(services: SystemService[], timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * Polls /health until the given services (and the gateway) answer. The wait follows progress,
+   * not the clock alone: it fails once `stallMs` pass with no new log line and no change in the
+   * health answer (a loaded machine boots slowly but visibly), at `capMs` whatever happens, and
+   * at once when a process exits.
+   */
+  async waitForHealth(services: SystemService[], stallMs = 60_000, capMs = 300_000): Promise<void> {
+    const started = Date.now();
+    let lastProgress = started;
+    let seenLines = -1;
     let last = '';
-    while (Date.now() < deadline) {
+    // Processes that ended before this wait (killed by a fault test) are not its concern.
+    const before = new Set(this.processes.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null));
+    const exited = () => this.processes.filter((p) => !before.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null));
+    while (Date.now() - lastProgress < stallMs && Date.now() - started < capMs && exited().length === 0) {
+      let answer: string;
       try {
         const res = await fetch(`${this.baseUrl}/api/v1/health`);
         const body = (await res.json()) as { components: Record<string, { status: string; replicas?: number }> };
         const ready = (s: SystemService) =>
           body.components[s]?.status === 'up' && (body.components[s]?.replicas ?? 0) >= (this.expectedReplicas[s] ?? 1);
         if (services.every((s) => s === 'gateway' || ready(s))) return;
-        last = JSON.stringify(body);
+        answer = JSON.stringify(body.components);
       } catch (error) {
-        last = error instanceof Error ? error.message : String(error);
+        answer = error instanceof Error ? error.message : String(error);
       }
+      const lines = this.processes.reduce((sum, p) => sum + p.output.length, 0);
+      if (lines !== seenLines || answer !== last) lastProgress = Date.now();
+      seenLines = lines;
+      last = answer;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const dead = this.processes.filter((p) => p.child.exitCode !== null).map((p) => `${p.service}: ${p.output.slice(-5).join(' | ')}`);
-    throw new Error(`system not healthy after ${timeoutMs} ms: ${last}\n${dead.join('\n')}`);
+    const dead = exited().map((p) => `${p.service} exited: ${p.output.slice(-5).join(' | ')}`);
+    const alive = this.processes
+      .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
+      .map((p) => `${p.service}: ${p.output.slice(-2).join(' | ')}`);
+    throw new Error(
+      `system not healthy after ${Date.now() - started} ms (${dead.length ? 'a process exited' : `no progress for ${stallMs} ms or ${capMs} ms in all`}): ${last}\n${[...dead, ...alive].join('\n')}`,
+    );
   }
 
   async stop(): Promise<void> {
