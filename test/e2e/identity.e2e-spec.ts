@@ -17,6 +17,7 @@ import {
   ApiSession,
   FixtureAdministrator,
   TestSystem,
+  userSession,
   waitFor,
   waitForMail,
 } from '@procura/testing';
@@ -220,6 +221,20 @@ describe('Identity (e2e)', () => {
       expect(edited.body).toMatchObject({ requireStrongAuth: false, version: 2 });
       const principal = await jobs(`job_name = 'sync-principal' AND payload->>'userId' = $1`, [first.body.id]);
       expect(principal[0].payload).toMatchObject({ status: 'ACTIVE', companyId: company.body.id, version: 1 });
+    });
+
+    it('lets an administrator read their own company (not another one, not edit it); a standard user reads none', async () => {
+      const { martin, dupont } = DEMO.companies;
+      const { sophie, julie } = DEMO.users;
+      const admin = userSession(system.baseUrl, { userId: sophie.id, companyId: martin.id, clientType: 'ADMINISTRATOR' });
+      const own = await admin.get<CompanyView>(`/companies/${martin.id}`);
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ id: martin.id, name: martin.name });
+      expect((await admin.get<Problem>(`/companies/${dupont.id}`)).status).toBe(404);
+      expect((await admin.get<Problem>('/companies')).status).toBe(403);
+      expect((await admin.request<Problem>('PATCH', `/companies/${martin.id}`, { requireStrongAuth: false })).status).toBe(403);
+      const standard = userSession(system.baseUrl, { userId: julie.id, companyId: martin.id, clientType: 'STANDARD' });
+      expect((await standard.get<Problem>(`/companies/${martin.id}`)).status).toBe(403);
     });
 
     it('refuses a generic mailbox with a clear error and an e-mail already used, whatever its case', async () => {

@@ -38,6 +38,8 @@ export function Layout() {
     queryFn: () => ok(api.GET('/api/v1/companies/{companyId}', { params: { path: { companyId: me.companyId } } })),
     staleTime: 10 * 60_000,
     retry: false,
+    // The API lets an administrator read their own company, nobody else.
+    enabled: me.clientType === 'ADMINISTRATOR',
   });
   const pending = useQuery({
     queryKey: ['change-requests', 'pending-count', me.companyId],
