@@ -45,7 +45,7 @@ describe('Web console in Chromium (e2e)', () => {
   beforeAll(async () => {
     system = await TestSystem.start();
     browser = await launchConsoleBrowser();
-  }, 120_000);
+  }, 330_000); // TestSystem.start waits as long as the boot progresses (a loaded machine boots slowly)
 
   afterAll(async () => {
     await browser?.close();
@@ -194,6 +194,46 @@ describe('Web console in Chromium (e2e)', () => {
     expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Inès');
     expect(await page.getByLabel(/^Adresse e-mail/).inputValue()).toBe('ines.garnier@boulangerie-martin.example');
     await screen(page, 'j4-3-draft-kept', scans);
+    await page.close();
+  }, 120_000);
+
+  it('journey 4 (expiry): the end of the session is announced before it comes; when it comes, the sign-in opens over the form, which keeps what was typed', async () => {
+    // The page's clock is moved instead of waiting for the session's real end: same code path
+    // (the page ends the session at sessionExpiresAt), without minutes of idle waiting.
+    const page = await browser.isolatedPage();
+    await page.clock.install();
+    await signIn(page, system.baseUrl, sophie.loginId);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByLabel(/^Nom/).first().fill('Roussel');
+    await page.getByLabel(/^Prénom/).fill('Maëlle');
+    const endsAt = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('procura.session') ?? '{}') as { sessionExpiresAt?: number }).sessionExpiresAt,
+    );
+    expect(endsAt).toBeGreaterThan(Date.now());
+
+    // Four minutes before the end: a warning with the time, and nothing else changes.
+    await page.clock.setSystemTime(endsAt! - 4 * 60_000);
+    const warning = page.getByRole('alert').filter({ hasText: 'Votre session va se terminer' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(
+      new Date(endsAt!).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }),
+    );
+    await screen(page, 'j4-4-expiry-warning', scans);
+
+    // The end: the sign-in opens over the form, the form is still there with what was typed.
+    await page.clock.setSystemTime(endsAt! + 1_000);
+    const dialog = page.getByRole('dialog', { name: 'Session terminée' });
+    await dialog.waitFor();
+    expect(page.url()).toContain('/users/new');
+    await screen(page, 'j4-5-expired-over-form', scans);
+    await page.clock.setSystemTime(Date.now());
+    await dialog.getByLabel(/^Mot de passe/).fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Se connecter' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Roussel');
+    expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Maëlle');
+    await page.getByLabel(/^Adresse e-mail/).fill('maelle.roussel@boulangerie-martin.example');
     await page.close();
   }, 120_000);
 

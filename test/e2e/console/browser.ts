@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by .ci/run with apt): playwright-core never downloads a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -14,6 +13,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // The browser's own language: native date fields read dd/mm/yyyy as a French user sees them.
+  '--lang=fr-FR',
 ];
 
 /** Screenshots of the journeys: test artefacts, git-ignored. */
@@ -24,39 +25,50 @@ export interface ConsoleBrowser {
   /** Content-Security-Policy violations and page errors seen so far (none expected). */
   problems: string[];
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /**
+   * A page in a context of its own (its own storage and clock): for a test that moves the page's
+   * clock (`page.clock` governs every page of a context).
+   */
+  isolatedPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
-/** Chromium headless on a fresh profile; each page is its own tab (the console keeps its session per tab). */
+const CONTEXT_OPTIONS = {
+  viewport: { width: 1280, height: 800 },
+  locale: 'fr-FR',
+  timezoneId: 'Europe/Paris',
+  acceptDownloads: true,
+};
+
+/** Chromium headless; each page is its own tab (the console keeps its session per tab). */
 export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'procura-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 800 },
-    locale: 'fr-FR',
-    timezoneId: 'Europe/Paris',
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(20_000);
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const contexts: BrowserContext[] = [];
+  const newContext = async () => {
+    const context = await browser.newContext(CONTEXT_OPTIONS);
+    context.setDefaultTimeout(20_000);
+    contexts.push(context);
+    return context;
+  };
+  const context = await newContext();
   const problems: string[] = [];
   mkdirSync(ARTEFACTS, { recursive: true });
+  const watch = async (page: Page, viewport?: { width: number; height: number }) => {
+    if (viewport) await page.setViewportSize(viewport);
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    return page;
+  };
   return {
     context,
     problems,
-    async newPage(viewport) {
-      const page = await context.newPage();
-      if (viewport) await page.setViewportSize(viewport);
-      page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      return page;
-    },
+    newPage: async (viewport) => watch(await context.newPage(), viewport),
+    isolatedPage: async (viewport) => watch(await (await newContext()).newPage(), viewport),
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
     },
   };
 }

@@ -39,13 +39,18 @@ export class ApiError extends Error {
     return this.problem.requestId;
   }
 
-  /** Messages per field (`items[0].payload.email` is also reported as `email`). */
-  fieldErrors(): Record<string, string[]> {
+  /**
+   * Messages per field (`items[0].payload.email` is also reported as `email`). `knownText` is the
+   * reader's-language text of the problem's code, when the page has one: it replaces the API's
+   * own (English) words under the field.
+   */
+  fieldErrors(knownText?: string): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    const add = (field: string, messages: string[]) => {
-      out[field] = [...(out[field] ?? []), ...messages];
+    const add = (field: string, given: string[]) => {
+      const messages = knownText ? [knownText] : given;
+      out[field] = [...new Set([...(out[field] ?? []), ...messages])];
       const last = field.split('.').pop();
-      if (last && last !== field) out[last] = [...(out[last] ?? []), ...messages];
+      if (last && last !== field) out[last] = [...new Set([...(out[last] ?? []), ...messages])];
     };
     for (const { field, messages } of this.problem.errors ?? []) add(field, messages);
     const implied = this.problem.code ? FIELD_OF_CODE[this.problem.code] : undefined;

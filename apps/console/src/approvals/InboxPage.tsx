@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Pagination, Stack, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Stack, Textarea } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { api, ok } from '../api/client';
 import type { ChangeRequestView, UserView } from '../api/types';
 import { useMe } from '../session/SessionProvider';
 import { fieldError, fieldErrorsOf, FormError } from '../ui/form-errors';
+import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { TotpField } from '../ui/TotpField';
@@ -21,11 +22,18 @@ export function whyNotApprovable(request: ChangeRequestView, me: UserView): 'MAK
   return undefined;
 }
 
+/** A request decided on this page: it leaves the pending list, but its outcome stays in view until the page is left. */
+interface Decided {
+  request: ChangeRequestView;
+  decision: 'APPROVED' | 'REJECTED';
+}
+
 /** The validators' inbox: pending requests of the company, approved with a TOTP code or rejected with a reason. */
 export default function InboxPage() {
   const { t } = useTranslation();
   const { me } = useMe();
   const [page, setPage] = useState(1);
+  const [decided, setDecided] = useState<Decided[]>([]);
   const inbox = useQuery({
     queryKey: ['change-requests', me.companyId, 'PENDING', page],
     queryFn: () =>
@@ -37,54 +45,84 @@ export default function InboxPage() {
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
+  const decidedIds = new Set(decided.map((d) => d.request.id));
+  const pending = inbox.data?.items.filter((r) => !decidedIds.has(r.id)) ?? [];
+  const onDecided = (entry: Decided) => setDecided((list) => [entry, ...list.filter((d) => d.request.id !== entry.request.id)]);
   return (
     <>
       <PageHeader title={t('inbox.title')} description={t('inbox.description')} />
-      {inbox.isPending ? (
-        <Loading />
-      ) : inbox.isError ? (
-        <ErrorState error={inbox.error} onRetry={() => void inbox.refetch()} />
-      ) : inbox.data.items.length === 0 ? (
-        <EmptyState title={t('inbox.empty')} hint={t('inbox.emptyHint')} />
-      ) : (
-        <Stack>
-          {inbox.data.items.map((request) => (
-            <ChangeRequestCard key={request.id} request={request}>
-              <Decision request={request} me={me} />
-            </ChangeRequestCard>
-          ))}
-          {inbox.data.total > PAGE_SIZE && (
-            <Group justify="center">
-              <Pagination
-                total={Math.ceil(inbox.data.total / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
-              />
-            </Group>
-          )}
-        </Stack>
-      )}
+      <Stack>
+        {decided.length > 0 && (
+          <Stack gap="sm" component="section" aria-label={t('inbox.decidedNow')}>
+            {decided.map(({ request, decision }) => (
+              <ChangeRequestCard key={request.id} request={request}>
+                <Outcome request={request} decision={decision} />
+              </ChangeRequestCard>
+            ))}
+          </Stack>
+        )}
+        {inbox.isPending ? (
+          <Loading />
+        ) : inbox.isError ? (
+          <ErrorState error={inbox.error} onRetry={() => void inbox.refetch()} />
+        ) : pending.length === 0 ? (
+          <EmptyState title={t('inbox.empty')} hint={t('inbox.emptyHint')} />
+        ) : (
+          <>
+            {pending.map((request) => (
+              <ChangeRequestCard key={request.id} request={request}>
+                <Decision request={request} me={me} onDecided={onDecided} />
+              </ChangeRequestCard>
+            ))}
+            <ListPagination total={inbox.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
+          </>
+        )}
+      </Stack>
     </>
   );
 }
 
-function Decision({ request, me }: { request: ChangeRequestView; me: UserView }) {
+/** What became of a request I just decided, in words (applied, waiting for others, failed with its reason, rejected). */
+function Outcome({ request, decision }: Decided) {
+  const { t } = useTranslation();
+  if (decision === 'REJECTED')
+    return (
+      <Alert color="gray" role="status">
+        {t('inbox.rejected')}
+      </Alert>
+    );
+  const text =
+    request.status === 'APPLIED'
+      ? t('inbox.approved')
+      : request.status === 'PENDING'
+        ? t('inbox.approvedWaiting')
+        : request.status === 'FAILED' || request.status === 'STALE'
+          ? t('inbox.approvedNotApplied', { reason: request.reason ?? request.items.find((i) => i.reason)?.reason ?? '' })
+          : t('inbox.approvedApplying');
+  return (
+    <Alert color={request.status === 'FAILED' || request.status === 'STALE' ? 'red' : 'green'} role="status">
+      {text}
+    </Alert>
+  );
+}
+
+function Decision({ request, me, onDecided }: { request: ChangeRequestView; me: UserView; onDecided: (entry: Decided) => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [totpCode, setTotpCode] = useState('');
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const done = () => {
+  const done = (decided: Decided) => {
+    onDecided(decided);
     void queryClient.invalidateQueries({ queryKey: ['change-requests'] });
   };
   const approve = useMutation({
     mutationFn: () => ok(api.POST('/api/v1/change-requests/{id}/approve', { params: { path: { id: request.id } }, body: { totpCode } })),
-    onSuccess: done,
+    onSuccess: (answer) => done({ request: answer, decision: 'APPROVED' }),
   });
   const reject = useMutation({
     mutationFn: () => ok(api.POST('/api/v1/change-requests/{id}/reject', { params: { path: { id: request.id } }, body: { reason } })),
-    onSuccess: done,
+    onSuccess: (answer) => done({ request: answer, decision: 'REJECTED' }),
   });
   const why = whyNotApprovable(request, me);
   if (why) {
@@ -94,18 +132,6 @@ function Decision({ request, me }: { request: ChangeRequestView; me: UserView })
       </Alert>
     );
   }
-  if (approve.data)
-    return (
-      <Alert color="green" role="status">
-        {approve.data.status === 'PENDING' ? t('inbox.approvedWaiting') : t('inbox.approved')}
-      </Alert>
-    );
-  if (reject.data)
-    return (
-      <Alert color="gray" role="status">
-        {t('inbox.rejected')}
-      </Alert>
-    );
   const approveErrors = fieldErrorsOf(approve.error);
   const submitApproval = (event: FormEvent) => {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { Code, Group, Pagination, Spoiler, Table, Text } from '@mantine/core';
+import { Code, Spoiler, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { api, ok } from '../api/client';
 import { personName, useUsersById } from '../api/queries';
 import { useFormat } from '../i18n/format';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
+import { ListPagination } from '../ui/ListPagination';
 
 const PAGE_SIZE = 25;
 
@@ -86,16 +87,7 @@ export function AuditTable({ companyId, filter }: { companyId: string; filter: A
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {entries.data.total > PAGE_SIZE && (
-        <Group justify="center" mt="md">
-          <Pagination
-            total={Math.ceil(entries.data.total / PAGE_SIZE)}
-            value={page}
-            onChange={setPage}
-            getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
-          />
-        </Group>
-      )}
+      <ListPagination total={entries.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Pagination, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Table, Text } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { useMe } from '../session/SessionProvider';
 import { ChangeOutcome } from '../ui/ChangeOutcome';
 import { FormError } from '../ui/form-errors';
 import { useCatalogLabels } from '../ui/labels';
+import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 
@@ -87,16 +88,7 @@ export default function AuthorizationsPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {list.data.total > PAGE_SIZE && (
-            <Group justify="center" mt="md">
-              <Pagination
-                total={Math.ceil(list.data.total / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
-              />
-            </Group>
-          )}
+          <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
         </>
       )}
     </>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Pagination, Paper, Progress, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { useFormat } from '../i18n/format';
 import { useMe } from '../session/SessionProvider';
 import { ChangeOutcome } from '../ui/ChangeOutcome';
 import { FormError } from '../ui/form-errors';
+import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading, QueryState } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -206,16 +207,7 @@ function Documents() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {documents.data.total > 20 && (
-        <Group justify="center" mt="md">
-          <Pagination
-            total={Math.ceil(documents.data.total / 20)}
-            value={page}
-            onChange={setPage}
-            getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
-          />
-        </Group>
-      )}
+      <ListPagination total={documents.data.total} pageSize={20} page={page} onChange={setPage} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Group, Pagination, Select, Stack } from '@mantine/core';
+import { Button, Group, Select, Stack } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { ChangeRequestCard } from '../approvals/ChangeRequestCard';
 import { useMe } from '../session/SessionProvider';
 import { RevealOnce } from '../ui/ChangeOutcome';
 import { FormError } from '../ui/form-errors';
+import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 
@@ -63,16 +64,7 @@ export default function MyRequestsPage() {
               <MyRequestActions request={request} />
             </ChangeRequestCard>
           ))}
-          {requests.data.total > PAGE_SIZE && (
-            <Group justify="center">
-              <Pagination
-                total={Math.ceil(requests.data.total / PAGE_SIZE)}
-                value={page}
-                onChange={setPage}
-                getControlProps={(c) => ({ 'aria-label': t(`pagination.${c}`) })}
-              />
-            </Group>
-          )}
+          <ListPagination total={requests.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
         </Stack>
       )}
     </>

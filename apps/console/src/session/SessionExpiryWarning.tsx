@@ -31,7 +31,7 @@ export function SessionExpiryWarning() {
     <Alert color="yellow" variant="light" role="alert" mb="md" title={t('session.expiringTitle')}>
       <Text size="sm">{t('session.expiringText', { time: format.time(endsAt), relative: format.relative(endsAt) })}</Text>
       <Group mt="xs">
-        <Button size="xs" variant="default" onClick={() => sessionStore.markExpired()}>
+        <Button size="xs" variant="default" onClick={() => sessionStore.endNow()}>
           {t('session.renewNow')}
         </Button>
         <Button size="xs" variant="subtle" onClick={() => setDismissedFor(endsAt)}>

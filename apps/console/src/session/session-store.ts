@@ -62,6 +62,16 @@ class SessionStore {
     this.save();
   }
 
+  /**
+   * The person chose to sign in again before the session runs out: the sign-in opens over the
+   * page as at the real end, and the server ends the old session at once instead of at its term.
+   */
+  endNow(): void {
+    const token = this.session?.accessToken;
+    this.markExpired();
+    if (token) void fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => undefined);
+  }
+
   signedOut(): void {
     this.session = undefined;
     this.save();

@@ -105,9 +105,13 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
     );
   }
   if (after && Array.isArray(after.grants) && after.service) return authorizationText(after);
+  const blank = (v: Json) => v === null || v === undefined || v === '';
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter(
     (k) =>
-      !['id', 'version', 'companyId', 'createdAt', 'updatedAt'].includes(k) && JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]),
+      !['id', 'version', 'companyId', 'createdAt', 'updatedAt'].includes(k) &&
+      JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]) &&
+      // Something created: only what it has (a permanent credential has no end date to read about).
+      !(!before && after && blank(after[k])),
   );
   if (!before && !after) return <Text size="sm">{plain('', diff)}</Text>;
   return (

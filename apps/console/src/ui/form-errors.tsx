@@ -1,11 +1,15 @@
 import { Alert, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { asApiError } from '../api/errors';
+import { i18n } from '../i18n/i18n';
 import { problemText } from './states';
 
-/** Messages of a refused submission per field, to put under the fields they name. */
+/** Messages of a refused submission per field, to put under the fields they name (in the reader's language when the code is known). */
 export function fieldErrorsOf(error: unknown): Record<string, string[]> {
-  return error ? asApiError(error).fieldErrors() : {};
+  if (!error) return {};
+  const apiError = asApiError(error);
+  const known = apiError.code ? i18n.t(`problems.${apiError.code}` as 'problems.EMAIL_ALREADY_USED', { defaultValue: '' }) : '';
+  return apiError.fieldErrors(known || undefined);
 }
 
 /** The text to show under a field, if the API named it. */

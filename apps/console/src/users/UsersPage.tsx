@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Pagination, Select, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { useMe } from '../session/SessionProvider';
+import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -151,17 +152,7 @@ export default function UsersPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {users.data.total > PAGE_SIZE && (
-            <Group justify="center" mt="md">
-              <Pagination
-                total={Math.ceil(users.data.total / PAGE_SIZE)}
-                value={page}
-                onChange={(p) => set({ page: String(p) })}
-                getControlProps={(control) => ({ 'aria-label': t(`pagination.${control}`) })}
-                getItemProps={(p) => ({ 'aria-label': t('pagination.page', { page: p }) })}
-              />
-            </Group>
-          )}
+          <ListPagination total={users.data.total} pageSize={PAGE_SIZE} page={page} onChange={(p) => set({ page: String(p) })} />
         </>
       )}
     </>
