@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/config';
@@ -183,14 +183,15 @@ export class TestSystem {
 
   /**
    * Polls /health until the given services (and the gateway) answer. The wait follows progress,
-   * not the clock alone: it fails once `stallMs` pass with no new log line and no change in the
-   * health answer (a loaded machine boots slowly but visibly), at `capMs` whatever happens, and
-   * at once when a process exits.
+   * not the clock alone: it fails once `stallMs` pass with no new log line, no CPU time used by
+   * the services and no change in the health answer (a loaded machine boots slowly, but its
+   * processes keep working), at `capMs` whatever happens, and at once when a process exits.
    */
   async waitForHealth(services: SystemService[], stallMs = 60_000, capMs = 300_000): Promise<void> {
     const started = Date.now();
     let lastProgress = started;
     let seenLines = -1;
+    let seenCpu = -1;
     let last = '';
     // Processes that ended before this wait (killed by a fault test) are not its concern.
     const before = new Set(this.processes.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null));
@@ -208,8 +209,10 @@ export class TestSystem {
         answer = error instanceof Error ? error.message : String(error);
       }
       const lines = this.processes.reduce((sum, p) => sum + p.output.length, 0);
-      if (lines !== seenLines || answer !== last) lastProgress = Date.now();
+      const cpu = this.processes.reduce((sum, p) => sum + cpuTicks(p.child.pid), 0);
+      if (lines !== seenLines || cpu !== seenCpu || answer !== last) lastProgress = Date.now();
       seenLines = lines;
+      seenCpu = cpu;
       last = answer;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -237,6 +240,17 @@ export class TestSystem {
           }),
       ),
     );
+  }
+}
+
+/** CPU time a process has used so far, in clock ticks (Linux /proc; 0 elsewhere, where log lines alone show progress). */
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
   }
 }
 
