@@ -1,41 +1,53 @@
 import { DEMO } from '@procura/contracts';
-import { ApiSession, TestSystem, waitFor, waitForMail } from '@procura/testing';
+import { ApiSession, TestSystem, TotpCodes, userSession, waitFor, waitForMail } from '@procura/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
 import { type AxeViolation, type ConsoleBrowser, launchConsoleBrowser, screen } from './console/browser';
 
 const MARTIN = DEMO.companies.martin.id;
 const { sophie, paul, julie, hugo } = DEMO.users;
-const PASSWORD = DEMO.users.sophie.password;
 
-/** A TOTP code not used yet by this secret (each step-up code is accepted once, per 30 s step). */
-const usedSteps = new Map<string, number>();
-async function freshTotp(secret: string): Promise<string> {
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    if (usedSteps.get(secret) !== step) {
-      usedSteps.set(secret, step);
-      return generateSync({ secret });
-    }
-    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
+/** Codes of the demo administrators' authenticator apps (each time step is accepted once). */
+const codes = new TotpCodes();
+const freshTotp = (secret: string) => codes.next(secret);
+
+interface Person {
+  loginId: string;
+  password: string;
+  /** Set when the person's credential has TOTP enrolled: the sign-in asks for a code. */
+  totpSecret: string | null;
+}
+
+/** The sign-in form (or the sign-in dialog over a page whose session ended): password, then the code when enrolled. */
+async function signInWith(form: Page | Locator, person: Person): Promise<void> {
+  await form.getByLabel(/^Mot de passe/).fill(person.password);
+  await form.getByRole('button', { name: 'Se connecter' }).click();
+  if (person.totpSecret) {
+    await form.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(person.totpSecret));
+    await form.getByRole('button', { name: 'Se connecter' }).click();
   }
 }
 
-async function signIn(page: Page, baseUrl: string, loginId: string, password = PASSWORD): Promise<void> {
+async function signIn(page: Page, baseUrl: string, person: Person): Promise<void> {
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(loginId);
-  await page.getByLabel(/^Mot de passe/).fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(person.loginId);
+  await signInWith(page, person);
 }
 
-async function apiLogin(baseUrl: string, loginId: string, password = PASSWORD): Promise<ApiSession> {
-  const res = await ApiSession.anonymous(baseUrl).post<{ accessToken: string }>('/auth/login', { loginId, password });
-  if (res.status !== 200) throw new Error(`login ${loginId}: ${res.status} ${JSON.stringify(res.body)}`);
-  return new ApiSession(baseUrl, res.body.accessToken);
+/** The session the console keeps in the tab's storage (a string to evaluate: the test code has no DOM types). */
+async function storedSession(page: Page): Promise<{ accessToken?: string; sessionExpiresAt?: number }> {
+  return JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('procura.session')")) ?? '{}') as {
+    accessToken?: string;
+    sessionExpiresAt?: number;
+  };
 }
+
+/** An API session of a demo administrator (a token signed with the test secret: no sign-in, no TOTP code spent). */
+const adminApi = (baseUrl: string, user: { id: string }) =>
+  userSession(baseUrl, { userId: user.id, companyId: MARTIN, clientType: 'ADMINISTRATOR' });
 
 describe('Web console in Chromium (e2e)', () => {
   let system: TestSystem;
@@ -72,7 +84,7 @@ describe('Web console in Chromium (e2e)', () => {
 
   it('journey 2: the seed 000 wizard creates an authorization for two users; once approved, the check API grants it', async () => {
     const page = await browser.newPage();
-    await signIn(page, system.baseUrl, sophie.loginId);
+    await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: 'Autorisations' }).click();
     await page.getByRole('link', { name: 'Nouvelle autorisation' }).first().click();
@@ -100,7 +112,7 @@ describe('Web console in Chromium (e2e)', () => {
 
     // Paul approves it in his inbox with a code of his authenticator.
     const validator = await browser.newPage();
-    await signIn(validator, system.baseUrl, paul.loginId);
+    await signIn(validator, system.baseUrl, paul);
     await validator.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await validator.getByRole('link', { name: /^Validations/ }).click();
     const request = validator.getByRole('article').filter({ hasText: 'E-factures : équipe achats' });
@@ -132,7 +144,7 @@ describe('Web console in Chromium (e2e)', () => {
 
   it('journey 3: a client orders the access-rights report, sees its progress, downloads a PDF that parses', async () => {
     const page = await browser.newPage();
-    await signIn(page, system.baseUrl, sophie.loginId);
+    await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: 'Rapports et documents' }).click();
     await screen(page, 'j3-1-order', scans);
@@ -154,7 +166,7 @@ describe('Web console in Chromium (e2e)', () => {
 
   it('journey 4: a refusal of the API appears next to its field; a session that ends mid-form keeps the draft', async () => {
     const page = await browser.newPage();
-    await signIn(page, system.baseUrl, sophie.loginId);
+    await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
 
     await page.getByRole('link', { name: 'Leroy Julie' }).waitFor();
@@ -176,17 +188,14 @@ describe('Web console in Chromium (e2e)', () => {
     await page.getByLabel(/^Nom/).first().fill('Garnier');
     await page.getByLabel(/^Prénom/).fill('Inès');
     await page.getByLabel(/^Adresse e-mail/).fill('ines.garnier@boulangerie-martin.example');
-    const token = await page.evaluate(
-      () => (JSON.parse(sessionStorage.getItem('procura.session') ?? '{}') as { accessToken?: string }).accessToken,
-    );
+    const { accessToken: token } = await storedSession(page);
     expect((await new ApiSession(system.baseUrl, token!).post('/auth/logout')).status).toBe(200);
     await page.getByRole('link', { name: 'Mes demandes' }).click();
     await page.getByRole('dialog', { name: 'Session terminée' }).waitFor();
     await screen(page, 'j4-2-session-ended', scans);
     const dialog = page.getByRole('dialog', { name: 'Session terminée' });
     expect(await dialog.getByLabel(/^Identifiant/).inputValue()).toBe(sophie.loginId);
-    await dialog.getByLabel(/^Mot de passe/).fill(PASSWORD);
-    await dialog.getByRole('button', { name: 'Se connecter' }).click();
+    await signInWith(dialog, sophie);
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
     await page.getByText('Brouillon retrouvé').waitFor();
@@ -202,14 +211,12 @@ describe('Web console in Chromium (e2e)', () => {
     // (the page ends the session at sessionExpiresAt), without minutes of idle waiting.
     const page = await browser.isolatedPage();
     await page.clock.install();
-    await signIn(page, system.baseUrl, sophie.loginId);
+    await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
     await page.getByLabel(/^Nom/).first().fill('Roussel');
     await page.getByLabel(/^Prénom/).fill('Maëlle');
-    const endsAt = await page.evaluate(
-      () => (JSON.parse(sessionStorage.getItem('procura.session') ?? '{}') as { sessionExpiresAt?: number }).sessionExpiresAt,
-    );
+    const { sessionExpiresAt: endsAt } = await storedSession(page);
     expect(endsAt).toBeGreaterThan(Date.now());
 
     // Four minutes before the end: a warning with the time, and nothing else changes.
@@ -228,8 +235,7 @@ describe('Web console in Chromium (e2e)', () => {
     expect(page.url()).toContain('/users/new');
     await screen(page, 'j4-5-expired-over-form', scans);
     await page.clock.setSystemTime(Date.now());
-    await dialog.getByLabel(/^Mot de passe/).fill(PASSWORD);
-    await dialog.getByRole('button', { name: 'Se connecter' }).click();
+    await signInWith(dialog, sophie);
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Roussel');
     expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Maëlle');
@@ -238,11 +244,23 @@ describe('Web console in Chromium (e2e)', () => {
   }, 120_000);
 
   it('journey 5: a validator cannot approve their own request: the page says why and offers no button', async () => {
-    const sophieApi = await apiLogin(system.baseUrl, sophie.loginId);
+    const sophieApi = adminApi(system.baseUrl, sophie);
     const submitted = await sophieApi.request<{ status: string }>('PATCH', `/users/${hugo.id}`, { firstName: 'Hugues' });
     expect(submitted.status).toBe(202);
     const page = await browser.newPage();
-    await signIn(page, system.baseUrl, sophie.loginId);
+    // Signing in step by step: with TOTP enrolled, the password is followed by the code.
+    await page.goto(`${system.baseUrl}/sign-in`);
+    await screen(page, 'j5-0-sign-in', scans);
+    await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(sophie.loginId);
+    await page.getByLabel(/^Mot de passe/).fill(sophie.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Mot de passe vérifié').waitFor();
+    await screen(page, 'j5-0-sign-in-code', scans);
+    await page.getByLabel(/^Code Sécur’Pass/).fill('000000');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Ce code ne correspond pas').first().waitFor();
+    await page.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(sophie.totpSecret));
+    await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: /^Validations/ }).click();
     const own = page.getByRole('article').filter({ hasText: 'Hugues' });
@@ -255,8 +273,8 @@ describe('Web console in Chromium (e2e)', () => {
 
   it('journey 1: an administrator issues a credential, a second one approves it with TOTP; the new user signs in, changes the password (a weak one is refused), enrols TOTP', async () => {
     // The person exists (created through the API and approved): the console issues their credential.
-    const sophieApi = await apiLogin(system.baseUrl, sophie.loginId);
-    const paulApi = await apiLogin(system.baseUrl, paul.loginId);
+    const sophieApi = adminApi(system.baseUrl, sophie);
+    const paulApi = adminApi(system.baseUrl, paul);
     const email = `chloe.fabre.${Date.now()}@boulangerie-martin.example`;
     const created = await sophieApi.post<{ changeRequestId: string }>(`/companies/${MARTIN}/users`, {
       lastName: 'Fabre',
@@ -277,7 +295,7 @@ describe('Web console in Chromium (e2e)', () => {
     const chloeId = approved.body.result.user.id;
 
     const maker = await browser.newPage();
-    await signIn(maker, system.baseUrl, sophie.loginId);
+    await signIn(maker, system.baseUrl, sophie);
     await maker.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await maker.goto(`${system.baseUrl}/users/${chloeId}?tab=credential`);
     await maker.getByRole('heading', { name: 'Créer un identifiant' }).waitFor();
@@ -288,7 +306,7 @@ describe('Web console in Chromium (e2e)', () => {
     await screen(maker, 'j1-2-credential-pending', scans);
 
     const validator = await browser.newPage();
-    await signIn(validator, system.baseUrl, paul.loginId);
+    await signIn(validator, system.baseUrl, paul);
     await validator.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await validator.getByRole('link', { name: /^Validations/ }).click();
     const request = validator.getByRole('article').filter({ hasText: "Création d'un identifiant" });
@@ -323,7 +341,7 @@ describe('Web console in Chromium (e2e)', () => {
     await chloe.getByLabel(/^Identifiant \(14 chiffres\)/).fill(loginId.slice(0, 13) + String((Number(loginId[13]) + 1) % 10));
     await chloe.getByText('Le chiffre de contrôle ne correspond pas').waitFor();
     await screen(chloe, 'j1-4-check-digit', scans);
-    await signIn(chloe, system.baseUrl, loginId, provisional);
+    await signIn(chloe, system.baseUrl, { loginId, password: provisional, totpSecret: null });
     await chloe.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
     await chloe.getByLabel(/^Mot de passe provisoire/).fill(provisional);
     await chloe.getByLabel(/^Nouveau mot de passe/).fill('chloe2026');

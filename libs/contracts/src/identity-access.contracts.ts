@@ -221,17 +221,25 @@ export class TotpCodeDto {
   @ApiProperty({ example: '123456' }) @Matches(TOTP_CODE, { message: 'code must be 6 digits' }) code: string;
 }
 
-export type SessionScope = 'full' | 'password-change' | 'totp-enrolment';
+export type SessionScope = 'full' | 'password-change' | 'totp-enrolment' | 'totp-verification';
+const SESSION_SCOPES: SessionScope[] = ['full', 'password-change', 'totp-enrolment', 'totp-verification'];
 
 export class SessionTokens {
   @ApiProperty() accessToken: string;
   @ApiProperty() refreshToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Access-token lifetime in seconds' }) expiresIn: number;
-  @ApiProperty({ enum: ['full', 'password-change', 'totp-enrolment'] }) scope: SessionScope;
+  @ApiProperty({
+    enum: SESSION_SCOPES,
+    description:
+      'full: everything the person may do; password-change: only POST /auth/password; totp-enrolment: only the TOTP enrolment; totp-verification: only POST /auth/totp/verify (the credential has TOTP enrolled: the code follows the password)',
+  })
+  scope: SessionScope;
   @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' })
   passwordChangeRequired: boolean;
   @ApiProperty({ description: 'The company requires strong authentication and none is enrolled yet' }) totpEnrolmentRequired: boolean;
+  @ApiProperty({ description: 'TOTP is enrolled: give the current code (POST /auth/totp/verify) to finish signing in' })
+  totpCodeRequired: boolean;
   @ApiProperty({
     format: 'date-time',
     description: 'When the session ends whatever the refreshes (sign in again after it); lets a page warn before it happens',
@@ -372,6 +380,8 @@ export const IdentityAccessCommands = {
   changePassword: defineCommand<ChangePasswordPayload, SessionTokens>('identity', 'identity.auth.change-password'),
   enrolTotp: defineCommand<SessionPayload, TotpEnrolment>('identity', 'identity.auth.totp-enrol'),
   confirmTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-confirm'),
+  /** The second step of signing in with TOTP enrolled: the session's credential's current code. */
+  verifyTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-verify'),
   requestEdiCode: defineCommand<UserIdPayload, EdiCodeSent>('identity', 'identity.edi.request-code'),
   createEdiSignature: defineCommand<CreateEdiSignaturePayload, EdiSignatureView>('identity', 'identity.edi.create-signature'),
   listEdiSignatures: defineCommand<UserIdPayload, EdiSignatureView[]>('identity', 'identity.edi.list-signatures'),

@@ -5,3 +5,5 @@ export * from './wait';
 export * from './tokens';
 export * from './fixtures';
 export * from './scratch-database';
+export * from './chromium';
+export * from './totp-codes';

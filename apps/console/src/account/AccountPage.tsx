@@ -38,7 +38,7 @@ export default function AccountPage() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="rights">
-          <EffectiveRights userId={me.id} showResources={me.clientType === 'ADMINISTRATOR'} />
+          <EffectiveRights userId={me.id} showResources={me.clientType === 'ADMINISTRATOR'} own />
         </Tabs.Panel>
         <Tabs.Panel value="password">
           <PasswordTab />

@@ -12,6 +12,8 @@ export const api = createClient<paths>({ baseUrl: '' });
 const authentication: Middleware = {
   async onRequest({ request }) {
     if (request.url.includes('/api/v1/auth/login') || request.url.includes('/api/v1/auth/refresh')) return request;
+    // A call that brings its own token (the second step of signing in) keeps it.
+    if (request.headers.has('Authorization')) return request;
     const token = await sessionStore.freshAccessToken();
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
     return request;

@@ -62,6 +62,9 @@ const en = {
     submit: 'Sign in',
     failed: 'Login id or password incorrect, or access not possible at the moment. After 5 failures, access is blocked for 15 minutes.',
     help: 'First sign-in? Use the provisional password you received by SMS. Integrations:',
+    codeIntro: 'Password verified for login id {{loginId}}. Now type the 6-digit code your authenticator app (Sécur’Pass) shows.',
+    startAgain: 'Start again with another login id',
+    expiredStartAgain: 'The verification took too long: type your password again.',
     apiDocs: 'API documentation',
   },
   firstLogin: {
@@ -265,6 +268,8 @@ const en = {
     usable: 'Usable rights',
     notUsable: 'No usable rights at the moment',
     none: 'No rights',
+    noneOwn: 'You have no rights yet',
+    noneOwnHint: 'Your administrator gives them; they appear here as soon as they are approved.',
     noneHint: 'Give rights by a template, a copy or custom rights.',
     grantedBy: 'Granted by',
     validity: 'Validity',

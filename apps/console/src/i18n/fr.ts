@@ -58,6 +58,10 @@ const fr = {
     submit: 'Se connecter',
     failed: "Identifiant ou mot de passe incorrect, ou accès impossible pour le moment. Après 5 échecs, l'accès est bloqué 15 minutes.",
     help: 'Première connexion ? Utilisez le mot de passe provisoire reçu par SMS. Intégrations :',
+    codeIntro:
+      'Mot de passe vérifié pour l’identifiant {{loginId}}. Saisissez maintenant le code à 6 chiffres affiché par votre application d’authentification (Sécur’Pass).',
+    startAgain: 'Recommencer avec un autre identifiant',
+    expiredStartAgain: 'La vérification a pris trop de temps : saisissez à nouveau votre mot de passe.',
     apiDocs: "documentation de l'API",
   },
   firstLogin: {
@@ -272,6 +276,8 @@ const fr = {
     usable: 'Droits utilisables',
     notUsable: 'Aucun droit utilisable pour le moment',
     none: 'Aucun droit',
+    noneOwn: 'Vous n’avez encore aucun droit',
+    noneOwnHint: 'Votre administrateur vous les attribue ; ils apparaîtront ici dès qu’ils seront validés.',
     noneHint: 'Attribuez des droits par un profil type, une copie ou des droits personnalisés.',
     grantedBy: 'Accordé par',
     validity: 'Validité',

@@ -1,4 +1,4 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { loginIdFeedback, normalizeLoginId } from '@procura/credential-rules';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -8,10 +8,12 @@ import { ApiError, asApiError } from '../api/errors';
 import type { SessionTokens, UserView } from '../api/types';
 import { useSession } from '../session/SessionProvider';
 import { fieldError, fieldErrorsOf, FormError } from '../ui/form-errors';
+import { TotpField } from '../ui/TotpField';
 
 /**
- * Login id and password (seed 000: the 14-digit login id). The check digit is verified as the
- * user types, so a typo is said at once instead of after a refused attempt.
+ * Login id and password (seed 000: the 14-digit login id), then the code of the authenticator
+ * app when the credential has TOTP enrolled (seed 001: Sécur'Pass at sign-in). The check digit
+ * is verified as the user types, so a typo is said at once instead of after a refused attempt.
  */
 export function SignInForm({
   initialLoginId = '',
@@ -27,15 +29,49 @@ export function SignInForm({
   const [touched, setTouched] = useState(false);
   const feedback = loginIdFeedback(loginId);
   const digits = normalizeLoginId(loginId);
+  // The password's answer when a TOTP code must follow: its token may only verify the code.
+  const [challenge, setChallenge] = useState<SessionTokens | undefined>();
+  const [code, setCode] = useState('');
+  const finish = async (tokens: SessionTokens) => {
+    const user = await signedIn(tokens, digits);
+    return { tokens, user };
+  };
+  const done = ({ user, tokens }: { user: UserView; tokens: SessionTokens }) => {
+    setPassword('');
+    setCode('');
+    setChallenge(undefined);
+    onSignedIn(user, tokens);
+  };
   const signIn = useMutation({
     mutationFn: async () => {
       const tokens = await ok(api.POST('/api/v1/auth/login', { body: { loginId: digits, password } }));
-      const user = await signedIn(tokens, digits);
-      return { tokens, user };
+      if (tokens.scope === 'totp-verification') return { challenge: tokens };
+      return finish(tokens);
     },
-    onSuccess: ({ user, tokens }) => {
-      setPassword('');
-      onSignedIn(user, tokens);
+    onSuccess: (result) => {
+      if ('challenge' in result) {
+        setPassword('');
+        setChallenge(result.challenge);
+      } else done(result);
+    },
+  });
+  const verify = useMutation({
+    mutationFn: async () =>
+      finish(
+        await ok(
+          api.POST('/api/v1/auth/totp/verify', {
+            body: { code },
+            headers: { Authorization: `Bearer ${challenge!.accessToken}` },
+          }),
+        ),
+      ),
+    onSuccess: done,
+    onError: (error) => {
+      // The password's half expired (or was locked by wrong codes): start again from the password.
+      if (asApiError(error).status === 401) {
+        setChallenge(undefined);
+        setCode('');
+      }
     },
   });
   const errors = fieldErrorsOf(signIn.error);
@@ -54,13 +90,52 @@ export function SignInForm({
     event.preventDefault();
     setTouched(true);
     if (feedback !== 'WELL_FORMED' || !password) return;
+    verify.reset();
     signIn.mutate();
   };
   const apiError = signIn.error ? asApiError(signIn.error) : undefined;
 
+  if (challenge) {
+    const submitCode = (event: FormEvent) => {
+      event.preventDefault();
+      if (code.length === 6) verify.mutate();
+    };
+    const codeErrors = fieldErrorsOf(verify.error);
+    return (
+      <form onSubmit={submitCode} noValidate>
+        <Stack>
+          <Text size="sm">{t('signIn.codeIntro', { loginId: digits })}</Text>
+          <FormError error={verify.error} fields={['code']} />
+          <TotpField value={code} onChange={setCode} error={fieldError(codeErrors, 'code')} autoFocus />
+          <Button type="submit" loading={verify.isPending} disabled={code.length !== 6}>
+            {t('signIn.submit')}
+          </Button>
+          <Anchor
+            component="button"
+            type="button"
+            size="sm"
+            onClick={() => {
+              setChallenge(undefined);
+              setCode('');
+              verify.reset();
+            }}
+          >
+            {t('signIn.startAgain')}
+          </Anchor>
+        </Stack>
+      </form>
+    );
+  }
+
+  const verificationExpired = verify.error !== null && asApiError(verify.error).status === 401;
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
+        {verificationExpired && !signIn.error && (
+          <Alert color="yellow" variant="light" role="alert">
+            {t('signIn.expiredStartAgain')}
+          </Alert>
+        )}
         {apiError && !errors.loginId && (
           <FormError
             error={

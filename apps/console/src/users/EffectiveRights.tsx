@@ -8,8 +8,12 @@ import { useFormat } from '../i18n/format';
 import { useCatalogLabels } from '../ui/labels';
 import { EmptyState, QueryState } from '../ui/states';
 
-/** Effective rights now, each with the authorization that grants it, and why none are usable when that is the case. */
-export function EffectiveRights({ userId, showResources = true }: { userId: string; showResources?: boolean }) {
+/**
+ * Effective rights now, each with the authorization that grants it, and why none are usable when
+ * that is the case. `own`: the signed-in person's own rights (My account), said to them, not to
+ * an administrator.
+ */
+export function EffectiveRights({ userId, showResources = true, own = false }: { userId: string; showResources?: boolean; own?: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const catalog = useCatalog();
@@ -24,16 +28,18 @@ export function EffectiveRights({ userId, showResources = true }: { userId: stri
     <QueryState query={rights}>
       {(view) => (
         <>
-          <Alert
-            color={view.usable ? 'green' : 'orange'}
-            variant="light"
-            mb="md"
-            title={view.usable ? t('rights.usable') : t('rights.notUsable')}
-          >
-            {t(`reasons.${view.reason ?? 'GRANTED'}` as 'reasons.GRANTED')}
-          </Alert>
+          {view.rights.length > 0 || !view.usable ? (
+            <Alert
+              color={view.usable ? 'green' : 'orange'}
+              variant="light"
+              mb="md"
+              title={view.usable ? t('rights.usable') : t('rights.notUsable')}
+            >
+              {t(`reasons.${view.reason ?? 'GRANTED'}` as 'reasons.GRANTED')}
+            </Alert>
+          ) : null}
           {view.rights.length === 0 ? (
-            <EmptyState title={t('rights.none')} hint={t('rights.noneHint')} />
+            <EmptyState title={own ? t('rights.noneOwn') : t('rights.none')} hint={own ? t('rights.noneOwnHint') : t('rights.noneHint')} />
           ) : (
             <Table.ScrollContainer minWidth={640}>
               <Table striped>
