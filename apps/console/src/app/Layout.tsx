@@ -1,14 +1,17 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, SegmentedControl, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, ok } from '../api/client';
 import { type Language, setLanguage } from '../i18n/i18n';
-import { ReauthModal } from '../session/ReauthModal';
 import { SessionExpiryWarning } from '../session/SessionExpiryWarning';
 import { useMe, useSession } from '../session/SessionProvider';
 import { NAVIGATION } from './navigation';
+
+// Only needed once a session ends: its code (a dialog, the sign-in form) stays out of the first load.
+const ReauthModal = lazy(() => import('../session/ReauthModal'));
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -29,7 +32,7 @@ export function LanguageSwitch() {
 export function Layout() {
   const { t } = useTranslation();
   const { me, permissions } = useMe();
-  const { signOut } = useSession();
+  const { session, signOut } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -115,7 +118,11 @@ export function Layout() {
       <AppShell.Main id="main" tabIndex={-1}>
         <SessionExpiryWarning />
         <Outlet />
-        <ReauthModal />
+        {session.status === 'expired' && (
+          <Suspense fallback={null}>
+            <ReauthModal />
+          </Suspense>
+        )}
       </AppShell.Main>
     </AppShell>
   );

@@ -9,7 +9,7 @@ import { useSession } from './SessionProvider';
  * which stays as it was, with what the user typed. The same person carries on where they were;
  * somebody else starts from the home page, with nothing of the previous person's work.
  */
-export function ReauthModal() {
+export default function ReauthModal() {
   const { t } = useTranslation();
   const { session, me } = useSession();
   const navigate = useNavigate();

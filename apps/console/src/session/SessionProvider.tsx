@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
 import { api, ok } from '../api/client';
 import type { SessionTokens, UserView } from '../api/types';
@@ -17,18 +17,29 @@ interface SessionContextValue {
   signOut: () => Promise<void>;
 }
 
+/** The signed-in person's profile (GET /auth/me). */
+export const meQueryOptions = {
+  queryKey: ['me'],
+  queryFn: () => ok(api.GET('/api/v1/auth/me')),
+  staleTime: 5 * 60_000,
+};
+
+/**
+ * Asks for the profile as the page starts, before React's first render (which needs it before
+ * anything of a signed-in page can show), when this tab has an open session.
+ */
+export function prefetchMe(queryClient: QueryClient): void {
+  const session = sessionStore.getSnapshot();
+  if (session.status === 'active') void queryClient.prefetchQuery(meQueryOptions);
+}
+
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const session = useSyncExternalStore(sessionStore.subscribe, sessionStore.getSnapshot);
   const queryClient = useQueryClient();
   const full = session.status !== 'signed-out';
-  const meQuery = useQuery({
-    queryKey: ['me'],
-    queryFn: () => ok(api.GET('/api/v1/auth/me')),
-    enabled: full,
-    staleTime: 5 * 60_000,
-  });
+  const meQuery = useQuery({ ...meQueryOptions, enabled: full });
   const me = full ? meQuery.data : undefined;
   const rightsQuery = useQuery({
     queryKey: ['effective-rights', me?.id],
@@ -41,7 +52,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (tokens: SessionTokens, loginId: string) => {
       const previous = queryClient.getQueryData<UserView>(['me']);
       sessionStore.signedIn(tokens, loginId);
-      const user = await queryClient.fetchQuery({ queryKey: ['me'], queryFn: () => ok(api.GET('/api/v1/auth/me')), staleTime: 0 });
+      const user = await queryClient.fetchQuery({ ...meQueryOptions, staleTime: 0 });
       if (previous && previous.id !== user.id) {
         // Somebody else on this tab: nothing of the previous person's work stays visible.
         forgetDrafts(user.id);

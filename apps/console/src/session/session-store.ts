@@ -22,6 +22,20 @@ export interface SessionSnapshot {
   scope?: SessionTokens['scope'];
   loginId?: string;
   sessionExpiresAt?: number;
+  /** From the access token's claims: known at once, before the profile (GET /auth/me) arrives. */
+  userId?: string;
+  companyId?: string;
+  clientType?: 'ADMINISTRATOR' | 'STANDARD';
+}
+
+/** The claims the console reads from an access token (the server verifies it; the page only needs to know early whose it is). */
+function claimsOf(accessToken: string): { sub?: string; cid?: string; ct?: 'ADMINISTRATOR' | 'STANDARD' } {
+  try {
+    const body = accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(body)) as { sub?: string; cid?: string; ct?: 'ADMINISTRATOR' | 'STANDARD' };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -136,11 +150,15 @@ function read(): StoredSession | undefined {
 
 function snapshotOf(session: StoredSession | undefined): SessionSnapshot {
   if (!session) return { status: 'signed-out' };
+  const claims = claimsOf(session.accessToken);
   return {
     status: session.expired ? 'expired' : 'active',
     scope: session.scope,
     loginId: session.loginId,
     sessionExpiresAt: session.sessionExpiresAt,
+    userId: claims.sub,
+    companyId: claims.cid,
+    clientType: claims.ct,
   };
 }
 

@@ -1,19 +1,15 @@
-import { Anchor, Button, Group, Select, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, ok } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { useMe } from '../session/SessionProvider';
 import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
-
-const PAGE_SIZE = 25;
-type Status = 'REGISTERED' | 'ACTIVE' | 'SUSPENDED' | 'DELETED';
-type ClientType = 'ADMINISTRATOR' | 'STANDARD';
+import { USERS_PAGE_SIZE, usersFilterOf, usersQuery } from './users-query';
 
 /** Users of my company (seed 002 "Gestion des utilisateurs"): search, status and type filters, pages. */
 export default function UsersPage() {
@@ -21,10 +17,8 @@ export default function UsersPage() {
   const format = useFormat();
   const { me } = useMe();
   const [params, setParams] = useSearchParams();
+  const { status, clientType, page } = usersFilterOf(params);
   const text = params.get('q') ?? '';
-  const status = (params.get('status') as Status | null) ?? undefined;
-  const clientType = (params.get('type') as ClientType | null) ?? undefined;
-  const page = Number(params.get('page') ?? 1) || 1;
   const [search] = useDebouncedValue(text.trim(), 250);
   const set = (changes: Record<string, string | undefined>) =>
     setParams(
@@ -39,16 +33,7 @@ export default function UsersPage() {
       },
       { replace: true },
     );
-  const users = useQuery({
-    queryKey: ['users', me.companyId, { search, status, clientType, page }],
-    queryFn: () =>
-      ok(
-        api.GET('/api/v1/companies/{companyId}/users', {
-          params: { path: { companyId: me.companyId }, query: { q: search || undefined, status, clientType, page, pageSize: PAGE_SIZE } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const users = useQuery({ ...usersQuery(me.companyId, { search, status, clientType, page }), placeholderData: keepPreviousData });
   const filtered = !!(search || status || clientType);
 
   return (
@@ -71,27 +56,26 @@ export default function UsersPage() {
           w={300}
           type="search"
         />
-        <Select
+        {/* Native selects: a short fixed list needs no searchable combobox, and the list shows sooner without its code. */}
+        <NativeSelect
           label={t('users.status')}
           value={status ?? ''}
-          onChange={(value) => set({ status: value || undefined })}
+          onChange={(e) => set({ status: e.currentTarget.value || undefined })}
           data={[
             { value: '', label: t('users.allStatuses') },
             ...(['ACTIVE', 'REGISTERED', 'SUSPENDED', 'DELETED'] as const).map((s) => ({ value: s, label: t(`status.${s}`) })),
           ]}
-          allowDeselect={false}
           w={230}
         />
-        <Select
+        <NativeSelect
           label={t('users.type')}
           value={clientType ?? ''}
-          onChange={(value) => set({ type: value || undefined })}
+          onChange={(e) => set({ type: e.currentTarget.value || undefined })}
           data={[
             { value: '', label: t('users.allTypes') },
             { value: 'ADMINISTRATOR', label: t('clientType.ADMINISTRATOR') },
             { value: 'STANDARD', label: t('clientType.STANDARD') },
           ]}
-          allowDeselect={false}
           w={230}
         />
       </Group>
@@ -152,7 +136,7 @@ export default function UsersPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <ListPagination total={users.data.total} pageSize={PAGE_SIZE} page={page} onChange={(p) => set({ page: String(p) })} />
+          <ListPagination total={users.data.total} pageSize={USERS_PAGE_SIZE} page={page} onChange={(p) => set({ page: String(p) })} />
         </>
       )}
     </>
