@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { buildOptions } from './vite.build';
 
 const here = import.meta.dirname;
 const gateway = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
@@ -13,21 +14,6 @@ export default defineConfig({
     alias: { '@procura/credential-rules': resolve(here, '../../libs/credential-rules/src/index.ts') },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
-  build: {
-    outDir: resolve(here, '../../dist/console'),
-    emptyOutDir: true,
-    target: 'es2022',
-    sourcemap: false,
-    // No inline <script> or module-preload polyfill: the page runs under script-src 'self'.
-    modulePreload: { polyfill: false },
-    assetsInlineLimit: 0,
-    reportCompressedSize: false,
-    rolldownOptions: {
-      // The component library marks its modules "use client" (for React Server Components): meaningless in a bundle.
-      onwarn(warning, warn) {
-        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
-      },
-    },
-  },
+  build: buildOptions(resolve(here, '../../dist/console')),
   server: { proxy: { '/api': gateway } },
 });
