@@ -6,12 +6,12 @@
  * on an otherwise idle system.
  */
 import { ChangeRequestView, ChangeSubmissionResult, CompanyView, QUEUES } from '@procura/contracts';
-import { addAdministrator, addUsers, ApiSession, TestSystem } from '@procura/testing';
+import { addAdministrator, addUsers, ApiSession } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, percentile, processTreeCpuMs } from './bench-kit';
+import { Benchmark, BenchEnv, BenchFigure, cpuMs, load, percentile, processTreeCpuMs, startSystem } from './bench-kit';
 
 const REQUESTS = 300;
 const CONCURRENCY = 8;
@@ -109,14 +109,7 @@ async function queuesSettled(redisUrl: string, timeoutMs = 120_000): Promise<voi
 export const benchmark: Benchmark = {
   name: 'approvals (dual validation: final approval → APPLIED)',
   async run(env: BenchEnv): Promise<BenchFigure[]> {
-    Object.assign(process.env, {
-      PG_ADMIN_URL: env.adminUrl,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      SMTP_URL: env.smtpUrl,
-      PROCURA_TEST_DIR: env.dir,
-    });
-    const system = await TestSystem.start({ env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000' } });
+    const system = await startSystem(env);
     try {
       const operator = ApiSession.operator(system.baseUrl);
       const company = (

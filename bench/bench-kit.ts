@@ -2,7 +2,7 @@ import { cpuProfileFlags, nodeFlagsFor, serviceProcessEnv } from '@procura/confi
 import { migrate } from '@procura/database';
 import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
 import { findFreePorts, startPostgres, startRedis, startSmtpCatcher } from '@procura/infra';
-import { createTemplateDatabase } from '@procura/testing';
+import { createTemplateDatabase, type SystemOptions, TestSystem } from '@procura/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,21 @@ export async function startBenchEnv(): Promise<BenchEnv & { stop(): Promise<void
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The whole system as under Jest (TestSystem: every service a process of its own, a database
+ * copied from the template), on the benchmark's servers, quiet, without the flood shield.
+ */
+export function startSystem(env: BenchEnv, options: SystemOptions = {}): Promise<TestSystem> {
+  Object.assign(process.env, {
+    PG_ADMIN_URL: env.adminUrl,
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    SMTP_URL: env.smtpUrl,
+    PROCURA_TEST_DIR: env.dir,
+  });
+  return TestSystem.start({ ...options, env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000', ...options.env } });
 }
 
 /** Percentile of a list of durations (ms). */

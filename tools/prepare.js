@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before `npm start` or `npm test`, doing only what is
 // missing: dependencies (npm ci, the committed lock file), the Prisma client (offline generate), the build (tsc,
-// incremental). Plain Node with no dependencies, so it runs on a fresh clone.
+// incremental), the web console (tools/build-console.js, when the API or its sources changed). Plain Node with no dependencies, so it runs on a fresh clone.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -54,4 +54,10 @@ if (!process.argv.includes('--no-build')) {
     // with plain `node` (no resolver hook) wherever dist/ is copied.
     run(process.execPath, [rel('node_modules', 'tsc-alias', 'dist', 'bin', 'index.js'), '-p', 'tsconfig.build.json']);
   });
+}
+
+// 4. The web console (dist/console, served by the gateway at /): rebuilt only when the API
+// document or the console's sources changed; a console that no longer fits the API fails here.
+if (!process.argv.includes('--no-build') && !process.argv.includes('--no-console')) {
+  run(process.execPath, [rel('tools', 'build-console.js')]);
 }

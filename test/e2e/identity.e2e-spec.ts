@@ -20,11 +20,12 @@ import {
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
+  TotpCodes,
+  userSession,
   waitFor,
   waitForMail,
 } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
-import { generateSync } from 'otplib';
 import { Client } from 'pg';
 
 interface Problem {
@@ -54,20 +55,10 @@ jest.setTimeout(150_000);
 const secrets = new Set<string>();
 const errorBodies: string[] = [];
 
-/** TOTP codes as an authenticator app would give them, each time step used once (the server refuses replays). */
-const lastStep = new Map<string, number>();
+const codes = new TotpCodes();
 async function totp(secret: string): Promise<string> {
   secrets.add(secret);
-  const step = await waitFor(
-    async () => {
-      const current = Math.floor(Date.now() / 30_000);
-      const next = Math.max((lastStep.get(secret) ?? 0) + 1, current);
-      return next <= current + 1 ? next : undefined;
-    },
-    { timeoutMs: 35_000, intervalMs: 250, what: 'a fresh TOTP time step' },
-  );
-  lastStep.set(secret, step);
-  return generateSync({ secret, epoch: step * 30 });
+  return codes.next(secret);
 }
 
 let seq = 0;
@@ -101,10 +92,18 @@ describe('Identity (e2e)', () => {
     return res;
   }
 
-  async function fullSession(loginId: string, password: string): Promise<ApiSession> {
-    const res = await login(loginId, password);
-    expect(res.body.scope).toBe('full');
-    return as(res.body.accessToken);
+  /** Signs in completely: the password, then the TOTP code when the credential has one enrolled. */
+  async function fullTokens(user: { loginId: string; password: string; totpSecret: string | null }): Promise<SessionTokens> {
+    const res = await login(user.loginId, user.password);
+    if (res.body.scope !== 'totp-verification') return res.body;
+    const verified = await as(res.body.accessToken).post<SessionTokens>('/auth/totp/verify', { code: await totp(user.totpSecret!) });
+    return verified.body;
+  }
+
+  async function fullSession(user: { loginId: string; password: string; totpSecret: string | null }): Promise<ApiSession> {
+    const tokens = await fullTokens(user);
+    expect(tokens.scope).toBe('full');
+    return as(tokens.accessToken);
   }
 
   async function jobs(where: string, params: unknown[] = []): Promise<OutboxJob[]> {
@@ -224,6 +223,20 @@ describe('Identity (e2e)', () => {
       expect(principal[0].payload).toMatchObject({ status: 'ACTIVE', companyId: company.body.id, version: 1 });
     });
 
+    it('lets an administrator read their own company (not another one, not edit it); a standard user reads none', async () => {
+      const { martin, dupont } = DEMO.companies;
+      const { sophie, julie } = DEMO.users;
+      const admin = userSession(system.baseUrl, { userId: sophie.id, companyId: martin.id, clientType: 'ADMINISTRATOR' });
+      const own = await admin.get<CompanyView>(`/companies/${martin.id}`);
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ id: martin.id, name: martin.name });
+      expect((await admin.get<Problem>(`/companies/${dupont.id}`)).status).toBe(404);
+      expect((await admin.get<Problem>('/companies')).status).toBe(403);
+      expect((await admin.request<Problem>('PATCH', `/companies/${martin.id}`, { requireStrongAuth: false })).status).toBe(403);
+      const standard = userSession(system.baseUrl, { userId: julie.id, companyId: martin.id, clientType: 'STANDARD' });
+      expect((await standard.get<Problem>(`/companies/${martin.id}`)).status).toBe(403);
+    });
+
     it('refuses a generic mailbox with a clear error and an e-mail already used, whatever its case', async () => {
       const generic = await operator.post<Problem>(
         `/companies/${DEMO.companies.dupont.id}/users`,
@@ -340,11 +353,51 @@ describe('Identity (e2e)', () => {
       const me = await as(confirmed.body.accessToken).get<UserView>('/auth/me');
       expect(me.body.id).toBe(admin.id);
 
+      // From now on the password alone is not enough (seed 001: Sécur'Pass at sign-in).
       const again = await login(loginId, password);
-      expect(again.body.scope).toBe('full');
+      expect(again.body).toMatchObject({ scope: 'totp-verification', totpCodeRequired: true });
+      expect(Date.parse(again.body.sessionExpiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+      expect((await as(again.body.accessToken).get('/auth/me')).status).toBe(403);
+      expect((await as(again.body.accessToken).get(`/users/${admin.id}`)).status).toBe(403);
+      const refreshed = await anonymous().post<SessionTokens>('/auth/refresh', { refreshToken: again.body.refreshToken });
+      expect(refreshed.body.scope).toBe('totp-verification'); // refreshing never widens it
+      const halfway = as(refreshed.body.accessToken);
+      const failures = async () =>
+        (await db.query(`SELECT failed_attempts FROM identity.credentials WHERE id = $1`, [issued.body.credential.id])).rows[0]
+          .failed_attempts as number;
+      const before = await failures(); // the provisional password tried again above counted one
+      const wrongCode = await halfway.post<Problem>('/auth/totp/verify', { code: '000000' });
+      expect(wrongCode.status).toBe(422);
+      expect(wrongCode.body).toMatchObject({ code: 'TOTP_CODE_INVALID', errors: [{ field: 'code' }] });
+      expect(await failures()).toBe(before + 1);
+      // Typing the password again does not forget the wrong code: codes could be guessed without end otherwise.
+      const retry = await login(loginId, password);
+      expect(retry.body.scope).toBe('totp-verification');
+      expect(await failures()).toBe(before + 1);
+      const code = await totp(enrolment.body.secret);
+      const verified = await halfway.post<SessionTokens>('/auth/totp/verify', { code });
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ scope: 'full', totpCodeRequired: false });
+      expect(await failures()).toBe(0);
+      expect((await as(verified.body.accessToken).get<UserView>('/auth/me')).body.id).toBe(admin.id);
+      expect((await halfway.post('/auth/totp/verify', { code })).status).toBe(401); // the password-only session ended
+      // A code is accepted once; wrong codes lock the credential like wrong passwords (5 here).
+      const other = as(retry.body.accessToken);
+      expect((await other.post<Problem>('/auth/totp/verify', { code })).body.code).toBe('TOTP_CODE_INVALID');
+      for (let i = 0; i < 3; i++) expect((await other.post('/auth/totp/verify', { code: '000000' })).status).toBe(422);
+      expect((await other.post('/auth/totp/verify', { code: '000000' })).status).toBe(401); // the fifth failure locks
+      expect((await login(loginId, password)).status).toBe(401);
       const audit = await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [issued.body.credential.id]);
       expect(audit.map((j) => j.payload.action)).toEqual(
-        expect.arrayContaining(['credential.created', 'login.succeeded', 'credential.password-changed', 'credential.totp-enrolled']),
+        expect.arrayContaining([
+          'credential.created',
+          'login.succeeded',
+          'credential.password-changed',
+          'credential.totp-enrolled',
+          'login.totp-failed',
+          'login.totp-verified',
+          'credential.locked',
+        ]),
       );
     });
 
@@ -553,7 +606,7 @@ describe('Identity (e2e)', () => {
     });
 
     it('refuses any action on another company with 404, exactly like a missing user', async () => {
-      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const marc = await fullSession(DEMO.users.marc);
       const julie = DEMO.users.julie.id;
       const missing = randomUUID();
       for (const id of [julie, missing]) {
@@ -696,12 +749,12 @@ describe('Identity (e2e)', () => {
       expect((await anonymous().post('/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
       expect((await as(refreshed.body.accessToken).get('/auth/me')).status).toBe(401);
 
-      const second = await login(DEMO.users.marc.loginId, DEMO.users.marc.password);
-      const session = as(second.body.accessToken);
+      const second = await fullTokens(DEMO.users.marc);
+      const session = as(second.accessToken);
       expect((await session.get('/auth/me')).status).toBe(200);
       expect((await session.post('/auth/logout')).status).toBe(200);
       expect((await session.get('/auth/me')).status).toBe(401);
-      expect((await anonymous().post('/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(401);
+      expect((await anonymous().post('/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(401);
     });
   });
 
@@ -783,7 +836,7 @@ describe('Identity (e2e)', () => {
       expect(locked.body.code).toBe('SIGNATURE_LOCKED');
 
       // Another company's administrator cannot see or revoke it.
-      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const marc = await fullSession(DEMO.users.marc);
       expect((await marc.request('DELETE', `/edi-signatures/${created.body.id}`)).status).toBe(404);
 
       const revoked = await session.request<{ status: string }>('DELETE', `/edi-signatures/${created.body.id}`);
@@ -809,7 +862,7 @@ describe('Identity (e2e)', () => {
     });
 
     it('refuses to create a signature for somebody else', async () => {
-      const marc = await fullSession(DEMO.users.marc.loginId, DEMO.users.marc.password);
+      const marc = await fullSession(DEMO.users.marc);
       const res = await marc.post<Problem>(`/users/${DEMO.users.lea.id}/edi-signatures`, {
         code: 'ABCDEFGHJK',
         validityYears: 1,

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   say('');
   say(`Procura is ready (${seconds} s). Ctrl-C stops everything.`);
   say('');
+  say(`  Web console     http://localhost:${port}/   (sign in with a demo login id below)`);
   say(`  API             http://localhost:${port}/api/v1`);
   say(`  API docs        http://localhost:${port}/api/docs   (OpenAPI JSON: /api/docs-json)`);
   say(`  Health          http://localhost:${port}/api/v1/health`);
@@ -116,14 +117,14 @@ async function main(): Promise<void> {
   say('  Demo logins (development data only)');
   say(`    operator ${DEMO.operator.name}: Authorization: Bearer ${DEMO.operator.apiKey}`);
   const { sophie, paul, marc, julie } = DEMO.users;
-  say(`    password of every demo user: ${sophie.password}   (POST /api/v1/auth/login {"loginId","password"})`);
+  say(`    password of every demo user: ${sophie.password}   (POST /api/v1/auth/login, then /auth/totp/verify {"code"})`);
   say(`    ${DEMO.companies.martin.name} (collective signatures: each change needs the other administrator)`);
   say(`      ${sophie.name.padEnd(14)} administrator  login id ${sophie.loginId}  TOTP secret ${sophie.totpSecret}`);
   say(`      ${paul.name.padEnd(14)} administrator  login id ${paul.loginId}  TOTP secret ${paul.totpSecret}`);
   say(`      ${julie.name.padEnd(14)} user           login id ${julie.loginId}`);
   say(`    ${DEMO.companies.dupont.name} (individual signature: changes apply at once)`);
   say(`      ${marc.name.padEnd(14)} administrator  login id ${marc.loginId}  TOTP secret ${marc.totpSecret}`);
-  say('    TOTP codes: add the secret to an authenticator app, or');
+  say('    TOTP codes (asked after the password when enrolled, and to approve): add the secret to an authenticator app, or');
   say(`      node -e "console.log(require('otplib').generateSync({secret:'${sophie.totpSecret}'}))"`);
   say(`    SMS outbox: ${join(dataDir, 'sms')}`);
   say('');

@@ -6,6 +6,7 @@ import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { createValidationPipe, enforceShutdownDeadline, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { mountConsole } from './console/console-static';
 import { GatewayModule } from './gateway.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ProblemFilter } from './http/problem.filter';
@@ -47,6 +48,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup(API_DOCS_PATH, app, document);
   await mountQueueDashboard(app);
+  await mountConsole(app);
   await app.get(RedisRpcClient).connect();
   return app;
 }

@@ -235,7 +235,7 @@ export class CreateAuthorizationDto {
 export class UpdateAuthorizationDto {
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) @IsDisplayName() label?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @Optional() @IsIsoDateTime() effectiveFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the end date' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null removes the end date' })
   @Optional({ nullable: true })
   @IsIsoDateTime()
   endsAt?: string | null;
@@ -278,7 +278,7 @@ export class AuthorizationView {
   @ApiProperty() label: string;
   @ApiProperty() service: string;
   @ApiProperty({ format: 'date-time' }) effectiveFrom: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) endsAt: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) endsAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ type: [GrantView] }) grants: GrantView[];
   @ApiProperty({ type: [String], format: 'uuid' }) userIds: string[];
@@ -483,7 +483,7 @@ export class EffectiveRightView {
   @ApiProperty({ format: 'uuid' }) authorizationId: string;
   @ApiProperty() authorizationLabel: string;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) validUntil: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) validUntil: string | null;
 }
 
 export class EffectiveRightsView {

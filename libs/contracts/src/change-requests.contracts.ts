@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANGE_KIND_NAMES, type ChangeKind } from './changes.contracts';
-import { Optional } from './input-rules';
+import { IsIsoDateTime, Optional } from './input-rules';
 import { ChangePolicyView } from './change-policy.contracts';
 import type { ChangeSubmissionResult } from './changes.contracts';
 import { Page, PageQueryDto } from './pagination';
@@ -193,6 +193,29 @@ export class CompanyIdPayload {
 
 export class AuditQuery extends PageQueryDto {
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, 100) action?: string;
+  @ApiPropertyOptional({ description: 'Who acted, as written in the trail (`user:<id>`, `operator:<id>`, `system:<name>`)' })
+  @Optional()
+  @IsString()
+  @Length(1, 100)
+  actor?: string;
+  @ApiPropertyOptional({
+    description: 'Entries about this id: its target, or what the user with this id did (a user page passes the user and their credentials)',
+    type: [String],
+    format: 'uuid',
+  })
+  @Optional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsUUID('all', { each: true, message: 'about must be ids (uuid)' })
+  @ArrayMaxSize(20)
+  about?: string[];
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this instant' })
+  @Optional()
+  @IsIsoDateTime()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries before this instant' })
+  @Optional()
+  @IsIsoDateTime()
+  to?: string;
 }
 
 export class AuditListPayload extends AuditQuery {

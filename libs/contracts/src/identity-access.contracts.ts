@@ -81,7 +81,7 @@ export class UpdateUserDto {
   @Matches(DATE_ONLY, { message: 'birthDate must be a date YYYY-MM-DD' })
   birthDate?: string;
   @ApiPropertyOptional() @Optional() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'null removes the phone number' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the phone number' })
   @Optional({ nullable: true })
   @Matches(E164, { message: 'phone must be an E.164 number such as +33612345678' })
   phone?: string | null;
@@ -100,7 +100,7 @@ export class UserView {
   @ApiProperty() firstName: string;
   @ApiProperty({ format: 'date' }) birthDate: string;
   @ApiProperty() email: string;
-  @ApiPropertyOptional({ nullable: true }) phone: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) phone: string | null;
   @ApiProperty({ enum: ClientType }) clientType: ClientType;
   @ApiProperty({ enum: AdminSignature }) adminSignature: AdminSignature;
   @ApiProperty({ enum: UserStatus }) status: UserStatus;
@@ -119,6 +119,12 @@ export class UserPage implements Page<UserView> {
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: UserStatus }) @Optional() @IsEnum(UserStatus) status?: UserStatus;
+  @ApiPropertyOptional({ enum: ClientType }) @Optional() @IsEnum(ClientType) clientType?: ClientType;
+  @ApiPropertyOptional({ description: 'Part of the last name, first name or e-mail (any case)', maxLength: 100 })
+  @Optional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
 }
 
 // ── Credentials ─────────────────────────────────────────────────────────────────────
@@ -153,11 +159,11 @@ export class CredentialView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ example: '40512345678903', description: '14 digits, the last one a check digit' }) loginId: string;
   @ApiProperty({ enum: CredentialType }) type: CredentialType;
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) validUntil: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) validUntil: string | null;
   @ApiProperty() bankingPower: boolean;
   @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
   @ApiProperty() locked: boolean;
-  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lockedUntil: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) lockedUntil: string | null;
   @ApiProperty({ description: 'The provisional password has not been changed yet' }) passwordChangeRequired: boolean;
   @ApiProperty() totpEnrolled: boolean;
   @ApiProperty() version: number;
@@ -200,17 +206,30 @@ export class TotpCodeDto {
   @ApiProperty({ example: '123456' }) @Matches(TOTP_CODE, { message: 'code must be 6 digits' }) code: string;
 }
 
-export type SessionScope = 'full' | 'password-change' | 'totp-enrolment';
+export type SessionScope = 'full' | 'password-change' | 'totp-enrolment' | 'totp-verification';
+const SESSION_SCOPES: SessionScope[] = ['full', 'password-change', 'totp-enrolment', 'totp-verification'];
 
 export class SessionTokens {
   @ApiProperty() accessToken: string;
   @ApiProperty() refreshToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Access-token lifetime in seconds' }) expiresIn: number;
-  @ApiProperty({ enum: ['full', 'password-change', 'totp-enrolment'] }) scope: SessionScope;
+  @ApiProperty({
+    enum: SESSION_SCOPES,
+    description:
+      'full: everything the person may do; password-change: only POST /auth/password; totp-enrolment: only the TOTP enrolment; totp-verification: only POST /auth/totp/verify (the credential has TOTP enrolled: the code follows the password)',
+  })
+  scope: SessionScope;
   @ApiProperty({ description: 'Signed in with a provisional password: only the password change is allowed' })
   passwordChangeRequired: boolean;
   @ApiProperty({ description: 'The company requires strong authentication and none is enrolled yet' }) totpEnrolmentRequired: boolean;
+  @ApiProperty({ description: 'TOTP is enrolled: give the current code (POST /auth/totp/verify) to finish signing in' })
+  totpCodeRequired: boolean;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the session ends whatever the refreshes (sign in again after it); lets a page warn before it happens',
+  })
+  sessionExpiresAt: string;
 }
 
 export class TotpEnrolment {
@@ -346,6 +365,8 @@ export const IdentityAccessCommands = {
   changePassword: defineCommand<ChangePasswordPayload, SessionTokens>('identity', 'identity.auth.change-password'),
   enrolTotp: defineCommand<SessionPayload, TotpEnrolment>('identity', 'identity.auth.totp-enrol'),
   confirmTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-confirm'),
+  /** The second step of signing in with TOTP enrolled: the session's credential's current code. */
+  verifyTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-verify'),
   requestEdiCode: defineCommand<UserIdPayload, EdiCodeSent>('identity', 'identity.edi.request-code'),
   createEdiSignature: defineCommand<CreateEdiSignaturePayload, EdiSignatureView>('identity', 'identity.edi.create-signature'),
   listEdiSignatures: defineCommand<UserIdPayload, EdiSignatureView[]>('identity', 'identity.edi.list-signatures'),

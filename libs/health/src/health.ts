@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export type ComponentStatus = 'up' | 'down';
 
@@ -9,10 +9,12 @@ export class ComponentHealth {
   @ApiPropertyOptional() error?: string;
 }
 
+// ComponentHealth is declared as an extra model so that the $ref below resolves in the document.
+@ApiExtraModels(ComponentHealth)
 export class HealthReport {
   @ApiProperty({ enum: ['up', 'down'] }) status: ComponentStatus;
   @ApiProperty({ format: 'date-time' }) checkedAt: string;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ComponentHealth' } })
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ComponentHealth) } })
   components: Record<string, ComponentHealth>;
 }
 

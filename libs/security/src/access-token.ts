@@ -2,9 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What a user's access token may be used for. A user who signed in with a provisional
- * password may only change it; one who must enrol strong authentication may only enrol.
+ * password may only change it; one who must enrol strong authentication may only enrol; one
+ * whose credential has TOTP enrolled may only give the code after the password.
  */
-export type TokenScope = 'full' | 'password-change' | 'totp-enrolment';
+export type TokenScope = 'full' | 'password-change' | 'totp-enrolment' | 'totp-verification';
 
 export interface AccessTokenClaims {
   /** User id. */

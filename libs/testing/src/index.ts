@@ -7,3 +7,5 @@ export * from './fixtures';
 export * from './scratch-database';
 export * from './shared-system';
 export * from './scratch-redis';
+export * from './chromium';
+export * from './totp-codes';

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventJob } from '@procura/contracts';
-import { AuditEntry, PoolSql, PrismaService } from '@procura/database';
+import { AuditEntry, PoolSql, Prisma, PrismaService } from '@procura/database';
 import type { SqlExecutor } from '@procura/messaging';
 import { ChainedFields, chainHash, GENESIS_HASH } from './audit-chain';
 
 export type StoredEntry = ChainedFields & { prevHash: string; hash: string };
+
+/** Filters of the trail's list; `about` matches an entry's target or a user's own actions. */
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  about?: string[];
+  from?: string;
+  to?: string;
+}
 
 export function chainOf(companyId: string | null): string {
   return companyId ?? 'platform';
@@ -138,8 +147,15 @@ export class AuditRepository {
     return appended;
   }
 
-  async page(chain: string, skip: number, take: number, action?: string): Promise<[StoredEntry[], number]> {
-    const where = { chain, ...(action ? { action } : {}) };
+  async page(chain: string, skip: number, take: number, filter: AuditFilter = {}): Promise<[StoredEntry[], number]> {
+    const { action, actor, about, from, to } = filter;
+    const where: Prisma.AuditEntryWhereInput = {
+      chain,
+      ...(action ? { action } : {}),
+      ...(actor ? { actor } : {}),
+      ...(about?.length ? { OR: [{ targetId: { in: about } }, { actor: { in: about.map((id) => `user:${id}`) } }] } : {}),
+      ...(from || to ? { occurredAt: { ...(from ? { gte: new Date(from) } : {}), ...(to ? { lt: new Date(to) } : {}) } } : {}),
+    };
     const [rows, total] = await Promise.all([
       this.prisma.auditEntry.findMany({ where, orderBy: { seq: 'desc' }, skip, take }),
       this.prisma.auditEntry.count({ where }),

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, AuditEntryView, AuditEventJob, AuditVerification, Page, pageWindow } from '@procura/contracts';
+import { Actor, AuditEntryView, AuditEventJob, AuditQuery, AuditVerification, Page, pageWindow } from '@procura/contracts';
 import { AuditFact, auditEvent, auditJobId, Outbox, SqlExecutor } from '@procura/messaging';
 import { JOBS } from '@procura/contracts';
 import { CompanyAccessService } from '../company-access/company-access.service';
@@ -52,10 +52,11 @@ export class AuditService {
     if (outcome === 'duplicate') this.logger.debug?.({ msg: 'audit event already recorded', eventId: event.eventId });
   }
 
-  async list(actor: Actor, companyId: string, query: { page?: number; pageSize?: number; action?: string }): Promise<Page<AuditEntryView>> {
+  async list(actor: Actor, companyId: string, query: AuditQuery): Promise<Page<AuditEntryView>> {
     await this.access.assert(actor, companyId, 'administrator', 'Company');
     const { page, pageSize, skip } = pageWindow(query);
-    const [entries, total] = await this.audit.page(chainOf(companyId), skip, pageSize, query.action);
+    const filter = { action: query.action, actor: query.actor, about: query.about, from: query.from, to: query.to };
+    const [entries, total] = await this.audit.page(chainOf(companyId), skip, pageSize, filter);
     return { items: entries.map(toView), page, pageSize, total };
   }
 

@@ -25,7 +25,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in with the 14-digit login id and the password',
-    description: 'A failure never says whether the login id or the password was wrong.',
+    description:
+      'A failure never says whether the login id or the password was wrong. When the credential has TOTP enrolled, the answer has scope totp-verification: give the code with POST /auth/totp/verify.',
   })
   @ApiOkResponse({ type: SessionTokens })
   login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
@@ -45,7 +46,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiBearerAuth()
-  @AllowScopes('password-change', 'totp-enrolment')
+  @AllowScopes('password-change', 'totp-enrolment', 'totp-verification')
   @ApiOperation({ summary: 'End the session: its access and refresh tokens stop working at once' })
   logout(@CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<{ loggedOut: true }> {
     return this.bus.execute(IdentityAccessCommands.logout, { sourceIp }, { actor });
@@ -82,6 +83,20 @@ export class AuthController {
   @ApiOkResponse({ type: SessionTokens, description: 'A new session with full access' })
   confirm(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
     return this.bus.execute(IdentityAccessCommands.confirmTotp, { ...body, sourceIp }, { actor });
+  }
+
+  @Post('totp/verify')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowScopes('totp-verification')
+  @ApiOperation({
+    summary: 'Finish signing in with the code of the authenticator app (TOTP enrolled)',
+    description:
+      'After POST /auth/login answered scope totp-verification. A wrong code counts towards the lock-out like a wrong password; each code is accepted once.',
+  })
+  @ApiOkResponse({ type: SessionTokens, description: 'A new session with full access; the password-only one is ended' })
+  verifyTotp(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    return this.bus.execute(IdentityAccessCommands.verifyTotp, { ...body, sourceIp }, { actor });
   }
 
   @Get('me')

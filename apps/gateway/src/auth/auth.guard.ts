@@ -26,6 +26,13 @@ export const OperatorOnly = () => SetMetadata(OPERATOR_ONLY, true);
 
 const OPERATOR_CACHE_MS = 30_000;
 
+/** What a restricted session must do first, said when it calls anything else. */
+const SCOPE_REFUSAL: Partial<Record<TokenScope, string>> = {
+  'password-change': 'Change your provisional password first',
+  'totp-enrolment': 'Enrol strong authentication first',
+  'totp-verification': 'Give the code of your authenticator app first (POST /auth/totp/verify)',
+};
+
 /**
  * Operators send their API key, users their access token, both as
  * `Authorization: Bearer …`. Access tokens are verified here without a round trip
@@ -87,9 +94,7 @@ export class AuthGuard implements CanActivate {
     const { actor, scope } = await this.auth.authenticate(token);
     const allowed = ['full', ...(this.reflector.getAllAndOverride<TokenScope[]>(SCOPES, targets) ?? [])];
     if (!allowed.includes(scope)) {
-      throw new ForbiddenError(
-        scope === 'password-change' ? 'Change your provisional password first' : 'Enrol strong authentication first',
-      );
+      throw new ForbiddenError(SCOPE_REFUSAL[scope] ?? 'Not allowed with this session');
     }
     if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets) && actor.kind !== 'operator') {
       throw new ForbiddenError('Only operators may do this');

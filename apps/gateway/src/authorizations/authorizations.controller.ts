@@ -23,6 +23,7 @@ import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { changeResponse, ChangeSubmitter, requireMaker } from '../changes/change-submitter';
+import { ChangeSubmissionView } from '../users/change-submission.view';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
 import { RightsChecker } from '../check/rights-checker';
@@ -54,8 +55,8 @@ export class AuthorizationsController {
     description: CHANGE_DOC,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ description: 'Applied; `result.authorizationId` is the new authorization' })
-  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied; `result.authorizationId` is the new authorization' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   async create(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() dto: CreateAuthorizationDto,
@@ -112,6 +113,8 @@ export class AuthorizationsController {
   }
 
   @Patch('authorizations/:authorizationId')
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({ summary: 'Change the label, dates or grants of an authorization', description: CHANGE_DOC })
   async update(
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
@@ -124,6 +127,8 @@ export class AuthorizationsController {
   }
 
   @Delete('authorizations/:authorizationId')
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({ summary: 'Delete an authorization (its users lose its rights)', description: CHANGE_DOC })
   async remove(
     @Param('authorizationId', uuidPipe('authorizationId')) authorizationId: string,
@@ -135,6 +140,8 @@ export class AuthorizationsController {
   }
 
   @Post('authorizations/:authorizationId/users')
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({
     summary: 'Give the authorization to users of the company, or take it from them (seed 000, step 3)',
     description: CHANGE_DOC,
@@ -156,6 +163,8 @@ export class AuthorizationsController {
   }
 
   @Post('users/:userId/rights/template')
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({
     summary: 'Give rights from a template: DIRECTOR, ACCOUNTANT, PREPARER or VALIDATOR (the last two customisable)',
     description: CHANGE_DOC,
@@ -173,6 +182,8 @@ export class AuthorizationsController {
   }
 
   @Post('users/:userId/rights/copy')
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({ summary: "Copy another user's rights, optionally excluding services or resources", description: CHANGE_DOC })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async copy(
@@ -187,6 +198,8 @@ export class AuthorizationsController {
   }
 
   @Post('users/:userId/rights/authorize-all')
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   @ApiOperation({
     summary: 'Authorize all: one profile per contract type over every contract of the company (and per service)',
     description: `Where a profile is not allowed, the closest lower one is given and listed in result.substitutions. ${CHANGE_DOC}`,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   ApproveChangeDto,
@@ -20,6 +20,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
+import { ChangeSubmissionView } from '../users/change-submission.view';
 import { changeResponse, ChangeSubmitter, requireMaker } from './change-submitter';
 
 @ApiTags('change requests')
@@ -67,7 +68,8 @@ export class ChangeRequestsController {
       '(e.g. USER_CREATE ref person → RIGHTS_TEMPLATE with userId {"$ref": "person"} → CREDENTIAL_CREATE for the same). ' +
       'One request, one approval; items apply in order, each once.',
   })
-  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   async submitBatch(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: SubmitBatchDto,
@@ -124,7 +126,8 @@ export class ChangeRequestsController {
 
   @Put('companies/:companyId/change-policy')
   @ApiOperation({ summary: 'Change the policy: always a change request approved by another administrator' })
-  @ApiAcceptedResponse({ description: 'Waiting for validation' })
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
   async updatePolicy(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: PolicyUpdateChange,

@@ -16,12 +16,12 @@ import { uuidPipe } from '../http/uuid.pipe';
 
 @ApiTags('companies')
 @ApiBearerAuth()
-@OperatorOnly()
 @Controller('companies')
 export class CompaniesController {
   constructor(private readonly bus: CommandBus) {}
 
   @Post()
+  @OperatorOnly()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a client company (operator)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result' })
@@ -31,6 +31,7 @@ export class CompaniesController {
   }
 
   @Get()
+  @OperatorOnly()
   @ApiOperation({ summary: 'List the companies the operator manages, newest first' })
   @ApiOkResponse({ type: CompanyPage })
   list(@Query() query: PageQueryDto, @CurrentActor() actor: Actor): Promise<CompanyPage> {
@@ -38,13 +39,14 @@ export class CompaniesController {
   }
 
   @Get(':companyId')
-  @ApiOperation({ summary: 'One company the operator manages' })
+  @ApiOperation({ summary: "One company: one the operator manages, or the administrator's own" })
   @ApiOkResponse({ type: CompanyView })
   get(@Param('companyId', uuidPipe('companyId')) companyId: string, @CurrentActor() actor: Actor): Promise<CompanyView> {
     return this.bus.execute(IdentityCommands.getCompany, { companyId }, { actor });
   }
 
   @Patch(':companyId')
+  @OperatorOnly()
   @ApiOperation({ summary: 'Edit a company the operator manages (e.g. whether strong authentication is required)' })
   @ApiOkResponse({ type: CompanyView })
   update(

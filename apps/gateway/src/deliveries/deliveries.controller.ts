@@ -5,6 +5,7 @@ import { CommandBus } from '@procura/messaging';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, SourceIp } from '../auth/auth.guard';
 import { changeResponse, ChangeSubmitter } from '../changes/change-submitter';
+import { ChangeSubmissionView } from '../users/change-submission.view';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { uuidPipe } from '../http/uuid.pipe';
 
@@ -33,8 +34,8 @@ export class DeliveriesController {
   @Patch('deliveries/:deliveryId')
   @ApiOperation({ summary: 'Change a delivery (format, frequency, channel, active) through a change request (company administrator)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result' })
-  @ApiOkResponse({ description: 'Applied at once: the change request id and the delivery' })
-  @ApiAcceptedResponse({ description: 'Waiting for a second validation: the change request' })
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Applied at once: the change request id and the delivery' })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for a second validation: the change request' })
   async update(
     @Param('deliveryId', uuidPipe('deliveryId')) deliveryId: string,
     @Body() body: UpdateDeliveryDto,

@@ -57,6 +57,11 @@ export class AuthHandlers {
     return this.auth.confirmTotp(actor, p.code, p.sourceIp);
   }
 
+  @MessagePattern(IdentityAccessCommands.verifyTotp.pattern)
+  verifyTotp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
+    return this.auth.verifyTotp(actor, p.code, p.sourceIp);
+  }
+
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)
   verifyStepUp(@Payload() p: VerifyStepUpPayload): Promise<StepUpVerified> {
     return this.auth.verifyStepUp(p.userId, p.code, p.purpose);

@@ -21,10 +21,13 @@ import { acceptTotp, newTotpSecret, totpUri } from './totp';
 const loginFailed = () => new UnauthenticatedError('Login id or password incorrect, or access not possible at the moment');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
+/** How long the password half of a sign-in waits for the TOTP code. */
+const TOTP_VERIFICATION_SECONDS = 300;
+
 export const stepUpFailed = () =>
   new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
 
-/** Sign-in, sessions, password change, TOTP enrolment and step-up. */
+/** Sign-in (password, then the TOTP code when enrolled), sessions, password change, TOTP enrolment and step-up. */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -79,28 +82,40 @@ export class AuthService {
         sourceIp,
         details: { reason: refusal },
       });
-      if (locked) {
-        await this.auditOutsideTx({
-          companyId: credential.companyId,
-          actor: 'system:login-lockout',
-          action: 'credential.locked',
-          targetType: 'credential',
-          targetId: credential.id,
-          sourceIp,
-          details: { minutes: this.config.loginLockoutMinutes },
-        });
-        this.logger.warn({ msg: 'credential locked after repeated failures', credentialId: credential.id });
-      }
+      if (locked) await this.recordLockout(credential, sourceIp);
       throw loginFailed();
     }
-    if (credential.failedAttempts > 0 || credential.lockedUntil) await this.credentials.clearFailures(credential.id);
+    // TOTP enrolled (seed 001: the user "devra s'authentifier avec Sécur'Pass"): the password
+    // alone opens a short session that may only give the code (verifyTotp).
+    const awaitingTotp = !credential.passwordIsProvisional && credential.totpEnrolledAt !== null;
+    // Failures are forgotten only when the sign-in is complete: a known password must not reset
+    // the count of wrong TOTP codes (which would allow guessing codes without end).
+    if (!awaitingTotp && (credential.failedAttempts > 0 || credential.lockedUntil)) await this.credentials.clearFailures(credential.id);
     // The hot path: one statement writes the session, the refresh token and the audit row;
     // no nudge, sign-in audit events ride the relay's next poll (within OUTBOX_POLL_MS), batched.
     const sessionId = randomUUID();
-    const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company);
+    const lifetimeSeconds = awaitingTotp
+      ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
+      : this.config.refreshTokenTtlSeconds;
+    const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
+    const { tokens, refreshTokenHash } = this.mintTokens(
+      sessionId,
+      credential,
+      credential.user,
+      credential.user.company,
+      expiresAt,
+      awaitingTotp,
+    );
     await this.sessions.openSessionWithAudit(
-      { id: sessionId, credentialId: credential.id, userId: credential.userId, companyId: credential.companyId, sourceIp, expiresAt },
+      {
+        id: sessionId,
+        credentialId: credential.id,
+        userId: credential.userId,
+        companyId: credential.companyId,
+        sourceIp,
+        expiresAt,
+        awaitingTotp,
+      },
       refreshTokenHash,
       this.events.auditOutboxRow({
         companyId: credential.companyId,
@@ -155,8 +170,69 @@ export class AuthService {
     }
     const tokens = await this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, hash, now))) throw new UnauthenticatedError('Invalid refresh token');
-      return this.tokensFor(tx, session.id, credential, credential.user, credential.user.company, session.expiresAt);
+      // A session still waiting for its TOTP code stays restricted, whatever the refreshes.
+      return this.tokensFor(tx, session.id, credential, credential.user, credential.user.company, session.expiresAt, session.awaitingTotp);
     });
+    return tokens;
+  }
+
+  /**
+   * The second step of signing in with TOTP enrolled: the code of the authenticator app, for
+   * the session the password opened. A good code ends that session and opens a full one; a
+   * wrong code counts towards the credential's lock-out like a wrong password; a code is
+   * accepted once (the same time step as step-up codes).
+   */
+  async verifyTotp(actor: Actor, code: string, sourceIp?: string): Promise<SessionTokens> {
+    const { sessionId, userId } = this.userActor(actor);
+    const now = this.clock.now();
+    const session = await this.sessions.findSession(sessionId);
+    if (!session || session.revokedAt || session.userId !== userId || session.expiresAt.getTime() <= now.getTime())
+      throw new UnauthenticatedError('Session ended: sign in again');
+    if (!session.awaitingTotp) throw new ConflictError('TOTP_ALREADY_VERIFIED', 'This session is already signed in');
+    const credential = await this.credentials.findWithOwner(session.credentialId);
+    if (!credential || this.refusal(credential, now, true) || !credential.totpSecretSealed) {
+      // Locked by wrong codes, revoked, suspended or reset meanwhile: this sign-in is over.
+      await this.revoker.revoke({ sessionId }, 'access-withdrawn');
+      throw new UnauthenticatedError('Session ended: sign in again');
+    }
+    const check = await this.claimTotpCode(credential, code, now);
+    if (!check.accepted) {
+      const { locked } = check;
+      await this.auditOutsideTx({
+        companyId: credential.companyId,
+        actor: `user:${userId}`,
+        action: 'login.totp-failed',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+        details: { sessionId, locked },
+      });
+      if (locked) {
+        await this.recordLockout(credential, sourceIp);
+        await this.revoker.revoke({ sessionId }, 'locked');
+        throw new UnauthenticatedError('Session ended: sign in again');
+      }
+      throw new RuleViolationError('TOTP_CODE_INVALID', 'The code does not match: type the code your authenticator app shows now', [
+        { field: 'code', messages: ['code does not match'] },
+      ]);
+    }
+    const { tokens, ended } = await this.transactions.run(async (tx) => {
+      if (credential.failedAttempts > 0 || credential.lockedUntil)
+        await this.credentials.update(tx, credential.id, { failedAttempts: 0, lockedUntil: null });
+      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId }, 'totp-verified');
+      await this.events.audit(tx, {
+        companyId: credential.companyId,
+        actor: `user:${userId}`,
+        action: 'login.totp-verified',
+        targetType: 'credential',
+        targetId: credential.id,
+        sourceIp,
+        details: { passwordSessionId: sessionId },
+      });
+      return { tokens: await this.openSession(tx, credential, credential.user, credential.user.company, sourceIp), ended: endedSessions };
+    });
+    await this.revoker.publish(ended);
+    this.relay.nudge();
     return tokens;
   }
 
@@ -326,14 +402,9 @@ export class AuthService {
     if (!credential || credentialStatus(credential, now) !== 'ACTIVE') throw stepUpFailed();
     if (!credential.totpSecretSealed) throw new DomainError('STRONG_AUTH_NOT_ENROLLED', 403, 'Enrol strong authentication (TOTP) first');
     if (credential.lockedUntil && credential.lockedUntil.getTime() > now.getTime()) throw stepUpFailed();
-    const secret = openSecret({ sealed: credential.totpSecretSealed }, this.config.secretsKey);
-    const step = acceptTotp(secret, code, now.getTime(), credential.totpLastStep);
-    if (step === undefined || !(await this.credentials.claimTotpStep(credential.id, step))) {
-      const locked = await this.credentials.registerFailure(
-        credential.id,
-        this.config.loginMaxFailures,
-        new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
-      );
+    const check = await this.claimTotpCode(credential, code, now);
+    if (!check.accepted) {
+      const { locked } = check;
       await this.auditOutsideTx({
         companyId: credential.companyId,
         actor: `user:${userId}`,
@@ -358,6 +429,40 @@ export class AuthService {
 
   // ── helpers ───────────────────────────────────────────────────────────────────────
 
+  private async recordLockout(credential: Pick<Credential, 'id' | 'companyId'>, sourceIp?: string): Promise<void> {
+    await this.auditOutsideTx({
+      companyId: credential.companyId,
+      actor: 'system:login-lockout',
+      action: 'credential.locked',
+      targetType: 'credential',
+      targetId: credential.id,
+      sourceIp,
+      details: { minutes: this.config.loginLockoutMinutes },
+    });
+    this.logger.warn({ msg: 'credential locked after repeated failures', credentialId: credential.id });
+  }
+
+  /**
+   * A TOTP code of the credential's enrolled secret, valid now and newer than the last one
+   * used, claimed so that it is never accepted again; a refused code counts towards the
+   * credential's lock-out (sign-in and step-up alike).
+   */
+  private async claimTotpCode(
+    credential: Pick<Credential, 'id' | 'totpSecretSealed' | 'totpLastStep'>,
+    code: string,
+    now: Date,
+  ): Promise<{ accepted: true } | { accepted: false; locked: boolean }> {
+    const secret = openSecret({ sealed: credential.totpSecretSealed! }, this.config.secretsKey);
+    const step = acceptTotp(secret, code, now.getTime(), credential.totpLastStep);
+    if (step !== undefined && (await this.credentials.claimTotpStep(credential.id, step))) return { accepted: true };
+    const locked = await this.credentials.registerFailure(
+      credential.id,
+      this.config.loginMaxFailures,
+      new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
+    );
+    return { accepted: false, locked };
+  }
+
   private userActor(actor: Actor): Extract<Actor, { kind: 'user' }> {
     if (actor.kind !== 'user') throw new UnauthenticatedError('Sign in as a user');
     return actor;
@@ -375,8 +480,10 @@ export class AuthService {
   scopeOf(
     credential: Pick<Credential, 'passwordIsProvisional' | 'totpEnrolledAt'>,
     company: Pick<Company, 'requireStrongAuth'>,
+    awaitingTotp = false,
   ): SessionScope {
     if (credential.passwordIsProvisional) return 'password-change';
+    if (awaitingTotp) return 'totp-verification';
     if (company.requireStrongAuth && !credential.totpEnrolledAt) return 'totp-enrolment';
     return 'full';
   }
@@ -402,8 +509,9 @@ export class AuthService {
     user: User,
     company: Company,
     sessionExpiresAt: Date,
+    awaitingTotp = false,
   ): Promise<SessionTokens> {
-    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company);
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company, sessionExpiresAt, awaitingTotp);
     await this.sessions.addRefreshToken(tx, { tokenHash: refreshTokenHash, sessionId, expiresAt: sessionExpiresAt });
     return tokens;
   }
@@ -413,8 +521,10 @@ export class AuthService {
     credential: Pick<Credential, 'passwordIsProvisional' | 'totpEnrolledAt'>,
     user: Pick<User, 'id' | 'companyId' | 'clientType'>,
     company: Pick<Company, 'requireStrongAuth'>,
+    sessionExpiresAt: Date,
+    awaitingTotp: boolean,
   ): { tokens: SessionTokens; refreshTokenHash: string } {
-    const scope = this.scopeOf(credential, company);
+    const scope = this.scopeOf(credential, company, awaitingTotp);
     const nowS = Math.floor(this.clock.now().getTime() / 1000);
     const accessToken = signAccessToken(
       {
@@ -439,6 +549,8 @@ export class AuthService {
         scope,
         passwordChangeRequired: scope === 'password-change',
         totpEnrolmentRequired: scope !== 'full' && company.requireStrongAuth && !credential.totpEnrolledAt,
+        totpCodeRequired: scope === 'totp-verification',
+        sessionExpiresAt: sessionExpiresAt.toISOString(),
       },
     };
   }

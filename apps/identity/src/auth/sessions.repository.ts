@@ -21,7 +21,15 @@ export class SessionsRepository {
    * refresh token and the audit event's outbox row.
    */
   async openSessionWithAudit(
-    session: { id: string; credentialId: string; userId: string; companyId: string; sourceIp?: string; expiresAt: Date },
+    session: {
+      id: string;
+      credentialId: string;
+      userId: string;
+      companyId: string;
+      sourceIp?: string;
+      expiresAt: Date;
+      awaitingTotp: boolean;
+    },
     refreshTokenHash: string,
     audit: { id: string; queue: string; jobName: string; jobId: string; payload: string },
   ): Promise<void> {
@@ -29,8 +37,8 @@ export class SessionsRepository {
     await this.prisma.pool.query({
       name: 'identity.open-session',
       text: `WITH s AS (
-         INSERT INTO "identity"."sessions" (id, credential_id, user_id, company_id, source_ip, expires_at)
-         VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz) RETURNING id
+         INSERT INTO "identity"."sessions" (id, credential_id, user_id, company_id, source_ip, expires_at, awaiting_totp)
+         VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::timestamptz, $13) RETURNING id
        ), r AS (
          INSERT INTO "identity"."refresh_tokens" (token_hash, session_id, expires_at) SELECT $7, id, $6::timestamptz FROM s RETURNING token_hash
        )
@@ -48,6 +56,7 @@ export class SessionsRepository {
         audit.jobName,
         audit.jobId,
         audit.payload,
+        session.awaitingTotp,
       ],
     });
   }

@@ -13,6 +13,7 @@ import {
 import { Company, Prisma, Transactions } from '@procura/database';
 import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
+import { AccessService } from '../users/access.service';
 import { CompaniesRepository } from './companies.repository';
 import { IdempotencyStore } from './idempotency.store';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
@@ -31,7 +32,7 @@ export function toCompanyView(company: Company): CompanyView {
   };
 }
 
-/** Operators create client companies and see only the ones they manage. */
+/** Operators create client companies and see only the ones they manage; administrators see their own. */
 @Injectable()
 export class CompaniesService {
   private readonly logger = new Logger(CompaniesService.name);
@@ -42,6 +43,7 @@ export class CompaniesService {
     private readonly idempotency: IdempotencyStore,
     private readonly events: IdentityEvents,
     private readonly relay: IdentityOutboxRelay,
+    private readonly access: AccessService,
   ) {}
 
   async create(actor: Actor, input: CreateCompanyDto, idempotencyKey?: string): Promise<CompanyView> {
@@ -87,7 +89,9 @@ export class CompaniesService {
     return { id: company.id, name: company.name, registrationNumber: company.registrationNumber };
   }
 
+  /** Operators read the companies they manage; an administrator reads their own company (the console names it). */
   async get(actor: Actor, companyId: string): Promise<CompanyView> {
+    if (actor.kind === 'user') return toCompanyView(await this.access.administeredCompany(actor, companyId));
     const operatorId = this.requireOperator(actor);
     const company = await this.companies.findManagedBy(operatorId, companyId);
     if (!company) throw new NotFoundError('Company');

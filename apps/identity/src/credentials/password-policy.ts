@@ -1,7 +1,7 @@
+import { PASSWORD_HISTORY_DEPTH, PASSWORD_MIN_LENGTH, PasswordRule, passwordRuleChecks } from '@procura/credential-rules';
 import { FieldError } from '@procura/errors';
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_HISTORY_DEPTH = 5;
+export { PASSWORD_HISTORY_DEPTH, PASSWORD_MIN_LENGTH };
 
 export interface PasswordPolicyInput {
   newPassword: string;
@@ -13,39 +13,27 @@ export interface PasswordPolicyInput {
   reusesRecentPassword: boolean;
 }
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-
 /**
  * The password policy, explained rule by rule: every failed rule is reported on the field
- * the user must fix, so the screen can say exactly what is wrong.
+ * the user must fix, so the screen can say exactly what is wrong. The rules themselves live
+ * in @procura/credential-rules, which the console also runs as the user types.
  */
 export function checkPasswordPolicy(
   input: PasswordPolicyInput,
   field = 'newPassword',
   confirmationField = 'newPasswordConfirmation',
 ): FieldError[] {
-  const messages: string[] = [];
-  const candidate = fold(input.newPassword);
-  if ([...input.newPassword].length < PASSWORD_MIN_LENGTH)
-    messages.push(`${field} must be at least ${PASSWORD_MIN_LENGTH} characters long`);
-  if (input.loginId && candidate.includes(input.loginId)) messages.push(`${field} must not contain the login id`);
-  for (const [label, name] of [
-    ['first name', input.firstName],
-    ['last name', input.lastName],
-  ] as const) {
-    // Each part of a compound name counts ("Jean-Pierre" → "jean", "pierre"); very short parts would forbid too much.
-    const parts = fold(name)
-      .split(/[\s'-]+/)
-      .filter((p) => p.length >= 3);
-    if (parts.some((p) => candidate.includes(p))) messages.push(`${field} must not contain your ${label}`);
-  }
-  if (input.reusesRecentPassword) messages.push(`${field} must not be one of your last ${PASSWORD_HISTORY_DEPTH} passwords`);
+  const message: Record<Exclude<PasswordRule, 'CONFIRMED'>, string> = {
+    MIN_LENGTH: `${field} must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+    NOT_LOGIN_ID: `${field} must not contain the login id`,
+    NOT_FIRST_NAME: `${field} must not contain your first name`,
+    NOT_LAST_NAME: `${field} must not contain your last name`,
+    NOT_RECENT: `${field} must not be one of your last ${PASSWORD_HISTORY_DEPTH} passwords`,
+  };
+  const failed = passwordRuleChecks(input).filter((check) => !check.ok);
+  const messages = failed.flatMap(({ rule }) => (rule === 'CONFIRMED' ? [] : [message[rule]]));
   const errors: FieldError[] = messages.length ? [{ field, messages }] : [];
-  if (input.newPassword !== input.confirmation)
+  if (failed.some(({ rule }) => rule === 'CONFIRMED'))
     errors.push({ field: confirmationField, messages: [`${confirmationField} must equal ${field}`] });
   return errors;
 }

@@ -17,6 +17,7 @@ import { DEMO } from '@procura/contracts';
 import { lockSeed, PrismaService, SEED_TRANSACTION } from '@procura/database';
 import { sealSecret } from '@procura/security';
 import { hashPassword } from '../credentials/password-hasher';
+import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { hashApiKey } from '../operators/operators.service';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -32,6 +33,8 @@ export class DemoSeedService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
+    private readonly events: IdentityEvents,
+    private readonly relay: IdentityOutboxRelay,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -113,6 +116,13 @@ export class DemoSeedService implements OnApplicationBootstrap {
       });
     }, SEED_TRANSACTION);
     await this.seedCredentials();
+    // The rights side only knows users through the principal projection: without it, the
+    // demo users could not be given rights nor pass a check (job ids per user version, so
+    // a later start adds nothing).
+    await this.prisma.$transaction(async (tx) => {
+      for (const u of Object.values(DEMO.users)) await this.events.principal(tx, u.id);
+    }, SEED_TRANSACTION);
+    this.relay.nudge();
     this.logger.log('demo data present');
   }
 

@@ -4,6 +4,14 @@ import { StaleChangeError } from '@procura/changes';
 
 export type UserWithCredentials = User & { credentials: Credential[] };
 
+/** Filters of the users list (the console's search and its status and type filters). */
+export interface UserListFilter {
+  status?: string;
+  clientType?: string;
+  /** Part of the last name, first name or e-mail, any case. */
+  text?: string;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -54,8 +62,19 @@ export class UsersRepository {
     return tx.user.update({ where: { id: userId }, data: { ...data, version: { increment: 1 } } });
   }
 
-  async page(companyId: string, status: string | undefined, skip: number, take: number): Promise<[User[], number]> {
-    const where: Prisma.UserWhereInput = { companyId, ...(status ? { status: status as User['status'] } : { status: { not: 'DELETED' } }) };
+  async page(companyId: string, filter: UserListFilter, skip: number, take: number): Promise<[User[], number]> {
+    const { status, clientType, text } = filter;
+    const contains = text?.trim();
+    const where: Prisma.UserWhereInput = {
+      companyId,
+      ...(status ? { status: status as User['status'] } : { status: { not: 'DELETED' } }),
+      ...(clientType ? { clientType: clientType as User['clientType'] } : {}),
+      ...(contains
+        ? {
+            OR: (['lastName', 'firstName', 'email'] as const).map((field) => ({ [field]: { contains, mode: 'insensitive' as const } })),
+          }
+        : {}),
+    };
     return Promise.all([
       this.prisma.user.findMany({ where, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], skip, take }),
       this.prisma.user.count({ where }),

@@ -98,7 +98,12 @@ export class UsersService {
   async list(actor: Actor, companyId: string, query: ListUsersQueryDto): Promise<Page<UserView>> {
     await this.access.administeredCompany(actor, companyId);
     const { page, pageSize, skip } = pageWindow(query);
-    const [items, total] = await this.users.page(companyId, query.status, skip, pageSize);
+    const [items, total] = await this.users.page(
+      companyId,
+      { status: query.status, clientType: query.clientType, text: query.q },
+      skip,
+      pageSize,
+    );
     return { items: items.map(toUserView), page, pageSize, total };
   }
 

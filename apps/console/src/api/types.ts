@@ -1,0 +1,28 @@
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+export type UserView = Schemas['UserView'];
+export type UserPage = Schemas['UserPage'];
+export type CredentialView = Schemas['CredentialView'];
+export type SessionTokens = Schemas['SessionTokens'];
+export type ChangeRequestView = Schemas['ChangeRequestView'];
+export type ChangeItemView = Schemas['ChangeItemView'];
+export type ChangeSubmission = Schemas['ChangeSubmissionView'];
+export type ChangeKind = ChangeItemView['kind'];
+export type CatalogService = Schemas['CatalogServiceView'];
+export type AuthorizationView = Schemas['AuthorizationView'];
+export type GrantDto = Schemas['GrantDto'];
+export type ResourceView = Schemas['ResourceView'];
+export type EffectiveRights = Schemas['EffectiveRightsView'];
+export type ReportView = Schemas['ReportView'];
+export type DocumentView = Schemas['DocumentView'];
+export type DeliveryView = Schemas['DeliveryView'];
+export type AuditEntry = Schemas['AuditEntryView'];
+export type PolicyRule = Schemas['ChangePolicyRuleDto'];
+export type EdiSignature = Schemas['EdiSignatureView'];
+export type CreateUserBody = Schemas['CreateUserDto'];
+export type RightsTemplateBody = Schemas['RightsTemplateDto'];
+export type RightsCopyBody = Schemas['RightsCopyDto'];
+export type AuthorizeAllBody = Schemas['AuthorizeAllDto'];
+export type CreateAuthorizationBody = Schemas['CreateAuthorizationDto'];
+export type ChangeItemInput = Schemas['ChangeItemInput'];

@@ -1,0 +1,389 @@
+import { DEMO } from '@procura/contracts';
+import { ApiSession, TestSystem, TotpCodes, userSession, waitFor, waitForMail } from '@procura/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSync } from 'otplib';
+import type { Locator, Page } from 'playwright-core';
+import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
+import { type AxeViolation, type ConsoleBrowser, launchConsoleBrowser, screen } from './console/browser';
+
+const MARTIN = DEMO.companies.martin.id;
+const { sophie, paul, julie, hugo } = DEMO.users;
+
+/** Codes of the demo administrators' authenticator apps (each time step is accepted once). */
+const codes = new TotpCodes();
+const freshTotp = (secret: string) => codes.next(secret);
+
+interface Person {
+  loginId: string;
+  password: string;
+  /** Set when the person's credential has TOTP enrolled: the sign-in asks for a code. */
+  totpSecret: string | null;
+}
+
+/** The sign-in form (or the sign-in dialog over a page whose session ended): password, then the code when enrolled. */
+async function signInWith(form: Page | Locator, person: Person): Promise<void> {
+  await form.getByLabel(/^Mot de passe/).fill(person.password);
+  await form.getByRole('button', { name: 'Se connecter' }).click();
+  if (person.totpSecret) {
+    await form.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(person.totpSecret));
+    await form.getByRole('button', { name: 'Se connecter' }).click();
+  }
+}
+
+async function signIn(page: Page, baseUrl: string, person: Person): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(person.loginId);
+  await signInWith(page, person);
+}
+
+/** The session the console keeps in the tab's storage (a string to evaluate: the test code has no DOM types). */
+async function storedSession(page: Page): Promise<{ accessToken?: string; sessionExpiresAt?: number }> {
+  return JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('procura.session')")) ?? '{}') as {
+    accessToken?: string;
+    sessionExpiresAt?: number;
+  };
+}
+
+/** An API session of a demo administrator (a token signed with the test secret: no sign-in, no TOTP code spent). */
+const adminApi = (baseUrl: string, user: { id: string }) =>
+  userSession(baseUrl, { userId: user.id, companyId: MARTIN, clientType: 'ADMINISTRATOR' });
+
+describe('Web console in Chromium (e2e)', () => {
+  let system: TestSystem;
+  let browser: ConsoleBrowser;
+  const scans = new Map<string, AxeViolation[]>();
+
+  beforeAll(async () => {
+    system = await TestSystem.start();
+    browser = await launchConsoleBrowser();
+  }, 330_000); // TestSystem.start waits as long as the boot progresses (a loaded machine boots slowly)
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('is served at / under the decided CSP, with the SPA fallback and the API kept apart', async () => {
+    const page = await fetch(`${system.baseUrl}/users/anything?tab=rights`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    );
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    const api = await fetch(`${system.baseUrl}/api/v1/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const asset = await fetch(`${system.baseUrl}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('journey 2: the seed 000 wizard creates an authorization for two users; once approved, the check API grants it', async () => {
+    const page = await browser.newPage();
+    await signIn(page, system.baseUrl, sophie);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: 'Autorisations' }).click();
+    await page.getByRole('link', { name: 'Nouvelle autorisation' }).first().click();
+    await screen(page, 'j2-1-assistance', scans);
+    await page.getByRole('button', { name: 'Commencer' }).click();
+    await page.getByLabel(/^Intitulé de l'autorisation/).fill('E-factures : équipe achats');
+    await screen(page, 'j2-2-characteristics', scans);
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    const users = page.getByRole('combobox', { name: 'Utilisateurs' });
+    for (const name of ['Leroy', 'Petit']) {
+      await users.fill(name);
+      await page.getByRole('option', { name: new RegExp(`^${name}`) }).click();
+    }
+    await screen(page, 'j2-3-users', scans);
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByRole('checkbox', { name: 'Facturation fournisseurs' }).check();
+    await page.getByRole('checkbox', { name: 'Fournisseurs et clients' }).check();
+    await screen(page, 'j2-4-rights', scans);
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByText('Autorisation « E-factures : équipe achats » — HBS e-factures').waitFor();
+    await screen(page, 'j2-5-confirmation', scans);
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await page.getByText('Demande en attente de validation').waitFor();
+    await screen(page, 'j2-6-submitted', scans);
+
+    // Paul approves it in his inbox with a code of his authenticator.
+    const validator = await browser.newPage();
+    await signIn(validator, system.baseUrl, paul);
+    await validator.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await validator.getByRole('link', { name: /^Validations/ }).click();
+    const request = validator.getByRole('article').filter({ hasText: 'E-factures : équipe achats' });
+    await request.getByText('Facturation fournisseurs').first().waitFor();
+    await screen(validator, 'j2-7-inbox', scans);
+    await request.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(paul.totpSecret));
+    await request.getByRole('button', { name: 'Approuver' }).click();
+    await validator.getByText('Demande approuvée').waitFor();
+
+    const operator = ApiSession.operator(system.baseUrl);
+    for (const user of [julie, hugo]) {
+      const answer = await waitFor(
+        async () => {
+          const res = await operator.post<{ allowed: boolean }>('/check', {
+            userId: user.id,
+            service: 'EINVOICING',
+            right: 'SUPPLIER_INVOICING',
+            level: 'CONSULT',
+          });
+          return res.body.allowed ? res.body : undefined;
+        },
+        { timeoutMs: 15_000, what: `the check to grant ${user.name}` },
+      );
+      expect(answer.allowed).toBe(true);
+    }
+    await page.close();
+    await validator.close();
+  }, 180_000);
+
+  it('journey 3: a client orders the access-rights report, sees its progress, downloads a PDF that parses', async () => {
+    const page = await browser.newPage();
+    await signIn(page, system.baseUrl, sophie);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: 'Rapports et documents' }).click();
+    await screen(page, 'j3-1-order', scans);
+    await page.getByRole('button', { name: 'Commander' }).click();
+    await page
+      .getByText(/En file|En cours|Prêt/)
+      .first()
+      .waitFor();
+    await screen(page, 'j3-2-progress', scans);
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Télécharger le PDF' }).click({ timeout: 60_000 });
+    await screen(page, 'j3-3-ready', scans);
+    const file = await (await download).path();
+    const pdf = await readPdf(readFileSync(file));
+    expect(pdf.text).toContain('Boulangerie Martin');
+    expect(pdf.text).toContain('Leroy');
+    await page.close();
+  }, 120_000);
+
+  it('journey 4: a refusal of the API appears next to its field; a session that ends mid-form keeps the draft', async () => {
+    const page = await browser.newPage();
+    await signIn(page, system.baseUrl, sophie);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+
+    await page.getByRole('link', { name: 'Leroy Julie' }).waitFor();
+    await screen(page, 'j4-0-users', scans);
+
+    // A duplicate e-mail: the API's 409 is shown under the e-mail field, what was typed stays.
+    await page.getByRole('link', { name: 'Leroy Julie' }).click();
+    await page.getByRole('button', { name: 'Modifier' }).click();
+    const email = page.getByLabel(/^Adresse e-mail/);
+    await email.fill('paul.martin@boulangerie-martin.example');
+    await page.getByRole('button', { name: 'Soumettre la modification' }).click();
+    await page.getByText('Cette adresse e-mail identifie déjà une autre personne').first().waitFor();
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.inputValue()).toBe('paul.martin@boulangerie-martin.example');
+    await screen(page, 'j4-1-duplicate-email', scans);
+
+    // Half-way through adding a user, the session ends on the server.
+    await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByLabel(/^Nom/).first().fill('Garnier');
+    await page.getByLabel(/^Prénom/).fill('Inès');
+    await page.getByLabel(/^Adresse e-mail/).fill('ines.garnier@boulangerie-martin.example');
+    const { accessToken: token } = await storedSession(page);
+    expect((await new ApiSession(system.baseUrl, token!).post('/auth/logout')).status).toBe(200);
+    await page.getByRole('link', { name: 'Mes demandes' }).click();
+    await page.getByRole('dialog', { name: 'Session terminée' }).waitFor();
+    await screen(page, 'j4-2-session-ended', scans);
+    const dialog = page.getByRole('dialog', { name: 'Session terminée' });
+    expect(await dialog.getByLabel(/^Identifiant/).inputValue()).toBe(sophie.loginId);
+    await signInWith(dialog, sophie);
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByText('Brouillon retrouvé').waitFor();
+    expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Garnier');
+    expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Inès');
+    expect(await page.getByLabel(/^Adresse e-mail/).inputValue()).toBe('ines.garnier@boulangerie-martin.example');
+    await screen(page, 'j4-3-draft-kept', scans);
+    await page.close();
+  }, 120_000);
+
+  it('journey 4 (expiry): the end of the session is announced before it comes; when it comes, the sign-in opens over the form, which keeps what was typed', async () => {
+    // The page's clock is moved instead of waiting for the session's real end: same code path
+    // (the page ends the session at sessionExpiresAt), without minutes of idle waiting.
+    const page = await browser.isolatedPage();
+    await page.clock.install();
+    await signIn(page, system.baseUrl, sophie);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByLabel(/^Nom/).first().fill('Roussel');
+    await page.getByLabel(/^Prénom/).fill('Maëlle');
+    const { sessionExpiresAt: endsAt } = await storedSession(page);
+    expect(endsAt).toBeGreaterThan(Date.now());
+
+    // Four minutes before the end: a warning with the time, and nothing else changes.
+    await page.clock.setSystemTime(endsAt! - 4 * 60_000);
+    const warning = page.getByRole('alert').filter({ hasText: 'Votre session va se terminer' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(
+      new Date(endsAt!).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }),
+    );
+    await screen(page, 'j4-4-expiry-warning', scans);
+
+    // The end: the sign-in opens over the form, the form is still there with what was typed.
+    await page.clock.setSystemTime(endsAt! + 1_000);
+    const dialog = page.getByRole('dialog', { name: 'Session terminée' });
+    await dialog.waitFor();
+    expect(page.url()).toContain('/users/new');
+    await screen(page, 'j4-5-expired-over-form', scans);
+    await page.clock.setSystemTime(Date.now());
+    await signInWith(dialog, sophie);
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Roussel');
+    expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Maëlle');
+    await page.getByLabel(/^Adresse e-mail/).fill('maelle.roussel@boulangerie-martin.example');
+    await page.close();
+  }, 120_000);
+
+  it('journey 5: a validator cannot approve their own request: the page says why and offers no button', async () => {
+    const sophieApi = adminApi(system.baseUrl, sophie);
+    const submitted = await sophieApi.request<{ status: string }>('PATCH', `/users/${hugo.id}`, { firstName: 'Hugues' });
+    expect(submitted.status).toBe(202);
+    const page = await browser.newPage();
+    // Signing in step by step: with TOTP enrolled, the password is followed by the code.
+    await page.goto(`${system.baseUrl}/sign-in`);
+    await screen(page, 'j5-0-sign-in', scans);
+    await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(sophie.loginId);
+    await page.getByLabel(/^Mot de passe/).fill(sophie.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Mot de passe vérifié').waitFor();
+    await screen(page, 'j5-0-sign-in-code', scans);
+    await page.getByLabel(/^Code Sécur’Pass/).fill('000000');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Ce code ne correspond pas').first().waitFor();
+    await page.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(sophie.totpSecret));
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: /^Validations/ }).click();
+    const own = page.getByRole('article').filter({ hasText: 'Hugues' });
+    await own.getByText('Vous en êtes l’auteur').waitFor();
+    expect(await own.getByRole('button', { name: 'Approuver' }).count()).toBe(0);
+    expect(await own.getByLabel(/^Code Sécur’Pass/).count()).toBe(0);
+    await screen(page, 'j5-1-own-request', scans);
+    await page.close();
+  }, 60_000);
+
+  it('journey 1: an administrator issues a credential, a second one approves it with TOTP; the new user signs in, changes the password (a weak one is refused), enrols TOTP', async () => {
+    // The person exists (created through the API and approved): the console issues their credential.
+    const sophieApi = adminApi(system.baseUrl, sophie);
+    const paulApi = adminApi(system.baseUrl, paul);
+    const email = `chloe.fabre.${Date.now()}@boulangerie-martin.example`;
+    const created = await sophieApi.post<{ changeRequestId: string }>(`/companies/${MARTIN}/users`, {
+      lastName: 'Fabre',
+      firstName: 'Chloé',
+      birthDate: '1992-03-14',
+      email,
+      phone: '+33655443322',
+      clientType: 'STANDARD',
+    });
+    expect(created.status).toBe(202);
+    const approved = await paulApi.post<{ status: string; result: { user: { id: string } } }>(
+      `/change-requests/${created.body.changeRequestId}/approve`,
+      {
+        totpCode: await freshTotp(paul.totpSecret),
+      },
+    );
+    expect(approved.body.status).toBe('APPLIED');
+    const chloeId = approved.body.result.user.id;
+
+    const maker = await browser.newPage();
+    await signIn(maker, system.baseUrl, sophie);
+    await maker.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await maker.goto(`${system.baseUrl}/users/${chloeId}?tab=credential`);
+    await maker.getByRole('heading', { name: 'Créer un identifiant' }).waitFor();
+    await screen(maker, 'j1-1-credential-form', scans);
+    await maker.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(sophie.totpSecret));
+    await maker.getByRole('button', { name: 'Valider' }).click();
+    await maker.getByText('Demande en attente de validation').waitFor();
+    await screen(maker, 'j1-2-credential-pending', scans);
+
+    const validator = await browser.newPage();
+    await signIn(validator, system.baseUrl, paul);
+    await validator.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await validator.getByRole('link', { name: /^Validations/ }).click();
+    const request = validator.getByRole('article').filter({ hasText: "Création d'un identifiant" });
+    await request.getByText('Chloé Fabre').first().waitFor();
+    await screen(validator, 'j1-3-inbox', scans);
+    await request.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(paul.totpSecret));
+    await request.getByRole('button', { name: 'Approuver' }).click();
+    await validator.getByText('Demande approuvée').waitFor();
+
+    // The login id by e-mail, the provisional password by SMS (seed 001: split channels).
+    const welcome = await waitForMail((m) => m.to.includes(email) && /\d{14}/.test(m.text ?? ''), { timeoutMs: 20_000 });
+    const loginId = /(\d{14})/.exec(welcome.text ?? '')![1];
+    const smsDir = join(process.env.PROCURA_TEST_DIR!, new URL(system.databaseUrl).pathname.slice(1), 'sms');
+    const sms = await waitFor(
+      async () => {
+        const files = (() => {
+          try {
+            return readdirSync(smsDir).filter((f) => f.endsWith('.json'));
+          } catch {
+            return [];
+          }
+        })();
+        const texts = files.map((f) => JSON.parse(readFileSync(join(smsDir, f), 'utf8')) as { to: string; text: string });
+        return texts.find((s) => s.to.replace(/\s/g, '') === '+33655443322');
+      },
+      { timeoutMs: 20_000, what: 'the SMS with the provisional password' },
+    );
+    const provisional = /([A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4})/.exec(sms.text)![1];
+
+    const chloe = await browser.newPage({ width: 768, height: 1024 });
+    await chloe.goto(`${system.baseUrl}/sign-in`);
+    await chloe.getByLabel(/^Identifiant \(14 chiffres\)/).fill(loginId.slice(0, 13) + String((Number(loginId[13]) + 1) % 10));
+    await chloe.getByText('Le chiffre de contrôle ne correspond pas').waitFor();
+    await screen(chloe, 'j1-4-check-digit', scans);
+    await signIn(chloe, system.baseUrl, { loginId, password: provisional, totpSecret: null });
+    await chloe.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
+    await chloe.getByLabel(/^Mot de passe provisoire/).fill(provisional);
+    await chloe.getByLabel(/^Nouveau mot de passe/).fill('chloe2026');
+    await chloe.getByLabel(/^Confirmation du nouveau mot de passe/).fill('chloe2026');
+    await chloe.getByRole('button', { name: 'Changer votre mot de passe' }).click();
+    await chloe.getByText('Ce mot de passe ne respecte pas encore les règles ci-dessous').waitFor();
+    await screen(chloe, 'j1-5-weak-password-refused', scans);
+    const strong = 'Verger-Pommes-Cidre-77';
+    await chloe.getByLabel(/^Nouveau mot de passe/).fill(strong);
+    await chloe.getByLabel(/^Confirmation du nouveau mot de passe/).fill(strong);
+    await chloe.getByRole('button', { name: 'Changer votre mot de passe' }).click();
+    await chloe.getByRole('heading', { name: 'Mot de passe changé' }).waitFor();
+    await screen(chloe, 'j1-6-password-changed', scans);
+    await chloe.getByRole('button', { name: /Continuer|Terminer/ }).click();
+    // Strong authentication: required by the company right away, or offered in "My account".
+    if (!chloe.url().includes('/first-login/totp')) {
+      await chloe.goto(`${system.baseUrl}/account?tab=totp`);
+      await chloe.getByRole('button', { name: 'M’équiper maintenant' }).click();
+    }
+    const secretText = await chloe.getByTestId('totp-secret').textContent();
+    await chloe.getByRole('img', { name: "QR code d'enrôlement de l'authentification forte" }).waitFor();
+    await screen(chloe, 'j1-7-totp-enrolment', scans);
+    await chloe.getByLabel(/^Premier code/).fill(generateSync({ secret: secretText!.replace(/\s/g, '') }));
+    await chloe.getByRole('button', { name: 'Activer' }).click();
+    await chloe
+      .getByText(/Authentification forte activée|Votre authentification forte \(Sécur’Pass\) est active/)
+      .first()
+      .waitFor();
+    await screen(chloe, 'j1-8-enrolled', scans);
+    const credentials = await sophieApi.get<Array<{ totpEnrolled: boolean; passwordChangeRequired: boolean }>>(
+      `/users/${chloeId}/credentials`,
+    );
+    expect(credentials.body[0]).toMatchObject({ totpEnrolled: true, passwordChangeRequired: false });
+    await maker.close();
+    await validator.close();
+    await chloe.close();
+  }, 240_000);
+
+  it('no screen of the journeys has a serious or critical accessibility violation, and the CSP was never violated', () => {
+    expect(scans.size).toBeGreaterThan(10);
+    const found = [...scans.entries()].filter(([, violations]) => violations.length).map(([name, violations]) => ({ name, violations }));
+    expect(found).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+});
