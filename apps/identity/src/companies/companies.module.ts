@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { UsersModule } from '../users/users.module';
 import { CompaniesHandlers } from './companies.handlers';
 import { CompaniesRepository } from './companies.repository';
 import { CompaniesService } from './companies.service';
@@ -7,7 +8,7 @@ import { IdempotencyStore } from './idempotency.store';
 
 /** Client companies, created and managed by operators. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, UsersModule],
   controllers: [CompaniesHandlers],
   providers: [CompaniesRepository, CompaniesService, IdempotencyStore],
   exports: [IdempotencyStore],
