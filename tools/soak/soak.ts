@@ -3,9 +3,9 @@
  * a steady, bounded load while faults are injected on a schedule; then it lets the work
  * drain and verifies that nothing was lost, done twice or left half-done.
  *
- * Load (today's change kinds; composite requests join the mix when they exist):
- * administrators submit user renames, new users, authorizations, authorization removals
- * and credentials; validators approve or reject them; clients order reports; a portal
+ * Load: administrators submit user renames, new users, authorizations, authorization
+ * removals, credentials and composite "add a user" requests (person, rights from a
+ * template and credential in one request); validators approve or reject them; clients order reports; a portal
  * runs rights checks; demo users sign in. Faults: a random replica killed (and restarted)
  * every `killEveryMs`, Redis restarted once, PostgreSQL stopped for 10 s once, SMTP
  * refusing connections for 20 s once.
@@ -297,7 +297,16 @@ async function soak(
   );
 
   // --- load ---------------------------------------------------------------------------
-  const submitted: Array<{ id: string; kind: string; companyId: string; makerId?: string; userId?: string; revokes?: string }> = [];
+  const submitted: Array<{
+    id: string;
+    kind: string;
+    companyId: string;
+    makerId?: string;
+    userId?: string;
+    revokes?: string;
+    /** The new person's e-mail (composite "add a user"): their id is known once applied. */
+    email?: string;
+  }> = [];
   const revokedAt = new Map<string, number>();
   const checks: Array<{ userId: string; startedAt: number; allowed: boolean }> = [];
   const reports: string[] = [];
@@ -341,6 +350,27 @@ async function soak(
         revokedAt.set(userId, Number.POSITIVE_INFINITY); // submitted, not yet applied
         res = await call('submit', session, 'POST', `/authorizations/${company.granted.get(userId)}/users`, { detach: [userId] });
         record = { id: '', kind: 'AUTHORIZATION_DETACH', companyId: company.view.id, userId, revokes: userId };
+      } else if (roll < 0.65) {
+        // The console's "add a user": one request, one approval, items applied in order.
+        const email = `soak.${randomUUID().slice(0, 12)}@fixture.example`;
+        res = await call('submit', session, 'POST', `/companies/${company.view.id}/change-requests`, {
+          items: [
+            {
+              kind: 'USER_CREATE',
+              ref: 'person',
+              payload: {
+                lastName: 'Soak',
+                firstName: `C${Math.floor(Math.random() * 1e6)}`,
+                birthDate: '1990-01-01',
+                email,
+                clientType: 'STANDARD',
+              },
+            },
+            { kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, template: 'DIRECTOR', services: ['EINVOICING'] } },
+            { kind: 'CREDENTIAL_CREATE', payload: { userId: { $ref: 'person' }, type: 'PERMANENT', bankingPower: false } },
+          ],
+        });
+        record = { id: '', kind: 'COMPOSITE_ADD_USER', companyId: company.view.id, email };
       } else if (roll < 0.75) {
         res = await call('submit', session, 'POST', `/companies/${company.view.id}/users`, {
           lastName: 'Soak',
@@ -601,7 +631,16 @@ async function soak(
   if (notOnce.length) failures.push(`${notOnce.length} applied items not in their owner's table exactly once`);
 
   // Welcome e-mails of the credentials created: each at the SMTP server once, or dead-lettered with a reason.
-  const credentialUsers = views.filter((v) => v.s.kind === 'CREDENTIAL_CREATE' && v.view.status === 'APPLIED').map((v) => v.s.userId!);
+  const addedEmails = views.filter((v) => v.s.kind === 'COMPOSITE_ADD_USER' && v.view.status === 'APPLIED').map((v) => v.s.email!);
+  const addedUsers = await queryRows<{ id: string }>(system.databaseUrl, `SELECT id FROM identity.users WHERE email = ANY($1::text[])`, [
+    addedEmails,
+  ]);
+  if (addedUsers.length !== addedEmails.length)
+    failures.push(`${addedEmails.length - addedUsers.length} users of applied "add a user" requests missing`);
+  const credentialUsers = [
+    ...views.filter((v) => v.s.kind === 'CREDENTIAL_CREATE' && v.view.status === 'APPLIED').map((v) => v.s.userId!),
+    ...addedUsers.map((u) => u.id),
+  ];
   await settle('every welcome e-mail to be sent or dead-lettered', async () => {
     const rows = await queryRows<{ status: string }>(
       system.databaseUrl,

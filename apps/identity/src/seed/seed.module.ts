@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { DemoSeedService } from './demo-seed.service';
 
 /** The demo data set (SEED_DEMO=true). */
-@Module({ providers: [DemoSeedService] })
+@Module({ imports: [EventsModule], providers: [DemoSeedService] })
 export class SeedModule {}
