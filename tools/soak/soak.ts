@@ -740,6 +740,7 @@ async function soak(
     `soak summary: ${((loadEnd - loadStart) / 1000).toFixed(0)} s of load, ${system.processes.length} service processes started (kills and restarts included)`,
     `  faults: ${faultWindows.map((w) => `${w.name} at ${((w.start - loadStart) / 1000).toFixed(0)} s (${(((w.end ?? w.start) - w.start) / 1000).toFixed(1)} s)`).join('; ')}`,
     `  change requests: ${submitted.length} submitted; ${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')}; all final: ${notFinal.length === 0}`,
+    `  by kind: ${[...new Set(submitted.map((e) => e.kind))].map((k) => `${k} ${submitted.filter((e) => e.kind === k).length}`).join(', ')}; "add a user" applied: ${addedEmails.length}`,
     `  applied items in their owner's table exactly once: ${appliedRows.length - notOnce.length} of ${appliedRows.length}`,
     `  welcome e-mails: ${welcome.sent} sent once, ${welcome.dead} dead-lettered with a reason, of ${welcome.total}`,
     `  reports: ${reports.length} ordered, ${pdfs} READY with a PDF that parses`,
