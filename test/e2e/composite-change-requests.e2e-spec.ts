@@ -1,5 +1,5 @@
 import { ChangePreview, ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
-import { addAdministrator, ApiSession, FixtureAdministrator, TestSystem, waitFor } from '@procura/testing';
+import { addAdministrator, ApiSession, FixtureAdministrator, SYSTEM_START_HOOK_TIMEOUT_MS, TestSystem, waitFor } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -81,7 +81,7 @@ describe('Composite change requests (e2e)', () => {
     system = await TestSystem.start();
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
-  }, 120_000);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
   beforeEach(async () => {
     company = (await ApiSession.operator(system.baseUrl).post<CompanyView>('/companies', companyInput())).body;
     [alice, bob] = await Promise.all(['Alice', 'Bob'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })));

@@ -15,6 +15,7 @@ import {
   queryRows,
   readCaughtMail,
   ServiceProcess,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
   TestSystem,
   waitFor,
 } from '@procura/testing';
@@ -50,7 +51,7 @@ describe('Replicas (e2e)', () => {
       // Seven processes starting at once on two shared cores took more than the default 60 s.
       healthTimeoutMs: 170_000,
     });
-  }, 180_000);
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
   afterAll(async () => system?.stop());
 
   it('applies 100 approvals once each and sends 100 e-mails once each, with a replica of each killed in the middle', async () => {
@@ -279,5 +280,5 @@ describe('Replicas (e2e)', () => {
       expect(ready.status).toBe(200);
       expect(Object.keys(ready.body.components).sort()).toEqual(['postgres', 'redis']);
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -179,7 +179,8 @@ describe(AccessRightsReportWriter.name, () => {
     expect(pdf.text).toContain('Nom300 Prénom300');
     // Table headers repeat on the pages a table spans.
     expect(pdf.pages[2]).toContain('Nom');
-  });
+    // A few seconds of CPU (render, then parse back 20+ pages): more on a starved machine.
+  }, 180_000);
 
   it('cuts a cell too long for its column instead of overflowing it', async () => {
     const long = rights(1);
