@@ -80,5 +80,6 @@ describe('Resilience (e2e)', () => {
     await system.restart('identity');
     const created = await operator.post<CompanyView>('/companies', company('back'));
     expect(created.status).toBe(201);
-  }, 120_000);
+    // The restart waits for identity's boot as long as it progresses (TestSystem): minutes on a starved machine.
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
 });

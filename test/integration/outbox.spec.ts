@@ -2,6 +2,7 @@ import { loadConfig } from '@procura/config';
 import { JOBS, QUEUES, type SendEmailJob } from '@procura/contracts';
 import { PoolSql, PrismaService } from '@procura/database';
 import { bullJobId, Outbox, OutboxRelay, QueueRegistry, SqlExecutor } from '@procura/messaging';
+import { waitFor } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -93,13 +94,17 @@ describe(OutboxRelay.name, () => {
     const relay = new OutboxRelay(prisma, queues, 'identity', 50);
     relay.start();
     try {
-      const deadline = Date.now() + 5000;
-      while (!(await queues.get(QUEUES.notifications).getJob(jobId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(await queues.get(QUEUES.notifications).getJob(jobId)).toBeDefined();
+      // The abandoned attempt may still hold the row (SKIP LOCKED) until its transaction ends:
+      // seconds on a loaded machine.
+      const job = await waitFor(() => queues.get(QUEUES.notifications).getJob(jobId), {
+        timeoutMs: 45_000,
+        what: 'the row to be relayed once Redis is back',
+      });
+      expect(job).toBeDefined();
     } finally {
       await relay.stop();
     }
-  });
+  }, 90_000);
 
   it('relays over the pg pool (PoolSql, what the services run) like over Prisma, and rolls back a failed batch', async () => {
     const jobId = `pool-${randomUUID()}`;

@@ -49,6 +49,8 @@ export const ACCESS: Record<string, AccessRow> = {
   // operation                                         anon forged std admin otherAdm oper otherOp
   // Public; 503 only while a component is down, whoever asks.
   'GET /health': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503'),
+  // Readiness of this gateway replica alone (its PostgreSQL and Redis), for orchestrators.
+  'GET /health/ready': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503'),
   'POST /auth/login': row('401 401 401 401 401 401 401', { body: () => ({ loginId: '10000000000008', password: 'Not-the-password-1' }) }),
   'POST /auth/refresh': row('401 401 401 401 401 401 401', { body: () => ({ refreshToken: `${randomUUID()}.${randomUUID()}` }) }),
   'POST /auth/logout': row('401 401 200 200 200 401 401'),
@@ -61,6 +63,8 @@ export const ACCESS: Record<string, AccessRow> = {
   }),
   'POST /auth/totp/enrol': row('401 401 401 401 401 401 401'),
   'POST /auth/totp/confirm': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
+  // Only a password-only session of a credential with TOTP enrolled may give the code.
+  'POST /auth/totp/verify': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
   'GET /auth/me': row('401 401 200 200 200 401 401'),
   'POST /check': row('401 401 200 200 404 200 404', {
     body: (w) => ({ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }),
@@ -73,7 +77,8 @@ export const ACCESS: Record<string, AccessRow> = {
     body: () => ({ name: `Matrice ${unique()}`, registrationNumber: digits(9), billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' }),
   }),
   'GET /companies': row('401 401 403 403 403 200 200'),
-  'GET /companies/{companyId}': row('401 401 403 403 403 200 404'),
+  // An administrator reads their own company (the console's header); another company is 404.
+  'GET /companies/{companyId}': row('401 401 403 200 404 200 404'),
   'PATCH /companies/{companyId}': row('401 401 403 403 403 200 404', { body: () => ({ pricingOffer: `Offre ${unique()}` }) }),
   'POST /companies/{companyId}/users': row('401 401 403 202 404 201 404', { body: () => person() }),
   'GET /companies/{companyId}/users': row('401 401 403 200 404 200 404'),
@@ -133,6 +138,10 @@ export const ACCESS: Record<string, AccessRow> = {
   'GET /users/{userId}/effective-rights': row('401 401 200 200 404 200 404'),
   'GET /companies/{companyId}/change-requests': row('401 401 403 200 404 200 404'),
   'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 404 404', {
+    body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
+  }),
+  // Administrators only, like the submission it previews: 403 before any company is looked at.
+  'POST /companies/{companyId}/change-requests/preview': row('401 401 403 200 404 403 403', {
     body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
   }),
   'GET /change-requests/{id}': row('401 401 403 200 404 200 404'),
