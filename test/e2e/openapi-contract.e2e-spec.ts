@@ -64,8 +64,9 @@ describe('OpenAPI document (e2e)', () => {
     for (const [path, item] of Object.entries(document.paths))
       for (const [method, op] of Object.entries(item)) {
         for (const status of ['400', '429', '503']) {
-          // /health's 503 is its report, which says what is down.
-          const documented = op.responses[status]?.content?.['application/problem+json'] || (path === '/api/v1/health' && status === '503');
+          // The health reports' 503 is the report itself, which says what is down.
+          const healthReport = ['/api/v1/health', '/api/v1/health/ready'].includes(path) && status === '503';
+          const documented = op.responses[status]?.content?.['application/problem+json'] || healthReport;
           if (!documented) gaps.push(`${method} ${path}: ${status}`);
         }
         if (op.security === undefined && !op.responses['401']) gaps.push(`${method} ${path}: 401`);

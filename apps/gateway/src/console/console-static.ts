@@ -1,8 +1,10 @@
 import fastifyStatic from '@fastify/static';
 import { INestApplication, Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { routerRefusal } from '../http/http-pipeline';
+import { sendProblem } from '../http/problem.filter';
 
 const logger = new Logger('Console');
 
@@ -67,7 +69,19 @@ export async function mountConsole(app: INestApplication, directory = consoleDir
       });
     }
     const page = (req: FastifyRequest, reply: FastifyReply) => {
-      if (belongsToServer(req.url)) return reply.callNotFound();
+      if (belongsToServer(req.url)) {
+        // An API path whose parameter is longer than the router takes falls through to this
+        // catch-all instead of the router's refusal: answer what the router would have (414).
+        const maxParamLength = fastify.initialConfig.maxParamLength ?? 100;
+        if (
+          req.url
+            .split('?')[0]
+            .split('/')
+            .some((segment) => segment.length > maxParamLength)
+        )
+          return sendProblem(reply, req, routerRefusal({ code: 'FST_ERR_MAX_PARAM_LENGTH' } as FastifyError));
+        return reply.callNotFound();
+      }
       if (!built)
         return reply
           .status(503)

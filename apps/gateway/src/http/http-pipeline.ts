@@ -72,7 +72,7 @@ export function gatewayServerOptions(config: Pick<AppConfig, 'trustedProxies' | 
 }
 
 /** What the router refuses before routing: a malformed percent-encoding, an over-long path parameter. */
-function routerRefusal(error: FastifyError): DomainError {
+export function routerRefusal(error: FastifyError): DomainError {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new DomainError('URI_TOO_LONG', 414, 'A path parameter of the URL is too long');
   if (error.code === 'FST_ERR_BAD_URL')
     return new ValidationFailedError(
