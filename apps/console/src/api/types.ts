@@ -26,3 +26,4 @@ export type RightsCopyBody = Schemas['RightsCopyDto'];
 export type AuthorizeAllBody = Schemas['AuthorizeAllDto'];
 export type CreateAuthorizationBody = Schemas['CreateAuthorizationDto'];
 export type ChangeItemInput = Schemas['ChangeItemInput'];
+export type ChangePreviewView = Schemas['ChangePreview'];

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, createTheme, type CSSVariablesResolver, NavLink } from '@mantine/core';
+import { Alert, Anchor, Badge, createTheme, type CSSVariablesResolver, NavLink, TableScrollContainer } from '@mantine/core';
 
 /**
  * Colours chosen for WCAG 2.1 AA contrast: the primary shade 8 keeps white text on filled
@@ -19,6 +19,10 @@ export const theme = createTheme({
     Badge: Badge.extend({ vars: () => ({ root: { '--badge-color': 'var(--mantine-color-dark-8)' } }) }),
     Alert: Alert.extend({ vars: () => ({ root: { '--alert-color': 'var(--mantine-color-dark-8)' } }) }),
     NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+    // A table wider than the screen (768 px) scrolls sideways: its scrolling area takes the
+    // keyboard focus so that arrow keys reach the hidden columns (WCAG 2.1.1, axe's
+    // scrollable-region-focusable).
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
   },
 });
 

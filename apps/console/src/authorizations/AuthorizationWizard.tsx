@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Paper, Radio, SimpleGrid, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, List, Paper, Radio, SimpleGrid, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +28,8 @@ interface WizardDraft {
   endsAt: string;
   userIds: string[];
   newPeople: PersonDraft[];
+  /** The new people's credentials in the same request (seed 000: a new user is completed by a login). */
+  newPeopleCredentials: boolean;
   grants: GrantDto[];
 }
 
@@ -39,18 +41,25 @@ const blank = (): WizardDraft => ({
   endsAt: '',
   userIds: [],
   newPeople: [],
+  newPeopleCredentials: true,
   grants: [],
 });
 const dateOf = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
 const grantsPayload = (grants: GrantDto[]) =>
   grants.map((g) => ({ right: g.right, level: g.level, ...(g.resourceIds?.length ? { resourceIds: g.resourceIds } : {}) }));
 
-/** The items of the wizard's one change request: new people first (decision D1 refs), then the authorization. */
+/**
+ * The items of the wizard's one change request (decision D1): the new people first (named by
+ * refs), then the authorization referring to them, then their credentials.
+ */
 function wizardItems(draft: WizardDraft, existing: AuthorizationView | undefined): ChangeItemInput[] {
   const refs = draft.newPeople.map((_, i) => `person${i + 1}`);
   const people: ChangeItemInput[] = draft.newPeople.map(
     (p, i) => ({ kind: 'USER_CREATE', ref: refs[i], payload: personPayload(p) }) as ChangeItemInput,
   );
+  const credentials: ChangeItemInput[] = draft.newPeopleCredentials
+    ? refs.map(($ref) => ({ kind: 'CREDENTIAL_CREATE', payload: { userId: { $ref }, type: 'PERMANENT', bankingPower: false } }))
+    : [];
   const when = { effectiveFrom: startOfDay(draft.effectiveFrom), ...(draft.endsAt ? { endsAt: startOfDay(draft.endsAt) } : {}) };
   if (!existing) {
     return [
@@ -65,6 +74,7 @@ function wizardItems(draft: WizardDraft, existing: AuthorizationView | undefined
           userIds: [...draft.userIds, ...refs.map(($ref) => ({ $ref }))],
         },
       },
+      ...credentials,
     ];
   }
   const items: ChangeItemInput[] = [
@@ -87,7 +97,7 @@ function wizardItems(draft: WizardDraft, existing: AuthorizationView | undefined
       kind: 'AUTHORIZATION_ASSIGN',
       payload: { authorizationId: existing.id, ...(attach.length ? { attach } : {}), ...(detach.length ? { detach } : {}) },
     });
-  return items;
+  return [...items, ...credentials];
 }
 
 /**
@@ -124,6 +134,7 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
           endsAt: dateOf(existing.endsAt as string | null),
           userIds: existing.userIds,
           newPeople: [],
+          newPeopleCredentials: true,
           grants: existing.grants,
         }
       : blank(),
@@ -136,18 +147,9 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
   const preview = useChangePreview(items, draft.step === 4);
   const selectedUsers = useUsersById(draft.userIds);
   const submit = useMutation({
-    mutationFn: () => {
-      const onlyCreate = !existing && draft.newPeople.length === 0;
-      // Without new people the authorization alone is created (the API of seed 000's wizard); otherwise one composite request.
-      return onlyCreate
-        ? ok(
-            api.POST('/api/v1/companies/{companyId}/authorizations', {
-              params: { path: { companyId: me.companyId } },
-              body: items[0].payload as never,
-            }),
-          )
-        : ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } }));
-    },
+    // One change request (decision D1), exactly the items the confirmation step previewed.
+    mutationFn: () =>
+      ok(api.POST('/api/v1/companies/{companyId}/change-requests', { params: { path: { companyId: me.companyId } }, body: { items } })),
     onSuccess: (s) => {
       setOutcome(s);
       clearDraft();
@@ -319,9 +321,14 @@ function Wizard({ existing }: { existing: AuthorizationView | undefined }) {
                   </Button>
                 </Group>
               )}
-              <Alert color="gray" variant="light">
-                {t('wizard.newPersonCredential')}
-              </Alert>
+              {draft.newPeople.length > 0 && (
+                <Checkbox
+                  label={t('wizard.newPeopleCredentials')}
+                  description={t('wizard.newPeopleCredentialsHint')}
+                  checked={draft.newPeopleCredentials}
+                  onChange={(e) => setDraft({ ...draft, newPeopleCredentials: e.currentTarget.checked })}
+                />
+              )}
             </>
           )}
           {draft.step === 3 && (

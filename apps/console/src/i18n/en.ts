@@ -317,7 +317,6 @@ const en = {
   summary: {
     checking: 'Checking the request…',
     refused: 'This request would be refused',
-    previewUnavailable: 'The detailed summary is not available on this server: the request will be checked when submitted.',
     immediate: 'Your individual signature lets this request apply at once.',
     needsApproval_one: 'Another administrator will have to approve it',
     needsApproval_other: '{{count}} other administrators will have to approve it',
@@ -504,8 +503,8 @@ const en = {
     removePerson: 'Remove',
     addPerson: '+ Add a new user',
     validatePerson: 'Validate',
-    newPersonCredential:
-      'A new user is created with the authorization, in the same request; their login is created afterwards from their page.',
+    newPeopleCredentials: 'Also create their login (permanent, no banking power) in the same request',
+    newPeopleCredentialsHint: 'A new user is completed by their login. Otherwise, create it afterwards from their page.',
     confirmIntro: 'Check the information, then confirm.',
     new: 'new',
     backToList: 'Back to authorizations',

@@ -325,7 +325,6 @@ const fr = {
   summary: {
     checking: 'Vérification de la demande…',
     refused: 'Cette demande serait refusée',
-    previewUnavailable: "Le récapitulatif détaillé n'est pas disponible sur ce serveur : la demande sera vérifiée à la soumission.",
     immediate: 'Votre signature individuelle permet d’appliquer cette demande immédiatement.',
     needsApproval_one: 'Une validation par un autre administrateur sera nécessaire',
     needsApproval_other: '{{count}} validations par d’autres administrateurs seront nécessaires',
@@ -513,8 +512,9 @@ const fr = {
     removePerson: 'Retirer',
     addPerson: '+ Ajout d’un nouvel utilisateur',
     validatePerson: 'Valider',
-    newPersonCredential:
-      'Un nouvel utilisateur est créé avec l’autorisation, dans la même demande ; son identifiant se crée ensuite depuis sa fiche.',
+    newPeopleCredentials: 'Créer aussi leur identifiant (permanent, sans pouvoir bancaire) dans la même demande',
+    newPeopleCredentialsHint:
+      'La création d’un utilisateur se complète par l’attribution de son identifiant ; sinon, créez-le ensuite depuis sa fiche.',
     confirmIntro: 'Vérifiez les informations, puis confirmez.',
     new: 'nouveau',
     backToList: 'Retour aux autorisations',

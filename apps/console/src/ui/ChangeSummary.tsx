@@ -2,22 +2,16 @@ import { Alert, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client';
-import { ApiError } from '../api/errors';
-import type { ChangeItemInput } from '../api/types';
+import type { ChangeItemInput, ChangePreviewView } from '../api/types';
 import { useMe } from '../session/SessionProvider';
 import { DiffInWords } from './DiffInWords';
+import { PlannedPeople, plannedPeople } from './planned-people';
 import { ErrorState, Loading } from './states';
 
-/** What the preview of decision D2 answers: exactly what submission would record, and who can approve it. */
-export interface ChangePreview {
-  items: Array<{ position: number; kind: string; ref?: string; summary: string; diff: Record<string, unknown>; subjectUserIds: string[] }>;
-  /** Unknown when only the older single-authorization preview could answer. */
-  appliesImmediately?: boolean;
-  requiredApprovals?: number;
-  eligibleValidators?: Array<{ userId: string; firstName: string; lastName: string }>;
-}
-
-/** Validates the items exactly as submission will (nothing written): the summary before confirming (seed 001). */
+/**
+ * The preview of decision D2: the items validated exactly as submission will (nothing written),
+ * what each would change, and who could approve them; the summary before confirming (seed 001).
+ */
 export function useChangePreview(items: ChangeItemInput[], enabled: boolean) {
   const { me } = useMe();
   return useQuery({
@@ -26,70 +20,40 @@ export function useChangePreview(items: ChangeItemInput[], enabled: boolean) {
     retry: false,
     staleTime: 0,
     gcTime: 0,
-    queryFn: async (): Promise<ChangePreview> => {
-      // Typed loosely on purpose: the composite preview (D2) is added by the "Change kit" work.
-      const post = api.POST as unknown as (
-        path: string,
-        init: object,
-      ) => Promise<{ data?: ChangePreview; error?: unknown; response: Response }>;
-      try {
-        return await ok(
-          post('/api/v1/companies/{companyId}/change-requests/preview', { params: { path: { companyId: me.companyId } }, body: { items } }),
-        );
-      } catch (error) {
-        // Before the composite preview exists, a lone new authorization still has the wizard's own preview.
-        const single = items.length === 1 && items[0].kind === 'AUTHORIZATION_CREATE';
-        if (!(error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND' && single)) throw error;
-        const checked = await ok(
-          api.POST('/api/v1/companies/{companyId}/authorizations/preview', {
-            params: { path: { companyId: me.companyId } },
-            body: items[0].payload as never,
-          }),
-        );
-        return {
-          items: [
-            {
-              position: 0,
-              kind: 'AUTHORIZATION_CREATE',
-              summary: checked.summary,
-              diff: checked.diff,
-              subjectUserIds: checked.subjectUserIds,
-            },
-          ],
-        };
-      }
-    },
+    queryFn: () =>
+      ok(
+        api.POST('/api/v1/companies/{companyId}/change-requests/preview', {
+          params: { path: { companyId: me.companyId } },
+          body: { items },
+        }),
+      ),
   });
 }
 
 export function ChangeSummary({ preview }: { preview: ReturnType<typeof useChangePreview> }) {
   const { t } = useTranslation();
   if (preview.isPending) return <Loading label={t('summary.checking')} />;
-  if (preview.isError) {
-    const error = preview.error;
-    if (error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND')
-      return <Alert color="gray">{t('summary.previewUnavailable')}</Alert>;
-    return <ErrorState error={error} title={t('summary.refused')} />;
-  }
+  if (preview.isError) return <ErrorState error={preview.error} title={t('summary.refused')} />;
   const p = preview.data;
   return (
-    <Stack>
-      {p.items.map((item) => (
-        <Paper key={item.position} withBorder p="sm">
-          <Title order={3} size="h5" mb={4}>
-            {t(`kinds.${item.kind}` as 'kinds.USER_CREATE', { defaultValue: item.kind })}
-          </Title>
-          <DiffInWords diff={item.diff} />
-        </Paper>
-      ))}
-      <Approvers preview={p} />
-    </Stack>
+    <PlannedPeople.Provider value={plannedPeople(p.items)}>
+      <Stack>
+        {p.items.map((item) => (
+          <Paper key={item.position} withBorder p="sm">
+            <Title order={3} size="h5" mb={4}>
+              {t(`kinds.${item.kind}` as 'kinds.USER_CREATE', { defaultValue: item.kind })}
+            </Title>
+            <DiffInWords diff={item.diff} />
+          </Paper>
+        ))}
+        <Approvers preview={p} />
+      </Stack>
+    </PlannedPeople.Provider>
   );
 }
 
-export function Approvers({ preview }: { preview: ChangePreview }) {
+export function Approvers({ preview }: { preview: ChangePreviewView }) {
   const { t } = useTranslation();
-  if (preview.appliesImmediately === undefined || !preview.eligibleValidators) return null;
   if (preview.appliesImmediately)
     return (
       <Alert color="blue" variant="light">

@@ -1,8 +1,10 @@
 import { List, Stack, Text } from '@mantine/core';
+import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
 import { personName, useCatalog, useUsersById } from '../api/queries';
 import { useCompanyResources } from '../add-user/RightsChooser';
 import { useCatalogLabels } from './labels';
+import { PlannedPeople } from './planned-people';
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,8 +27,9 @@ export function DiffInWords({ diff }: { diff: Record<string, Json> }) {
   const catalog = useCatalog();
   const labels = useCatalogLabels(catalog.data);
   const resources = useCompanyResources();
-  const users = useUsersById(userIdsIn(diff));
-  const userName = (id: string) => personName(users.get(id), t('diff.unknownUser'));
+  const planned = useContext(PlannedPeople);
+  const users = useUsersById(userIdsIn(diff).filter((id) => !planned.has(id)));
+  const userName = (id: string) => personName(users.get(id), planned.get(id) ?? t('diff.unknownUser'));
   const resourceName = (id: string) => {
     const r = resources.data?.items.find((x) => x.id === id);
     return r ? `${r.label} (${r.identifier})` : id;
