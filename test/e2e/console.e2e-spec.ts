@@ -1,4 +1,4 @@
-import { DEMO } from '@procura/contracts';
+import { type ChangeRequestView, DEMO } from '@procura/contracts';
 import { ApiSession, TestSystem, TotpCodes, userSession, waitFor, waitForMail } from '@procura/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +82,7 @@ describe('Web console in Chromium (e2e)', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
   });
 
-  it('journey 2: the seed 000 wizard creates an authorization for two users; once approved, the check API grants it', async () => {
+  it('journey 2: the seed 000 wizard creates an authorization for two users and a user added in the wizard, as one request; once approved, the check API grants it', async () => {
     const page = await browser.newPage();
     await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
@@ -98,6 +98,16 @@ describe('Web console in Chromium (e2e)', () => {
       await users.fill(name);
       await page.getByRole('option', { name: new RegExp(`^${name}`) }).click();
     }
+    await users.press('Escape'); // the list of users stays open while picking several
+    // Seed 000: "créer un nouvel utilisateur" inside the wizard; with their login, in the same request.
+    await page.getByRole('button', { name: '+ Ajout d’un nouvel utilisateur' }).click();
+    await page.getByLabel(/^Nom/).first().fill('Girard');
+    await page.getByLabel(/^Prénom/).fill('Noé');
+    await page.getByLabel(/^Date de naissance/).fill('1995-07-02');
+    await page.getByLabel(/^Adresse e-mail/).fill(`noe.girard.${Date.now()}@boulangerie-martin.example`);
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByText(/^Noé Girard — /).waitFor();
+    expect(await page.getByRole('checkbox', { name: /^Créer aussi leur identifiant/ }).isChecked()).toBe(true);
     await screen(page, 'j2-3-users', scans);
     await page.getByRole('button', { name: 'Suivant' }).click();
     await page.getByRole('checkbox', { name: 'Facturation fournisseurs' }).check();
@@ -105,10 +115,14 @@ describe('Web console in Chromium (e2e)', () => {
     await screen(page, 'j2-4-rights', scans);
     await page.getByRole('button', { name: 'Suivant' }).click();
     await page.getByText('Autorisation « E-factures : équipe achats » — HBS e-factures').waitFor();
+    for (const kind of ["Création d'un utilisateur", "Création d'une autorisation", "Création d'un identifiant"])
+      await page.getByRole('heading', { name: kind }).waitFor();
     await screen(page, 'j2-5-confirmation', scans);
     await page.getByRole('button', { name: 'Confirmer' }).click();
     await page.getByText('Demande en attente de validation').waitFor();
     await screen(page, 'j2-6-submitted', scans);
+    const follow = await page.getByRole('link', { name: /Suivre la demande/ }).getAttribute('href');
+    const requestId = new URL(follow!, system.baseUrl).searchParams.get('open')!;
 
     // Paul approves it in his inbox with a code of his authenticator.
     const validator = await browser.newPage();
@@ -120,10 +134,18 @@ describe('Web console in Chromium (e2e)', () => {
     await screen(validator, 'j2-7-inbox', scans);
     await request.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(paul.totpSecret));
     await request.getByRole('button', { name: 'Approuver' }).click();
-    await validator.getByText('Demande approuvée').waitFor();
+    await validator.getByText('Demande approuvée').first().waitFor();
+    const applied = await adminApi(system.baseUrl, sophie).get<ChangeRequestView>(`/change-requests/${requestId}`);
+    expect(applied.body.status).toBe('APPLIED');
+    expect(applied.body.items.map((i) => [i.kind, i.outcome])).toEqual([
+      ['USER_CREATE', 'APPLIED'],
+      ['AUTHORIZATION_CREATE', 'APPLIED'],
+      ['CREDENTIAL_CREATE', 'APPLIED'],
+    ]);
+    const noe = { id: applied.body.items[0].targetId!, name: 'Noé Girard' };
 
     const operator = ApiSession.operator(system.baseUrl);
-    for (const user of [julie, hugo]) {
+    for (const user of [julie, hugo, noe]) {
       const answer = await waitFor(
         async () => {
           const res = await operator.post<{ allowed: boolean }>('/check', {
@@ -134,7 +156,7 @@ describe('Web console in Chromium (e2e)', () => {
           });
           return res.body.allowed ? res.body : undefined;
         },
-        { timeoutMs: 15_000, what: `the check to grant ${user.name}` },
+        { timeoutMs: 30_000, what: `the check to grant ${user.name}` },
       );
       expect(answer.allowed).toBe(true);
     }
@@ -185,6 +207,7 @@ describe('Web console in Chromium (e2e)', () => {
 
     // Half-way through adding a user, the session ends on the server.
     await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByRole('heading', { name: 'La personne' }).waitFor(); // the form, not the page being left
     await page.getByLabel(/^Nom/).first().fill('Garnier');
     await page.getByLabel(/^Prénom/).fill('Inès');
     await page.getByLabel(/^Adresse e-mail/).fill('ines.garnier@boulangerie-martin.example');
@@ -198,11 +221,29 @@ describe('Web console in Chromium (e2e)', () => {
     await signInWith(dialog, sophie);
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByRole('heading', { name: 'La personne' }).waitFor(); // the form, not the page being left
     await page.getByText('Brouillon retrouvé').waitFor();
     expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Garnier');
     expect(await page.getByLabel(/^Prénom/).inputValue()).toBe('Inès');
     expect(await page.getByLabel(/^Adresse e-mail/).inputValue()).toBe('ines.garnier@boulangerie-martin.example');
     await screen(page, 'j4-3-draft-kept', scans);
+
+    // The same refusal inside "add a user" (one composite request): the summary's preview finds
+    // it, the page goes back to the person and shows it under the e-mail, nothing typed lost.
+    await page.getByLabel(/^Date de naissance/).fill('1990-05-20');
+    await page.getByLabel(/^Adresse e-mail/).fill('paul.martin@boulangerie-martin.example');
+    for (const next of ['Ses droits', 'Son identifiant']) {
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('heading', { name: next }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Suivant' }).click(); // to the summary, which the refusal sends back
+    await page.getByRole('heading', { name: 'La personne' }).waitFor();
+    const newEmail = page.getByLabel(/^Adresse e-mail/);
+    await page.getByText('Cette adresse e-mail identifie déjà une autre personne').first().waitFor();
+    expect(await newEmail.getAttribute('aria-invalid')).toBe('true');
+    expect(await newEmail.inputValue()).toBe('paul.martin@boulangerie-martin.example');
+    expect(await page.getByLabel(/^Nom/).first().inputValue()).toBe('Garnier');
+    await screen(page, 'j4-3b-add-user-duplicate-email', scans);
     await page.close();
   }, 120_000);
 
@@ -214,6 +255,7 @@ describe('Web console in Chromium (e2e)', () => {
     await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByRole('heading', { name: 'La personne' }).waitFor(); // the form, not the page being left
     await page.getByLabel(/^Nom/).first().fill('Roussel');
     await page.getByLabel(/^Prénom/).fill('Maëlle');
     const { sessionExpiresAt: endsAt } = await storedSession(page);
@@ -271,50 +313,72 @@ describe('Web console in Chromium (e2e)', () => {
     await page.close();
   }, 60_000);
 
-  it('journey 1: an administrator issues a credential, a second one approves it with TOTP; the new user signs in, changes the password (a weak one is refused), enrols TOTP', async () => {
-    // The person exists (created through the API and approved): the console issues their credential.
+  it('journey 1: a maker adds a user (VALIDATOR template minus one account, a credential) as ONE request; a second administrator approves it once with TOTP; the new user signs in, changes the password (a weak one is refused), enrols TOTP', async () => {
     const sophieApi = adminApi(system.baseUrl, sophie);
-    const paulApi = adminApi(system.baseUrl, paul);
     const email = `chloe.fabre.${Date.now()}@boulangerie-martin.example`;
-    const created = await sophieApi.post<{ changeRequestId: string }>(`/companies/${MARTIN}/users`, {
-      lastName: 'Fabre',
-      firstName: 'Chloé',
-      birthDate: '1992-03-14',
-      email,
-      phone: '+33655443322',
-      clientType: 'STANDARD',
-    });
-    expect(created.status).toBe(202);
-    const approved = await paulApi.post<{ status: string; result: { user: { id: string } } }>(
-      `/change-requests/${created.body.changeRequestId}/approve`,
-      {
-        totpCode: await freshTotp(paul.totpSecret),
-      },
-    );
-    expect(approved.body.status).toBe('APPLIED');
-    const chloeId = approved.body.result.user.id;
+    const savings = '00000000-0000-4000-8000-000000000302'; // the demo "Compte sur livret"
 
+    // The maker: person, rights, credential, then the summary the preview (D2) gives.
     const maker = await browser.newPage();
     await signIn(maker, system.baseUrl, sophie);
     await maker.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
-    await maker.goto(`${system.baseUrl}/users/${chloeId}?tab=credential`);
-    await maker.getByRole('heading', { name: 'Créer un identifiant' }).waitFor();
-    await screen(maker, 'j1-1-credential-form', scans);
-    await maker.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(sophie.totpSecret));
-    await maker.getByRole('button', { name: 'Valider' }).click();
+    await maker.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await maker.getByRole('heading', { name: 'La personne' }).waitFor(); // the form, not the page being left
+    await maker.getByLabel(/^Nom/).first().fill('Fabre');
+    await maker.getByLabel(/^Prénom/).fill('Chloé');
+    await maker.getByLabel(/^Date de naissance/).fill('1992-03-14');
+    await maker.getByLabel(/^Adresse e-mail/).fill(email);
+    await maker.getByLabel(/^Téléphone mobile/).fill('+33655443322');
+    await screen(maker, 'j1-1-person', scans);
+    await maker.getByRole('button', { name: 'Suivant' }).click();
+    await maker.getByRole('radio', { name: /^Profil valideur/ }).check();
+    await maker.getByRole('checkbox', { name: /^Compte sur livret/ }).uncheck();
+    expect(await maker.getByRole('checkbox', { name: /^Compte courant/ }).isChecked()).toBe(true);
+    await screen(maker, 'j1-2-rights-template', scans);
+    await maker.getByRole('button', { name: 'Suivant' }).click();
+    await maker.getByRole('radio', { name: 'Permanent' }).check();
+    await screen(maker, 'j1-3-credential', scans);
+    await maker.getByRole('button', { name: 'Suivant' }).click();
+    // Under collective signature the summary names who can approve: Paul, not the maker.
+    const approvers = maker.getByRole('alert').filter({ hasText: 'Peuvent la valider' });
+    await approvers.getByText('Paul Martin').waitFor();
+    expect(await approvers.getByText('Sophie Martin').count()).toBe(0);
+    for (const kind of ["Création d'un utilisateur", 'Droits par profil type', "Création d'un identifiant"])
+      await maker.getByRole('heading', { name: kind }).waitFor();
+    await screen(maker, 'j1-4-summary', scans);
+    await maker.getByRole('button', { name: 'Confirmer et soumettre' }).click();
     await maker.getByText('Demande en attente de validation').waitFor();
-    await screen(maker, 'j1-2-credential-pending', scans);
+    await screen(maker, 'j1-5-submitted', scans);
+    const follow = await maker.getByRole('link', { name: /Suivre la demande/ }).getAttribute('href');
+    const requestId = new URL(follow!, system.baseUrl).searchParams.get('open')!;
+    const submitted = await sophieApi.get<ChangeRequestView>(`/change-requests/${requestId}`);
+    expect(submitted.body.status).toBe('PENDING');
+    expect(submitted.body.items.map((i) => i.kind)).toEqual(['USER_CREATE', 'RIGHTS_TEMPLATE', 'CREDENTIAL_CREATE']);
 
+    // The validator: one request about Chloé in the inbox, one approval with his code.
     const validator = await browser.newPage();
     await signIn(validator, system.baseUrl, paul);
     await validator.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await validator.getByRole('link', { name: /^Validations/ }).click();
-    const request = validator.getByRole('article').filter({ hasText: "Création d'un identifiant" });
-    await request.getByText('Chloé Fabre').first().waitFor();
-    await screen(validator, 'j1-3-inbox', scans);
+    const request = validator.getByRole('article').filter({ hasText: email });
+    await request.getByText('Demande groupée (3 opérations)').waitFor();
+    expect(await request.count()).toBe(1);
+    await screen(validator, 'j1-6-inbox', scans);
     await request.getByLabel(/^Code Sécur’Pass/).fill(await freshTotp(paul.totpSecret));
     await request.getByRole('button', { name: 'Approuver' }).click();
-    await validator.getByText('Demande approuvée').waitFor();
+    await validator.getByText('Demande approuvée').first().waitFor();
+    await screen(validator, 'j1-7-approved', scans);
+    const applied = await sophieApi.get<ChangeRequestView>(`/change-requests/${requestId}`);
+    expect(applied.body.status).toBe('APPLIED');
+    expect(applied.body.items.map((i) => i.outcome)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+    const chloeId = applied.body.items[0].targetId!;
+    // The template's banking rights, minus the account the maker unticked.
+    const rights = await sophieApi.get<{ rights: Array<{ service: string; resourceIds?: string[] | null }> }>(
+      `/users/${chloeId}/effective-rights`,
+    );
+    const banking = rights.body.rights.filter((r) => r.service === 'BANKING');
+    expect(banking.length).toBeGreaterThan(0);
+    expect(banking.flatMap((r) => r.resourceIds ?? [])).not.toContain(savings);
 
     // The login id by e-mail, the provisional password by SMS (seed 001: split channels).
     const welcome = await waitForMail((m) => m.to.includes(email) && /\d{14}/.test(m.text ?? ''), { timeoutMs: 20_000 });
@@ -340,7 +404,7 @@ describe('Web console in Chromium (e2e)', () => {
     await chloe.goto(`${system.baseUrl}/sign-in`);
     await chloe.getByLabel(/^Identifiant \(14 chiffres\)/).fill(loginId.slice(0, 13) + String((Number(loginId[13]) + 1) % 10));
     await chloe.getByText('Le chiffre de contrôle ne correspond pas').waitFor();
-    await screen(chloe, 'j1-4-check-digit', scans);
+    await screen(chloe, 'j1-8-check-digit', scans);
     await signIn(chloe, system.baseUrl, { loginId, password: provisional, totpSecret: null });
     await chloe.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
     await chloe.getByLabel(/^Mot de passe provisoire/).fill(provisional);
@@ -348,13 +412,13 @@ describe('Web console in Chromium (e2e)', () => {
     await chloe.getByLabel(/^Confirmation du nouveau mot de passe/).fill('chloe2026');
     await chloe.getByRole('button', { name: 'Changer votre mot de passe' }).click();
     await chloe.getByText('Ce mot de passe ne respecte pas encore les règles ci-dessous').waitFor();
-    await screen(chloe, 'j1-5-weak-password-refused', scans);
+    await screen(chloe, 'j1-9-weak-password-refused', scans);
     const strong = 'Verger-Pommes-Cidre-77';
     await chloe.getByLabel(/^Nouveau mot de passe/).fill(strong);
     await chloe.getByLabel(/^Confirmation du nouveau mot de passe/).fill(strong);
     await chloe.getByRole('button', { name: 'Changer votre mot de passe' }).click();
     await chloe.getByRole('heading', { name: 'Mot de passe changé' }).waitFor();
-    await screen(chloe, 'j1-6-password-changed', scans);
+    await screen(chloe, 'j1-10-password-changed', scans);
     await chloe.getByRole('button', { name: /Continuer|Terminer/ }).click();
     // Strong authentication: required by the company right away, or offered in "My account".
     if (!chloe.url().includes('/first-login/totp')) {
@@ -363,14 +427,14 @@ describe('Web console in Chromium (e2e)', () => {
     }
     const secretText = await chloe.getByTestId('totp-secret').textContent();
     await chloe.getByRole('img', { name: "QR code d'enrôlement de l'authentification forte" }).waitFor();
-    await screen(chloe, 'j1-7-totp-enrolment', scans);
+    await screen(chloe, 'j1-11-totp-enrolment', scans);
     await chloe.getByLabel(/^Premier code/).fill(generateSync({ secret: secretText!.replace(/\s/g, '') }));
     await chloe.getByRole('button', { name: 'Activer' }).click();
     await chloe
       .getByText(/Authentification forte activée|Votre authentification forte \(Sécur’Pass\) est active/)
       .first()
       .waitFor();
-    await screen(chloe, 'j1-8-enrolled', scans);
+    await screen(chloe, 'j1-12-enrolled', scans);
     const credentials = await sophieApi.get<Array<{ totpEnrolled: boolean; passwordChangeRequired: boolean }>>(
       `/users/${chloeId}/credentials`,
     );
