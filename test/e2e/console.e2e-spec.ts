@@ -444,6 +444,48 @@ describe('Web console in Chromium (e2e)', () => {
     await chloe.close();
   }, 240_000);
 
+  it('every other screen of the navigation answers against the API without an error, at 1280×800 and 768×1024', async () => {
+    const page = await browser.newPage();
+    await signIn(page, system.baseUrl, sophie);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    // Search and filter in the address: one person found, the others left out.
+    await page.goto(`${system.baseUrl}/users?q=Leroy&status=ACTIVE`);
+    await page.getByRole('link', { name: 'Leroy Julie' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Martin Paul' }).count()).toBe(0);
+    const screens: Array<[string, string]> = [
+      ['tour-users-filtered', '/users?q=Leroy&status=ACTIVE'],
+      ['tour-user-identity', `/users/${julie.id}?tab=identity`],
+      ['tour-user-credential', `/users/${julie.id}?tab=credential`],
+      ['tour-user-rights', `/users/${julie.id}?tab=rights`],
+      ['tour-user-edi', `/users/${julie.id}?tab=edi`],
+      ['tour-user-history', `/users/${julie.id}?tab=history`],
+      ['tour-authorizations', '/authorizations'],
+      ['tour-authorize-all', '/authorizations/authorize-all'],
+      ['tour-requests', '/requests'],
+      ['tour-policy', '/policy'],
+      ['tour-reports', '/reports'],
+      ['tour-audit', '/audit'],
+      ['tour-account-rights', '/account?tab=rights'],
+      ['tour-account-password', '/account?tab=password'],
+      ['tour-account-totp', '/account?tab=totp'],
+      ['tour-account-edi', '/account?tab=edi'],
+    ];
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 768, height: 1024 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const [name, path] of screens) {
+        await page.goto(`${system.baseUrl}${path}`);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.waitForLoadState('networkidle'); // every query of the screen answered
+        expect({ name, errors: await page.getByText('Une erreur est survenue').count() }).toEqual({ name, errors: 0 });
+        await screen(page, `${name}-${viewport.width}`, scans);
+      }
+    }
+    await page.close();
+  }, 240_000);
+
   it('no screen of the journeys has a serious or critical accessibility violation, and the CSP was never violated', () => {
     expect(scans.size).toBeGreaterThan(10);
     const found = [...scans.entries()].filter(([, violations]) => violations.length).map(([name, violations]) => ({ name, violations }));

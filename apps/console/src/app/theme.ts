@@ -34,6 +34,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
     // Error text and borders in red 9 (5.4:1) instead of red 6 (3.3:1).
     '--mantine-color-error': 'var(--mantine-color-red-9)',
+    // Outline buttons in red (delete, revoke): red 9 text and border, not red 6.
+    '--mantine-color-red-outline': 'var(--mantine-color-red-9)',
   },
   dark: {},
 });
