@@ -25,7 +25,8 @@ const COLORS: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" radius="sm">
+    // At least as wide as its word: in a narrow table column the badge would otherwise cut it ("AC…").
+    <Badge color={COLORS[status] ?? 'gray'} variant="light" radius="sm" miw="max-content">
       {t(`status.${status}` as 'status.ACTIVE', { defaultValue: status })}
     </Badge>
   );
