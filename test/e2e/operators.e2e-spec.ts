@@ -90,30 +90,40 @@ describe('Operators as principals (e2e)', () => {
     anonymous = ApiSession.anonymous(system.baseUrl);
   }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
-  it('signs a supervisor in with e-mail or login id, password and a TOTP code; a missing or wrong code is refused like a wrong password', async () => {
+  it('signs a supervisor in with e-mail or login id, password and a TOTP code (with the password or after it); failures all look alike', async () => {
     const supervisor = await supervisorOf(system, 'Sylvie Superviseure');
     const email = emailOf(supervisor.operatorId);
-    const noCode = await anonymous.post<Problem>('/auth/operators/login', { login: email, password: PASSWORD });
-    const wrongPassword = await anonymous.post<Problem>('/auth/operators/login', {
-      login: email,
-      password: 'Not-the-password-1',
-      totpCode: '000000',
-    });
+    const wrongPassword = await anonymous.post<Problem>('/auth/operators/login', { login: email, password: 'Not-the-password-1' });
+    const wrongCode = await anonymous.post<Problem>('/auth/operators/login', { login: email, password: PASSWORD, totpCode: '000000' });
     const unknown = await anonymous.post<Problem>('/auth/operators/login', {
       login: `nobody.${unique()}@fixture.example`,
       password: PASSWORD,
-      totpCode: '000000',
     });
-    for (const refused of [noCode, wrongPassword, unknown]) {
+    for (const refused of [wrongPassword, wrongCode, unknown]) {
       expect(refused.status).toBe(401);
-      expect(refused.body.detail).toBe(noCode.body.detail);
+      expect(refused.body.detail).toBe(wrongPassword.body.detail);
     }
     const malformed = await anonymous.post<Problem>('/auth/operators/login', { login: '12345678901234', password: PASSWORD });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors?.map((e) => e.field)).toEqual(['login']);
 
+    // The password alone opens a session that may only give the code.
+    const passwordOnly = await anonymous.post<SessionTokens>('/auth/operators/login', { login: email, password: PASSWORD });
+    expect(passwordOnly.body).toMatchObject({ scope: 'totp-verification', totpCodeRequired: true });
+    const waiting = as(passwordOnly.body.accessToken);
+    expect((await waiting.get('/operators/me')).status).toBe(403);
+    expect((await waiting.get('/companies')).status).toBe(403);
+    const badCode = await waiting.post<Problem>('/auth/totp/verify', { code: '000000' });
+    expect(badCode.status).toBe(422);
+    const verified = await waiting.post<SessionTokens>('/auth/totp/verify', { code: await totp(supervisor.totpSecret) });
+    expect(verified.body.scope).toBe('full');
+    expect((await as(verified.body.accessToken).get<OperatorView>('/operators/me')).body).toMatchObject({
+      id: supervisor.operatorId,
+      role: 'SUPERVISOR',
+    });
+
     const byEmail = await signIn(email.toUpperCase(), supervisor.totpSecret);
-    expect((await byEmail.get<OperatorView>('/operators/me')).body).toMatchObject({ id: supervisor.operatorId, role: 'SUPERVISOR' });
+    expect((await byEmail.get<OperatorView>('/operators/me')).status).toBe(200);
     const byLoginId = await signIn(supervisor.loginId, supervisor.totpSecret);
     expect((await byLoginId.get<OperatorView>('/operators/me')).status).toBe(200);
     // A code is accepted once.

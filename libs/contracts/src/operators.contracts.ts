@@ -31,7 +31,8 @@ export class OperatorLoginDto {
   @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) password: string;
   @ApiPropertyOptional({
     example: '123456',
-    description: 'A code of the authenticator app: required at every sign-in once strong authentication is enrolled',
+    description:
+      'A code of the authenticator app, once strong authentication is enrolled. Without it, the answer has scope totp-verification: give the code with POST /auth/totp/verify.',
   })
   @Optional()
   @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' })

@@ -25,7 +25,7 @@ import { uuidPipe } from '../http/uuid.pipe';
 const SUPERVISOR_ONLY =
   'Supervisors of the organisation only, signed in interactively (an API key cannot manage operators or keys); an operator or company of another organisation answers 404.';
 
-/** Operators' sign-in (the session then continues at /auth/refresh, /auth/password, /auth/totp/*, /auth/logout). */
+/** Operators' sign-in (the session then continues at /auth/totp/verify, /auth/refresh, /auth/password, /auth/totp/enrol|confirm, /auth/logout). */
 @ApiTags('operators')
 @Controller('auth/operators')
 export class OperatorAuthController {
@@ -37,7 +37,7 @@ export class OperatorAuthController {
   @ApiOperation({
     summary: 'Operator sign-in: login id or e-mail, password, and a TOTP code once enrolled',
     description:
-      'Strong authentication is mandatory for operators: the first sign-in (provisional password) leads to the password change, then to the TOTP enrolment (POST /auth/totp/enrol and /auth/totp/confirm); every later sign-in needs `totpCode`. A failure never says which of login, password or code was wrong; 5 failures lock the operator for LOGIN_LOCKOUT_MINUTES; attempts share the sign-in budget per address.',
+      'Strong authentication is mandatory for operators: the first sign-in (provisional password) leads to the password change, then to the TOTP enrolment (POST /auth/totp/enrol and /auth/totp/confirm); every later sign-in needs a code: `totpCode` with the password, or POST /auth/totp/verify after it (the answer then has scope totp-verification). A failure never says which of login, password or code was wrong; 5 failures lock the operator for LOGIN_LOCKOUT_MINUTES; attempts share the sign-in budget per address.',
   })
   @ApiOkResponse({ type: SessionTokens })
   login(@Body() body: OperatorLoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {

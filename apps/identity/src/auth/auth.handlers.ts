@@ -65,7 +65,9 @@ export class AuthHandlers {
 
   @MessagePattern(IdentityAccessCommands.verifyTotp.pattern)
   verifyTotp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
-    return this.auth.verifyTotp(actor, p.code, p.sourceIp);
+    return actor.kind === 'operator'
+      ? this.operatorAuth.verifyTotp(actor, p.code, p.sourceIp)
+      : this.auth.verifyTotp(actor, p.code, p.sourceIp);
   }
 
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)

@@ -15,6 +15,9 @@ import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
 import { acceptTotp, newTotpSecret, totpUri } from './totp';
 
+/** How long a password-only session may wait for its TOTP code (as for users). */
+const TOTP_VERIFICATION_SECONDS = 300;
+
 type OperatorActor = Extract<Actor, { kind: 'operator' }>;
 
 /** The one answer to every failed operator sign-in: never which of login, password or code was wrong. */
@@ -61,7 +64,10 @@ export class OperatorAuthService {
     }
     const now = this.clock.now();
     const passwordOk = await verifyPassword(operator.passwordHash, password);
-    const refusal = this.refusal(operator, now, passwordOk) ?? (await this.secondFactorRefusal(operator, totpCode, now));
+    // Enrolled: the code comes with the password (one call) or after it (POST /auth/totp/verify).
+    const awaitingTotp = !operator.passwordIsProvisional && operator.totpEnrolledAt !== null && totpCode === undefined;
+    const refusal =
+      this.refusal(operator, now, passwordOk) ?? (awaitingTotp ? undefined : await this.secondFactorRefusal(operator, totpCode, now));
     if (refusal) {
       let locked = false;
       if (refusal === 'wrong-password' || refusal === 'wrong-code') {
@@ -78,9 +84,11 @@ export class OperatorAuthService {
       if (locked) this.logger.warn({ msg: 'operator locked after repeated failures', operatorId: operator.id });
       throw loginFailed();
     }
-    if (operator.failedAttempts > 0 || operator.lockedUntil) await this.operators.clearFailures(operator.id);
+    // Failures are forgotten only when the sign-in is complete (code included): a known password
+    // must not reset the count of wrong codes.
+    if (!awaitingTotp && (operator.failedAttempts > 0 || operator.lockedUntil)) await this.operators.clearFailures(operator.id);
     const tokens = await this.transactions.run(async (tx) => {
-      const opened = await this.openSession(tx, operator, sourceIp);
+      const opened = await this.openSession(tx, operator, sourceIp, awaitingTotp);
       await this.events.audit(tx, {
         companyId: null,
         actor: `operator:${operator.id}`,
@@ -119,7 +127,7 @@ export class OperatorAuthService {
 
   /** Once enrolled, every sign-in needs a fresh code (each accepted once). */
   private async secondFactorRefusal(o: Operator, code: string | undefined, now: Date): Promise<string | undefined> {
-    if (!o.totpEnrolledAt || !o.totpSecretSealed) return undefined;
+    if (o.passwordIsProvisional || !o.totpEnrolledAt || !o.totpSecretSealed) return undefined;
     if (!code) return 'wrong-code';
     const step = acceptTotp(openSecret({ sealed: o.totpSecretSealed }, this.config.secretsKey), code, now.getTime(), o.totpLastStep);
     if (step === undefined || !(await this.operators.claimTotpStep(o.id, step))) return 'wrong-code';
@@ -136,8 +144,60 @@ export class OperatorAuthService {
     }
     return this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, refreshTokenHash, now))) throw new UnauthenticatedError('Invalid refresh token');
-      return this.tokensFor(tx, session.id, operator, session.expiresAt);
+      // A session still waiting for its code stays restricted, whatever the refreshes.
+      return this.tokensFor(tx, session.id, operator, session.expiresAt, session.awaitingTotp);
     });
+  }
+
+  /** `/auth/totp/verify` for an operator: the code after the password. A wrong code counts towards the lock-out. */
+  async verifyTotp(actor: OperatorActor, code: string, sourceIp?: string): Promise<SessionTokens> {
+    const sessionId = this.requireSession(actor);
+    const now = this.clock.now();
+    const session = await this.sessions.findSession(sessionId);
+    if (!session || session.revokedAt || session.operatorId !== actor.operatorId || session.expiresAt.getTime() <= now.getTime())
+      throw new UnauthenticatedError('Session ended: sign in again');
+    if (!session.awaitingTotp) throw new ConflictError('TOTP_ALREADY_VERIFIED', 'This session is already signed in');
+    const operator = await this.operators.findById(actor.operatorId);
+    if (!operator || this.refusal(operator, now, true) || !operator.totpSecretSealed) {
+      await this.revoker.revoke({ sessionId }, 'access-withdrawn');
+      throw new UnauthenticatedError('Session ended: sign in again');
+    }
+    if (await this.secondFactorRefusal(operator, code, now)) {
+      const locked = await this.operators.registerFailure(operator.id, this.config.loginMaxFailures, this.lockUntil(now));
+      await this.audit({
+        actor: `operator:${operator.id}`,
+        action: 'operator.login.totp-failed',
+        targetType: 'operator',
+        targetId: operator.id,
+        sourceIp,
+        details: { sessionId, locked },
+      });
+      if (locked) {
+        await this.revoker.revoke({ sessionId }, 'locked');
+        throw new UnauthenticatedError('Session ended: sign in again');
+      }
+      throw new RuleViolationError('TOTP_CODE_INVALID', 'The code does not match: type the code your authenticator app shows now', [
+        { field: 'code', messages: ['code does not match'] },
+      ]);
+    }
+    const { tokens, ended } = await this.transactions.run(async (tx) => {
+      if (operator.failedAttempts > 0 || operator.lockedUntil)
+        await this.operators.update(tx, operator.id, { failedAttempts: 0, lockedUntil: null });
+      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId }, 'totp-verified');
+      await this.events.audit(tx, {
+        companyId: null,
+        actor: `operator:${operator.id}`,
+        action: 'operator.login.totp-verified',
+        targetType: 'operator',
+        targetId: operator.id,
+        sourceIp,
+        details: { passwordSessionId: sessionId },
+      });
+      return { tokens: await this.openSession(tx, operator, sourceIp), ended: endedSessions };
+    });
+    await this.revoker.publish(ended);
+    this.relay.nudge();
+    return tokens;
   }
 
   async logout(actor: OperatorActor, sourceIp?: string): Promise<{ loggedOut: true }> {
@@ -329,22 +389,32 @@ export class OperatorAuthService {
     return new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000);
   }
 
-  scopeOf(operator: Pick<Operator, 'passwordIsProvisional' | 'totpEnrolledAt'>): SessionScope {
+  scopeOf(operator: Pick<Operator, 'passwordIsProvisional' | 'totpEnrolledAt'>, awaitingTotp = false): SessionScope {
     if (operator.passwordIsProvisional) return 'password-change';
+    if (awaitingTotp) return 'totp-verification';
     // Mandatory for every operator, whatever a client company requires of its users.
     if (!operator.totpEnrolledAt) return 'totp-enrolment';
     return 'full';
   }
 
-  private async openSession(tx: Tx, operator: Operator, sourceIp?: string): Promise<SessionTokens> {
+  private async openSession(tx: Tx, operator: Operator, sourceIp?: string, awaitingTotp = false): Promise<SessionTokens> {
     const sessionId = randomUUID();
-    const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    await this.sessions.createOperatorSession(tx, { id: sessionId, operatorId: operator.id, sourceIp, expiresAt });
-    return this.tokensFor(tx, sessionId, operator, expiresAt);
+    const lifetimeSeconds = awaitingTotp
+      ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
+      : this.config.refreshTokenTtlSeconds;
+    const expiresAt = new Date(this.clock.now().getTime() + lifetimeSeconds * 1000);
+    await this.sessions.createOperatorSession(tx, { id: sessionId, operatorId: operator.id, sourceIp, expiresAt, awaitingTotp });
+    return this.tokensFor(tx, sessionId, operator, expiresAt, awaitingTotp);
   }
 
-  private async tokensFor(tx: Tx, sessionId: string, operator: Operator, sessionExpiresAt: Date): Promise<SessionTokens> {
-    const scope = this.scopeOf(operator);
+  private async tokensFor(
+    tx: Tx,
+    sessionId: string,
+    operator: Operator,
+    sessionExpiresAt: Date,
+    awaitingTotp = false,
+  ): Promise<SessionTokens> {
+    const scope = this.scopeOf(operator, awaitingTotp);
     const nowS = Math.floor(this.clock.now().getTime() / 1000);
     const accessToken = signAccessToken(
       {
@@ -369,6 +439,8 @@ export class OperatorAuthService {
       scope,
       passwordChangeRequired: scope === 'password-change',
       totpEnrolmentRequired: scope !== 'full' && !operator.totpEnrolledAt,
+      totpCodeRequired: scope === 'totp-verification',
+      sessionExpiresAt: sessionExpiresAt.toISOString(),
     };
   }
 

@@ -13,7 +13,10 @@ export class SessionsRepository {
   }
 
   /** An operator's session: no user, no company; the operator holds their credential. */
-  async createOperatorSession(tx: Tx, session: { id: string; operatorId: string; sourceIp?: string; expiresAt: Date }): Promise<void> {
+  async createOperatorSession(
+    tx: Tx,
+    session: { id: string; operatorId: string; sourceIp?: string; expiresAt: Date; awaitingTotp: boolean },
+  ): Promise<void> {
     await tx.identitySession.create({
       data: { ...session, credentialId: session.operatorId, userId: null, companyId: null, sourceIp: session.sourceIp ?? null },
     });

@@ -9,8 +9,7 @@ import { IdempotencyStore } from './idempotency.store';
 
 /** Client companies, created and managed by operators. */
 @Module({
-  imports: [EventsModule, UsersModule],
-  imports: [EventsModule, OperatorsDataModule],
+  imports: [EventsModule, UsersModule, OperatorsDataModule],
   controllers: [CompaniesHandlers],
   providers: [CompaniesRepository, CompaniesService, IdempotencyStore],
   exports: [IdempotencyStore],
