@@ -215,37 +215,37 @@ describe('Operators as principals (e2e)', () => {
     expect(mine.body.organisationId).toBe(supervisor.organisationId);
 
     expect((await asCollaborator.get(`/companies/${mine.body.id}`)).status).toBe(404);
-    const assigned = await asSupervisor.request<PortfolioEntry>('PUT', `/operators/${collaborator.operatorId}/companies/${mine.body.id}`);
+    const assigned = await asSupervisor.request<PortfolioEntry>('PUT', `/operators/${collaborator.operatorId}/portfolio/${mine.body.id}`);
     expect(assigned.status).toBe(200);
     expect((await asCollaborator.get(`/companies/${mine.body.id}`)).status).toBe(200);
     expect((await asCollaborator.get(`/companies/${notMine.body.id}`)).status).toBe(404);
     expect((await asCollaborator.get(`/companies/${notMine.body.id}/users`)).status).toBe(404);
     const listed = await asCollaborator.get<Page<CompanyView>>('/companies');
     expect(listed.body.items.map((c) => c.id)).toEqual([mine.body.id]);
-    const portfolio = await asCollaborator.get<Page<PortfolioEntry>>(`/operators/${collaborator.operatorId}/companies`);
+    const portfolio = await asCollaborator.get<Page<PortfolioEntry>>(`/operators/${collaborator.operatorId}/portfolio`);
     expect(portfolio.body.items.map((p) => p.companyId)).toEqual([mine.body.id]);
     // A collaborator manages nobody.
     expect(
       (await asCollaborator.post('/operators', { name: 'Eve Intruse', email: `eve.${unique()}@x.example`, role: 'SUPERVISOR' })).status,
     ).toBe(403);
-    expect((await asCollaborator.request('PUT', `/operators/${collaborator.operatorId}/companies/${notMine.body.id}`)).status).toBe(403);
+    expect((await asCollaborator.request('PUT', `/operators/${collaborator.operatorId}/portfolio/${notMine.body.id}`)).status).toBe(403);
 
     // Another organisation's supervisor sees none of it, and cannot tell it exists.
     const stranger = await supervisorOf(system, 'Xavier Ailleurs');
     const asStranger = await signIn(emailOf(stranger.operatorId), stranger.totpSecret);
     for (const path of [
       `/operators/${collaborator.operatorId}`,
-      `/operators/${collaborator.operatorId}/companies`,
+      `/operators/${collaborator.operatorId}/portfolio`,
       `/companies/${mine.body.id}`,
       `/companies/${mine.body.id}/users`,
     ]) {
       expect([path, (await asStranger.get(path)).status]).toEqual([path, 404]);
     }
-    expect((await asStranger.request('PUT', `/operators/${stranger.operatorId}/companies/${mine.body.id}`)).status).toBe(404);
+    expect((await asStranger.request('PUT', `/operators/${stranger.operatorId}/portfolio/${mine.body.id}`)).status).toBe(404);
     expect((await asStranger.post(`/operators/${collaborator.operatorId}/suspend`)).status).toBe(404);
     expect((await stranger.session(system.baseUrl).get(`/companies/${mine.body.id}`)).status).toBe(404);
 
-    const unassigned = await asSupervisor.request('DELETE', `/operators/${collaborator.operatorId}/companies/${mine.body.id}`);
+    const unassigned = await asSupervisor.request('DELETE', `/operators/${collaborator.operatorId}/portfolio/${mine.body.id}`);
     expect(unassigned.status).toBe(200);
     expect((await asCollaborator.get(`/companies/${mine.body.id}`)).status).toBe(404);
     expect((await asCollaborator.get<Page<CompanyView>>('/companies')).body.total).toBe(0);
@@ -342,6 +342,130 @@ describe('Operators as principals (e2e)', () => {
     const stranger = await supervisorOf(system, 'Yann Dehors');
     const asStranger = await signIn(emailOf(stranger.operatorId), stranger.totpSecret);
     expect((await asStranger.post(`/api-keys/${issued.body.key.id}/revoke`)).status).toBe(404);
+  });
+
+  it('seed 003: a collaborator sets up a client (administrator, two users, one activated later with a prepared credential, an accounting family) as change requests', async () => {
+    const supervisor = await supervisorOf(system, 'Firmin Cabinet');
+    const secret = generateSecret();
+    const collaborator = await addOperator(system.databaseUrl, 'Clara Collaboratrice', {
+      organisationId: supervisor.organisationId,
+      role: 'COLLABORATOR',
+      signIn: { passwordHash: await argon2.hash(PASSWORD, { type: argon2.argon2id }), totpSecret: secret, loginId: randomLoginId() },
+    });
+    const asCollaborator = await signIn(emailOf(collaborator.operatorId), secret);
+    const company = await asCollaborator.post<CompanyView>('/companies', { ...companyInput('Client'), billingMode: 'FIRM' });
+    expect(company.status).toBe(201);
+    const tag = unique();
+    const person = (firstName: string, clientType: string, extra: Record<string, unknown> = {}) => ({
+      lastName: 'Girard',
+      firstName,
+      birthDate: '1985-05-05',
+      email: `${firstName.toLowerCase()}.girard.${tag}@client.example`,
+      clientType,
+      ...extra,
+    });
+    const family = ['PRODUCTION_COMPTA', 'PRODUCTION_FISCALITE', 'PRODUCTION_PAIE'].map((right) => ({ right, level: 'ACCESS' }));
+    const portal = (grants: Array<{ right: string; level: string }>, userRefs: string[]) => ({
+      kind: 'AUTHORIZATION_CREATE',
+      payload: {
+        label: 'Portail comptable',
+        service: 'ACCOUNTING_PORTAL',
+        effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        grants,
+        userIds: userRefs.map((ref) => ({ $ref: ref })),
+      },
+    });
+    const setUp = (grants: Array<{ right: string; level: string }>) => ({
+      items: [
+        { kind: 'USER_CREATE', ref: 'admin', payload: person('Gaspard', 'ADMINISTRATOR', { adminSignature: 'INDIVIDUAL' }) },
+        { kind: 'USER_CREATE', ref: 'now', payload: person('Nina', 'STANDARD') },
+        { kind: 'USER_CREATE', ref: 'later', payload: person('Lucas', 'STANDARD', { activationMode: 'DEFERRED' }) },
+        portal(grants, ['now', 'later']),
+        {
+          kind: 'CREDENTIAL_CREATE',
+          payload: { userId: { $ref: 'later' }, type: 'PERMANENT', bankingPower: false, sendWelcomeEmail: false },
+        },
+      ],
+    });
+    // One complete family, never mixed (seed 003).
+    const mixed = await asCollaborator.post<Problem>(
+      `/companies/${company.body.id}/change-requests`,
+      setUp([...family.slice(0, 2), { right: 'PRODUCTION_PAIE_CONSULTATION', level: 'ACCESS' }]),
+    );
+    expect(mixed.status).toBe(422);
+    expect(JSON.stringify(mixed.body)).toMatch(/famil/i);
+    const applied = await asCollaborator.post<{ status: string; changeRequestId: string; revealOnce?: { provisionalPassword: string } }>(
+      `/companies/${company.body.id}/change-requests`,
+      setUp(family),
+    );
+    expect([applied.status, applied.body.status]).toEqual([201, 'APPLIED']);
+    const users = (
+      await asCollaborator.get<Page<{ id: string; firstName: string; status: string; email: string }>>(
+        `/companies/${company.body.id}/users`,
+      )
+    ).body.items;
+    const lucas = users.find((u) => u.firstName === 'Lucas')!;
+    expect(lucas.status).toBe('REGISTERED');
+    const request = await asCollaborator.get<{ makerUserId: string; makerKind: string }>(
+      `/change-requests/${applied.body.changeRequestId}`,
+    );
+    expect(request.body).toMatchObject({ makerUserId: collaborator.operatorId, makerKind: 'operator' });
+    // The prepared credential sent no welcome e-mail: the user is not active yet.
+    const credential = (await asCollaborator.get<Array<{ id: string; loginId: string }>>(`/users/${lucas.id}/credentials`)).body[0];
+    expect(credential).toBeDefined();
+    const welcomeJobs = () =>
+      queryRows(system.databaseUrl, `SELECT job_id FROM identity.outbox WHERE job_name = 'send-email' AND job_id LIKE $1`, [
+        `welcome.${credential.id}%`,
+      ]);
+    expect(await welcomeJobs()).toHaveLength(0);
+
+    const activated = await asCollaborator.post<{ status: string }>(`/companies/${company.body.id}/change-requests`, {
+      items: [{ kind: 'USER_ACTIVATE', payload: { userId: lucas.id } }],
+    });
+    expect(activated.status).toBe(201);
+    await waitFor(async () => (await welcomeJobs()).length === 1, { timeoutMs: 10_000, what: 'the welcome e-mail at the activation' });
+    const check = await asCollaborator.post<{ allowed: boolean }>('/check', {
+      userId: lucas.id,
+      service: 'ACCOUNTING_PORTAL',
+      right: 'PRODUCTION_PAIE',
+      level: 'ACCESS',
+    });
+    expect(check.body.allowed).toBe(true);
+
+    // The client's audit trail names the collaborator as the maker.
+    await waitFor(
+      async () => {
+        const entries = (
+          await asCollaborator.get<{ items: Array<{ action: string; actor: string }> }>(`/companies/${company.body.id}/audit?pageSize=100`)
+        ).body.items;
+        return (
+          entries.filter((e) => e.actor === `operator:${collaborator.operatorId}` && e.action === 'CHANGE_REQUEST_SUBMITTED').length === 2
+        );
+      },
+      { timeoutMs: 20_000, what: "the operator's change requests in the client's audit trail" },
+    );
+
+    // Another firm's operator gets 404 on every one of these resources.
+    const stranger = await supervisorOf(system, 'Oscar Autrecabinet');
+    const asStranger = await signIn(emailOf(stranger.operatorId), stranger.totpSecret);
+    for (const path of [
+      `/companies/${company.body.id}`,
+      `/companies/${company.body.id}/users`,
+      `/users/${lucas.id}`,
+      `/users/${lucas.id}/credentials`,
+      `/change-requests/${applied.body.changeRequestId}`,
+      `/companies/${company.body.id}/audit`,
+    ]) {
+      expect([path, (await asStranger.get(path)).status]).toEqual([path, 404]);
+    }
+    const strangerSubmit = await asStranger.post(`/companies/${company.body.id}/change-requests`, {
+      items: [{ kind: 'USER_SUSPEND', payload: { userId: lucas.id } }],
+    });
+    expect(strangerSubmit.status).toBe(404);
+    expect(
+      (await asStranger.post('/check', { userId: lucas.id, service: 'ACCOUNTING_PORTAL', right: 'PRODUCTION_PAIE', level: 'ACCESS' }))
+        .status,
+    ).toBe(404);
   });
 
   it('writes no password, TOTP secret or API key to any log', () => {

@@ -113,7 +113,7 @@ export class OperatorsController {
     return this.bus.execute(OperatorCommands.remove, { operatorId }, { actor });
   }
 
-  @Get('operators/:operatorId/companies')
+  @Get('operators/:operatorId/portfolio')
   @ApiOperation({ summary: "An operator's portfolio of client companies (the operator, or a supervisor)" })
   @ApiOkResponse({ type: PortfolioPage })
   portfolio(
@@ -124,7 +124,7 @@ export class OperatorsController {
     return this.bus.execute(OperatorCommands.portfolio, { ...query, operatorId }, { actor });
   }
 
-  @Put('operators/:operatorId/companies/:companyId')
+  @Put('operators/:operatorId/portfolio/:companyId')
   @ApiOperation({
     summary: "Put a client company of the organisation in an operator's portfolio (supervisor)",
     description: SUPERVISOR_ONLY,
@@ -138,7 +138,7 @@ export class OperatorsController {
     return this.bus.execute(OperatorCommands.assign, { operatorId, companyId }, { actor });
   }
 
-  @Delete('operators/:operatorId/companies/:companyId')
+  @Delete('operators/:operatorId/portfolio/:companyId')
   @ApiOperation({ summary: "Take a company out of an operator's portfolio (supervisor)", description: SUPERVISOR_ONLY })
   @ApiOkResponse({ description: 'Unassigned', schema: { type: 'object', properties: { unassigned: { type: 'boolean', enum: [true] } } } })
   unassign(
