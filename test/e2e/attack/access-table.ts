@@ -158,11 +158,12 @@ export const ACCESS: Record<string, AccessRow> = {
   }),
   'GET /users/{userId}/effective-rights': row('401 401 200 200 404 200 404'),
   'GET /companies/{companyId}/change-requests': row('401 401 403 200 404 200 404'),
-  'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 404 404', {
+  // The operator managing the company submits too (issue 16); one who does not gets 404.
+  'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 201|202 404', {
     body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
   }),
-  // Administrators only, like the submission it previews: 403 before any company is looked at.
-  'POST /companies/{companyId}/change-requests/preview': row('401 401 403 200 404 403 403', {
+  // Administrators and operators, like the submission it previews; an operator not managing the company gets 404.
+  'POST /companies/{companyId}/change-requests/preview': row('401 401 403 200 404 200 404', {
     body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
   }),
   'GET /change-requests/{id}': row('401 401 403 200 404 200 404'),
