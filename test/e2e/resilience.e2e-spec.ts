@@ -50,36 +50,40 @@ describe('Resilience (e2e)', () => {
     expect(new Set(created.map((l) => l.companyId)).size).toBe(20);
   }, 60_000);
 
-  it('shows a service that is down in /health, answers 503 problem+json within 5 s, and recovers when restarted', async () => {
-    const operator = ApiSession.operator(system.baseUrl);
-    // Warm the operator-key cache so the request below needs identity only for the command itself.
-    expect((await operator.get('/companies')).status).toBe(200);
-    await system.kill('identity');
+  it(
+    'shows a service that is down in /health, answers 503 problem+json within 5 s, and recovers when restarted',
+    async () => {
+      const operator = ApiSession.operator(system.baseUrl);
+      // Warm the operator-key cache so the request below needs identity only for the command itself.
+      expect((await operator.get('/companies')).status).toBe(200);
+      await system.kill('identity');
 
-    // Down, not merely slow: its replicas have left the presence set (within the presence TTL).
-    const health = await waitFor(
-      async () => {
-        const res = await ApiSession.anonymous(system.baseUrl).get<Health>('/health');
-        return /not running/.test(res.body.components.identity.error ?? '') && res;
-      },
-      { timeoutMs: 30_000, intervalMs: 200, what: 'identity to show as not running' },
-    );
-    expect(health.status).toBe(503);
-    expect(health.body.components.authorizations.status).toBe('up');
+      // Down, not merely slow: its replicas have left the presence set (within the presence TTL).
+      const health = await waitFor(
+        async () => {
+          const res = await ApiSession.anonymous(system.baseUrl).get<Health>('/health');
+          return /not running/.test(res.body.components.identity.error ?? '') && res;
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: 'identity to show as not running' },
+      );
+      expect(health.status).toBe(503);
+      expect(health.body.components.authorizations.status).toBe('up');
 
-    const res = await operator.post<{ code: string; service: string }>('/companies', company('down'));
-    expect(res.status).toBe(503);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(res.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'identity' });
-    expect(res.ms).toBeLessThan(5000);
+      const res = await operator.post<{ code: string; service: string }>('/companies', company('down'));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'identity' });
+      expect(res.ms).toBeLessThan(5000);
 
-    // Other services keep working.
-    expect((await operator.get('/services')).status).toBe(200);
+      // Other services keep working.
+      expect((await operator.get('/services')).status).toBe(200);
 
-    await system.restart('identity');
-    const created = await operator.post<CompanyView>('/companies', company('back'));
-    expect(created.status).toBe(201);
-    // The restart waits for identity's boot as long as it progresses (TestSystem): minutes on a starved machine.
-  }, SYSTEM_START_HOOK_TIMEOUT_MS);
+      await system.restart('identity');
+      const created = await operator.post<CompanyView>('/companies', company('back'));
+      expect(created.status).toBe(201);
+      // The restart waits for identity's boot as long as it progresses (TestSystem): minutes on a starved machine.
+    },
+    SYSTEM_START_HOOK_TIMEOUT_MS,
+  );
 });

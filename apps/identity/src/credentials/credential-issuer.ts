@@ -57,7 +57,9 @@ export class CredentialIssuer {
 
   /** Credential rules that need no other service. */
   checkCredentialRequest(user: User, type: CredentialType, validUntil: string | undefined, existing: Credential | null): Date | null {
-    if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user');
+    // Seed 003: a user registered to be activated later may have their credential prepared now.
+    if (user.status !== 'ACTIVE' && !awaitsActivation(user))
+      throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user or one to be activated later');
     if (existing) throw new RuleViolationError('CREDENTIAL_EXISTS', 'The user already has a credential: revoke it or reset its password');
     if (type === CredentialType.TEMPORARY) {
       if (!validUntil)
