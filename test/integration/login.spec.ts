@@ -24,6 +24,8 @@ describe(AuthService.name, () => {
     const companyId = randomUUID();
     const userId = randomUUID();
     const id = loginId();
+    const organisationId = randomUUID();
+    await prisma.operatorOrganisation.create({ data: { id: organisationId, name: `Agence ${id}`, kind: 'BANK_BRANCH' } });
     await prisma.company.create({
       data: {
         id: companyId,
@@ -31,7 +33,12 @@ describe(AuthService.name, () => {
         registrationNumber: id.slice(0, 9),
         billingMode: 'CLIENT',
         pricingOffer: 'X',
-        operator: { create: { id: randomUUID(), name: 'Conseil', email: `op.${id}@fixture.example`, apiKeyHash: `hash-${id}` } },
+        organisationId,
+        managedBy: (
+          await prisma.operator.create({
+            data: { id: randomUUID(), organisationId, name: 'Conseil', email: `op.${id}@fixture.example`, role: 'SUPERVISOR' },
+          })
+        ).id,
       },
     });
     await prisma.user.create({

@@ -124,7 +124,15 @@ async function main(): Promise<void> {
   say(`      ${julie.name.padEnd(14)} user           login id ${julie.loginId}`);
   say(`    ${DEMO.companies.dupont.name} (individual signature: changes apply at once)`);
   say(`      ${marc.name.padEnd(14)} administrator  login id ${marc.loginId}  TOTP secret ${marc.totpSecret}`);
-  say('    TOTP codes (asked after the password when enrolled, and to approve): add the secret to an authenticator app, or');
+  const { firm } = DEMO;
+  say(
+    `    ${firm.organisation.name} (accounting firm): collaborator ${firm.collaborator.name}, clients ${firm.clients.girard.name} and ${firm.clients.roux.name}`,
+  );
+  say(
+    `      sign in: POST /api/v1/auth/operators/login {"login":"${firm.collaborator.email}" (or "${firm.collaborator.loginId}"),"password":"${firm.collaborator.password}","totpCode":"<code>"}`,
+  );
+  say(`      TOTP secret ${firm.collaborator.totpSecret}; then GET /api/v1/companies lists her two clients`);
+  say('    TOTP codes: add the secret to an authenticator app, or');
   say(`      node -e "console.log(require('otplib').generateSync({secret:'${sophie.totpSecret}'}))"`);
   say(`    SMS outbox: ${join(dataDir, 'sms')}`);
   say('');

@@ -34,6 +34,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
       perMinute: config.rateLimitPerMinute,
       loginPerMinute: config.loginRateLimitPerMinute,
       login: { method: 'POST', url: `/${API_PREFIX}/auth/login` },
+      otherLogins: [`/${API_PREFIX}/auth/operators/login`],
     },
   });
   app.setGlobalPrefix(API_PREFIX);

@@ -25,6 +25,7 @@ import { CompiledRightsCache } from './check/compiled-rights.cache';
 import { RightsAccess } from './check/rights-access';
 import { RightsChecker } from './check/rights-checker';
 import { ResourcesController } from './resources/resources.controller';
+import { OperatorAuthController, OperatorsController } from './operators/operators.controller';
 
 @Module({})
 export class GatewayModule {
@@ -47,6 +48,8 @@ export class GatewayModule {
         EdiController,
         ResourcesController,
         AuthorizationsController,
+        OperatorAuthController,
+        OperatorsController,
       ],
       providers: [
         HealthService,

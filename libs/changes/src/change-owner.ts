@@ -89,7 +89,7 @@ export class ChangeOwner {
       makerUserId: input.makerUserId,
       mode: input.mode ?? 'approved',
       targetVersion: input.targetVersion,
-      actor: `user:${input.makerUserId}`,
+      actor: `${input.makerKind ?? 'user'}:${input.makerUserId}`,
       newId: (index = 0) => derivedId(itemId, index),
       planned: new PlannedEntities(input.planned ?? []),
     };

@@ -59,6 +59,8 @@ export class SubmitChangesPayload {
   @Optional() @IsString() @MaxLength(100) sourceIp?: string;
   /** Submitted through the batch endpoint: refusals name fields `items[i].payload.<field>`. */
   @Optional() @IsBoolean() batch?: boolean;
+  /** The company the changes are for: required of an operator (an administrator's is their own). */
+  @Optional() @IsUUID() companyId?: string;
 }
 
 /** A batch submitted by hand: several changes validated (and applied) as one request. */
@@ -90,7 +92,13 @@ export class ChangeRequestView {
   @ApiProperty({ enum: CHANGE_REQUEST_STATUSES }) status: ChangeRequestStatus;
   @ApiProperty() kind: string;
   @ApiProperty() summary: string;
-  @ApiProperty({ format: 'uuid' }) makerUserId: string;
+  @ApiProperty({ format: 'uuid', description: 'The maker: a user of the company, or an operator when makerKind is operator' })
+  makerUserId: string;
+  @ApiProperty({
+    enum: ['user', 'operator'],
+    description: 'operator: made by the bank advisor or accounting-firm collaborator managing the company',
+  })
+  makerKind: 'user' | 'operator';
   @ApiProperty() requiredApprovals: number;
   @ApiProperty({ type: [Object] }) approvals: Array<{ validatorUserId: string; approvedAt: string }>;
   @ApiProperty({ type: [String] }) subjectUserIds: string[];

@@ -188,6 +188,8 @@ export class ApplyChangePayload {
   @IsIn(CHANGE_KIND_NAMES) kind: ChangeKind;
   @IsUUID() companyId: string;
   @IsUUID() makerUserId: string;
+  /** `operator` when makerUserId is an operator's id (the audit names `operator:<id>`). */
+  @Optional() @IsIn(['user', 'operator']) makerKind?: 'user' | 'operator';
   @IsObject() payload: Record<string, unknown>;
   @Optional() @IsInt() @Min(0) @Max(MAX_INT) targetVersion?: number;
   /** True when the change applies at once for its maker: secrets may be revealed once in the response. */

@@ -10,6 +10,28 @@ export const DEMO = {
     email: 'claire.conseil@banque-demo.example',
     /** Development only: documented in the README and printed by `npm start`. */
     apiKey: 'demo-operator-key-change-me',
+    /** Claire is the supervisor of a bank branch of her own. */
+    organisation: { id: '00000000-0000-4000-8000-000000000011', name: 'Banque Démo, agence Centre' },
+  },
+  /**
+   * An accounting firm (seed 003) with one collaborator who signs in interactively (login
+   * id or e-mail, the password below, then a code of `totpSecret`) and two client companies
+   * in her portfolio. Development only, printed by `npm start`.
+   */
+  firm: {
+    organisation: { id: '00000000-0000-4000-8000-000000000012', name: 'Cabinet Lefèvre Expertise Comptable' },
+    collaborator: {
+      id: '00000000-0000-4000-8000-000000000002',
+      name: 'Camille Durand',
+      email: 'camille.durand@cabinet-lefevre.example',
+      loginId: '40900000001019',
+      password: 'Demo-Procura-2026!',
+      totpSecret: 'CAMILLEDURANDDEMOTOTPSECRETCCCCC',
+    },
+    clients: {
+      girard: { id: '00000000-0000-4000-8000-000000000103', name: 'Pharmacie Girard SELARL', registrationNumber: '481592604' },
+      roux: { id: '00000000-0000-4000-8000-000000000104', name: 'Garage Roux SARL', registrationNumber: '390417266' },
+    },
   },
   companies: {
     /** Administrators sign collectively: every change needs a second administrator. */

@@ -138,6 +138,13 @@ export class CreateCredentialDto {
   @ApiProperty({ description: 'Banking power (pouvoir bancaire); refused when the user only has e-invoicing rights' })
   @IsBoolean()
   bankingPower: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Seed 003, "Envoyer un email" (true when left out): send the welcome e-mail with the login id now (false: send it later with POST /users/{userId}/welcome-email). For a user activated later, it goes at the activation.',
+  })
+  @Optional()
+  @IsBoolean()
+  sendWelcomeEmail?: boolean;
 }
 
 export class CreateCredentialRequestDto extends CreateCredentialDto {

@@ -80,7 +80,9 @@ export class CompanyView {
   @ApiProperty() registrationNumber: string;
   @ApiProperty({ enum: BillingMode }) billingMode: BillingMode;
   @ApiProperty() pricingOffer: string;
-  @ApiProperty({ format: 'uuid' }) managedBy: string;
+  @ApiProperty({ format: 'uuid', description: 'The operator who registered the company' }) managedBy: string;
+  @ApiProperty({ format: 'uuid', description: 'The operator organisation (bank branch, accounting firm) whose client it is' })
+  organisationId: string;
   @ApiProperty() requireStrongAuth: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -106,18 +108,6 @@ export class GetCompanyPayload {
   companyId: string;
 }
 
-export class AuthenticateOperatorPayload {
-  @IsString()
-  @Length(1, 4096)
-  apiKey: string;
-}
-
-export interface OperatorView {
-  id: string;
-  name: string;
-  email: string;
-}
-
 export class OptionalRequestPayload {
   @Optional()
   @IsString()
@@ -126,7 +116,6 @@ export class OptionalRequestPayload {
 }
 
 export const IdentityCommands = {
-  authenticateOperator: defineCommand<AuthenticateOperatorPayload, OperatorView>('identity', 'identity.operators.authenticate'),
   createCompany: defineCommand<CreateCompanyPayload, CompanyView>('identity', 'identity.companies.create'),
   listCompanies: defineCommand<ListCompaniesPayload, Page<CompanyView>>('identity', 'identity.companies.list'),
   getCompany: defineCommand<GetCompanyPayload, CompanyView>('identity', 'identity.companies.get'),

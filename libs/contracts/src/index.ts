@@ -11,3 +11,4 @@ export * from './reporting.contracts';
 export * from './notifications.contracts';
 export * from './identity-access.contracts';
 export * from './input-rules';
+export * from './operators.contracts';

@@ -22,7 +22,16 @@ export type ResultOf<C> = C extends CommandContract<unknown, infer R> ? R : neve
 
 /** Who performs a command, established by the gateway from the caller's authentication. */
 export type Actor =
-  | { kind: 'operator'; operatorId: string }
+  | {
+      kind: 'operator';
+      operatorId: string;
+      /** The operator's organisation (set by the gateway from the token or the API key). */
+      organisationId?: string;
+      /** Signed in interactively: the session (step-up, logout); absent for an API key. */
+      sessionId?: string;
+      /** Acting through this API key. */
+      apiKeyId?: string;
+    }
   | { kind: 'user'; userId: string; companyId: string; clientType: 'ADMINISTRATOR' | 'STANDARD'; sessionId: string }
   | { kind: 'system'; reason: string };
 

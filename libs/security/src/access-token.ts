@@ -8,12 +8,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type TokenScope = 'full' | 'password-change' | 'totp-enrolment' | 'totp-verification';
 
 export interface AccessTokenClaims {
-  /** User id. */
+  /** User id, or operator id when `pk` is 'operator'. */
   sub: string;
-  /** Company id. */
+  /** Company id, or the operator's organisation id when `pk` is 'operator'. */
   cid: string;
-  /** Client type. */
-  ct: 'ADMINISTRATOR' | 'STANDARD';
+  /** Client type (users). */
+  ct: 'ADMINISTRATOR' | 'STANDARD' | 'OPERATOR';
+  /** Kind of principal: absent for a company user (tokens issued before operators signed in). */
+  pk?: 'operator';
   /** Session id: revoked sessions are refused even before the token expires. */
   sid: string;
   scope: TokenScope;

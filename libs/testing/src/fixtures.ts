@@ -121,29 +121,65 @@ export async function queryRows<T extends Record<string, unknown>>(
 
 export interface FixtureOperator {
   operatorId: string;
+  organisationId: string;
   apiKey: string;
+  apiKeyId: string;
   /** An API session of this operator (its key as bearer token). */
   session(baseUrl: string): ApiSession;
 }
 
 /**
- * An operator of the test's own, written straight into the identity schema: on the shared
+ * An operator of the test's own, written straight into the identity schema: the
+ * supervisor of an organisation of its own, with an API key issued to it. On the shared
  * system, a test's companies are then the only ones its operator lists and manages.
+ * With `signIn`, the operator also has a permanent password and TOTP enrolled (the state
+ * the first sign-in ends in, which operators e2e covers through the API).
  */
-export async function addOperator(databaseUrl: string, name = 'Fixture operator'): Promise<FixtureOperator> {
+export async function addOperator(
+  databaseUrl: string,
+  name = 'Fixture operator',
+  options: {
+    organisationId?: string;
+    role?: 'SUPERVISOR' | 'ADVISOR' | 'COLLABORATOR';
+    signIn?: { passwordHash: string; totpSecret: string; loginId: string };
+  } = {},
+): Promise<FixtureOperator> {
   const operatorId = randomUUID();
+  const organisationId = options.organisationId ?? randomUUID();
   const apiKey = `fixture-operator-${randomBytes(18).toString('base64url')}`;
+  const apiKeyId = randomUUID();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    await db.query(`INSERT INTO identity.operators (id, name, email, api_key_hash) VALUES ($1, $2, $3, $4)`, [
-      operatorId,
-      name,
-      `operator.${operatorId}@fixture.example`,
-      createHash('sha256').update(apiKey, 'utf8').digest('hex'),
-    ]);
+    if (!options.organisationId)
+      await db.query(`INSERT INTO identity.operator_organisations (id, name, kind) VALUES ($1, $2, 'BANK_BRANCH')`, [
+        organisationId,
+        `${name} org`,
+      ]);
+    const signIn = options.signIn;
+    await db.query(
+      `INSERT INTO identity.operators (id, organisation_id, name, email, role, login_id, password_hash, password_is_provisional, totp_secret_sealed, totp_enrolled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        operatorId,
+        organisationId,
+        name,
+        `operator.${operatorId}@fixture.example`,
+        options.role ?? 'SUPERVISOR',
+        signIn?.loginId ?? null,
+        signIn?.passwordHash ?? null,
+        !signIn,
+        signIn ? sealSecret(signIn.totpSecret, devConfig().secretsKey).sealed : null,
+        signIn ? new Date() : null,
+      ],
+    );
+    await db.query(
+      `INSERT INTO identity.operator_api_keys (id, organisation_id, operator_id, label, key_hash, key_prefix, created_by)
+       VALUES ($1, $2, $3, 'fixture', $4, 'fixture', 'test-fixture')`,
+      [apiKeyId, organisationId, operatorId, createHash('sha256').update(apiKey, 'utf8').digest('hex')],
+    );
   } finally {
     await db.end();
   }
-  return { operatorId, apiKey, session: (baseUrl) => ApiSession.operator(baseUrl, apiKey) };
+  return { operatorId, organisationId, apiKey, apiKeyId, session: (baseUrl) => ApiSession.operator(baseUrl, apiKey) };
 }

@@ -72,6 +72,27 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /check/batch': row('401 401 200 200 404 200 404', {
     body: (w) => ({ questions: [{ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }] }),
   }),
+  // Operators (issue 16). The matrix's operators act through API keys: managing operators,
+  // portfolios and keys needs a supervisor signed in interactively (test/e2e/operators).
+  'POST /auth/operators/login': row('401 401 401 401 401 401 401', {
+    body: () => ({ login: `nobody.${unique()}@attack.example`, password: 'Not-the-password-1' }),
+  }),
+  'GET /operators/me': row('401 401 403 403 403 200 200'),
+  'POST /operators': row('401 401 403 403 403 403 403', {
+    body: () => ({ name: 'Noé Matrice', email: `noe.matrice.${unique()}@attack.example`, role: 'COLLABORATOR' }),
+  }),
+  'GET /operators': row('401 401 403 403 403 403 403'),
+  'GET /operators/{operatorId}': row('401 401 403 403 403 200 403'),
+  'POST /operators/{operatorId}/suspend': row('401 401 403 403 403 403 403'),
+  'POST /operators/{operatorId}/reactivate': row('401 401 403 403 403 403 403'),
+  'DELETE /operators/{operatorId}': row('401 401 403 403 403 403 403'),
+  'GET /operators/{operatorId}/portfolio': row('401 401 403 403 403 200 403'),
+  'PUT /operators/{operatorId}/portfolio/{companyId}': row('401 401 403 403 403 403 403'),
+  'DELETE /operators/{operatorId}/portfolio/{companyId}': row('401 401 403 403 403 403 403'),
+  'POST /api-keys': row('401 401 403 403 403 403 403', { body: () => ({ label: 'Matrice', totpCode: '123456' }) }),
+  'GET /api-keys': row('401 401 403 403 403 403 403'),
+  'POST /api-keys/{apiKeyId}/rotate': row('401 401 403 403 403 403 403', { body: () => ({ totpCode: '123456' }) }),
+  'POST /api-keys/{apiKeyId}/revoke': row('401 401 403 403 403 403 403'),
   'GET /services': row('401 401 200 200 200 200 200'),
   'POST /companies': row('401 401 403 403 403 201 201', {
     body: () => ({ name: `Matrice ${unique()}`, registrationNumber: digits(9), billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' }),
@@ -137,11 +158,12 @@ export const ACCESS: Record<string, AccessRow> = {
   }),
   'GET /users/{userId}/effective-rights': row('401 401 200 200 404 200 404'),
   'GET /companies/{companyId}/change-requests': row('401 401 403 200 404 200 404'),
-  'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 404 404', {
+  // The operator managing the company submits too (issue 16); one who does not gets 404.
+  'POST /companies/{companyId}/change-requests': row('401 401 403 202 404 201|202 404', {
     body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
   }),
-  // Administrators only, like the submission it previews: 403 before any company is looked at.
-  'POST /companies/{companyId}/change-requests/preview': row('401 401 403 200 404 403 403', {
+  // Administrators and operators, like the submission it previews; an operator not managing the company gets 404.
+  'POST /companies/{companyId}/change-requests/preview': row('401 401 403 200 404 200 404', {
     body: (w) => ({ items: [{ kind: 'USER_UPDATE', payload: { userId: w.targetUserId, lastName: `Lot${digits(3)}` } }] }),
   }),
   'GET /change-requests/{id}': row('401 401 403 200 404 200 404'),

@@ -266,6 +266,8 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
       jobId: notificationJobId(eventKey),
       resourceId: resource.body.id,
       deliveryId,
+      operatorId: operator.operatorId,
+      apiKeyId: operator.apiKeyId,
     },
     session,
     stepUpActor,

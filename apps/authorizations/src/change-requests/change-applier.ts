@@ -121,6 +121,7 @@ export class ChangeApplier {
       kind: item.kind as ChangeKind,
       companyId: cr.companyId,
       makerUserId: cr.makerUserId,
+      ...(cr.makerKind === 'operator' ? { makerKind: 'operator' as const } : {}),
       payload: item.payload as Record<string, unknown>,
       ...(item.targetVersion !== null ? { targetVersion: item.targetVersion } : {}),
       mode: cr.requiredApprovals === 0 ? 'immediate' : 'approved',

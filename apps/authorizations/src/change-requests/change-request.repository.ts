@@ -12,7 +12,7 @@ const FULL = { items: { orderBy: { position: 'asc' as const } }, approvals: { or
  * times per decision.
  */
 const FULL_ROW_SQL = (lock: boolean) => `
-  SELECT cr.id::text, cr.company_id::text, cr.maker_user_id::text, cr.maker_contact::text, cr.status::text, cr.kind, cr.summary,
+  SELECT cr.id::text, cr.company_id::text, cr.maker_user_id::text, cr.maker_kind, cr.maker_contact::text, cr.status::text, cr.kind, cr.summary,
          cr.required_approvals, cr.subject_user_ids::text[], cr.reason, cr.result::text, cr.reveal_once_sealed, cr.source_ip,
          cr.request_id, cr.idempotency_key, cr.expires_at, cr.created_at, cr.decided_at, cr.applied_at, cr.application_started_at,
          COALESCE((SELECT json_agg(i ORDER BY i.position) FROM "authorizations"."change_request_items" i WHERE i.change_request_id = cr.id), '[]')::text AS items,
@@ -24,6 +24,7 @@ interface FullRow {
   id: string;
   company_id: string;
   maker_user_id: string;
+  maker_kind: string;
   maker_contact: string;
   status: string;
   kind: string;
@@ -56,6 +57,7 @@ function fullChangeRequestFromRow(row: FullRow): FullChangeRequest {
     id: row.id,
     companyId: row.company_id,
     makerUserId: row.maker_user_id,
+    makerKind: row.maker_kind,
     makerContact: JSON.parse(row.maker_contact) as Prisma.JsonValue,
     status: row.status as ChangeRequest['status'],
     kind: row.kind,

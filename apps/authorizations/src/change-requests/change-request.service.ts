@@ -9,6 +9,7 @@ import {
   declarationOf,
   IdentitySeams,
   JOBS,
+  OperatorCommands,
   ListChangeRequestsQuery,
   ownerOf,
   Page,
@@ -32,8 +33,18 @@ import { ChangeRequestRepository, FullChangeRequest } from './change-request.rep
 import { toChangeRequestView } from './change-request.view';
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
+type OperatorActor = Extract<Actor, { kind: 'operator' }>;
+/** Who submits: a company administrator, or an operator acting for a company of their portfolio. */
+type Maker = { userId: string; companyId: string; kind: 'user' | 'operator'; actor: Actor };
 
 const WHAT = 'Change request';
+
+/**
+ * An operator's change counts as the bank's (or the firm's) own validation, like an
+ * INDIVIDUAL signature: it applies at once when the client's policy lets a single
+ * signature apply, and otherwise waits for the client's administrators.
+ */
+const OPERATOR_ELIGIBILITY = { eligible: true, adminSignature: 'INDIVIDUAL' } as const;
 
 const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefined, subjects: string[]) =>
   contacts.filter(
@@ -76,18 +87,21 @@ export class ChangeRequestService {
   async submit(
     actor: Actor,
     items: ChangeItemInput[],
-    options: { idempotencyKey?: string; sourceIp?: string; batch?: boolean },
+    options: { idempotencyKey?: string; sourceIp?: string; batch?: boolean; companyId?: string },
   ): Promise<ChangeSubmissionResult> {
-    const maker = this.requireAdministrator(actor);
+    const maker = await this.makerOf(actor, options.companyId);
     if (options.idempotencyKey) {
       const previous = await this.repository.findByIdempotencyKey(maker.userId, options.idempotencyKey);
       if (previous) return this.submission(previous);
     }
-    const eligibility = await this.bus.execute(IdentitySeams.validatorEligibility, { userId: maker.userId, companyId: maker.companyId });
+    const eligibility =
+      maker.kind === 'operator'
+        ? OPERATOR_ELIGIBILITY
+        : await this.bus.execute(IdentitySeams.validatorEligibility, { userId: maker.userId, companyId: maker.companyId });
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
-    const validated = await this.items.validate(maker, maker.companyId, items, { itemFieldNames: options.batch === true });
+    const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const kinds = items.map((i) => i.kind);
     const resolved = await this.policy.resolve(maker.companyId, kinds);
     const immediate =
@@ -100,7 +114,7 @@ export class ChangeRequestService {
       administratorsOnly: !immediate ? true : undefined,
       userIds: immediate ? [maker.userId] : undefined,
     });
-    const makerContact = this.makerContact(contacts, maker.userId);
+    const makerContact = maker.kind === 'operator' ? await this.operatorContact(maker.actor) : this.makerContact(contacts, maker.userId);
     const validators = validatorsAmong(contacts, maker.userId, subjects);
 
     const id = randomUUID();
@@ -115,6 +129,7 @@ export class ChangeRequestService {
             id,
             companyId: maker.companyId,
             makerUserId: maker.userId,
+            makerKind: maker.kind,
             makerContact: makerContact as never,
             status: immediate ? 'APPROVED' : 'PENDING',
             kind: items[0].kind,
@@ -147,7 +162,7 @@ export class ChangeRequestService {
         );
         await this.audit.recordInTransaction(tx, {
           companyId: maker.companyId,
-          actor: maker,
+          actor: maker.actor,
           action: 'CHANGE_REQUEST_SUBMITTED',
           targetType: 'change-request',
           targetId: id,
@@ -196,7 +211,11 @@ export class ChangeRequestService {
     const makerUserId = actor.kind === 'user' ? actor.userId : undefined;
     const [resolved, eligibility, contacts] = await Promise.all([
       this.policy.resolve(companyId, kinds),
-      makerUserId ? this.bus.execute(IdentitySeams.validatorEligibility, { userId: makerUserId, companyId }) : undefined,
+      makerUserId
+        ? this.bus.execute(IdentitySeams.validatorEligibility, { userId: makerUserId, companyId })
+        : actor.kind === 'operator'
+          ? OPERATOR_ELIGIBILITY
+          : undefined,
       this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true }),
     ]);
     const immediate =
@@ -224,6 +243,29 @@ export class ChangeRequestService {
         lastName: c.lastName,
       })),
     };
+  }
+
+  /**
+   * The maker: a company administrator, or an operator with the company in their reach
+   * (issue 16: the bank's or the firm's set-up of a client is a change request like an
+   * administrator's, named in the client's audit trail, under the client's policy).
+   */
+  private async makerOf(actor: Actor, companyId: string | undefined): Promise<Maker> {
+    if (actor.kind !== 'operator') {
+      const user = this.requireAdministrator(actor);
+      if (companyId !== undefined && companyId !== user.companyId) throw new NotFoundError('Company');
+      return { userId: user.userId, companyId: user.companyId, kind: 'user', actor: user };
+    }
+    if (!companyId) throw new ForbiddenError('Operators submit changes for a company: POST /companies/{companyId}/change-requests');
+    await this.access.assert(actor, companyId, 'administrator', 'Company');
+    return { userId: actor.operatorId, companyId, kind: 'operator', actor };
+  }
+
+  /** Where an operator's outcome notices go: the operator's own e-mail. */
+  private async operatorContact(actor: OperatorActor | Actor): Promise<MakerContact> {
+    const operator = await this.bus.execute(OperatorCommands.me, {}, { actor });
+    const [firstName, ...rest] = operator.name.split(/\s+/);
+    return { email: operator.email, firstName, lastName: rest.join(' '), language: 'fr' };
   }
 
   private makerContact(contacts: UserContact[], makerUserId: string): MakerContact {

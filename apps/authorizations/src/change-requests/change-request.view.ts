@@ -9,6 +9,7 @@ export function toChangeRequestView(cr: FullChangeRequest): ChangeRequestView {
     kind: cr.kind,
     summary: cr.summary,
     makerUserId: cr.makerUserId,
+    makerKind: cr.makerKind === 'operator' ? 'operator' : 'user',
     requiredApprovals: cr.requiredApprovals,
     approvals: cr.approvals.map((a) => ({ validatorUserId: a.validatorUserId, approvedAt: a.approvedAt.toISOString() })),
     subjectUserIds: cr.subjectUserIds,

@@ -41,6 +41,7 @@ export class ChangeRequestsHandlers {
       idempotencyKey: meta.idempotencyKey,
       sourceIp: payload.sourceIp,
       batch: payload.batch,
+      companyId: payload.companyId,
     });
   }
 

@@ -2,7 +2,7 @@ import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, I
 import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@procura/config';
-import { Actor, IdentityCommands, OperatorView } from '@procura/contracts';
+import { Actor, ApiKeyPrincipal, OperatorCommands } from '@procura/contracts';
 import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
@@ -21,7 +21,7 @@ const OPERATOR_ONLY = 'procura:operator-only';
 export const Public = () => applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
 /** The route also accepts tokens of a restricted scope (e.g. the first-login password change). */
 export const AllowScopes = (...scopes: TokenScope[]) => SetMetadata(SCOPES, scopes);
-/** Only operators (bank advisors) may call the route. */
+/** Only operators (bank advisors, accounting-firm collaborators) may call the route. */
 export const OperatorOnly = () => SetMetadata(OPERATOR_ONLY, true);
 
 const OPERATOR_CACHE_MS = 30_000;
@@ -34,13 +34,15 @@ const SCOPE_REFUSAL: Partial<Record<TokenScope, string>> = {
 };
 
 /**
- * Operators send their API key, users their access token, both as
- * `Authorization: Bearer …`. Access tokens are verified here without a round trip
- * (signature, expiry, scope) plus one Redis lookup for revoked sessions.
+ * Users and signed-in operators send their access token, machine integrations an
+ * operator's API key, all as `Authorization: Bearer …`. Access tokens are verified here
+ * without a round trip (signature, expiry, scope) plus one Redis lookup for revoked
+ * sessions; an API key is resolved by identity, remembered briefly, and checked against
+ * the same revocation marks on every request (a revoked key stops at once).
  */
 @Injectable()
 export class Authenticator {
-  private readonly operators = new Map<string, { operator: OperatorView; until: number }>();
+  private readonly apiKeys = new Map<string, { principal: ApiKeyPrincipal; until: number }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -53,23 +55,42 @@ export class Authenticator {
       const claims = verifyAccessToken(token, this.config.authTokenSecret);
       if (!claims || (await this.reads.get(revokedSessionKey(claims.sid))) !== null)
         throw new UnauthenticatedError('Invalid or expired access token');
+      if (claims.pk === 'operator') {
+        return {
+          actor: { kind: 'operator', operatorId: claims.sub, organisationId: claims.cid, sessionId: claims.sid },
+          scope: claims.scope,
+        };
+      }
+      if (claims.ct === 'OPERATOR') throw new UnauthenticatedError('Invalid or expired access token');
       return {
         actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid },
         scope: claims.scope,
       };
     }
-    const operator = await this.authenticateOperator(token);
-    return { actor: { kind: 'operator', operatorId: operator.id }, scope: 'full' };
+    const principal = await this.authenticateOperator(token);
+    return {
+      actor: { kind: 'operator', operatorId: principal.operatorId, organisationId: principal.organisationId, apiKeyId: principal.apiKeyId },
+      scope: 'full',
+    };
   }
 
-  async authenticateOperator(apiKey: string): Promise<OperatorView> {
+  async authenticateOperator(apiKey: string): Promise<ApiKeyPrincipal> {
     const key = hash('sha256', apiKey, 'hex');
-    const hit = this.operators.get(key);
-    if (hit && hit.until > Date.now()) return hit.operator;
-    const operator = await this.bus.execute(IdentityCommands.authenticateOperator, { apiKey });
-    if (this.operators.size > 10_000) this.operators.clear();
-    this.operators.set(key, { operator, until: Date.now() + OPERATOR_CACHE_MS });
-    return operator;
+    const hit = this.apiKeys.get(key);
+    let principal: ApiKeyPrincipal;
+    if (hit && hit.until > Date.now()) {
+      principal = hit.principal;
+    } else {
+      principal = await this.bus.execute(OperatorCommands.authenticateApiKey, { apiKey });
+      if (this.apiKeys.size > 10_000) this.apiKeys.clear();
+      this.apiKeys.set(key, { principal, until: Date.now() + OPERATOR_CACHE_MS });
+    }
+    // Revoking, rotating a key or suspending its operator marks the key id like an ended session.
+    if ((await this.reads.get(revokedSessionKey(principal.apiKeyId))) !== null) {
+      this.apiKeys.delete(key);
+      throw new UnauthenticatedError('Invalid credentials');
+    }
+    return principal;
   }
 }
 

@@ -56,7 +56,7 @@ export class ChangeRequestsController {
     @Body() body: SubmitBatchDto,
     @CurrentActor() actor: Actor,
   ): Promise<ChangePreview> {
-    requireMaker(actor);
+    requireMaker(actor, companyId);
     return this.bus.execute(ChangeRequestCommands.preview, { companyId, items: body.items }, { actor, timeoutMs: 60_000 });
   }
 
@@ -66,7 +66,8 @@ export class ChangeRequestsController {
     description:
       'An item may name itself with `ref`; a later item writes `{"$ref": name}` where an id of what that item creates is expected ' +
       '(e.g. USER_CREATE ref person → RIGHTS_TEMPLATE with userId {"$ref": "person"} → CREDENTIAL_CREATE for the same). ' +
-      'One request, one approval; items apply in order, each once.',
+      'One request, one approval; items apply in order, each once. ' +
+      'The operators managing the company submit here too (seed 003: the client set-up): their request follows the client’s policy like an individual signature and is named in its audit trail.',
   })
   @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once' })
   @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for validation' })
@@ -78,8 +79,8 @@ export class ChangeRequestsController {
     @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ChangeSubmissionResult> {
-    if (actor.kind !== 'user' || actor.companyId !== companyId) throw new NotFoundError('Company');
-    return changeResponse(res, await this.submitter.submitBatch(actor, body.items, { idempotencyKey, sourceIp, batch: true }));
+    if (actor.kind === 'user' && actor.companyId !== companyId) throw new NotFoundError('Company');
+    return changeResponse(res, await this.submitter.submitBatch(actor, body.items, { idempotencyKey, sourceIp, batch: true, companyId }));
   }
 
   @Get('change-requests/:id')

@@ -12,6 +12,8 @@ export interface SubmitOptions {
 export interface BatchOptions extends SubmitOptions {
   /** Submitted through the batch endpoint: refusals name fields `items[i].payload.<field>`. */
   batch?: boolean;
+  /** The company the request is for: how an operator managing it submits (issue 16). */
+  companyId?: string;
 }
 
 /** Large batches are validated item by item by their owners: allow them time. */
@@ -32,17 +34,27 @@ export class ChangeSubmitter {
 
   /** Several changes as one change request (validated, approved and applied together). */
   async submitBatch(actor: Actor, items: ChangeItemInput[], options: BatchOptions = {}): Promise<ChangeSubmissionResult> {
-    requireMaker(actor);
+    requireMaker(actor, options.companyId);
     return this.bus.execute(
       ChangeRequestCommands.submit,
-      { items, sourceIp: options.sourceIp, ...(options.batch ? { batch: true } : {}) },
+      {
+        items,
+        sourceIp: options.sourceIp,
+        ...(options.batch ? { batch: true } : {}),
+        ...(options.companyId ? { companyId: options.companyId } : {}),
+      },
       { actor, idempotencyKey: options.idempotencyKey, timeoutMs: SUBMIT_TIMEOUT_MS },
     );
   }
 }
 
-/** Changes, and their previews, are made by company administrators only. */
-export function requireMaker(actor: Actor): void {
+/**
+ * Changes, and their previews, are made by company administrators, and by the operators
+ * managing the company when they name it (the composite endpoint); the authorizations
+ * service checks the operator's reach (404 outside it).
+ */
+export function requireMaker(actor: Actor, companyId?: string): void {
+  if (actor.kind === 'operator' && companyId) return;
   if (actor.kind !== 'user' || actor.clientType !== 'ADMINISTRATOR') throw new ForbiddenError('Only company administrators make changes');
 }
 

@@ -115,6 +115,8 @@ export interface RateLimits {
   loginPerMinute: number;
   /** The sign-in route (method and path as the router knows it). */
   login: { method: string; url: string };
+  /** Other sign-in routes sharing the same budget per address (operators' sign-in). */
+  otherLogins?: string[];
 }
 
 export interface HttpPipelineOptions {
@@ -144,7 +146,8 @@ export async function installHttpPipeline(fastify: FastifyInstance, options: Htt
   });
   await fastify.register(fastifyHelmet, securityHeaders(options.publicUrl));
 
-  const { redis, perMinute, loginPerMinute, login } = options.rateLimits;
+  const { redis, perMinute, loginPerMinute, login, otherLogins = [] } = options.rateLimits;
+  const loginUrls = new Set([login.url, ...otherLogins]);
   await fastify.register(fastifyRateLimit, {
     global: false,
     redis,
@@ -156,7 +159,7 @@ export async function installHttpPipeline(fastify: FastifyInstance, options: Htt
   const general = fastify.createRateLimit({ max: perMinute, keyGenerator: (req) => `ip:${req.ip}` });
   const signIn = fastify.createRateLimit({ max: loginPerMinute, keyGenerator: (req) => `login:${req.ip}` });
   fastify.addHook('onRequest', async (req, reply) => {
-    const isLogin = req.method === login.method && req.routeOptions.url === login.url;
+    const isLogin = req.method === login.method && loginUrls.has(req.routeOptions.url ?? '');
     for (const limiter of isLogin ? [general, signIn] : [general]) {
       const verdict = await limiter(req);
       if (!verdict.isAllowed && verdict.isExceeded) {

@@ -19,12 +19,14 @@ import {
 import { RpcActor } from '@procura/messaging';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import { OperatorAuthService } from './operator-auth.service';
 
 @Controller()
 export class AuthHandlers {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly operatorAuth: OperatorAuthService,
   ) {}
 
   @MessagePattern(IdentityAccessCommands.login.pattern)
@@ -39,27 +41,33 @@ export class AuthHandlers {
 
   @MessagePattern(IdentityAccessCommands.logout.pattern)
   logout(@Payload() p: SessionPayload, @RpcActor() actor: Actor): Promise<{ loggedOut: true }> {
-    return this.auth.logout(actor, p.sourceIp);
+    return actor.kind === 'operator' ? this.operatorAuth.logout(actor, p.sourceIp) : this.auth.logout(actor, p.sourceIp);
   }
 
   @MessagePattern(IdentityAccessCommands.changePassword.pattern)
   changePassword(@Payload() p: ChangePasswordPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
-    return this.auth.changePassword(actor, p, p.sourceIp);
+    return actor.kind === 'operator'
+      ? this.operatorAuth.changePassword(actor, p, p.sourceIp)
+      : this.auth.changePassword(actor, p, p.sourceIp);
   }
 
   @MessagePattern(IdentityAccessCommands.enrolTotp.pattern)
   enrolTotp(@Payload() p: SessionPayload, @RpcActor() actor: Actor): Promise<TotpEnrolment> {
-    return this.auth.enrolTotp(actor, p.sourceIp);
+    return actor.kind === 'operator' ? this.operatorAuth.enrolTotp(actor, p.sourceIp) : this.auth.enrolTotp(actor, p.sourceIp);
   }
 
   @MessagePattern(IdentityAccessCommands.confirmTotp.pattern)
   confirmTotp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
-    return this.auth.confirmTotp(actor, p.code, p.sourceIp);
+    return actor.kind === 'operator'
+      ? this.operatorAuth.confirmTotp(actor, p.code, p.sourceIp)
+      : this.auth.confirmTotp(actor, p.code, p.sourceIp);
   }
 
   @MessagePattern(IdentityAccessCommands.verifyTotp.pattern)
   verifyTotp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
-    return this.auth.verifyTotp(actor, p.code, p.sourceIp);
+    return actor.kind === 'operator'
+      ? this.operatorAuth.verifyTotp(actor, p.code, p.sourceIp)
+      : this.auth.verifyTotp(actor, p.code, p.sourceIp);
   }
 
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)

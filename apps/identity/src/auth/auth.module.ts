@@ -2,17 +2,19 @@ import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { EventsModule } from '../events/events.module';
 import { SharedModule } from '../shared/shared.module';
+import { OperatorsDataModule } from '../operators/operators-data.module';
 import { UsersModule } from '../users/users.module';
 import { AuthHandlers } from './auth.handlers';
 import { AuthService } from './auth.service';
+import { OperatorAuthService } from './operator-auth.service';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
 
 /** Sign-in, sessions and strong authentication. */
 @Module({
-  imports: [SharedModule, EventsModule, CredentialsModule, UsersModule],
+  imports: [SharedModule, EventsModule, CredentialsModule, UsersModule, OperatorsDataModule],
   controllers: [AuthHandlers],
-  providers: [SessionsRepository, SessionRevoker, AuthService],
-  exports: [SessionRevoker, AuthService],
+  providers: [SessionsRepository, SessionRevoker, AuthService, OperatorAuthService],
+  exports: [SessionRevoker, AuthService, OperatorAuthService],
 })
 export class AuthModule {}

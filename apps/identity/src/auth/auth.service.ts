@@ -13,6 +13,7 @@ import { checkPasswordPolicy, PASSWORD_HISTORY_DEPTH } from '../credentials/pass
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
 import { credentialStatus } from '../users/user-views';
+import { OperatorAuthService } from './operator-auth.service';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
 import { acceptTotp, newTotpSecret, totpUri } from './totp';
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly events: IdentityEvents,
     private readonly relay: IdentityOutboxRelay,
     private readonly clock: Clock,
+    private readonly operatorAuth: OperatorAuthService,
   ) {}
 
   async login(loginId: string, password: string, sourceIp?: string): Promise<SessionTokens> {
@@ -153,7 +155,7 @@ export class AuthService {
       await this.revoker.revoke({ sessionId: session.id }, 'refresh-token-reuse');
       await this.auditOutsideTx({
         companyId: session.companyId,
-        actor: `user:${session.userId}`,
+        actor: session.operatorId ? `operator:${session.operatorId}` : `user:${session.userId}`,
         action: 'session.refresh-token-reused',
         targetType: 'session',
         targetId: session.id,
@@ -163,6 +165,7 @@ export class AuthService {
     }
     if (session.revokedAt || session.expiresAt.getTime() <= now.getTime() || token.expiresAt.getTime() <= now.getTime())
       throw new UnauthenticatedError('Session ended: sign in again');
+    if (session.operatorId) return this.operatorAuth.continueSession(session, hash);
     const credential = await this.credentials.findWithOwner(session.credentialId);
     if (!credential || this.refusal(credential, now, true)) {
       await this.revoker.revoke({ sessionId: session.id }, 'access-withdrawn');

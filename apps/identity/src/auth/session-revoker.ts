@@ -26,9 +26,14 @@ export class SessionRevoker implements OnModuleDestroy {
   }
 
   /** Inside a transaction: revokes the open sessions; returns their ids for `publish` after the commit. */
-  async revokeInTx(tx: Tx, where: { userId?: string; credentialId?: string; sessionId?: string }, reason: string): Promise<string[]> {
+  async revokeInTx(
+    tx: Tx,
+    where: { userId?: string; credentialId?: string; sessionId?: string; operatorId?: string },
+    reason: string,
+  ): Promise<string[]> {
     const filter = {
       ...(where.userId ? { userId: where.userId } : {}),
+      ...(where.operatorId ? { operatorId: where.operatorId } : {}),
       ...(where.credentialId ? { credentialId: where.credentialId } : {}),
       ...(where.sessionId ? { id: where.sessionId } : {}),
     };
@@ -50,7 +55,13 @@ export class SessionRevoker implements OnModuleDestroy {
     if (failed) this.logger.error({ msg: 'could not publish revoked sessions', count: sessionIds.length });
   }
 
-  async revoke(where: { userId?: string; credentialId?: string; sessionId?: string }, reason: string): Promise<void> {
+  /** Lifts marks set by `publish` (an operator's API keys, when the suspended operator is reactivated). */
+  async unpublish(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.del(...ids.map((id) => revokedSessionKey(id)));
+  }
+
+  async revoke(where: { userId?: string; credentialId?: string; sessionId?: string; operatorId?: string }, reason: string): Promise<void> {
     const ids = await this.transactions.run((tx) => this.revokeInTx(tx, where, reason));
     await this.publish(ids);
   }

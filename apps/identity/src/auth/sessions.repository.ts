@@ -12,6 +12,16 @@ export class SessionsRepository {
     await tx.identitySession.create({ data: { ...session, sourceIp: session.sourceIp ?? null } });
   }
 
+  /** An operator's session: no user, no company; the operator holds their credential. */
+  async createOperatorSession(
+    tx: Tx,
+    session: { id: string; operatorId: string; sourceIp?: string; expiresAt: Date; awaitingTotp: boolean },
+  ): Promise<void> {
+    await tx.identitySession.create({
+      data: { ...session, credentialId: session.operatorId, userId: null, companyId: null, sourceIp: session.sourceIp ?? null },
+    });
+  }
+
   async addRefreshToken(tx: Tx, token: { tokenHash: string; sessionId: string; expiresAt: Date }): Promise<void> {
     await tx.identityRefreshToken.create({ data: token });
   }

@@ -86,6 +86,7 @@ export class CredentialCreateHandler implements ChangeKindHandler<'CREDENTIAL_CR
       bankingPower: payload.bankingPower,
       actor: ctx.actor,
       details: { changeRequestId: ctx.itemId },
+      welcomeEmail: payload.sendWelcomeEmail,
     });
     return {
       result: { ...issued.view },

@@ -23,6 +23,7 @@ import {
 import { Prisma, Tx, User } from '@procura/database';
 import { NotFoundError, RuleViolationError } from '@procura/errors';
 import { SessionRevoker } from '../auth/session-revoker';
+import { awaitsActivation, CredentialIssuer } from '../credentials/credential-issuer';
 import { UserChangeRules } from '../users/user-change-rules';
 import { normaliseEmail } from '../users/user-rules';
 import { toUserView, userSnapshot } from '../users/user-views';
@@ -213,6 +214,9 @@ abstract class UserStatusHandler implements ChangeKindHandler<StatusKind> {
     };
   }
 
+  /** What a transition does besides the status (nothing by default). */
+  protected async afterTransition(_tx: Tx, _before: User, _after: User): Promise<void> {}
+
   async apply(tx: Tx, payload: UserTargetChange, ctx: ApplyContext): Promise<ChangeEffect> {
     if (this.transition.guardsLastAdministrator) await this.rules.users.lockCompany(tx, ctx.companyId);
     const user = await this.rules.userOf(ctx.companyId, payload.userId, tx);
@@ -225,6 +229,7 @@ abstract class UserStatusHandler implements ChangeKindHandler<StatusKind> {
       });
     }
     const updated = await this.rules.users.update(tx, user.id, { status: this.transition.to });
+    await this.afterTransition(tx, user, updated);
     await this.rules.afterChange(tx, updated);
     const ended = this.transition.endsAccess ? await this.sessions.revokeInTx(tx, { userId: user.id }, this.transition.action) : [];
     return {
@@ -253,6 +258,21 @@ export class UserActivateHandler extends UserStatusHandler {
     guardsLastAdministrator: false,
     endsAccess: false,
   };
+
+  constructor(
+    rules: UserChangeRules,
+    sessions: SessionRevoker,
+    private readonly issuer: CredentialIssuer,
+  ) {
+    super(rules, sessions);
+  }
+
+  /** Seed 003: a user activated later receives the welcome e-mail of the credential prepared for them now. */
+  protected override async afterTransition(tx: Tx, before: User, after: User): Promise<void> {
+    if (!awaitsActivation(before)) return;
+    const credential = await tx.credential.findFirst({ where: { userId: after.id, status: 'ACTIVE' }, orderBy: { createdAt: 'desc' } });
+    if (credential) await this.issuer.sendWelcome(tx, after, credential);
+  }
 }
 
 @Injectable()

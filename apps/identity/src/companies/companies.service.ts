@@ -17,6 +17,7 @@ import { AccessService } from '../users/access.service';
 import { CompaniesRepository } from './companies.repository';
 import { IdempotencyStore } from './idempotency.store';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
+import { OperatorsRepository } from '../operators/operators.repository';
 
 export function toCompanyView(company: Company): CompanyView {
   return {
@@ -26,13 +27,19 @@ export function toCompanyView(company: Company): CompanyView {
     billingMode: company.billingMode as BillingMode,
     pricingOffer: company.pricingOffer,
     managedBy: company.managedBy,
+    organisationId: company.organisationId,
     requireStrongAuth: company.requireStrongAuth,
     version: company.version,
     createdAt: company.createdAt.toISOString(),
   };
 }
 
-/** Operators create client companies and see only the ones they manage; administrators see their own. */
+/**
+ * Operators register client companies for their organisation (the company joins the
+ * registering operator's portfolio) and see only the companies they reach: their
+ * portfolio, or every client of the organisation for its supervisors. An administrator
+ * reads their own company.
+ */
 @Injectable()
 export class CompaniesService {
   private readonly logger = new Logger(CompaniesService.name);
@@ -44,10 +51,12 @@ export class CompaniesService {
     private readonly events: IdentityEvents,
     private readonly relay: IdentityOutboxRelay,
     private readonly access: AccessService,
+    private readonly operators: OperatorsRepository,
   ) {}
 
   async create(actor: Actor, input: CreateCompanyDto, idempotencyKey?: string): Promise<CompanyView> {
-    const operatorId = this.requireOperator(actor);
+    const operator = await this.requireOperator(actor);
+    const operatorId = operator.id;
     const scope = `operator:${operatorId}:companies.create`;
     const requestHash = IdempotencyStore.hash(input);
     try {
@@ -56,7 +65,21 @@ export class CompaniesService {
           const previous = await this.idempotency.find<CompanyView>(tx, scope, idempotencyKey, requestHash);
           if (previous) return previous;
         }
-        const company = await this.companies.create(tx, { id: randomUUID(), ...input, managedBy: operatorId });
+        const company = await this.companies.create(tx, {
+          id: randomUUID(),
+          ...input,
+          managedBy: operatorId,
+          organisationId: operator.organisationId,
+        });
+        await this.operators.assign(tx, operatorId, company.id, `operator:${operatorId}`);
+        await this.events.audit(tx, {
+          companyId: company.id,
+          actor,
+          action: 'company.registered',
+          targetType: 'company',
+          targetId: company.id,
+          after: { name: company.name, billingMode: company.billingMode, pricingOffer: company.pricingOffer },
+        });
         const view = toCompanyView(company);
         if (idempotencyKey) await this.idempotency.save(tx, scope, idempotencyKey, requestHash, view);
         this.logger.log({ msg: 'company created', companyId: company.id });
@@ -64,11 +87,11 @@ export class CompaniesService {
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        // Registration numbers are unique per operator: the one that exists is this operator's own client.
-        const existing = await this.companies.findManagedByRegistrationNumber(operatorId, input.registrationNumber);
+        // Registration numbers are unique per organisation: the one that exists is this organisation's own client.
+        const existing = await this.companies.findByRegistrationNumber(operator.organisationId, input.registrationNumber);
         throw new ConflictError(
           'COMPANY_ALREADY_EXISTS',
-          `You already manage a company with registration number ${input.registrationNumber}`,
+          `Your organisation already has a client with registration number ${input.registrationNumber}`,
           existing ? { companyId: existing.id } : undefined,
         );
       }
@@ -77,9 +100,9 @@ export class CompaniesService {
   }
 
   async list(actor: Actor, query: PageQueryDto): Promise<Page<CompanyView>> {
-    const operatorId = this.requireOperator(actor);
+    const operator = await this.requireOperator(actor);
     const { page, pageSize, skip } = pageWindow(query);
-    const [items, total] = await this.companies.pageManagedBy(operatorId, skip, pageSize);
+    const [items, total] = await this.operators.pageReachable(operator, skip, pageSize);
     return { items: items.map(toCompanyView), page, pageSize, total };
   }
 
@@ -92,17 +115,13 @@ export class CompaniesService {
   /** Operators read the companies they manage; an administrator reads their own company (the console names it). */
   async get(actor: Actor, companyId: string): Promise<CompanyView> {
     if (actor.kind === 'user') return toCompanyView(await this.access.administeredCompany(actor, companyId));
-    const operatorId = this.requireOperator(actor);
-    const company = await this.companies.findManagedBy(operatorId, companyId);
-    if (!company) throw new NotFoundError('Company');
+    const company = await this.reachable(actor, companyId);
     return toCompanyView(company);
   }
 
   /** Operators edit the companies they manage (name, billing, offer, strong-authentication requirement). */
   async update(actor: Actor, companyId: string, input: UpdateCompanyDto): Promise<CompanyView> {
-    const operatorId = this.requireOperator(actor);
-    const company = await this.companies.findManagedBy(operatorId, companyId);
-    if (!company) throw new NotFoundError('Company');
+    const company = await this.reachable(actor, companyId);
     const changes = Object.fromEntries(
       Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]),
     );
@@ -124,8 +143,18 @@ export class CompaniesService {
     return toCompanyView(updated);
   }
 
-  private requireOperator(actor: Actor): string {
+  private async requireOperator(actor: Actor) {
     if (actor.kind !== 'operator') throw new ForbiddenError('Only operators manage companies');
-    return actor.operatorId;
+    const operator = await this.operators.findById(actor.operatorId);
+    if (!operator || operator.status !== 'ACTIVE') throw new ForbiddenError('Only active operators manage companies');
+    return operator;
+  }
+
+  /** A company in the operator's reach; 404 otherwise, exactly like one that does not exist. */
+  private async reachable(actor: Actor, companyId: string): Promise<Company> {
+    if (actor.kind !== 'operator') throw new ForbiddenError('Only operators manage companies');
+    const company = (await this.operators.reaches(actor.operatorId, companyId)) ? await this.companies.findById(companyId) : null;
+    if (!company) throw new NotFoundError('Company');
+    return company;
   }
 }

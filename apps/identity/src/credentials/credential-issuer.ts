@@ -27,6 +27,8 @@ export interface IssueInput {
   actor: Actor | string;
   sourceIp?: string;
   details?: Record<string, unknown>;
+  /** Seed 003, "Envoyer un email": false sends no welcome e-mail now (it can be resent later). */
+  welcomeEmail?: boolean;
 }
 
 export interface Issued {
@@ -55,7 +57,9 @@ export class CredentialIssuer {
 
   /** Credential rules that need no other service. */
   checkCredentialRequest(user: User, type: CredentialType, validUntil: string | undefined, existing: Credential | null): Date | null {
-    if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user');
+    // Seed 003: a user registered to be activated later may have their credential prepared now.
+    if (user.status !== 'ACTIVE' && !awaitsActivation(user))
+      throw new RuleViolationError('USER_NOT_ACTIVE', 'A credential can only be created for an active user or one to be activated later');
     if (existing) throw new RuleViolationError('CREDENTIAL_EXISTS', 'The user already has a credential: revoke it or reset its password');
     if (type === CredentialType.TEMPORARY) {
       if (!validUntil)
@@ -122,6 +126,24 @@ export class CredentialIssuer {
     }
   }
 
+  /** The welcome e-mail with the login id: once per event key (by default once per credential, whoever asks again). */
+  async sendWelcome(tx: Tx, user: User, credential: Credential, eventKey = `welcome:${credential.id}`): Promise<void> {
+    await this.events.email(tx, {
+      eventKey,
+      companyId: user.companyId,
+      template: 'welcome-login-id',
+      to: user.email,
+      language: IdentityEvents.language(user.language),
+      params: {
+        firstName: user.firstName,
+        lastName: user.lastName,
+        loginId: credential.loginId,
+        portalUrl: this.config.publicUrl,
+        passwordChannel: provisionalPasswordChannel(user),
+      },
+    });
+  }
+
   async issue(tx: Tx, input: IssueInput): Promise<Issued> {
     const now = this.clock.now();
     let loginId = generateLoginId();
@@ -146,20 +168,8 @@ export class CredentialIssuer {
     });
     // The principal version is the user's: a credential change is a change of the user.
     const user = await this.users.update(tx, input.user.id, {});
-    await this.events.email(tx, {
-      eventKey: `welcome:${credential.id}`,
-      companyId: user.companyId,
-      template: 'welcome-login-id',
-      to: user.email,
-      language: IdentityEvents.language(user.language),
-      params: {
-        firstName: user.firstName,
-        lastName: user.lastName,
-        loginId,
-        portalUrl: this.config.publicUrl,
-        passwordChannel: provisionalPasswordChannel(user),
-      },
-    });
+    // A user activated later (seed 003, "Ultérieurement") gets the e-mail when activated.
+    if (input.welcomeEmail !== false && !awaitsActivation(user)) await this.sendWelcome(tx, user, credential);
     const delivery = await this.deliverProvisional(tx, user, credential, provisional, expiresAt, 'created');
     await this.events.principal(tx, user.id);
     await this.events.audit(tx, {
@@ -232,6 +242,11 @@ export class CredentialIssuer {
   company(tx: Tx, companyId: string): Promise<Company | null> {
     return this.users.findCompany(companyId, tx);
   }
+}
+
+/** A user registered to be activated later: their credential is prepared, the welcome e-mail waits for the activation. */
+export function awaitsActivation(user: Pick<User, 'status' | 'activationMode'>): boolean {
+  return user.status === 'REGISTERED' && user.activationMode === 'DEFERRED';
 }
 
 /** How a user's provisional password reaches them, as the welcome e-mail tells it (see deliverProvisional). */

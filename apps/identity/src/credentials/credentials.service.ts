@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Transactions } from '@procura/database';
-import { AppConfig } from '@procura/config';
 import { Actor, CreateCredentialDto, CredentialIssuedWithSecret, CredentialView, WelcomeEmailSent } from '@procura/contracts';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +8,7 @@ import { Clock } from '../shared/clock';
 import { AccessService } from '../users/access.service';
 import { maskEmail } from '../users/user-rules';
 import { credentialSnapshot, toCredentialView } from '../users/user-views';
-import { CredentialIssuer, provisionalPasswordChannel } from './credential-issuer';
+import { CredentialIssuer } from './credential-issuer';
 import { CredentialsRepository } from './credentials.repository';
 
 /** Direct actions on credentials (not change requests): reads, the operator's first credential, welcome e-mail, unlock. */
@@ -19,7 +18,6 @@ export class CredentialsService {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly config: AppConfig,
     private readonly credentials: CredentialsRepository,
     private readonly issuer: CredentialIssuer,
     private readonly access: AccessService,
@@ -54,7 +52,15 @@ export class CredentialsService {
     const issued = await this.transactions.run(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT id FROM "identity"."users" WHERE id = $1::uuid FOR UPDATE`, user.id);
       this.issuer.checkCredentialRequest(user, input.type, input.validUntil, await this.credentials.findCurrentForUser(user.id, tx));
-      return this.issuer.issue(tx, { user, type: input.type, validUntil, bankingPower: input.bankingPower, actor, sourceIp });
+      return this.issuer.issue(tx, {
+        user,
+        type: input.type,
+        validUntil,
+        bankingPower: input.bankingPower,
+        actor,
+        sourceIp,
+        welcomeEmail: input.sendWelcomeEmail,
+      });
     });
     this.relay.nudge();
     this.logger.log({
@@ -72,20 +78,7 @@ export class CredentialsService {
     if (!credential) throw new RuleViolationError('NO_CREDENTIAL', 'The user has no credential yet: create one first');
     if (user.status !== 'ACTIVE') throw new RuleViolationError('USER_NOT_ACTIVE', 'The welcome e-mail is sent to active users only');
     await this.transactions.run(async (tx) => {
-      await this.events.email(tx, {
-        eventKey: `welcome:${credential.id}:resend:${randomUUID()}`,
-        companyId: user.companyId,
-        template: 'welcome-login-id',
-        to: user.email,
-        language: IdentityEvents.language(user.language),
-        params: {
-          firstName: user.firstName,
-          lastName: user.lastName,
-          loginId: credential.loginId,
-          portalUrl: this.config.publicUrl,
-          passwordChannel: provisionalPasswordChannel(user),
-        },
-      });
+      await this.issuer.sendWelcome(tx, user, credential, `welcome:${credential.id}:resend:${randomUUID()}`);
       await this.events.audit(tx, {
         companyId: user.companyId,
         actor,

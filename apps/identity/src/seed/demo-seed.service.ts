@@ -19,6 +19,7 @@ import { sealSecret } from '@procura/security';
 import { hashPassword } from '../credentials/password-hasher';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { hashApiKey } from '../operators/operators.service';
+import { randomUUID } from 'node:crypto';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -39,17 +40,90 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
-    const { operator, companies } = DEMO;
+    const { operator, companies, firm } = DEMO;
+    const collaborator = firm.collaborator;
+    // argon2 is slow: hashed before the seed lock is taken.
+    const collaboratorPasswordHash = await hashPassword(collaborator.password);
     await this.prisma.$transaction(async (tx) => {
       await lockSeed(tx, 'identity');
-      await tx.operator.createMany({
-        data: [{ id: operator.id, name: operator.name, email: operator.email, apiKeyHash: hashApiKey(operator.apiKey) }],
+      await tx.operatorOrganisation.createMany({
+        data: [
+          { id: operator.organisation.id, name: operator.organisation.name, kind: 'BANK_BRANCH' },
+          { id: firm.organisation.id, name: firm.organisation.name, kind: 'ACCOUNTING_FIRM' },
+        ],
         skipDuplicates: true,
       });
+      await tx.operator.createMany({
+        data: [
+          { id: operator.id, organisationId: operator.organisation.id, name: operator.name, email: operator.email, role: 'SUPERVISOR' },
+          {
+            id: collaborator.id,
+            organisationId: firm.organisation.id,
+            name: collaborator.name,
+            email: collaborator.email,
+            role: 'COLLABORATOR',
+            loginId: collaborator.loginId,
+            passwordHash: collaboratorPasswordHash,
+            passwordIsProvisional: false,
+            passwordChangedAt: new Date(),
+            totpSecretSealed: sealSecret(collaborator.totpSecret, this.config.secretsKey).sealed,
+            totpEnrolledAt: new Date(),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (!(await tx.operatorApiKey.findUnique({ where: { keyHash: hashApiKey(operator.apiKey) } }))) {
+        await tx.operatorApiKey.create({
+          data: {
+            id: randomUUID(),
+            organisationId: operator.organisation.id,
+            operatorId: operator.id,
+            label: 'Demo key',
+            keyHash: hashApiKey(operator.apiKey),
+            keyPrefix: operator.apiKey.slice(0, 10),
+            createdBy: 'system:demo-seed',
+          },
+        });
+      }
       await tx.company.createMany({
         data: [
-          { ...companies.martin, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL', managedBy: operator.id },
-          { ...companies.dupont, billingMode: 'FIRM', pricingOffer: 'PREMIUM', managedBy: operator.id },
+          {
+            ...companies.martin,
+            billingMode: 'CLIENT',
+            pricingOffer: 'ESSENTIEL',
+            managedBy: operator.id,
+            organisationId: operator.organisation.id,
+          },
+          {
+            ...companies.dupont,
+            billingMode: 'FIRM',
+            pricingOffer: 'PREMIUM',
+            managedBy: operator.id,
+            organisationId: operator.organisation.id,
+          },
+          {
+            ...firm.clients.girard,
+            billingMode: 'FIRM',
+            pricingOffer: 'PREMIUM',
+            managedBy: collaborator.id,
+            organisationId: firm.organisation.id,
+          },
+          {
+            ...firm.clients.roux,
+            billingMode: 'CLIENT',
+            pricingOffer: 'ESSENTIEL',
+            managedBy: collaborator.id,
+            organisationId: firm.organisation.id,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      await tx.operatorAssignment.createMany({
+        data: [
+          { operatorId: operator.id, companyId: companies.martin.id, assignedBy: 'system:demo-seed' },
+          { operatorId: operator.id, companyId: companies.dupont.id, assignedBy: 'system:demo-seed' },
+          { operatorId: collaborator.id, companyId: firm.clients.girard.id, assignedBy: 'system:demo-seed' },
+          { operatorId: collaborator.id, companyId: firm.clients.roux.id, assignedBy: 'system:demo-seed' },
         ],
         skipDuplicates: true,
       });

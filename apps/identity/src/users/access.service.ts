@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '@procura/contracts';
 import { Company, User } from '@procura/database';
 import { ForbiddenError, NotFoundError } from '@procura/errors';
+import { OperatorsRepository } from '../operators/operators.repository';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -10,12 +11,15 @@ import { UsersRepository } from './users.repository';
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly operators: OperatorsRepository,
+  ) {}
 
   async company(actor: Actor, companyId: string): Promise<Company> {
     const company = await this.users.findCompany(companyId);
     if (!company) throw new NotFoundError('Company');
-    if (actor.kind === 'operator' && company.managedBy === actor.operatorId) return company;
+    if (actor.kind === 'operator' && (await this.operators.reaches(actor.operatorId, company.id))) return company;
     if (actor.kind === 'user' && actor.companyId === companyId) return company;
     throw new NotFoundError('Company');
   }
@@ -32,8 +36,7 @@ export class AccessService {
     const user = await this.users.findById(userId);
     if (!user || user.status === 'DELETED') throw new NotFoundError('User');
     if (actor.kind === 'operator') {
-      const company = await this.users.findCompany(user.companyId);
-      if (company?.managedBy === actor.operatorId) return user;
+      if (await this.operators.reaches(actor.operatorId, user.companyId)) return user;
       throw new NotFoundError('User');
     }
     if (actor.kind === 'user' && actor.companyId === user.companyId) {
