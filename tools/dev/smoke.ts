@@ -7,6 +7,7 @@
 import { DEMO } from '@procura/contracts';
 import { findFreePorts, isPortFree } from '@procura/infra';
 import { spawn } from 'node:child_process';
+import { generateSync } from 'otplib';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,8 +69,19 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ loginId: sophie.loginId, password: sophie.password }),
     });
-    const session = (await login.json()) as { accessToken?: string };
-    if (login.status !== 200 || !session.accessToken) throw new Error(`demo sign-in failed: ${login.status} ${JSON.stringify(session)}`);
+    const first = (await login.json()) as { accessToken?: string; scope?: string };
+    if (login.status !== 200 || !first.accessToken) throw new Error(`demo sign-in failed: ${login.status} ${JSON.stringify(first)}`);
+    // Sophie has TOTP enrolled: the password opens a session that may only give the code.
+    let session = first;
+    if (first.scope === 'totp-verification') {
+      const verify = await fetch(`${api}/auth/totp/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${first.accessToken}` },
+        body: JSON.stringify({ code: generateSync({ secret: sophie.totpSecret }) }),
+      });
+      session = (await verify.json()) as { accessToken?: string; scope?: string };
+      if (verify.status !== 200 || !session.accessToken) throw new Error(`demo TOTP verification failed: ${verify.status}`);
+    }
     const me = await fetch(`${api}/auth/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
     if (me.status !== 200) throw new Error(`GET /auth/me with the new token answered ${me.status}`);
     say(`demo sign-in of ${sophie.name} OK`);
