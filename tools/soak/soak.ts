@@ -392,18 +392,22 @@ async function soak(
     }
   }
 
-  async function decide(company: Company, validator: FixtureAdministrator, id: string): Promise<void> {
+  /** A validator's decision on a request; the answer, or undefined when none was sent or received. */
+  async function decide(
+    company: Company,
+    validator: FixtureAdministrator,
+    id: string,
+  ): Promise<{ status: number; body: unknown } | undefined> {
     const session = validator.session(api);
     const entry = submitted.find((s) => s.id === id);
-    if (Math.random() < 0.15 && entry?.kind !== 'AUTHORIZATION_DETACH') {
-      await call('reject', session, 'POST', `/change-requests/${id}/reject`, { reason: 'Not asked for by the manager (soak)' });
-      return;
-    }
-    if (!takeStep(validator.userId)) return;
+    if (Math.random() < 0.15 && entry?.kind !== 'AUTHORIZATION_DETACH')
+      return call('reject', session, 'POST', `/change-requests/${id}/reject`, { reason: 'Not asked for by the manager (soak)' });
+    if (!takeStep(validator.userId)) return undefined;
     const res = await call<ChangeRequestView>('approve', session, 'POST', `/change-requests/${id}/approve`, {
       totpCode: validator.totp(),
     });
     if (res?.status === 200 && res.body.status === 'APPLIED') noteApplied(entry, res.body);
+    return res;
   }
 
   function noteApplied(entry: (typeof submitted)[number] | undefined, view: ChangeRequestView): void {
@@ -579,6 +583,8 @@ async function soak(
 
   // --- drain: every request decided, every decision applied -----------------------------
   const failures: string[] = [];
+  /** The last answer refusing a validator's decision during the drain, per request: why one stays open. */
+  const lastRefusal = new Map<string, string>();
   const settle = (what: string, remaining: () => Promise<number>) =>
     progressUntil(what, remaining, say).catch(
       (error: unknown) => void failures.push(error instanceof Error ? error.message : String(error)),
@@ -596,23 +602,62 @@ async function soak(
       }
       open++;
       if (view.status === 'PENDING') {
+        // A validator who has not approved this one yet and still has a code this step.
         const company = byCompany.get(entry.companyId)!;
-        const free = company.validators.find((v) => usedStep.get(v.userId) !== totpStep());
-        if (free) await decide(company, free, entry.id);
+        const approvedBy = new Set(view.approvals.map((a) => a.validatorUserId));
+        const free = company.validators.find((v) => !approvedBy.has(v.userId) && usedStep.get(v.userId) !== totpStep());
+        if (free) {
+          const answer = await decide(company, free, entry.id);
+          if (answer && answer.status >= 400) lastRefusal.set(entry.id, `${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+        }
       }
     }
     return open;
   });
+
+  /**
+   * Tells a passing stale copy from a revocation that did not hold: per user, how long
+   * after the revocation the stale answers came, which fault windows they fell in, what
+   * the check says now and which authorizations still hold the user in the database.
+   */
+  async function explainStaleGrants(stale: typeof checks): Promise<string[]> {
+    const byUser = new Map<string, number[]>();
+    for (const c of stale) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c.startedAt]);
+    const lines: string[] = [];
+    for (const [userId, starts] of byUser) {
+      const revoked = revokedAt.get(userId)!;
+      const company = companies.find((c) => c.granted.has(userId))!;
+      const now = await call<{ allowed: boolean }>('other', company.makers[0].session(api), 'POST', '/check', { userId, ...CHECK });
+      const held = await queryRows<{ authorization_id: string }>(
+        system.databaseUrl,
+        `SELECT authorization_id FROM authorizations.authorization_users WHERE user_id = $1`,
+        [userId],
+      );
+      const faultsHit = faultWindows
+        .filter((w) => starts.some((t) => t >= w.start - 1000 && t <= (w.end ?? Infinity) + 1000))
+        .map((w) => w.name);
+      lines.push(
+        `  stale: user ${userId}: ${starts.length} check(s) +${Math.min(...starts) - revoked} to +${Math.max(...starts) - revoked} ms after the revocation returned` +
+          ` (at ${((revoked - loadStart) / 1000).toFixed(0)} s of load); near faults: ${faultsHit.join(', ') || 'none'};` +
+          ` allowed now: ${now?.body.allowed}; authorizations holding the user now: ${held.map((h) => h.authorization_id).join(', ') || 'none'}` +
+          ` (revoked from ${company.granted.get(userId)})`,
+      );
+    }
+    return lines;
+  }
 
   // --- verify ---------------------------------------------------------------------------
   const views = await Promise.all(submitted.map(async (s) => ({ s, view: (await status(s.id, s.companyId))! })));
   const notFinal = views.filter((v) => !FINAL.has(v.view?.status));
   if (notFinal.length)
     failures.push(
-      `${notFinal.length} change requests not final: ${notFinal
+      `${notFinal.length} change requests not final:`,
+      ...notFinal
         .slice(0, 5)
-        .map((v) => `${v.s.id} ${v.view?.status}`)
-        .join(', ')}`,
+        .map(
+          (v) =>
+            `  ${v.s.id} ${v.s.kind} ${v.view?.status}, approvals ${v.view?.approvals.length}/${v.view?.requiredApprovals}; last refusal: ${lastRefusal.get(v.s.id) ?? 'none'}`,
+        ),
     );
   const byStatus = new Map<string, number>();
   for (const { view } of views) byStatus.set(view?.status, (byStatus.get(view?.status) ?? 0) + 1);
@@ -721,7 +766,10 @@ async function soak(
 
   // No check granted a right once the approval that revoked it had returned.
   const staleGrants = checks.filter((c) => c.allowed && c.startedAt > (revokedAt.get(c.userId) ?? Number.POSITIVE_INFINITY));
-  if (staleGrants.length) failures.push(`${staleGrants.length} checks granted a right after its revocation was applied`);
+  if (staleGrants.length) {
+    failures.push(`${staleGrants.length} checks granted a right after its revocation was applied`);
+    failures.push(...(await explainStaleGrants(staleGrants)));
+  }
   if (otherErrors.length)
     failures.push(
       ...otherErrors.slice(0, 20).map((e) => `error: ${e}`),
