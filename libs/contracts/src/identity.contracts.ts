@@ -168,6 +168,8 @@ export interface UserContact {
   clientType: 'ADMINISTRATOR' | 'STANDARD';
   adminSignature: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE';
   status: string;
+  /** For an administrator who could not approve a change now: why (signature NONE, no credential, no TOTP…). */
+  approvalBlocker?: string;
 }
 
 export class ReportUsersPagePayload {

@@ -50,7 +50,7 @@ export interface FixtureAdministrator {
 export async function addAdministrator(
   databaseUrl: string,
   companyId: string,
-  options: { adminSignature?: 'INDIVIDUAL' | 'COLLECTIVE'; firstName?: string; clientType?: 'ADMINISTRATOR' | 'STANDARD' } = {},
+  options: { adminSignature?: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE'; firstName?: string; clientType?: 'ADMINISTRATOR' | 'STANDARD' } = {},
 ): Promise<FixtureAdministrator> {
   const config = devConfig();
   const userId = randomUUID();

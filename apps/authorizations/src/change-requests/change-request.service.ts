@@ -46,9 +46,15 @@ const WHAT = 'Change request';
  */
 const OPERATOR_ELIGIBILITY = { eligible: true, adminSignature: 'INDIVIDUAL' } as const;
 
+/** The administrators who could approve: never the maker nor a subject, and able to approve now (signature, credential, TOTP). */
 const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefined, subjects: string[]) =>
   contacts.filter(
-    (c) => c.userId !== makerUserId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
+    (c) =>
+      c.userId !== makerUserId &&
+      !subjects.includes(c.userId) &&
+      c.status === 'ACTIVE' &&
+      c.clientType === 'ADMINISTRATOR' &&
+      c.approvalBlocker === undefined,
   );
 
 const summaryOf = (items: ValidatedItem[]) =>

@@ -81,8 +81,9 @@ export class UsersRepository {
     ]);
   }
 
-  contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<User[]> {
+  contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<UserWithCredentials[]> {
     return this.prisma.user.findMany({
+      include: { credentials: true },
       where: {
         companyId,
         status: administratorsOnly ? 'ACTIVE' : { not: 'DELETED' },

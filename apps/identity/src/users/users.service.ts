@@ -23,7 +23,15 @@ import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
 import { credentialStatus, toUserView, userSnapshot } from './user-views';
 import { AccessService } from './access.service';
-import { UsersRepository } from './users.repository';
+import { UsersRepository, UserWithCredentials } from './users.repository';
+import { validatorEligibilityOf } from './validator-eligibility';
+
+/** Why an administrator could not approve a change now (nothing when they could). */
+function approvalBlockerOf(user: UserWithCredentials, now: Date): { approvalBlocker?: string } {
+  if (user.clientType !== 'ADMINISTRATOR') return {};
+  const eligibility = validatorEligibilityOf(user, now);
+  return eligibility.eligible ? {} : { approvalBlocker: eligibility.reason };
+}
 
 const REPORT_PAGE_DEFAULT = 100;
 const REPORT_PAGE_MAX = 500;
@@ -114,18 +122,12 @@ export class UsersService {
   async validatorEligibility(userId: string, companyId: string): Promise<ValidatorEligibility> {
     const user = await this.users.withCredentials(userId);
     if (!user || user.companyId !== companyId) return { eligible: false, reason: 'Not a user of this company' };
-    const base = { adminSignature: user.adminSignature };
-    if (user.status !== 'ACTIVE') return { eligible: false, reason: `The user is ${user.status}`, ...base };
-    if (user.clientType !== 'ADMINISTRATOR') return { eligible: false, reason: 'The user is not an administrator', ...base };
-    const now = this.clock.now();
-    const credential = user.credentials.find((c) => credentialStatus(c, now) === 'ACTIVE');
-    if (!credential) return { eligible: false, reason: 'The user has no valid credential', ...base };
-    if (!credential.totpEnrolledAt) return { eligible: false, reason: 'The user has not enrolled strong authentication', ...base };
-    return { eligible: true, ...base };
+    return validatorEligibilityOf(user, this.clock.now());
   }
 
   async contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<UserContact[]> {
     const users = await this.users.contacts(companyId, userIds, administratorsOnly);
+    const now = this.clock.now();
     return users.map((u) => ({
       userId: u.id,
       email: u.email,
@@ -135,6 +137,7 @@ export class UsersService {
       clientType: u.clientType,
       adminSignature: u.adminSignature,
       status: u.status,
+      ...approvalBlockerOf(u, now),
     }));
   }
 
