@@ -4,6 +4,7 @@ import {
   addAdministrator,
   addOperator,
   addUsers,
+  ApiSession,
   FixtureAdministrator,
   FixtureOperator,
   RunningSystem,
@@ -38,6 +39,95 @@ describe('Rules the seeds state (e2e)', () => {
   const newCompany = async () => (await operator.session(system.baseUrl).post<CompanyView>('/companies', companyInput())).body;
   const approve = (validator: FixtureAdministrator, id: string) =>
     validator.session(system.baseUrl).post<Answer<ChangeRequestView>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
+
+  describe('rule 1, strong authentication of the maker (seed 001: "validez votre opération avec Sécur\'Pass")', () => {
+    const person = (firstName: string) => ({
+      lastName: 'Securpass',
+      firstName,
+      birthDate: '1991-05-06',
+      email: `${firstName.toLowerCase()}.securpass.${Date.now()}${seq++}@fixture.example`,
+      clientType: 'STANDARD',
+    });
+
+    it('refuses rights changes and user creation on a session alone, even for an individual signature, until a step-up', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const sessionAlone = alice.sessionWithoutStepUp(system.baseUrl);
+
+      const preview = await sessionAlone.post<ChangePreview>(`/companies/${company.id}/change-requests/preview`, {
+        items: [{ kind: 'USER_CREATE', payload: person('Preview') }],
+      });
+      expect(preview.body).toMatchObject({ appliesImmediately: true, makerStepUpRequired: true });
+
+      const created = await sessionAlone.post<Problem>(`/companies/${company.id}/users`, person('Refused'));
+      expect(created.status).toBe(403);
+      expect(created.headers.get('content-type')).toContain('application/problem+json');
+      expect(created.body.code).toBe('STEP_UP_REQUIRED');
+      const rights = await sessionAlone.post<Problem>(`/users/${user}/rights/template`, {
+        template: 'ACCOUNTANT',
+        services: ['EINVOICING'],
+      });
+      expect(rights.status).toBe(403);
+      expect(rights.body.code).toBe('STEP_UP_REQUIRED');
+      const listed = await sessionAlone.get<{ items: Array<{ firstName: string }> }>(`/companies/${company.id}/users?pageSize=100`);
+      expect(listed.body.items.map((u) => u.firstName)).not.toContain('Refused');
+
+      // A change the policy does not ask it for goes through on the session.
+      expect((await sessionAlone.request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Renamed' })).status).toBe(200);
+
+      // A wrong code is refused; the authenticator's code gives a token that carries the strong authentication.
+      expect((await sessionAlone.post<Problem>('/auth/step-up', { code: '000000' })).status).toBeGreaterThanOrEqual(400);
+      const stepUp = await sessionAlone.post<{ accessToken: string; stepUpUntil: string }>('/auth/step-up', { code: alice.totp() });
+      expect(stepUp.status).toBe(200);
+      expect(Date.parse(stepUp.body.stepUpUntil)).toBeGreaterThan(Date.now());
+      const steppedUp = new ApiSession(system.baseUrl, stepUp.body.accessToken);
+      const applied = await steppedUp.post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person('Accepted'));
+      expect(applied.status).toBe(201);
+      expect(applied.body.status).toBe('APPLIED');
+      // The console's "add a user" (a person and their rights, one request) is refused alone and applied stepped up.
+      const addUser = (firstName: string) => ({
+        items: [
+          { kind: 'USER_CREATE', ref: 'person', payload: person(firstName) },
+          { kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, template: 'ACCOUNTANT', services: ['EINVOICING'] } },
+        ],
+      });
+      expect((await sessionAlone.post<Problem>(`/companies/${company.id}/change-requests`, addUser('Alone'))).body.code).toBe(
+        'STEP_UP_REQUIRED',
+      );
+      const composite = await steppedUp.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, addUser('Composite'));
+      expect(composite.status).toBe(201);
+      expect(composite.body.status).toBe('APPLIED');
+    });
+
+    it('follows the company policy, kind by kind', async () => {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+      ]);
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const policy = await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PUT', `/companies/${company.id}/change-policy`, {
+        rules: [
+          { kind: '*', requiredApprovals: 1, allowIndividualImmediate: true, makerStepUp: true },
+          { kind: 'USER_CREATE', requiredApprovals: 1, allowIndividualImmediate: true, makerStepUp: false },
+        ],
+      });
+      expect(policy.status).toBe(202);
+      expect((await approve(bob, policy.body.changeRequestId)).body.status).toBe('APPLIED');
+      const view = await alice
+        .session(system.baseUrl)
+        .get<{ rules: Array<{ kind: string; makerStepUp?: boolean }> }>(`/companies/${company.id}/change-policy`);
+      expect(view.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'USER_CREATE', makerStepUp: false })]));
+
+      const sessionAlone = alice.sessionWithoutStepUp(system.baseUrl);
+      expect((await sessionAlone.post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person('Allowed'))).status).toBe(201);
+      const renamed = await sessionAlone.request<Problem>('PATCH', `/users/${user}`, { firstName: 'Refused' });
+      expect(renamed.status).toBe(403);
+      expect(renamed.body.code).toBe('STEP_UP_REQUIRED');
+    });
+  });
 
   describe('rule 2, signing powers (seed 002: the Admin right "avec les types de signature individuel ou collectif")', () => {
     it('an administrator whose admin signature is NONE can neither submit nor approve changes, nor count as a validator', async () => {

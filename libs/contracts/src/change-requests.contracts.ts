@@ -141,6 +141,8 @@ export class EligibleValidator {
 export class ChangePreview {
   @ApiProperty({ type: [ChangePreviewItem] }) items: ChangePreviewItem[];
   @ApiProperty({ description: 'True when submitting applies the change at once (no approval needed)' }) appliesImmediately: boolean;
+  @ApiProperty({ description: "Submitting needs the maker's fresh strong authentication (POST /auth/step-up first)" })
+  makerStepUpRequired: boolean;
   @ApiProperty() requiredApprovals: number;
   @ApiProperty({ type: [EligibleValidator], description: 'Who can approve it: active administrators, neither the maker nor a subject' })
   eligibleValidators: EligibleValidator[];

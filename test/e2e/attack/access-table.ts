@@ -65,6 +65,7 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /auth/totp/confirm': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
   // Only a password-only session of a credential with TOTP enrolled may give the code.
   'POST /auth/totp/verify': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
+  'POST /auth/step-up': row('401 401 200 200 200 401 401', { stepUp: true, body: (_w, _actor, totp) => ({ code: totp }) }),
   'GET /auth/me': row('401 401 200 200 200 401 401'),
   'POST /check': row('401 401 200 200 404 200 404', {
     body: (w) => ({ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }),

@@ -17,13 +17,13 @@ import {
   UserContact,
 } from '@procura/contracts';
 import { Transactions } from '@procura/database';
-import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { CommandBus, Outbox } from '@procura/messaging';
 import { openSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
-import { ChangePolicyService } from '../change-policy/change-policy.service';
+import { ChangePolicyService, ResolvedPolicy } from '../change-policy/change-policy.service';
 import { CompanyAccessService } from '../company-access/company-access.service';
 import { AuthorizationsOutboxRelay } from '../outbox/authorizations-outbox.relay';
 import { ChangeApplier } from './change-applier';
@@ -56,6 +56,20 @@ const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefine
       c.clientType === 'ADMINISTRATOR' &&
       c.approvalBlocker === undefined,
   );
+
+/**
+ * Seed 001: "cliquez sur Confirmer puis validez votre opération avec Sécur'Pass". Where the
+ * policy asks for it, a session alone submits nothing, whatever the signature: the maker's
+ * token must carry a fresh step-up (POST /auth/step-up).
+ */
+function assertMakerStepUp(maker: UserActor, policy: ResolvedPolicy): void {
+  if (!policy.makerStepUp || (maker.stepUpUntil ?? 0) > Date.now()) return;
+  throw new DomainError(
+    'STEP_UP_REQUIRED',
+    403,
+    'This change needs your strong authentication: confirm with a code of your authenticator (POST /auth/step-up), then submit it again with the access token it returns',
+  );
+}
 
 const summaryOf = (items: ValidatedItem[]) =>
   items.length === 1
@@ -107,9 +121,11 @@ export class ChangeRequestService {
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
-    const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const kinds = items.map((i) => i.kind);
     const resolved = await this.policy.resolve(maker.companyId, kinds);
+    // Operators sign in with a mandatory TOTP code; the policy's step-up is the client's administrators' Sécur'Pass.
+    if (maker.actor.kind === 'user') assertMakerStepUp(maker.actor, resolved);
+    const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const immediate =
       eligibility.adminSignature === 'INDIVIDUAL' &&
       resolved.allowIndividualImmediate &&
@@ -242,6 +258,7 @@ export class ChangeRequestService {
         ...(v.validation.targetId !== undefined ? { targetId: v.validation.targetId } : {}),
       })),
       appliesImmediately: immediate,
+      makerStepUpRequired: resolved.makerStepUp,
       requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
       eligibleValidators: validatorsAmong(contacts, makerUserId, subjects).map((c) => ({
         userId: c.userId,
