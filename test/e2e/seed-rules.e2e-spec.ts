@@ -166,4 +166,95 @@ describe('Rules the seeds state (e2e)', () => {
       expect(bobApproves.body.status).toBe('APPLIED');
     });
   });
+  describe('rule 3, eligible validators (dual control that can complete)', () => {
+    it('refuses at submission a request that not enough administrators could approve, saying why', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Nina', adminSignature: 'NONE' });
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+
+      const refused = await alice.session(system.baseUrl).request<Problem>('PATCH', `/users/${user}`, { firstName: 'Nobody' });
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(refused.body.detail).toMatch(/only 0 administrator/);
+      expect(refused.body.detail).toMatch(/Alice Fixture made it/);
+      expect(refused.body.detail).toMatch(/Nina Fixture: The admin signature is NONE/);
+      const inbox = await alice.session(system.baseUrl).get<{ total: number }>(`/companies/${company.id}/change-requests?status=PENDING`);
+      expect(inbox.body.total).toBe(0);
+    });
+
+    it('flags a pending request that became impossible, in the inbox and to the maker', async () => {
+      const company = await newCompany();
+      const [alice, bob, carol] = await Promise.all(
+        ['Alice', 'Bob', 'Carol'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
+      );
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const waiting = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Later' });
+      expect(waiting.status).toBe(202);
+      const id = waiting.body.changeRequestId;
+      expect((await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body.cannotComplete).toBeUndefined();
+
+      // Bob's and then Carol's signatures are removed (each approved by somebody who still can).
+      const bobNone = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PUT', `/users/${bob.userId}/admin-signature`, { adminSignature: 'NONE' });
+      expect((await approve(carol, bobNone.body.changeRequestId)).body.status).toBe('APPLIED');
+      const carolNone = await carol
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PUT', `/users/${carol.userId}/admin-signature`, { adminSignature: 'NONE' });
+      expect((await approve(alice, carolNone.body.changeRequestId)).body.status).toBe('APPLIED');
+
+      const inbox = await alice
+        .session(system.baseUrl)
+        .get<{ items: ChangeRequestView[] }>(`/companies/${company.id}/change-requests?status=PENDING`);
+      const flagged = inbox.body.items.find((cr) => cr.id === id);
+      expect(flagged?.cannotComplete).toMatch(/only 0 administrator/);
+      expect(flagged?.cannotComplete).toMatch(/Bob Fixture: The admin signature is NONE/);
+      const makerView = await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      expect(makerView.body.status).toBe('PENDING');
+      expect(makerView.body.cannotComplete).toMatch(/Carol Fixture: The admin signature is NONE/);
+    });
+
+    it("lets the operator's registration and activation of administrators stand for the bank's validation", async () => {
+      const company = await newCompany();
+      const op = operator.session(system.baseUrl);
+      const admin = (firstName: string, extra: Record<string, unknown> = {}) => ({
+        lastName: 'Voie',
+        firstName,
+        birthDate: '1979-02-03',
+        email: `${firstName.toLowerCase()}.voie.${Date.now()}${seq++}@fixture.example`,
+        clientType: 'ADMINISTRATOR',
+        adminSignature: 'COLLECTIVE',
+        ...extra,
+      });
+      const first = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Ines'));
+      expect(first.body.status).toBe('ACTIVE');
+      // The second administrator a collective first one needs: active at once when registered so.
+      const second = await op.post<{ id: string; status: string }>(
+        `/companies/${company.id}/users`,
+        admin('Jules', { activationMode: 'IMMEDIATE' }),
+      );
+      expect(second.status).toBe(201);
+      expect(second.body.status).toBe('ACTIVE');
+      // Registered for later: the operator activates them, without an approval nobody could give.
+      const third = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Karim'));
+      expect(third.body.status).toBe('REGISTERED');
+      const activated = await op.post<{ id: string; status: string }>(`/users/${third.body.id}/activate`);
+      expect(activated.status).toBe(200);
+      expect(activated.body.status).toBe('ACTIVE');
+      expect((await op.get<{ status: string }>(`/users/${third.body.id}`)).body.status).toBe('ACTIVE');
+      // Only administrators: the company's administrators activate its other users.
+      const standard = await op.post<{ id: string }>(`/companies/${company.id}/users`, {
+        ...admin('Lou'),
+        clientType: 'STANDARD',
+        adminSignature: 'NONE',
+      });
+      const refused = await op.post<Problem>(`/users/${standard.body.id}/activate`);
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('OPERATOR_ACTIVATES_ADMINISTRATORS');
+    });
+  });
 });

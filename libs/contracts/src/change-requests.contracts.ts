@@ -111,6 +111,12 @@ export class ChangeRequestView {
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiPropertyOptional({ format: 'date-time' }) decidedAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) appliedAt?: string;
+  @ApiPropertyOptional({
+    description:
+      'A pending request that can no longer get its approvals (validators suspended, signatures removed…): why. ' +
+      'The maker should cancel it and resubmit once enough administrators can approve.',
+  })
+  cannotComplete?: string;
 }
 
 export class ChangeRequestPage implements Page<ChangeRequestView> {

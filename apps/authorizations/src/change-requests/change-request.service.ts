@@ -71,6 +71,46 @@ function assertMakerStepUp(maker: UserActor, policy: ResolvedPolicy): void {
   );
 }
 
+const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
+
+/** A request that could never get its approvals is refused at submission, saying why, instead of expiring unnoticed. */
+function assertEnoughValidators(needed: number, contacts: UserContact[], makerUserId: string, subjects: string[]): void {
+  const missing = missingValidators(needed, contacts, makerUserId, subjects);
+  if (missing)
+    throw new RuleViolationError(
+      'NOT_ENOUGH_VALIDATORS',
+      `Nobody could approve this change: ${missing}. Ask your adviser to register or activate another administrator`,
+    );
+}
+
+/**
+ * Dual control that can complete: why fewer administrators than needed can approve a
+ * request (undefined when enough can). Names each administrator left out and why.
+ */
+function missingValidators(
+  needed: number,
+  contacts: UserContact[],
+  makerUserId: string,
+  subjects: string[],
+  alreadyApproved: string[] = [],
+): string | undefined {
+  const able = validatorsAmong(contacts, makerUserId, subjects).filter((c) => !alreadyApproved.includes(c.userId));
+  if (able.length >= needed) return undefined;
+  const leftOut = contacts
+    .filter((c) => c.clientType === 'ADMINISTRATOR' && !able.includes(c) && !alreadyApproved.includes(c.userId))
+    .map((c) =>
+      c.userId === makerUserId
+        ? `${fullName(c)} made it`
+        : subjects.includes(c.userId)
+          ? `${fullName(c)} is a person it is about`
+          : `${fullName(c)}: ${c.approvalBlocker ?? 'not an active administrator'}`,
+    );
+  return (
+    `${needed} more approval(s) needed but only ${able.length} administrator(s) can give it` +
+    (leftOut.length ? ` (${leftOut.join('; ')})` : '')
+  );
+}
+
 const summaryOf = (items: ValidatedItem[]) =>
   items.length === 1
     ? items[0].validation.summary
@@ -138,6 +178,7 @@ export class ChangeRequestService {
     });
     const makerContact = maker.kind === 'operator' ? await this.operatorContact(maker.actor) : this.makerContact(contacts, maker.userId);
     const validators = validatorsAmong(contacts, maker.userId, subjects);
+    if (!immediate) assertEnoughValidators(resolved.requiredApprovals, contacts, maker.userId, subjects);
 
     const id = randomUUID();
     const now = new Date();
@@ -431,7 +472,7 @@ export class ChangeRequestService {
       skip,
       pageSize,
     );
-    return { items: items.map(toChangeRequestView), page, pageSize, total };
+    return { items: await this.flagImpossible(companyId, items.map(toChangeRequestView)), page, pageSize, total };
   }
 
   /** The maker sees a secret produced by the application once (then it is erased). */
@@ -439,12 +480,27 @@ export class ChangeRequestService {
     const cr = await this.repository.find(changeRequestId);
     if (!cr) throw new NotFoundError(WHAT);
     await this.access.assert(actor, cr.companyId, 'administrator', WHAT);
-    const view = toChangeRequestView(cr);
+    const [view] = await this.flagImpossible(cr.companyId, [toChangeRequestView(cr)]);
     if (actor.kind === 'user' && actor.userId === cr.makerUserId && cr.revealOnceSealed) {
       const revealed = await this.takeRevealOnce(cr.id);
       if (revealed) view.revealOnce = revealed;
     }
     return view;
+  }
+
+  /**
+   * Pending requests that can no longer complete (validators suspended, signatures removed
+   * since the submission) are flagged where the validators and the maker look at them.
+   */
+  private async flagImpossible(companyId: string, views: ChangeRequestView[]): Promise<ChangeRequestView[]> {
+    if (!views.some((v) => v.status === 'PENDING')) return views;
+    const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true });
+    return views.map((v) => {
+      if (v.status !== 'PENDING') return v;
+      const approvedBy = v.approvals.map((a) => a.validatorUserId);
+      const missing = missingValidators(v.requiredApprovals - approvedBy.length, contacts, v.makerUserId, v.subjectUserIds, approvedBy);
+      return missing ? { ...v, cannotComplete: missing } : v;
+    });
   }
 
   /** The secret to show the maker, erased in the same transaction: whoever asks second gets nothing. */

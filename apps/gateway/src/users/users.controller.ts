@@ -115,16 +115,24 @@ export class UsersController {
   }
 
   @Post('users/:userId/activate')
-  @ApiOperation({ summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)' })
-  @ApiOkResponse({ type: ChangeSubmissionView })
+  @ApiOperation({
+    summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)',
+    description:
+      "Administrators: a USER_ACTIVATE change. Operators: a registered administrator of a company they manage, directly (the bank's validation).",
+  })
+  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Administrator: the applied change. Operator: the user (UserView).' })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  activate(
+  async activate(
     @Param('userId', uuidPipe('userId')) userId: string,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() key?: string,
-  ) {
+  ): Promise<UserView | ChangeSubmissionResult> {
+    if (actor.kind === 'operator') {
+      res.status(200);
+      return this.bus.execute(IdentityAccessCommands.activateAdministrator, { userId, sourceIp }, { actor });
+    }
     return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
   }
 

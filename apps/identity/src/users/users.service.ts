@@ -54,7 +54,10 @@ export class UsersService {
   /**
    * Seed 001: the bank advisor registers a person before an administrator can give them
    * access. The first administrator an operator creates is active at once: somebody has to
-   * be able to administer the company.
+   * be able to administer the company. An administrator the operator registers with
+   * immediate activation is active at once too: the adviser's registration is the bank's
+   * validation (decision D6), so a company whose first administrator signs collectively can
+   * get the second one its dual control needs.
    */
   async registerPerson(actor: Actor, companyId: string, input: CreateUserDto, sourceIp?: string): Promise<UserView> {
     if (actor.kind !== 'operator') throw new ForbiddenError('Only operators register persons directly; administrators submit changes');
@@ -71,6 +74,8 @@ export class UsersService {
       await this.rules.checkEmail(email, 'email', undefined, tx);
       const firstAdministrator =
         input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
+      const validatedByTheBank =
+        firstAdministrator || (input.clientType === ClientType.ADMINISTRATOR && input.activationMode === ActivationMode.IMMEDIATE);
       const created = await this.users.create(tx, {
         id: randomUUID(),
         companyId,
@@ -83,7 +88,7 @@ export class UsersService {
         adminSignature:
           input.adminSignature ?? (input.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE),
         activationMode: firstAdministrator ? ActivationMode.IMMEDIATE : (input.activationMode ?? ActivationMode.DEFERRED),
-        status: firstAdministrator ? UserStatus.ACTIVE : UserStatus.REGISTERED,
+        status: validatedByTheBank ? UserStatus.ACTIVE : UserStatus.REGISTERED,
         language: input.language ?? 'fr',
       });
       await this.events.principal(tx, created.id);
@@ -101,6 +106,42 @@ export class UsersService {
     this.relay.nudge();
     this.logger.log({ msg: 'person registered', userId: user.id, companyId });
     return toUserView(user);
+  }
+
+  /**
+   * Decision D6: the operator's activation of a registered administrator is the bank's
+   * validation; it needs no approval by the company's administrators (who may be the very
+   * people unable to give one). Other users are activated by the company's administrators.
+   */
+  async activateAdministrator(actor: Actor, userId: string, sourceIp?: string): Promise<UserView> {
+    if (actor.kind !== 'operator')
+      throw new ForbiddenError('Only operators activate administrators directly; administrators submit changes');
+    const user = await this.access.user(actor, userId);
+    if (user.clientType !== ClientType.ADMINISTRATOR)
+      throw new RuleViolationError(
+        'OPERATOR_ACTIVATES_ADMINISTRATORS',
+        `${user.firstName} ${user.lastName} is not an administrator: the company's administrators activate its other users`,
+      );
+    if (user.status !== UserStatus.REGISTERED)
+      throw new RuleViolationError('INVALID_USER_STATUS', `Cannot activate ${user.firstName} ${user.lastName}: the user is ${user.status}`);
+    const updated = await this.transactions.run(async (tx) => {
+      const activated = await this.users.updateVersion(tx, user.id, user.version, { status: UserStatus.ACTIVE });
+      await this.events.principal(tx, user.id);
+      await this.events.audit(tx, {
+        companyId: user.companyId,
+        actor,
+        action: 'user.activated',
+        targetType: 'user',
+        targetId: user.id,
+        sourceIp,
+        details: { validatedBy: 'operator' },
+        before: { status: user.status },
+        after: { status: activated.status },
+      });
+      return activated;
+    });
+    this.relay.nudge();
+    return toUserView(updated);
   }
 
   async list(actor: Actor, companyId: string, query: ListUsersQueryDto): Promise<Page<UserView>> {
