@@ -66,7 +66,8 @@ describe('Authorizations (e2e)', () => {
       companyId,
       status: 'ACTIVE',
       version,
-      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: false }],
+      // With banking power: these users' banking rights are usable (seed 000; rule 4 of docs/seed-rules.md).
+      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: true }],
       ...overrides,
     };
     const job = await principals.add(JOBS.syncPrincipal.name, state, { jobId: `${userId}-v${version}` });
@@ -406,7 +407,8 @@ describe('Authorizations (e2e)', () => {
       companyId: company.id,
       status: 'ACTIVE',
       version: 1,
-      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: false }],
+      // With banking power: these users' banking rights are usable (seed 000; rule 4 of docs/seed-rules.md).
+      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: true }],
     });
     await syncPrincipal(user, company.id);
     expect((await check(admin, q)).body.allowed).toBe(true);

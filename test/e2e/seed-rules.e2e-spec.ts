@@ -10,6 +10,7 @@ import {
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
+  waitFor,
 } from '@procura/testing';
 
 interface Problem {
@@ -255,6 +256,81 @@ describe('Rules the seeds state (e2e)', () => {
       const refused = await op.post<Problem>(`/users/${standard.body.id}/activate`);
       expect(refused.status).toBe(422);
       expect(refused.body.code).toBe('OPERATOR_ACTIVATES_ADMINISTRATORS');
+    });
+  });
+  describe('rule 4, banking power (seed 000: e-invoicing rights only, "obligatoirement sans pouvoir bancaire")', () => {
+    interface Effective {
+      bankingPower: boolean;
+      bankingPowerReason?: string;
+      rights: Array<{ service: string; authorizationId: string; withheld?: string }>;
+    }
+
+    it('is taken into account by the check and the effective rights whenever the credential or the rights change', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      const account = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${company.id}/resources`, {
+        kind: 'ACCOUNT',
+        contractType: 'CURRENT_ACCOUNT',
+        label: 'Compte courant',
+        identifier: `FR76${Date.now()}${seq++}`,
+      });
+      expect(account.status).toBe(201);
+      const session = alice.session(system.baseUrl);
+      const addUser = async (firstName: string, bankingPower: boolean) => {
+        const res = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+          items: [
+            {
+              kind: 'USER_CREATE',
+              ref: 'person',
+              payload: {
+                lastName: 'Pouvoir',
+                firstName,
+                birthDate: '1985-07-08',
+                email: `${firstName.toLowerCase()}.pouvoir.${Date.now()}${seq++}@fixture.example`,
+                clientType: 'STANDARD',
+              },
+            },
+            { kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, template: 'DIRECTOR', services: ['BANKING', 'EINVOICING'] } },
+            { kind: 'CREDENTIAL_CREATE', payload: { userId: { $ref: 'person' }, type: 'PERMANENT', bankingPower } },
+          ],
+        });
+        expect(res.status).toBe(201);
+        return (res.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      };
+      const bankingCheck = (userId: string) =>
+        waitFor(
+          async () => {
+            const res = await session.post<{ allowed: boolean; reason: string }>('/check', {
+              userId,
+              service: 'BANKING',
+              right: 'CONSULT',
+              level: 'ACCESS',
+              resourceId: account.body.id,
+            });
+            // The rights side learns of the new credential asynchronously.
+            return res.body.reason === 'NO_CREDENTIAL' || res.body.reason === 'USER_NOT_ACTIVE' ? undefined : res.body;
+          },
+          { timeoutMs: 20_000, what: 'the new user known to the check' },
+        );
+
+      const without = await addUser('Sans', false);
+      expect(await bankingCheck(without)).toEqual({ allowed: false, reason: 'NO_BANKING_POWER' });
+      const effectiveWithout = (await session.get<Effective>(`/users/${without}/effective-rights`)).body;
+      expect(effectiveWithout).toMatchObject({ bankingPower: false, bankingPowerReason: 'The credential has no banking power' });
+      expect(effectiveWithout.rights.filter((r) => r.service === 'BANKING').every((r) => r.withheld === 'NO_BANKING_POWER')).toBe(true);
+
+      const holder = await addUser('Avec', true);
+      expect(await bankingCheck(holder)).toMatchObject({ allowed: true, reason: 'GRANTED' });
+      // Its rights become e-invoicing only: the banking power goes with them, said with a reason.
+      const before = (await session.get<Effective>(`/users/${holder}/effective-rights`)).body;
+      expect(before.bankingPower).toBe(true);
+      const bankingAuthorization = before.rights.find((r) => r.service === 'BANKING')!.authorizationId;
+      expect((await session.post(`/authorizations/${bankingAuthorization}/users`, { detach: [holder] })).status).toBe(200);
+      const after = (await session.get<Effective>(`/users/${holder}/effective-rights`)).body;
+      expect(after.rights.map((r) => r.service)).toEqual(expect.arrayContaining(['EINVOICING']));
+      expect(after.bankingPower).toBe(false);
+      expect(after.bankingPowerReason).toMatch(/only e-invoicing/);
     });
   });
 });
