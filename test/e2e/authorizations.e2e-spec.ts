@@ -543,11 +543,13 @@ describe('Authorizations (e2e)', () => {
       excludedResourceIds: [resources.transfers.id],
     });
     expect(copied.status).toBe(201);
-    expect(copied.body.result.attachedAuthorizationIds).toEqual([reportsId]);
-    expect(copied.body.result.createdAuthorizationIds).toHaveLength(1);
-    expect((await check(admin, { userId: target, service: 'REPORTS', right: 'ORDER_REPORTS', level: 'ACCESS' })).body.authorizationId).toBe(
-      reportsId,
-    );
+    // Copy copies (rule 6 of docs/seed-rules.md): the target gets authorizations of its own, never the source's.
+    expect(copied.body.result.attachedAuthorizationIds).toEqual([]);
+    expect(copied.body.result.createdAuthorizationIds).toHaveLength(2);
+    const reportsCopy = (await check(admin, { userId: target, service: 'REPORTS', right: 'ORDER_REPORTS', level: 'ACCESS' })).body;
+    expect(reportsCopy.allowed).toBe(true);
+    expect(copied.body.result.createdAuthorizationIds).toContain(reportsCopy.authorizationId);
+    expect(reportsCopy.authorizationId).not.toBe(reportsId);
     expect(
       (await check(admin, { userId: target, service: 'BANKING', right: 'CONSULT', level: 'ACCESS', resourceId: resources.current.id })).body
         .allowed,

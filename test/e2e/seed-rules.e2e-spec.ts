@@ -38,6 +38,17 @@ describe('Rules the seeds state (e2e)', () => {
   }, SYSTEM_START_HOOK_TIMEOUT_MS);
 
   const newCompany = async () => (await operator.session(system.baseUrl).post<CompanyView>('/companies', companyInput())).body;
+  /** A current account of the company, added by its operator. */
+  const addAccount = async (companyId: string, label: string) => {
+    const res = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${companyId}/resources`, {
+      kind: 'ACCOUNT',
+      contractType: 'CURRENT_ACCOUNT',
+      label,
+      identifier: `FR76${Date.now()}${seq++}`,
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
   const approve = (validator: FixtureAdministrator, id: string) =>
     validator.session(system.baseUrl).post<Answer<ChangeRequestView>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
 
@@ -269,13 +280,7 @@ describe('Rules the seeds state (e2e)', () => {
       const company = await newCompany();
       const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
       await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
-      const account = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${company.id}/resources`, {
-        kind: 'ACCOUNT',
-        contractType: 'CURRENT_ACCOUNT',
-        label: 'Compte courant',
-        identifier: `FR76${Date.now()}${seq++}`,
-      });
-      expect(account.status).toBe(201);
+      const account = await addAccount(company.id, 'Compte courant');
       const session = alice.session(system.baseUrl);
       const addUser = async (firstName: string, bankingPower: boolean) => {
         const res = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
@@ -306,7 +311,7 @@ describe('Rules the seeds state (e2e)', () => {
               service: 'BANKING',
               right: 'CONSULT',
               level: 'ACCESS',
-              resourceId: account.body.id,
+              resourceId: account.id,
             });
             // The rights side learns of the new credential asynchronously.
             return res.body.reason === 'NO_CREDENTIAL' || res.body.reason === 'USER_NOT_ACTIVE' ? undefined : res.body;
@@ -331,6 +336,115 @@ describe('Rules the seeds state (e2e)', () => {
       expect(after.rights.map((r) => r.service)).toEqual(expect.arrayContaining(['EINVOICING']));
       expect(after.bankingPower).toBe(false);
       expect(after.bankingPowerReason).toMatch(/only e-invoicing/);
+    });
+  });
+  describe('rules 6 and 7, copy copies and summaries before confirming (seeds 001, 002)', () => {
+    interface Effective {
+      rights: Array<{ service: string; right: string; authorizationId: string }>;
+    }
+    const person = (firstName: string) => ({
+      lastName: 'Recap',
+      firstName,
+      birthDate: '1987-09-10',
+      email: `${firstName.toLowerCase()}.recap.${Date.now()}${seq++}@fixture.example`,
+      clientType: 'STANDARD',
+    });
+
+    const credential = (ref: string) => ({
+      kind: 'CREDENTIAL_CREATE',
+      payload: { userId: { $ref: ref }, type: 'PERMANENT', bankingPower: false },
+    });
+
+    async function setUp() {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+      ]);
+      const session = alice.session(system.baseUrl);
+      const withRights = async (firstName: string, rights: Record<string, unknown>[]) => {
+        const res = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+          items: [
+            { kind: 'USER_CREATE', ref: 'person', payload: person(firstName) },
+            ...rights.map((payload) => ({ kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, ...payload } })),
+            credential('person'),
+          ],
+        });
+        expect(res.status).toBe(201);
+        return (res.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      };
+      // Effective rights are those of a user with a valid credential, which the rights side learns of asynchronously.
+      const effective = (userId: string) =>
+        waitFor(
+          async () => {
+            const rights = (await session.get<Effective>(`/users/${userId}/effective-rights`)).body.rights;
+            return rights.length ? rights : undefined;
+          },
+          { timeoutMs: 20_000, what: `the rights of ${userId}` },
+        );
+      return { company, alice, bob, session, withRights, effective };
+    }
+
+    it('rule 6: copying gives the target authorizations of its own, which a later edit of the source does not change', async () => {
+      const { company, session, withRights, effective } = await setUp();
+      const source = await withRights('Source', [{ template: 'ACCOUNTANT', services: ['EINVOICING'] }]);
+      const copied = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+        items: [
+          { kind: 'USER_CREATE', ref: 'target', payload: person('Target') },
+          { kind: 'RIGHTS_COPY', payload: { userId: { $ref: 'target' }, fromUserId: source } },
+          credential('target'),
+        ],
+      });
+      expect(copied.status).toBe(201);
+      const target = (copied.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      const sourceRights = await effective(source);
+      const targetRights = await effective(target);
+      expect(targetRights.map((r) => r.right).sort()).toEqual(sourceRights.map((r) => r.right).sort());
+      const sourceAuthorizations = new Set(sourceRights.map((r) => r.authorizationId));
+      expect(targetRights.some((r) => sourceAuthorizations.has(r.authorizationId))).toBe(false);
+
+      // The source's authorization is narrowed: the target keeps what was copied.
+      const [sourceAuthorization] = [...sourceAuthorizations];
+      const narrowed = await session.request<ChangeSubmissionResult>('PATCH', `/authorizations/${sourceAuthorization}`, {
+        grants: [{ right: 'SUBSCRIPTION', level: 'CONSULT' }],
+      });
+      expect(narrowed.status).toBe(200);
+      expect((await effective(source)).map((r) => r.right)).toEqual(['SUBSCRIPTION']);
+      expect((await effective(target)).map((r) => r.right).sort()).toEqual(targetRights.map((r) => r.right).sort());
+    });
+
+    it('rule 7: the preview of a copy is exactly what is submitted, naming people, showing current rights and exclusions', async () => {
+      const { company, alice, bob, withRights } = await setUp();
+      const account = await addAccount(company.id, 'Compte recap');
+      const source = await withRights('Solene', [{ template: 'ACCOUNTANT', services: ['EINVOICING', 'BANKING'] }]);
+      const target = await withRights('Tristan', [{ template: 'ACCOUNTANT', services: ['EINVOICING'] }]);
+      const items = [{ kind: 'RIGHTS_COPY', payload: { userId: target, fromUserId: source, excludedResourceIds: [account.id] } }];
+
+      const preview = await bob.session(system.baseUrl).post<ChangePreview>(`/companies/${company.id}/change-requests/preview`, { items });
+      expect(preview.status).toBe(200);
+      const [item] = preview.body.items;
+      expect(item.summary).toMatch(/^Copy the rights of Solene Recap for Tristan Recap: /);
+      expect(item.summary).toContain('excluding Compte recap (');
+      expect(item.summary).not.toContain(source);
+      expect(item.summary).not.toContain(target);
+      const diff = item.diff as {
+        before: { userName: string; authorizations: Array<{ service: string }> };
+        after: { fromUserName: string; excluded: { resourceIds: string[] } };
+      };
+      expect(diff.before.userName).toBe('Tristan Recap');
+      expect(diff.before.authorizations.map((a) => a.service)).toEqual(['EINVOICING']);
+      expect(diff.after.fromUserName).toBe('Solene Recap');
+      expect(diff.after.excluded.resourceIds).toEqual([account.id]);
+      expect(preview.body.eligibleValidators.map((v) => v.userId)).toEqual([alice.userId]);
+
+      // Submitted, it waits for Alice with exactly that summary and diff.
+      const submitted = await bob
+        .session(system.baseUrl)
+        .post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, { items });
+      expect(submitted.status).toBe(202);
+      const view = (await bob.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${submitted.body.changeRequestId}`)).body;
+      expect(view.items[0].summary).toBe(item.summary);
+      expect(view.items[0].diff).toEqual(item.diff);
     });
   });
 });
