@@ -5,6 +5,7 @@ import {
   addOperator,
   addUsers,
   ApiSession,
+  queryRows,
   FixtureAdministrator,
   FixtureOperator,
   RunningSystem,
@@ -12,6 +13,8 @@ import {
   SYSTEM_START_HOOK_TIMEOUT_MS,
   waitFor,
 } from '@procura/testing';
+import { randomUUID } from 'node:crypto';
+import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
 
 interface Problem {
   status: number;
@@ -445,6 +448,39 @@ describe('Rules the seeds state (e2e)', () => {
       const view = (await bob.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${submitted.body.changeRequestId}`)).body;
       expect(view.items[0].summary).toBe(item.summary);
       expect(view.items[0].diff).toEqual(item.diff);
+    });
+  });
+  describe('rule 10, the access-rights report (seed 002: "un aperçu des procurations et des autorisations d\'accès")', () => {
+    it('lists signing powers, banking power and EDI signatures with their validity', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      // An EDI signature as the signature page leaves it (its creation through the API is identity e2e's).
+      await queryRows(
+        system.databaseUrl,
+        `INSERT INTO identity.edi_signatures (id, user_id, company_id, password_hash, status, valid_from, valid_until)
+         VALUES ($1, $2, $3, 'fixture-not-a-hash', 'ACTIVE', '2026-01-15T00:00:00Z', '2028-01-15T00:00:00Z')`,
+        [randomUUID(), alice.userId, company.id],
+      );
+      const session = alice.session(system.baseUrl);
+      const ordered = await session.post<{ id: string }>(`/companies/${company.id}/reports`, { type: 'ACCESS_RIGHTS' });
+      expect(ordered.status).toBe(202);
+      const ready = await waitFor(
+        async () => {
+          const res = await session.get<{ status: string }>(`/reports/${ordered.body.id}`);
+          return ['READY', 'FAILED'].includes(res.body.status) ? res.body : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the report to be built' },
+      );
+      expect(ready.status).toBe('READY');
+      const file = await session.raw(`/reports/${ordered.body.id}/file`);
+      const pdf = await readPdf(Buffer.from(await file.arrayBuffer()));
+      const text = pdf.text.replace(/\s+/g, ' ');
+      expect(text).toContain('Signature Admin: Individuelle');
+      expect(text).toContain('Signature Admin: Collective');
+      expect(text).toContain('Pouvoir bancaire : Non');
+      expect(text).toContain('Signatures EDI · Actif · Du 15/01/2026 · Au 15/01/2028');
+      expect(text).toContain('Signatures EDI : Aucun');
     });
   });
 });

@@ -195,6 +195,8 @@ export interface ReportUser {
     bankingPower: boolean;
     status: string;
   }>;
+  /** Seed 004: the user's EDI signatures, with their validity (ACTIVE, EXPIRED or REVOKED). */
+  ediSignatures?: Array<{ status: string; validFrom: string; validUntil: string }>;
 }
 
 export class CompanySummaryPayload {

@@ -98,6 +98,11 @@ export class UsersRepository {
     return this.prisma.user.findUnique({ where: { id: userId }, include: { credentials: true } });
   }
 
+  /** The EDI signatures of some users (the report lists them with their validity). */
+  ediSignaturesOf(userIds: string[]) {
+    return this.prisma.ediSignature.findMany({ where: { userId: { in: userIds } }, orderBy: { createdAt: 'asc' } });
+  }
+
   /** Keyset page by id: the report never loads a whole company at once. */
   keysetPage(companyId: string, afterUserId: string | undefined, take: number): Promise<UserWithCredentials[]> {
     return this.prisma.user.findMany({

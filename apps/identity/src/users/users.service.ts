@@ -191,6 +191,7 @@ export class UsersService {
     const rows = await this.users.keysetPage(companyId, afterUserId, take + 1);
     const page = rows.slice(0, take);
     const now = this.clock.now();
+    const signatures = await this.users.ediSignaturesOf(page.map((u) => u.id));
     return {
       users: page.map((u) => ({
         userId: u.id,
@@ -207,6 +208,13 @@ export class UsersService {
           bankingPower: c.bankingPower,
           status: credentialStatus(c, now),
         })),
+        ediSignatures: signatures
+          .filter((s) => s.userId === u.id)
+          .map((s) => ({
+            status: s.status === 'ACTIVE' && s.validUntil.getTime() <= now.getTime() ? 'EXPIRED' : s.status,
+            validFrom: s.validFrom.toISOString(),
+            validUntil: s.validUntil.toISOString(),
+          })),
       })),
       ...(rows.length > take ? { nextAfterUserId: page[page.length - 1].id } : {}),
     };
