@@ -2,7 +2,11 @@ import { DEFAULT_RULE, resolvePolicy } from './change-policy.service';
 
 describe('resolvePolicy', () => {
   it('defaults to one approval with individual signatures applying at once', () => {
-    expect(resolvePolicy([DEFAULT_RULE], ['USER_CREATE'])).toEqual({ requiredApprovals: 1, allowIndividualImmediate: true, makerStepUp: true });
+    expect(resolvePolicy([DEFAULT_RULE], ['USER_CREATE'])).toEqual({
+      requiredApprovals: 1,
+      allowIndividualImmediate: true,
+      makerStepUp: true,
+    });
   });
 
   it('uses the rule of the kind, else the "*" rule, and the strictest across a batch', () => {
