@@ -106,14 +106,9 @@ export class AuthService {
       ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
       : this.config.refreshTokenTtlSeconds;
     const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
-    const { tokens, refreshTokenHash } = this.mintTokens(
-      sessionId,
-      credential,
-      credential.user,
-      credential.user.company,
-      expiresAt,
-      { awaitingTotp },
-    );
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company, expiresAt, {
+      awaitingTotp,
+    });
     await this.sessions.openSessionWithAudit(
       {
         id: sessionId,
