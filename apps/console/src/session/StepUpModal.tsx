@@ -35,7 +35,14 @@ function StepUpDialog() {
     if (code.length === 6) stepUp.mutate();
   };
   return (
-    <Modal opened onClose={() => stepUpPrompt.settle(false)} title={t('stepUp.title')} centered>
+    <Modal
+      opened
+      onClose={() => stepUpPrompt.settle(false)}
+      title={t('stepUp.title')}
+      centered
+      // The cross has no text: its name is the cancel it performs (axe: button-name).
+      closeButtonProps={{ 'aria-label': t('common.cancel') }}
+    >
       <form onSubmit={submit} noValidate aria-label={t('stepUp.form')}>
         <Stack gap="sm">
           <Text size="sm">{t('stepUp.text')}</Text>
