@@ -245,31 +245,49 @@ describe('Rules the seeds state (e2e)', () => {
         adminSignature: 'COLLECTIVE',
         ...extra,
       });
-      const first = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Ines'));
-      expect(first.body.status).toBe('ACTIVE');
-      // The second administrator a collective first one needs: active at once when registered so.
-      const second = await op.post<{ id: string; status: string }>(
-        `/companies/${company.id}/users`,
-        admin('Jules', { activationMode: 'IMMEDIATE' }),
-      );
+      const userStatus = async (userId: string) => (await op.get<{ status: string }>(`/users/${userId}`)).body.status;
+      // The issue's dead end: a first administrator signing collectively cannot get a second one, nobody could approve it.
+      const ines = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Ines', adminSignature: 'COLLECTIVE' });
+      const alone = await ines.session(system.baseUrl).post<Problem>(`/companies/${company.id}/users`, admin('Alone'));
+      expect(alone.status).toBe(422);
+      expect(alone.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(alone.body.detail).toMatch(/Ines Fixture made it.*Ask your adviser/);
+
+      // The operator's registration is the bank's validation: one change request of the operator, applied at once.
+      const second = await op.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+        items: [{ kind: 'USER_CREATE', payload: admin('Jules', { activationMode: 'IMMEDIATE' }) }],
+      });
       expect(second.status).toBe(201);
-      expect(second.body.status).toBe('ACTIVE');
-      // Registered for later: the operator activates them, without an approval nobody could give.
+      expect(second.body.status).toBe('APPLIED');
+      const made = await op.get<{ makerKind: string; approvals: unknown[] }>(`/change-requests/${second.body.changeRequestId}`);
+      expect(made.body).toMatchObject({ makerKind: 'operator', approvals: [] });
+      const users = (await op.get<{ items: Array<{ id: string; firstName: string; status: string }> }>(`/companies/${company.id}/users`))
+        .body.items;
+      expect(users.find((u) => u.firstName === 'Jules')?.status).toBe('ACTIVE');
+      // The direct registration (the adviser's form) says the same.
+      const direct = await op.post<{ id: string; status: string }>(
+        `/companies/${company.id}/users`,
+        admin('Jade', { activationMode: 'IMMEDIATE' }),
+      );
+      expect(direct.status).toBe(201);
+      expect(direct.body.status).toBe('ACTIVE');
+
+      // Registered for later: Ines still cannot activate them (the new administrators have no credential yet, so
+      // nobody could approve), the operator can, without an approval nobody could give.
       const third = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Karim'));
       expect(third.body.status).toBe('REGISTERED');
-      const activated = await op.post<{ id: string; status: string }>(`/users/${third.body.id}/activate`);
+      const byInes = await ines.session(system.baseUrl).post<Problem>(`/users/${third.body.id}/activate`);
+      expect(byInes.status).toBe(422);
+      expect(byInes.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(byInes.body.detail).toMatch(/Ines Fixture made it/);
+      expect(byInes.body.detail).toMatch(/Jules Voie: The user has no valid credential/);
+      expect(await userStatus(third.body.id)).toBe('REGISTERED');
+      const activated = await op.post<ChangeSubmissionResult>(`/users/${third.body.id}/activate`);
       expect(activated.status).toBe(200);
-      expect(activated.body.status).toBe('ACTIVE');
-      expect((await op.get<{ status: string }>(`/users/${third.body.id}`)).body.status).toBe('ACTIVE');
-      // Only administrators: the company's administrators activate its other users.
-      const standard = await op.post<{ id: string }>(`/companies/${company.id}/users`, {
-        ...admin('Lou'),
-        clientType: 'STANDARD',
-        adminSignature: 'NONE',
-      });
-      const refused = await op.post<Problem>(`/users/${standard.body.id}/activate`);
-      expect(refused.status).toBe(422);
-      expect(refused.body.code).toBe('OPERATOR_ACTIVATES_ADMINISTRATORS');
+      expect(activated.body.status).toBe('APPLIED');
+      expect(await userStatus(third.body.id)).toBe('ACTIVE');
+      const activation = await op.get<{ makerKind: string; kind: string }>(`/change-requests/${activated.body.changeRequestId}`);
+      expect(activation.body).toMatchObject({ makerKind: 'operator', kind: 'USER_ACTIVATE' });
     });
   });
   describe('rule 4, banking power (seed 000: e-invoicing rights only, "obligatoirement sans pouvoir bancaire")', () => {

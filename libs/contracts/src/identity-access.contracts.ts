@@ -365,7 +365,6 @@ export class EdiSignatureIdPayload extends WithSourceIp {
 
 export const IdentityAccessCommands = {
   registerPerson: defineCommand<RegisterPersonPayload, UserView>('identity', 'identity.users.register'),
-  activateAdministrator: defineCommand<UserIdPayload, UserView>('identity', 'identity.users.activate-administrator'),
   listUsers: defineCommand<ListUsersPayload, Page<UserView>>('identity', 'identity.users.list'),
   getUser: defineCommand<UserIdPayload, UserView>('identity', 'identity.users.get'),
   listCredentials: defineCommand<UserIdPayload, CredentialView[]>('identity', 'identity.credentials.list'),

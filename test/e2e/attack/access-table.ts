@@ -107,7 +107,7 @@ export const ACCESS: Record<string, AccessRow> = {
   'GET /users/{userId}': row('401 401 404 200 404 200 404'),
   'PATCH /users/{userId}': row('401 401 403 202 404 403 403', { body: () => ({ lastName: `Matrice${digits(3)}` }) }),
   'DELETE /users/{userId}': row('401 401 403 202 404 403 403'),
-  // Operators activate registered administrators directly (the bank's validation); the target here is a standard user.
+  // An operator's activation is a USER_ACTIVATE change of the user's company (the bank's validation); the target is already active.
   'POST /users/{userId}/activate': row('401 401 403 422 404 422 404'),
   'POST /users/{userId}/suspend': row('401 401 403 202 404 403 403'),
   'POST /users/{userId}/reactivate': row('401 401 403 422 404 403 403'),

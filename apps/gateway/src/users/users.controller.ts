@@ -118,9 +118,10 @@ export class UsersController {
   @ApiOperation({
     summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)',
     description:
-      "Administrators: a USER_ACTIVATE change. Operators: a registered administrator of a company they manage, directly (the bank's validation).",
+      "Administrators and the operators managing the user's company: a USER_ACTIVATE change. An operator's counts as the " +
+      "bank's validation (one signature): it applies at once unless the company's policy asks for its administrators' approval.",
   })
-  @ApiOkResponse({ type: ChangeSubmissionView, description: 'Administrator: the applied change. Operator: the user (UserView).' })
+  @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
   async activate(
     @Param('userId', uuidPipe('userId')) userId: string,
@@ -128,10 +129,12 @@ export class UsersController {
     @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() key?: string,
-  ): Promise<UserView | ChangeSubmissionResult> {
+  ): Promise<ChangeSubmissionResult> {
     if (actor.kind === 'operator') {
-      res.status(200);
-      return this.bus.execute(IdentityAccessCommands.activateAdministrator, { userId, sourceIp }, { actor });
+      // Operators submit for a company they name (issue 16): the user's, found within the operator's reach (404 outside it).
+      const { companyId } = await this.bus.execute(IdentityAccessCommands.getUser, { userId }, { actor });
+      const items = [{ kind: 'USER_ACTIVATE' as const, payload: { userId } }];
+      return changeResponse(res, await this.changes.submitBatch(actor, items, { companyId, idempotencyKey: key, sourceIp }), 200);
     }
     return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
   }

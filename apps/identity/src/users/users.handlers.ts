@@ -28,11 +28,6 @@ export class UsersHandlers {
     return this.users.registerPerson(actor, p.companyId, p.user, p.sourceIp);
   }
 
-  @MessagePattern(IdentityAccessCommands.activateAdministrator.pattern)
-  activateAdministrator(@Payload() p: UserIdPayload, @RpcActor() actor: Actor): Promise<UserView> {
-    return this.users.activateAdministrator(actor, p.userId, p.sourceIp);
-  }
-
   @MessagePattern(IdentityAccessCommands.listUsers.pattern)
   list(@Payload() p: ListUsersPayload, @RpcActor() actor: Actor): Promise<Page<UserView>> {
     return this.users.list(actor, p.companyId, p);

@@ -108,42 +108,6 @@ export class UsersService {
     return toUserView(user);
   }
 
-  /**
-   * Decision D6: the operator's activation of a registered administrator is the bank's
-   * validation; it needs no approval by the company's administrators (who may be the very
-   * people unable to give one). Other users are activated by the company's administrators.
-   */
-  async activateAdministrator(actor: Actor, userId: string, sourceIp?: string): Promise<UserView> {
-    if (actor.kind !== 'operator')
-      throw new ForbiddenError('Only operators activate administrators directly; administrators submit changes');
-    const user = await this.access.user(actor, userId);
-    if (user.clientType !== ClientType.ADMINISTRATOR)
-      throw new RuleViolationError(
-        'OPERATOR_ACTIVATES_ADMINISTRATORS',
-        `${user.firstName} ${user.lastName} is not an administrator: the company's administrators activate its other users`,
-      );
-    if (user.status !== UserStatus.REGISTERED)
-      throw new RuleViolationError('INVALID_USER_STATUS', `Cannot activate ${user.firstName} ${user.lastName}: the user is ${user.status}`);
-    const updated = await this.transactions.run(async (tx) => {
-      const activated = await this.users.updateVersion(tx, user.id, user.version, { status: UserStatus.ACTIVE });
-      await this.events.principal(tx, user.id);
-      await this.events.audit(tx, {
-        companyId: user.companyId,
-        actor,
-        action: 'user.activated',
-        targetType: 'user',
-        targetId: user.id,
-        sourceIp,
-        details: { validatedBy: 'operator' },
-        before: { status: user.status },
-        after: { status: activated.status },
-      });
-      return activated;
-    });
-    this.relay.nudge();
-    return toUserView(updated);
-  }
-
   async list(actor: Actor, companyId: string, query: ListUsersQueryDto): Promise<Page<UserView>> {
     await this.access.administeredCompany(actor, companyId);
     const { page, pageSize, skip } = pageWindow(query);
