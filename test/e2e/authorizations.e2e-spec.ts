@@ -66,7 +66,8 @@ describe('Authorizations (e2e)', () => {
       companyId,
       status: 'ACTIVE',
       version,
-      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: false }],
+      // With banking power: these users' banking rights are usable (seed 000; rule 4 of docs/seed-rules.md).
+      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: true }],
       ...overrides,
     };
     const job = await principals.add(JOBS.syncPrincipal.name, state, { jobId: `${userId}-v${version}` });
@@ -406,7 +407,8 @@ describe('Authorizations (e2e)', () => {
       companyId: company.id,
       status: 'ACTIVE',
       version: 1,
-      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: false }],
+      // With banking power: these users' banking rights are usable (seed 000; rule 4 of docs/seed-rules.md).
+      credentials: [{ id: randomUUID(), validUntil: null, revoked: false, bankingPower: true }],
     });
     await syncPrincipal(user, company.id);
     expect((await check(admin, q)).body.allowed).toBe(true);
@@ -541,11 +543,13 @@ describe('Authorizations (e2e)', () => {
       excludedResourceIds: [resources.transfers.id],
     });
     expect(copied.status).toBe(201);
-    expect(copied.body.result.attachedAuthorizationIds).toEqual([reportsId]);
-    expect(copied.body.result.createdAuthorizationIds).toHaveLength(1);
-    expect((await check(admin, { userId: target, service: 'REPORTS', right: 'ORDER_REPORTS', level: 'ACCESS' })).body.authorizationId).toBe(
-      reportsId,
-    );
+    // Copy copies (rule 6 of docs/seed-rules.md): the target gets authorizations of its own, never the source's.
+    expect(copied.body.result.attachedAuthorizationIds).toEqual([]);
+    expect(copied.body.result.createdAuthorizationIds).toHaveLength(2);
+    const reportsCopy = (await check(admin, { userId: target, service: 'REPORTS', right: 'ORDER_REPORTS', level: 'ACCESS' })).body;
+    expect(reportsCopy.allowed).toBe(true);
+    expect(copied.body.result.createdAuthorizationIds).toContain(reportsCopy.authorizationId);
+    expect(reportsCopy.authorizationId).not.toBe(reportsId);
     expect(
       (await check(admin, { userId: target, service: 'BANKING', right: 'CONSULT', level: 'ACCESS', resourceId: resources.current.id })).body
         .allowed,

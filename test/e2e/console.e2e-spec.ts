@@ -45,6 +45,59 @@ async function storedSession(page: Page): Promise<{ accessToken?: string; sessio
   };
 }
 
+/** The claims of an access token (the test only reads them; the server verified them). */
+function claimsOf(accessToken: string): { sux?: number } {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { sux?: number };
+}
+
+/**
+ * Rule 1: a TOTP sign-in starts stepped up, for the access token's lifetime; the console renews
+ * that token every few minutes and a renewed token no longer carries it. The journeys renew it
+ * now (then reload, so the console reads it), so their change asks for the code in the page as
+ * it would a few minutes later.
+ */
+async function renewAccessToken(page: Page): Promise<void> {
+  expect(claimsOf((await storedSession(page)).accessToken!).sux).toBeGreaterThan(Date.now() / 1000);
+  await page.evaluate<void>(`(async () => {
+    const stored = JSON.parse(sessionStorage.getItem('procura.session'));
+    const res = await fetch('/api/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: stored.refreshToken }),
+    });
+    if (!res.ok) throw new Error('refresh answered ' + res.status);
+    const tokens = await res.json();
+    sessionStorage.setItem('procura.session', JSON.stringify({
+      ...stored,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      accessExpiresAt: Date.now() + tokens.expiresIn * 1000,
+    }));
+  })()`);
+  expect(claimsOf((await storedSession(page)).accessToken!).sux).toBeUndefined();
+  await page.reload();
+}
+
+/**
+ * The change just submitted needs the maker's strong authentication: the code is asked in a
+ * dialog over the page (focused, labelled), and once accepted the same change is sent again.
+ */
+async function passStepUp(page: Page, person: Person, shot: string, scans: Map<string, AxeViolation[]>): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Validez avec Sécur’Pass' });
+  const code = dialog.getByLabel(/^Code Sécur’Pass/);
+  await code.waitFor();
+  expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('autocomplete') ?? null")).toBe('one-time-code');
+  await screen(page, shot, scans);
+  // A wrong code is refused in the dialog, which stays open with what was typed behind it.
+  await code.fill('000000');
+  await dialog.getByRole('button', { name: 'Valider et envoyer' }).click();
+  await dialog.getByRole('alert').waitFor();
+  await code.fill(await freshTotp(person.totpSecret!));
+  await dialog.getByRole('button', { name: 'Valider et envoyer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  expect(claimsOf((await storedSession(page)).accessToken!).sux).toBeGreaterThan(Date.now() / 1000);
+}
+
 /** An API session of a demo administrator (a token signed with the test secret: no sign-in, no TOTP code spent). */
 const adminApi = (baseUrl: string, user: { id: string }) =>
   userSession(baseUrl, { userId: user.id, companyId: MARTIN, clientType: 'ADMINISTRATOR' });
@@ -86,6 +139,8 @@ describe('Web console in Chromium (e2e)', () => {
     const page = await browser.newPage();
     await signIn(page, system.baseUrl, sophie);
     await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await renewAccessToken(page);
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await page.getByRole('link', { name: 'Autorisations' }).click();
     await page.getByRole('link', { name: 'Nouvelle autorisation' }).first().click();
     await screen(page, 'j2-1-assistance', scans);
@@ -119,6 +174,7 @@ describe('Web console in Chromium (e2e)', () => {
       await page.getByRole('heading', { name: kind }).waitFor();
     await screen(page, 'j2-5-confirmation', scans);
     await page.getByRole('button', { name: 'Confirmer' }).click();
+    await passStepUp(page, sophie, 'j2-5b-step-up', scans);
     await page.getByText('Demande en attente de validation').waitFor();
     await screen(page, 'j2-6-submitted', scans);
     const follow = await page.getByRole('link', { name: /Suivre la demande/ }).getAttribute('href');
@@ -322,6 +378,8 @@ describe('Web console in Chromium (e2e)', () => {
     const maker = await browser.newPage();
     await signIn(maker, system.baseUrl, sophie);
     await maker.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await renewAccessToken(maker);
+    await maker.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
     await maker.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
     await maker.getByRole('heading', { name: 'La personne' }).waitFor(); // the form, not the page being left
     await maker.getByLabel(/^Nom/).first().fill('Fabre');
@@ -347,6 +405,7 @@ describe('Web console in Chromium (e2e)', () => {
       await maker.getByRole('heading', { name: kind }).waitFor();
     await screen(maker, 'j1-4-summary', scans);
     await maker.getByRole('button', { name: 'Confirmer et soumettre' }).click();
+    await passStepUp(maker, sophie, 'j1-4b-step-up', scans);
     await maker.getByText('Demande en attente de validation').waitFor();
     await screen(maker, 'j1-5-submitted', scans);
     const follow = await maker.getByRole('link', { name: /Suivre la demande/ }).getAttribute('href');

@@ -3,6 +3,7 @@ import { openSecret, type SealedSecret } from '@procura/security';
 import { DEV_SECRETS } from '@procura/config';
 import {
   addAdministrator,
+  addUsers,
   addOperator,
   ApiResponse,
   readCaughtMail,
@@ -120,10 +121,12 @@ describe('Message contracts: producers and templates (e2e)', () => {
     const edi = await maker.session(system.baseUrl).post(`/users/${validator.userId}/edi-code`);
     expectStatus(edi, 201);
 
-    // Authorizations: a change waiting for the validator, then its outcome for the maker.
+    // Authorizations: a change waiting for the validator (about another user: nobody approves a change about themselves,
+    // and a request nobody could approve is refused at submission), then its outcome for the maker.
+    const [subject] = await addUsers(system.databaseUrl, companyId, 1);
     const pending = await maker
       .session(system.baseUrl)
-      .request<ChangeSubmissionResult>('PATCH', `/users/${validator.userId}`, { lastName: 'Renommé' });
+      .request<ChangeSubmissionResult>('PATCH', `/users/${subject}`, { lastName: 'Renommé' });
     expectStatus(pending, 202);
     const rejected = await validator
       .session(system.baseUrl)

@@ -78,7 +78,8 @@ describe(ChangeRequestService.name, () => {
   ): UserActor => {
     const userId = randomUUID();
     identity.users.set(userId, { companyId, signature, clientType });
-    return { kind: 'user', userId, companyId, clientType, sessionId: randomUUID() };
+    // Stepped up (strong authentication done), as the gateway's actor is after POST /auth/step-up.
+    return { kind: 'user', userId, companyId, clientType, sessionId: randomUUID(), stepUpUntil: Date.now() + 3_600_000 };
   };
 
   async function principal(userId: string): Promise<void> {
@@ -183,6 +184,7 @@ describe(ChangeRequestService.name, () => {
       companyId: company2,
       clientType: 'ADMINISTRATOR',
       sessionId: randomUUID(),
+      stepUpUntil: Date.now() + 3_600_000,
     };
     identity.users.set(solo.userId, { companyId: company2, signature: 'INDIVIDUAL', clientType: 'ADMINISTRATOR' });
     const subject = randomUUID();

@@ -91,7 +91,7 @@ export interface CompiledRightsWire {
   userId: string;
   companyId: string;
   status: string;
-  credentials: Array<{ validUntil: number | null; revoked: boolean }>;
+  credentials: Array<{ validUntil: number | null; revoked: boolean; bankingPower: boolean }>;
   grants: CompiledGrantWire[];
 }
 
@@ -433,6 +433,7 @@ export const CHECK_REASONS = [
   'RESOURCE_NOT_GRANTED',
   'UNKNOWN_RIGHT',
   'UNKNOWN_LEVEL',
+  'NO_BANKING_POWER',
 ] as const;
 export type CheckReason = (typeof CHECK_REASONS)[number];
 
@@ -484,6 +485,8 @@ export class EffectiveRightView {
   @ApiProperty() authorizationLabel: string;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) validUntil: string | null;
+  @ApiPropertyOptional({ enum: ['NO_BANKING_POWER'], description: 'Granted but not usable: a banking right without banking power' })
+  withheld?: 'NO_BANKING_POWER';
 }
 
 export class EffectiveRightsView {
@@ -491,6 +494,8 @@ export class EffectiveRightsView {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ description: 'False when the user is not active or has no valid credential: then no right is effective' }) usable: boolean;
   @ApiPropertyOptional({ enum: CHECK_REASONS, description: 'Why the user cannot use any right' }) reason?: CheckReason;
+  @ApiProperty({ description: 'Pouvoir bancaire (seed 000): banking rights are usable only with it' }) bankingPower: boolean;
+  @ApiPropertyOptional({ description: 'Why the user is without banking power' }) bankingPowerReason?: string;
   @ApiProperty({ type: [EffectiveRightView] }) rights: EffectiveRightView[];
 }
 

@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { Optional } from './input-rules';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 export class ChangePolicyRuleDto {
@@ -12,6 +13,15 @@ export class ChangePolicyRuleDto {
   @ApiProperty({ minimum: 1, maximum: 5, default: 1 }) @IsInt() @Min(1) @Max(5) requiredApprovals: number;
 
   @ApiProperty({ description: 'A maker with an INDIVIDUAL signature applies at once' }) @IsBoolean() allowIndividualImmediate: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Submitting needs the maker's fresh strong authentication (POST /auth/step-up, seed 001). Left out: the kind's default, " +
+      'on for rights changes and user creation.',
+  })
+  @Optional()
+  @IsBoolean()
+  makerStepUp?: boolean;
 }
 
 /** Payload of a POLICY_UPDATE change: the company's whole dual-control policy. */

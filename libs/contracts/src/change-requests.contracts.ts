@@ -111,6 +111,12 @@ export class ChangeRequestView {
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiPropertyOptional({ format: 'date-time' }) decidedAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) appliedAt?: string;
+  @ApiPropertyOptional({
+    description:
+      'A pending request that can no longer get its approvals (validators suspended, signatures removed…): why. ' +
+      'The maker should cancel it and resubmit once enough administrators can approve.',
+  })
+  cannotComplete?: string;
 }
 
 export class ChangeRequestPage implements Page<ChangeRequestView> {
@@ -141,6 +147,8 @@ export class EligibleValidator {
 export class ChangePreview {
   @ApiProperty({ type: [ChangePreviewItem] }) items: ChangePreviewItem[];
   @ApiProperty({ description: 'True when submitting applies the change at once (no approval needed)' }) appliesImmediately: boolean;
+  @ApiProperty({ description: "Submitting needs the maker's fresh strong authentication (POST /auth/step-up first)" })
+  makerStepUpRequired: boolean;
   @ApiProperty() requiredApprovals: number;
   @ApiProperty({ type: [EligibleValidator], description: 'Who can approve it: active administrators, neither the maker nor a subject' })
   eligibleValidators: EligibleValidator[];

@@ -239,6 +239,14 @@ export class SessionTokens {
   sessionExpiresAt: string;
 }
 
+/** The session's access token after a step-up: it carries the strong authentication until `stepUpUntil`. */
+export class StepUpTokens {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
+  @ApiProperty({ description: 'Access-token lifetime in seconds' }) expiresIn: number;
+  @ApiProperty({ description: 'Until when the strong authentication counts for changes that ask for it' }) stepUpUntil: string;
+}
+
 export class TotpEnrolment {
   @ApiProperty({ example: 'otpauth://totp/Procura:40512345678903?secret=…&issuer=Procura' }) otpauthUri: string;
   @ApiProperty({ description: 'The same secret, for manual entry in the authenticator app (shown only here)' }) secret: string;
@@ -374,6 +382,7 @@ export const IdentityAccessCommands = {
   confirmTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-confirm'),
   /** The second step of signing in with TOTP enrolled: the session's credential's current code. */
   verifyTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-verify'),
+  stepUp: defineCommand<ConfirmTotpPayload, StepUpTokens>('identity', 'identity.auth.step-up'),
   requestEdiCode: defineCommand<UserIdPayload, EdiCodeSent>('identity', 'identity.edi.request-code'),
   createEdiSignature: defineCommand<CreateEdiSignaturePayload, EdiSignatureView>('identity', 'identity.edi.create-signature'),
   listEdiSignatures: defineCommand<UserIdPayload, EdiSignatureView[]>('identity', 'identity.edi.list-signatures'),

@@ -168,6 +168,8 @@ export interface UserContact {
   clientType: 'ADMINISTRATOR' | 'STANDARD';
   adminSignature: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE';
   status: string;
+  /** For an administrator who could not approve a change now: why (signature NONE, no credential, no TOTP…). */
+  approvalBlocker?: string;
 }
 
 export class ReportUsersPagePayload {
@@ -193,6 +195,8 @@ export interface ReportUser {
     bankingPower: boolean;
     status: string;
   }>;
+  /** Seed 004: the user's EDI signatures, with their validity (ACTIVE, EXPIRED or REVOKED). */
+  ediSignatures?: Array<{ status: string; validFrom: string; validUntil: string }>;
 }
 
 export class CompanySummaryPayload {

@@ -32,7 +32,15 @@ export type Actor =
       /** Acting through this API key. */
       apiKeyId?: string;
     }
-  | { kind: 'user'; userId: string; companyId: string; clientType: 'ADMINISTRATOR' | 'STANDARD'; sessionId: string }
+  | {
+      kind: 'user';
+      userId: string;
+      companyId: string;
+      clientType: 'ADMINISTRATOR' | 'STANDARD';
+      sessionId: string;
+      /** Until when (ms since the epoch) the session's last TOTP step-up counts as fresh (seed 001: Sécur'Pass). */
+      stepUpUntil?: number;
+    }
   | { kind: 'system'; reason: string };
 
 export function describeActor(actor: Actor | undefined): string | undefined {

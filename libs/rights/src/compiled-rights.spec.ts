@@ -25,7 +25,12 @@ const catalog = new CatalogIndex([
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const T1 = Date.parse('2026-06-01T00:00:00Z');
-const active: RawPrincipal = { userId: 'u1', companyId: 'c1', status: 'ACTIVE', credentials: [{ validUntil: null, revoked: false }] };
+const active: RawPrincipal = {
+  userId: 'u1',
+  companyId: 'c1',
+  status: 'ACTIVE',
+  credentials: [{ validUntil: null, revoked: false, bankingPower: true }],
+};
 const einvoicing = (level: string, endsAt: Date | null = null): RawAuthorization => ({
   id: 'a-einv',
   label: 'Factures',
@@ -80,21 +85,38 @@ describe('evaluate (compiled rights)', () => {
     expect(ask({ ...active, status: 'SUSPENDED' }, auths, q).reason).toBe('USER_SUSPENDED');
     expect(ask({ ...active, status: 'REGISTERED' }, auths, q).reason).toBe('USER_NOT_ACTIVE');
     expect(ask({ ...active, credentials: [] }, auths, q).reason).toBe('NO_CREDENTIAL');
-    expect(ask({ ...active, credentials: [{ validUntil: null, revoked: true }] }, auths, q).reason).toBe('CREDENTIAL_REVOKED');
-    expect(ask({ ...active, credentials: [{ validUntil: new Date(T0), revoked: false }] }, auths, q).reason).toBe('CREDENTIAL_EXPIRED');
+    expect(ask({ ...active, credentials: [{ validUntil: null, revoked: true, bankingPower: true }] }, auths, q).reason).toBe(
+      'CREDENTIAL_REVOKED',
+    );
+    expect(ask({ ...active, credentials: [{ validUntil: new Date(T0), revoked: false, bankingPower: true }] }, auths, q).reason).toBe(
+      'CREDENTIAL_EXPIRED',
+    );
     expect(
       ask(
         {
           ...active,
           credentials: [
-            { validUntil: new Date(T0), revoked: false },
-            { validUntil: null, revoked: false },
+            { validUntil: new Date(T0), revoked: false, bankingPower: true },
+            { validUntil: null, revoked: false, bankingPower: true },
           ],
         },
         auths,
         q,
       ).allowed,
     ).toBe(true);
+  });
+
+  it('uses banking rights only with banking power, which e-invoicing-only rights never have (seed 000)', () => {
+    const q = { service: 'BANKING', right: 'VALIDATE', level: 'ACCESS', resourceId: 'r1' };
+    const withoutPower = { ...active, credentials: [{ validUntil: null, revoked: false, bankingPower: false }] };
+    expect(ask(withoutPower, [banking], q).reason).toBe('NO_BANKING_POWER');
+    const view = effectiveRightsView('u1', compileRights(withoutPower, [banking], catalog), T0 + 1);
+    expect(view).toMatchObject({ bankingPower: false, bankingPowerReason: 'The credential has no banking power' });
+    expect(view.rights[0].withheld).toBe('NO_BANKING_POWER');
+    const einvoicingOnly = effectiveRightsView('u1', compileRights(active, [einvoicing('CONSULT')], catalog), T0 + 1);
+    expect(einvoicingOnly.bankingPower).toBe(false);
+    expect(einvoicingOnly.bankingPowerReason).toMatch(/only e-invoicing/);
+    expect(effectiveRightsView('u1', compileRights(active, [banking], catalog), T0 + 1).bankingPower).toBe(true);
   });
 
   it('checks resources of banking rights', () => {

@@ -18,6 +18,8 @@ export interface CompiledGrant {
 export interface CompiledCredential {
   validUntil: number | null;
   revoked: boolean;
+  /** Pouvoir bancaire (seed 000): the credential may be used on the banking service. */
+  bankingPower: boolean;
 }
 
 /** Everything the check needs about one user, built once and evaluated at any instant. */
@@ -34,7 +36,7 @@ export interface RawPrincipal {
   userId: string;
   companyId: string;
   status: string;
-  credentials: Array<{ validUntil: Date | null; revoked: boolean }>;
+  credentials: Array<{ validUntil: Date | null; revoked: boolean; bankingPower: boolean }>;
 }
 
 export interface RawAuthorization {
@@ -72,7 +74,11 @@ export function compileRights(principal: RawPrincipal, authorizations: RawAuthor
     userId: principal.userId,
     companyId: principal.companyId,
     status: principal.status,
-    credentials: principal.credentials.map((c) => ({ validUntil: c.validUntil ? c.validUntil.getTime() : null, revoked: c.revoked })),
+    credentials: principal.credentials.map((c) => ({
+      validUntil: c.validUntil ? c.validUntil.getTime() : null,
+      revoked: c.revoked,
+      bankingPower: c.bankingPower,
+    })),
     grants,
   };
 }
@@ -84,8 +90,25 @@ export function principalBlock(rights: Pick<CompiledRights, 'status' | 'credenti
   if (rights.status === 'SUSPENDED') return 'USER_SUSPENDED';
   if (rights.status !== 'ACTIVE') return 'USER_NOT_ACTIVE';
   if (rights.credentials.length === 0) return 'NO_CREDENTIAL';
-  if (rights.credentials.some((c) => !c.revoked && (c.validUntil === null || at < c.validUntil))) return undefined;
+  if (rights.credentials.some((c) => usableAt(c, at))) return undefined;
   return rights.credentials.every((c) => c.revoked) ? 'CREDENTIAL_REVOKED' : 'CREDENTIAL_EXPIRED';
+}
+
+const usableAt = (c: CompiledCredential, at: number) => !c.revoked && (c.validUntil === null || at < c.validUntil);
+
+/**
+ * Seed 000, note 1: banking power (pouvoir bancaire) is the credential's, and a user whose
+ * authorizations cover only e-invoicing is "obligatoirement sans pouvoir bancaire". Read
+ * from the current credentials and rights at every question, so a change of either is
+ * taken into account by the next check.
+ */
+export function bankingPowerOf(rights: Pick<CompiledRights, 'credentials' | 'grants'>, at: number): { held: boolean; reason?: string } {
+  if (!rights.credentials.some((c) => usableAt(c, at) && c.bankingPower))
+    return { held: false, reason: 'The credential has no banking power' };
+  const services = new Set([...rights.grants.values()].flatMap((list) => list.map((g) => g.service)));
+  if (services.size === 1 && services.has('EINVOICING'))
+    return { held: false, reason: 'The rights cover only e-invoicing: the user is necessarily without banking power' };
+  return { held: true };
 }
 
 export interface Question {
@@ -109,6 +132,7 @@ export function evaluate(rights: CompiledRights, q: Question, at: number, catalo
   if (wanted === undefined) return deny('UNKNOWN_LEVEL');
   const blocked = principalBlock(rights, at);
   if (blocked) return deny(blocked);
+  if (q.service === 'BANKING' && !bankingPowerOf(rights, at).held) return deny('NO_BANKING_POWER');
   const all = rights.grants.get(grantKey(q.service, q.right));
   if (!all || all.length === 0) return deny('NO_AUTHORIZATION');
   const active = all.filter((g) => isActiveAt(g, at));

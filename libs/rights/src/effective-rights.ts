@@ -1,6 +1,6 @@
 import { EffectiveRightsView, EffectiveRightView } from '@procura/contracts';
 import { ValidationFailedError } from '@procura/errors';
-import { CompiledRights, isActiveAt, principalBlock } from './compiled-rights';
+import { bankingPowerOf, CompiledRights, isActiveAt, principalBlock } from './compiled-rights';
 
 /** The instant of a question: `at` when given (ISO 8601), now otherwise. */
 export function instant(at: string | undefined, field = 'at'): number {
@@ -13,6 +13,7 @@ export function instant(at: string | undefined, field = 'at'): number {
 /** The rights a user can use at `when`: none while the user or their credentials block them. */
 export function effectiveRightsView(userId: string, rights: CompiledRights, when: number): EffectiveRightsView {
   const blocked = principalBlock(rights, when);
+  const bankingPower = bankingPowerOf(rights, when);
   const list: EffectiveRightView[] = [];
   if (!blocked) {
     for (const grants of rights.grants.values()) {
@@ -27,6 +28,7 @@ export function effectiveRightsView(userId: string, rights: CompiledRights, when
           authorizationLabel: g.authorizationLabel,
           validFrom: new Date(g.from).toISOString(),
           validUntil: g.until === null ? null : new Date(g.until).toISOString(),
+          ...(g.service === 'BANKING' && !bankingPower.held ? { withheld: 'NO_BANKING_POWER' as const } : {}),
         });
       }
     }
@@ -34,5 +36,13 @@ export function effectiveRightsView(userId: string, rights: CompiledRights, when
   list.sort(
     (a, b) => a.service.localeCompare(b.service) || a.right.localeCompare(b.right) || a.authorizationId.localeCompare(b.authorizationId),
   );
-  return { userId, at: new Date(when).toISOString(), usable: !blocked, ...(blocked ? { reason: blocked } : {}), rights: list };
+  return {
+    userId,
+    at: new Date(when).toISOString(),
+    usable: !blocked,
+    ...(blocked ? { reason: blocked } : {}),
+    bankingPower: bankingPower.held,
+    ...(bankingPower.reason ? { bankingPowerReason: bankingPower.reason } : {}),
+    rights: list,
+  };
 }

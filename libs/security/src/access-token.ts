@@ -19,6 +19,11 @@ export interface AccessTokenClaims {
   /** Session id: revoked sessions are refused even before the token expires. */
   sid: string;
   scope: TokenScope;
+  /**
+   * Strong authentication (a fresh TOTP step-up) holds until then, seconds since the epoch:
+   * set on the token identity issues after `POST /auth/step-up`, absent otherwise.
+   */
+  sux?: number;
   /** Issued at / expires at, seconds since the epoch. */
   iat: number;
   exp: number;

@@ -35,8 +35,10 @@ export interface FixtureAdministrator {
   email: string;
   firstName: string;
   totpSecret: string;
-  /** An API session of this administrator (token signed with the test secret). */
+  /** An API session of this administrator (token signed with the test secret), stepped up (strong authentication done). */
   session(baseUrl: string): ApiSession;
+  /** The same administrator's session alone, without the step-up (seed 001's rule 1 refuses it where the policy asks). */
+  sessionWithoutStepUp(baseUrl: string): ApiSession;
   /** A valid TOTP code now (each validator has its own secret, so codes never collide). */
   totp(): string;
 }
@@ -50,7 +52,7 @@ export interface FixtureAdministrator {
 export async function addAdministrator(
   databaseUrl: string,
   companyId: string,
-  options: { adminSignature?: 'INDIVIDUAL' | 'COLLECTIVE'; firstName?: string; clientType?: 'ADMINISTRATOR' | 'STANDARD' } = {},
+  options: { adminSignature?: 'NONE' | 'INDIVIDUAL' | 'COLLECTIVE'; firstName?: string; clientType?: 'ADMINISTRATOR' | 'STANDARD' } = {},
 ): Promise<FixtureAdministrator> {
   const config = devConfig();
   const userId = randomUUID();
@@ -82,6 +84,7 @@ export async function addAdministrator(
     firstName,
     totpSecret,
     session: (baseUrl) => userSession(baseUrl, { userId, companyId, clientType }),
+    sessionWithoutStepUp: (baseUrl) => userSession(baseUrl, { userId, companyId, clientType }, 3600, { stepUp: false }),
     totp: () => generateSync({ secret: totpSecret }),
   };
 }

@@ -65,6 +65,7 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /auth/totp/confirm': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
   // Only a password-only session of a credential with TOTP enrolled may give the code.
   'POST /auth/totp/verify': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
+  'POST /auth/step-up': row('401 401 200 200 200 401 401', { stepUp: true, body: (_w, _actor, totp) => ({ code: totp }) }),
   'GET /auth/me': row('401 401 200 200 200 401 401'),
   'POST /check': row('401 401 200 200 404 200 404', {
     body: (w) => ({ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }),
@@ -106,7 +107,8 @@ export const ACCESS: Record<string, AccessRow> = {
   'GET /users/{userId}': row('401 401 404 200 404 200 404'),
   'PATCH /users/{userId}': row('401 401 403 202 404 403 403', { body: () => ({ lastName: `Matrice${digits(3)}` }) }),
   'DELETE /users/{userId}': row('401 401 403 202 404 403 403'),
-  'POST /users/{userId}/activate': row('401 401 403 422 404 403 403'),
+  // An operator's activation is a USER_ACTIVATE change of the user's company (the bank's validation); the target is already active.
+  'POST /users/{userId}/activate': row('401 401 403 422 404 422 404'),
   'POST /users/{userId}/suspend': row('401 401 403 202 404 403 403'),
   'POST /users/{userId}/reactivate': row('401 401 403 422 404 403 403'),
   'PUT /users/{userId}/admin-signature': row('401 401 403 422 404 403 403', { body: () => ({ adminSignature: 'INDIVIDUAL' }) }),

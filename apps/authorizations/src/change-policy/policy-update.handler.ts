@@ -37,9 +37,10 @@ export class PolicyUpdateHandler implements ChangeKindHandler<'POLICY_UPDATE'> {
       kind: r.kind,
       requiredApprovals: r.requiredApprovals,
       allowIndividualImmediate: r.allowIndividualImmediate,
+      ...(r.makerStepUp !== undefined ? { makerStepUp: r.makerStepUp } : {}),
     }));
     return {
-      summary: `Change the dual-control policy: ${after.map((r) => `${r.kind} → ${r.requiredApprovals} approval(s)${r.allowIndividualImmediate ? ', individual signature applies at once' : ''}`).join('; ')}`,
+      summary: `Change the dual-control policy: ${after.map((r) => `${r.kind} → ${r.requiredApprovals} approval(s)${r.allowIndividualImmediate ? ', individual signature applies at once' : ''}${r.makerStepUp === undefined ? '' : r.makerStepUp ? ", maker's strong authentication" : ", no maker's strong authentication"}`).join('; ')}`,
       diff: { before: { rules: before }, after: { rules: after } },
       targetType: 'change-policy',
       targetId: companyId,

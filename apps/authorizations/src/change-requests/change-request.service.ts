@@ -17,13 +17,13 @@ import {
   UserContact,
 } from '@procura/contracts';
 import { Transactions } from '@procura/database';
-import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
 import { requestContext } from '@procura/logging';
 import { CommandBus, Outbox } from '@procura/messaging';
 import { openSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
-import { ChangePolicyService } from '../change-policy/change-policy.service';
+import { ChangePolicyService, ResolvedPolicy } from '../change-policy/change-policy.service';
 import { CompanyAccessService } from '../company-access/company-access.service';
 import { AuthorizationsOutboxRelay } from '../outbox/authorizations-outbox.relay';
 import { ChangeApplier } from './change-applier';
@@ -46,10 +46,70 @@ const WHAT = 'Change request';
  */
 const OPERATOR_ELIGIBILITY = { eligible: true, adminSignature: 'INDIVIDUAL' } as const;
 
+/** The administrators who could approve: never the maker nor a subject, and able to approve now (signature, credential, TOTP). */
 const validatorsAmong = (contacts: UserContact[], makerUserId: string | undefined, subjects: string[]) =>
   contacts.filter(
-    (c) => c.userId !== makerUserId && !subjects.includes(c.userId) && c.status === 'ACTIVE' && c.clientType === 'ADMINISTRATOR',
+    (c) =>
+      c.userId !== makerUserId &&
+      !subjects.includes(c.userId) &&
+      c.status === 'ACTIVE' &&
+      c.clientType === 'ADMINISTRATOR' &&
+      c.approvalBlocker === undefined,
   );
+
+/**
+ * Seed 001: "cliquez sur Confirmer puis validez votre opération avec Sécur'Pass". Where the
+ * policy asks for it, a session alone submits nothing, whatever the signature: the maker's
+ * token must carry a fresh step-up (POST /auth/step-up).
+ */
+function assertMakerStepUp(maker: UserActor, policy: ResolvedPolicy): void {
+  if (!policy.makerStepUp || (maker.stepUpUntil ?? 0) > Date.now()) return;
+  throw new DomainError(
+    'STEP_UP_REQUIRED',
+    403,
+    'This change needs your strong authentication: confirm with a code of your authenticator (POST /auth/step-up), then submit it again with the access token it returns',
+  );
+}
+
+const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
+
+/** A request that could never get its approvals is refused at submission, saying why, instead of expiring unnoticed. */
+function assertEnoughValidators(needed: number, contacts: UserContact[], makerUserId: string, subjects: string[]): void {
+  const missing = missingValidators(needed, contacts, makerUserId, subjects);
+  if (missing)
+    throw new RuleViolationError(
+      'NOT_ENOUGH_VALIDATORS',
+      `Nobody could approve this change: ${missing}. Ask your adviser to register or activate another administrator`,
+    );
+}
+
+/**
+ * Dual control that can complete: why fewer administrators than needed can approve a
+ * request (undefined when enough can). Names each administrator left out and why.
+ */
+function missingValidators(
+  needed: number,
+  contacts: UserContact[],
+  makerUserId: string,
+  subjects: string[],
+  alreadyApproved: string[] = [],
+): string | undefined {
+  const able = validatorsAmong(contacts, makerUserId, subjects).filter((c) => !alreadyApproved.includes(c.userId));
+  if (able.length >= needed) return undefined;
+  const leftOut = contacts
+    .filter((c) => c.clientType === 'ADMINISTRATOR' && !able.includes(c) && !alreadyApproved.includes(c.userId))
+    .map((c) =>
+      c.userId === makerUserId
+        ? `${fullName(c)} made it`
+        : subjects.includes(c.userId)
+          ? `${fullName(c)} is a person it is about`
+          : `${fullName(c)}: ${c.approvalBlocker ?? 'not an active administrator'}`,
+    );
+  return (
+    `${needed} more approval(s) needed but only ${able.length} administrator(s) can give it` +
+    (leftOut.length ? ` (${leftOut.join('; ')})` : '')
+  );
+}
 
 const summaryOf = (items: ValidatedItem[]) =>
   items.length === 1
@@ -101,9 +161,11 @@ export class ChangeRequestService {
     if (!eligibility.eligible)
       throw new ForbiddenError(`You cannot submit changes: ${eligibility.reason ?? 'not an active administrator'}`);
 
-    const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const kinds = items.map((i) => i.kind);
     const resolved = await this.policy.resolve(maker.companyId, kinds);
+    // Operators sign in with a mandatory TOTP code; the policy's step-up is the client's administrators' Sécur'Pass.
+    if (maker.actor.kind === 'user') assertMakerStepUp(maker.actor, resolved);
+    const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const immediate =
       eligibility.adminSignature === 'INDIVIDUAL' &&
       resolved.allowIndividualImmediate &&
@@ -116,6 +178,7 @@ export class ChangeRequestService {
     });
     const makerContact = maker.kind === 'operator' ? await this.operatorContact(maker.actor) : this.makerContact(contacts, maker.userId);
     const validators = validatorsAmong(contacts, maker.userId, subjects);
+    if (!immediate) assertEnoughValidators(resolved.requiredApprovals, contacts, maker.userId, subjects);
 
     const id = randomUUID();
     const now = new Date();
@@ -236,6 +299,7 @@ export class ChangeRequestService {
         ...(v.validation.targetId !== undefined ? { targetId: v.validation.targetId } : {}),
       })),
       appliesImmediately: immediate,
+      makerStepUpRequired: resolved.makerStepUp,
       requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
       eligibleValidators: validatorsAmong(contacts, makerUserId, subjects).map((c) => ({
         userId: c.userId,
@@ -408,7 +472,7 @@ export class ChangeRequestService {
       skip,
       pageSize,
     );
-    return { items: items.map(toChangeRequestView), page, pageSize, total };
+    return { items: await this.flagImpossible(companyId, items.map(toChangeRequestView)), page, pageSize, total };
   }
 
   /** The maker sees a secret produced by the application once (then it is erased). */
@@ -416,12 +480,27 @@ export class ChangeRequestService {
     const cr = await this.repository.find(changeRequestId);
     if (!cr) throw new NotFoundError(WHAT);
     await this.access.assert(actor, cr.companyId, 'administrator', WHAT);
-    const view = toChangeRequestView(cr);
+    const [view] = await this.flagImpossible(cr.companyId, [toChangeRequestView(cr)]);
     if (actor.kind === 'user' && actor.userId === cr.makerUserId && cr.revealOnceSealed) {
       const revealed = await this.takeRevealOnce(cr.id);
       if (revealed) view.revealOnce = revealed;
     }
     return view;
+  }
+
+  /**
+   * Pending requests that can no longer complete (validators suspended, signatures removed
+   * since the submission) are flagged where the validators and the maker look at them.
+   */
+  private async flagImpossible(companyId: string, views: ChangeRequestView[]): Promise<ChangeRequestView[]> {
+    if (!views.some((v) => v.status === 'PENDING')) return views;
+    const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true });
+    return views.map((v) => {
+      if (v.status !== 'PENDING') return v;
+      const approvedBy = v.approvals.map((a) => a.validatorUserId);
+      const missing = missingValidators(v.requiredApprovals - approvedBy.length, contacts, v.makerUserId, v.subjectUserIds, approvedBy);
+      return missing ? { ...v, cannotComplete: missing } : v;
+    });
   }
 
   /** The secret to show the maker, erased in the same transaction: whoever asks second gets nothing. */

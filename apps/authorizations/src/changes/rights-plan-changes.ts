@@ -16,11 +16,13 @@ import {
   RightsAuthorizeAllChange,
   RightsCopyChange,
   RightsPlanChange,
+  IdentitySeams,
   RightsTemplateChange,
   Substitution,
   TemplateName,
 } from '@procura/contracts';
 import { PrismaService, Tx } from '@procura/database';
+import { CommandBus } from '@procura/messaging';
 import { RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { unknownResource } from '../authorizations/authorization-rules';
 import { AuthorizationRulesService, unknownUsers } from '../authorizations/authorization-rules.service';
@@ -33,6 +35,16 @@ import { toDate } from './dates';
 import { RightsChangeEffects } from './rights-change-effects';
 
 type Method = RightsPlanChange['method'];
+
+/** What the maker left out, shown to the validators (seed 001: "Vérifiez la liste des droits"). */
+interface Exclusions {
+  services?: string[];
+  resourceIds?: string[];
+  rights?: Array<{ service: string; right: string }>;
+}
+
+/** The summary's title, given how to name a user (validators read names, not ids). */
+type Title = (nameOf: (userId: string) => string) => string;
 
 const TEMPLATE_LABELS: Record<TemplateName, string> = {
   DIRECTOR: 'Profil dirigeant',
@@ -64,6 +76,7 @@ export class RightsPlanner {
     private readonly principals: PrincipalsRepository,
     private readonly resources: ResourcesRepository,
     private readonly effects: RightsChangeEffects,
+    private readonly bus: CommandBus,
   ) {}
 
   async template(p: RightsTemplateChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
@@ -107,7 +120,10 @@ export class RightsPlanner {
       if (grants.length)
         create.push({ label: `${TEMPLATE_LABELS[p.template]} – ${service}`, service, ...when, grants, userIds: [p.userId] });
     }
-    return this.plan(companyId, planned, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...p }, `Template ${p.template}`);
+    return this.plan(companyId, planned, 'RIGHTS_TEMPLATE', p.userId, create, [], substitutions, { ...p }, () => `Template ${p.template}`, {
+      rights: excludedRights,
+      resourceIds: [...excludedResources],
+    });
   }
 
   async copy(p: RightsCopyChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
@@ -128,17 +144,16 @@ export class RightsPlanner {
         !excludedServices.has(a.serviceCode) &&
         !a.users.some((u) => u.userId === p.userId),
     );
-    const attach: string[] = [];
+    // Seeds 001 and 002: copying gives the target the same rights, as its own authorizations
+    // (a copy), so a later edit of the source's authorization does not change the target's
+    // rights; an authorization both already share stays shared (filtered out above).
     const create: PlannedAuthorizationDto[] = [];
     for (const a of source) {
-      const touched = a.grants.some((g) => g.resourceIds.some((id) => excludedResources.has(id)));
-      if (!touched) {
-        attach.push(a.id);
-        continue;
-      }
-      const grants = a.grants
-        .map((g) => ({ right: g.rightCode, level: g.levelCode, resourceIds: g.resourceIds.filter((id) => !excludedResources.has(id)) }))
-        .filter((g) => g.resourceIds.length > 0);
+      // A grant on resources keeps those not excluded (none left: not copied); a grant without resources is copied as is.
+      const grants = a.grants.flatMap((g) => {
+        const kept = g.resourceIds.filter((id) => !excludedResources.has(id));
+        return g.resourceIds.length > 0 && kept.length === 0 ? [] : [{ right: g.rightCode, level: g.levelCode, resourceIds: kept }];
+      });
       if (grants.length === 0) continue;
       create.push({
         label: `${a.label} (copie)`,
@@ -149,7 +164,18 @@ export class RightsPlanner {
         userIds: [p.userId],
       });
     }
-    return this.plan(companyId, planned, 'RIGHTS_COPY', p.userId, create, attach, [], { ...p }, `Copy the rights of user ${p.fromUserId}`);
+    return this.plan(
+      companyId,
+      planned,
+      'RIGHTS_COPY',
+      p.userId,
+      create,
+      [],
+      [],
+      { ...p },
+      (nameOf) => `Copy the rights of ${nameOf(p.fromUserId)}`,
+      { services: [...excludedServices], resourceIds: [...excludedResources] },
+    );
   }
 
   async authorizeAll(p: RightsAuthorizeAllChange, { companyId, planned }: ValidationContext): Promise<ChangeDescription<RightsPlanChange>> {
@@ -199,7 +225,7 @@ export class RightsPlanner {
       if (planned.grants.length)
         create.push({ label: `Tout autoriser – ${service}`, service, ...when, grants: planned.grants, userIds: [p.userId] });
     }
-    return this.plan(companyId, planned, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...p }, 'Authorize all');
+    return this.plan(companyId, planned, 'RIGHTS_AUTHORIZE_ALL', p.userId, create, [], substitutions, { ...p }, () => 'Authorize all');
   }
 
   private async plan(
@@ -211,10 +237,14 @@ export class RightsPlanner {
     attach: string[],
     substitutions: Substitution[],
     request: Record<string, unknown>,
-    title: string,
+    titled: Title,
+    exclusions: Exclusions = {},
   ): Promise<ChangeDescription<RightsPlanChange>> {
+    const names = await this.namesOf(companyId, [userId, ...(typeof request.fromUserId === 'string' ? [request.fromUserId] : [])], planned);
+    const nameOf = (id: string) => names.get(id) ?? `user ${id}`;
+    const title = titled(nameOf);
     if (create.length === 0 && attach.length === 0)
-      throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives user ${userId} no right they do not already have`);
+      throw new RuleViolationError('NOTHING_TO_GRANT', `${title} gives ${nameOf(userId)} no right they do not already have`);
     const principal = await this.principals.find(userId);
     const rightsPlan: RightsPlanChange = { userId, method, create, attach, substitutions, request };
     await this.checkPlan(undefined, companyId, rightsPlan, planned);
@@ -226,13 +256,22 @@ export class RightsPlanner {
       ),
       ...attached.map((a) => `attach to "${a!.label}" (${a!.serviceCode})`),
       ...substitutions.map((s) => `substitution: ${s.reason}`),
+      ...(await this.exclusionParts(companyId, exclusions)),
     ];
+    // The target's current rights beside the new ones: what the validator approves is the difference.
+    const now = Date.now();
+    const current = (await this.authorizations.ofUser(userId)).filter(
+      (a) => a.companyId === companyId && (!a.endsAt || a.endsAt.getTime() > now),
+    );
     return {
-      summary: `${title} for user ${userId}: ${parts.join('; ')}`,
+      summary: `${title} for ${nameOf(userId)}: ${parts.join('; ')}`,
       diff: {
-        before: null,
+        before: { userId, userName: nameOf(userId), authorizations: current.map((a) => ({ authorizationId: a.id, ...viewOf(a) })) },
         after: {
           userId,
+          userName: nameOf(userId),
+          ...(typeof request.fromUserId === 'string' ? { fromUserName: nameOf(request.fromUserId) } : {}),
+          excluded: exclusions,
           create: create.map((c) => describeAuthorization({ ...c, endsAt: c.endsAt ?? null, userIds: [userId] })),
           attach: attached.map((a) => ({ authorizationId: a!.id, ...viewOf(a!) })),
           substitutions,
@@ -251,6 +290,34 @@ export class RightsPlanner {
         },
       ],
     };
+  }
+
+  /** First and last names, from the request's own planned users or identity. */
+  private async namesOf(companyId: string, userIds: string[], planned: PlannedEntities): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const id of new Set(userIds)) {
+      const plannedUser = planned.user(companyId, id);
+      if (plannedUser) names.set(id, `${plannedUser.firstName} ${plannedUser.lastName}`);
+      else unknown.push(id);
+    }
+    if (unknown.length) {
+      const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId, userIds: unknown });
+      for (const c of contacts) names.set(c.userId, `${c.firstName} ${c.lastName}`);
+    }
+    return names;
+  }
+
+  /** The exclusions in the validator's words: services, rights, and accounts or contracts by label. */
+  private async exclusionParts(companyId: string, exclusions: Exclusions): Promise<string[]> {
+    const parts: string[] = [];
+    if (exclusions.services?.length) parts.push(`excluding the services ${exclusions.services.join(', ')}`);
+    if (exclusions.rights?.length) parts.push(`excluding the rights ${exclusions.rights.map((r) => `${r.service}:${r.right}`).join(', ')}`);
+    if (exclusions.resourceIds?.length) {
+      const labels = new Map((await this.resources.ofCompany(companyId)).map((r) => [r.id, `${r.label} (${r.identifier})`]));
+      parts.push(`excluding ${exclusions.resourceIds.map((id) => labels.get(id) ?? id).join(', ')}`);
+    }
+    return parts;
   }
 
   /** Every rule again, on the planned authorizations as a whole. */

@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { sessionStore } from '../session/session-store';
+import { stepUpPrompt } from '../session/step-up';
 import { ApiError, problemOf } from './errors';
 import type { paths } from './schema';
 
@@ -9,8 +10,21 @@ import type { paths } from './schema';
  */
 export const api = createClient<paths>({ baseUrl: '' });
 
+/** A copy of each change sent, to send it again once the session is stepped up (fetch consumes the body). */
+const resendable = new WeakMap<Request, Request>();
+
+async function needsStepUp(response: Response): Promise<boolean> {
+  if (response.status !== 403) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { code?: string } | undefined;
+  return body?.code === 'STEP_UP_REQUIRED';
+}
+
 const authentication: Middleware = {
   async onRequest({ request }) {
+    if (request.method !== 'GET' && !request.url.includes('/api/v1/auth/')) resendable.set(request, request.clone());
     if (request.url.includes('/api/v1/auth/login') || request.url.includes('/api/v1/auth/refresh')) return request;
     // A call that brings its own token (the second step of signing in) keeps it.
     if (request.headers.has('Authorization')) return request;
@@ -21,7 +35,19 @@ const authentication: Middleware = {
   async onResponse({ request, response }) {
     // The session ended on the server (revoked, expired, password changed elsewhere): ask to sign in again.
     if (response.status === 401 && request.headers.has('Authorization')) sessionStore.markExpired();
-    return response;
+    // Rule 1: the policy asks the maker's strong authentication for this change. Ask for the code
+    // over the page and send the same change again with the stepped-up token; cancelled, the
+    // page shows the refusal and keeps what was typed.
+    const copy = resendable.get(request);
+    let answer = response;
+    while (copy && (await needsStepUp(answer))) {
+      if (!(await stepUpPrompt.ask())) return answer;
+      const token = await sessionStore.freshAccessToken();
+      const again = copy.clone();
+      if (token) again.headers.set('Authorization', `Bearer ${token}`);
+      answer = await fetch(again);
+    }
+    return answer;
   },
 };
 api.use(authentication);

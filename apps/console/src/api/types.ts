@@ -5,6 +5,7 @@ export type UserView = Schemas['UserView'];
 export type UserPage = Schemas['UserPage'];
 export type CredentialView = Schemas['CredentialView'];
 export type SessionTokens = Schemas['SessionTokens'];
+export type StepUpTokens = Schemas['StepUpTokens'];
 export type ChangeRequestView = Schemas['ChangeRequestView'];
 export type ChangeItemView = Schemas['ChangeItemView'];
 export type ChangeSubmission = Schemas['ChangeSubmissionView'];

@@ -12,6 +12,7 @@ import { NAVIGATION } from './navigation';
 
 // Only needed once a session ends: its code (a dialog, the sign-in form) stays out of the first load.
 const ReauthModal = lazy(() => import('../session/ReauthModal'));
+const StepUpModal = lazy(() => import('../session/StepUpModal'));
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -123,6 +124,9 @@ export function Layout() {
             <ReauthModal />
           </Suspense>
         )}
+        <Suspense fallback={null}>
+          <StepUpModal />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

@@ -122,6 +122,12 @@ const en = {
     expiredTitle: 'Session ended',
     expiredText: 'Your session has ended. Sign in again to carry on: the page and what you typed are kept.',
   },
+  stepUp: {
+    title: 'Confirm with Sécur’Pass',
+    form: 'Strong authentication',
+    text: 'Your company asks you to confirm this change with the code of your authenticator app. What you typed is kept: the change is sent once the code is accepted.',
+    confirm: 'Confirm and send',
+  },
   drafts: { resumedTitle: 'Draft found', resumedText: 'You are carrying on where you left off.', discard: 'Start again' },
   users: {
     title: 'Users',

@@ -120,6 +120,12 @@ const fr = {
     expiredTitle: 'Session terminée',
     expiredText: 'Votre session a pris fin. Reconnectez-vous pour continuer : la page et ce que vous aviez saisi sont conservés.',
   },
+  stepUp: {
+    title: 'Validez avec Sécur’Pass',
+    form: 'Authentification forte',
+    text: 'Votre entreprise vous demande de valider cette opération avec le code de votre application d’authentification. Ce que vous avez saisi est conservé : la demande est envoyée dès que le code est accepté.',
+    confirm: 'Valider et envoyer',
+  },
   drafts: {
     resumedTitle: 'Brouillon retrouvé',
     resumedText: 'Vous reprenez la saisie là où vous l’aviez laissée.',

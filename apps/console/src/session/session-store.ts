@@ -1,4 +1,4 @@
-import type { SessionTokens } from '../api/types';
+import type { SessionTokens, StepUpTokens } from '../api/types';
 
 /** Refresh the access token when it has less than this left (the API's default lifetime is 5 min). */
 const REFRESH_MARGIN_MS = 30_000;
@@ -28,11 +28,19 @@ export interface SessionSnapshot {
   clientType?: 'ADMINISTRATOR' | 'STANDARD';
 }
 
+/** `sux`: until when (epoch seconds) the token carries the maker's strong authentication. */
+interface AccessClaims {
+  sub?: string;
+  cid?: string;
+  ct?: 'ADMINISTRATOR' | 'STANDARD';
+  sux?: number;
+}
+
 /** The claims the console reads from an access token (the server verifies it; the page only needs to know early whose it is). */
-function claimsOf(accessToken: string): { sub?: string; cid?: string; ct?: 'ADMINISTRATOR' | 'STANDARD' } {
+function claimsOf(accessToken: string): AccessClaims {
   try {
     const body = accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(body)) as { sub?: string; cid?: string; ct?: 'ADMINISTRATOR' | 'STANDARD' };
+    return JSON.parse(atob(body)) as AccessClaims;
   } catch {
     return {};
   }
@@ -68,6 +76,28 @@ class SessionStore {
       expired: false,
     };
     this.save();
+  }
+
+  /**
+   * The session was stepped up: the same session, a new access token carrying the strong
+   * authentication (the refresh token is unchanged; a refreshed token no longer carries it).
+   */
+  steppedUp(tokens: StepUpTokens): void {
+    if (!this.session) return;
+    this.session = {
+      ...this.session,
+      accessToken: tokens.accessToken,
+      accessExpiresAt: Date.now() + tokens.expiresIn * 1000,
+    };
+    this.save();
+  }
+
+  /** Until when the current access token carries the strong authentication (0 when it does not). */
+  stepUpUntil(): number {
+    const session = this.session;
+    if (!session || session.expired) return 0;
+    const sux = claimsOf(session.accessToken).sux;
+    return sux ? Math.min(sux * 1000, session.accessExpiresAt) : 0;
   }
 
   markExpired(): void {

@@ -28,6 +28,8 @@ export function TotpField({
       error={error}
       required
       autoFocus={autoFocus}
+      // Mantine's modals focus the field marked data-autofocus (not the first button) when they open.
+      data-autofocus={autoFocus || undefined}
       w={220}
     />
   );

@@ -7,6 +7,7 @@ import {
   LoginDto,
   RefreshDto,
   SessionTokens,
+  StepUpTokens,
   TotpCodeDto,
   TotpEnrolment,
   UserView,
@@ -97,6 +98,20 @@ export class AuthController {
   @ApiOkResponse({ type: SessionTokens, description: 'A new session with full access; the password-only one is ended' })
   verifyTotp(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
     return this.bus.execute(IdentityAccessCommands.verifyTotp, { ...body, sourceIp }, { actor });
+  }
+
+  @Post('step-up')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Strong authentication of the session (seed 001: validate the operation with Sécur'Pass)",
+    description:
+      'A fresh TOTP code: the access token returned carries the strong authentication until `stepUpUntil`, so the changes the ' +
+      "company's policy asks it for (by default rights changes and user creation) can be submitted with it. Each code is good once.",
+  })
+  @ApiOkResponse({ type: StepUpTokens })
+  stepUp(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<StepUpTokens> {
+    return this.bus.execute(IdentityAccessCommands.stepUp, { ...body, sourceIp }, { actor });
   }
 
   @Get('me')

@@ -63,7 +63,14 @@ export class Authenticator {
       }
       if (claims.ct === 'OPERATOR') throw new UnauthenticatedError('Invalid or expired access token');
       return {
-        actor: { kind: 'user', userId: claims.sub, companyId: claims.cid, clientType: claims.ct, sessionId: claims.sid },
+        actor: {
+          kind: 'user',
+          userId: claims.sub,
+          companyId: claims.cid,
+          clientType: claims.ct,
+          sessionId: claims.sid,
+          ...(typeof claims.sux === 'number' ? { stepUpUntil: claims.sux * 1000 } : {}),
+        },
         scope: claims.scope,
       };
     }

@@ -16,7 +16,7 @@ const rightsOf = (userId: string, level: string | null): CompiledRightsWire => (
   userId,
   companyId: 'c1',
   status: 'ACTIVE',
-  credentials: [{ validUntil: null, revoked: false }],
+  credentials: [{ validUntil: null, revoked: false, bankingPower: true }],
   grants: level
     ? [
         {

@@ -115,16 +115,27 @@ export class UsersController {
   }
 
   @Post('users/:userId/activate')
-  @ApiOperation({ summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)' })
+  @ApiOperation({
+    summary: 'Activate a registered (deferred) user (USER_ACTIVATE change)',
+    description:
+      "Administrators and the operators managing the user's company: a USER_ACTIVATE change. An operator's counts as the " +
+      "bank's validation (one signature): it applies at once unless the company's policy asks for its administrators' approval.",
+  })
   @ApiOkResponse({ type: ChangeSubmissionView })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
-  activate(
+  async activate(
     @Param('userId', uuidPipe('userId')) userId: string,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() key?: string,
-  ) {
+  ): Promise<ChangeSubmissionResult> {
+    if (actor.kind === 'operator') {
+      // Operators submit for a company they name (issue 16): the user's, found within the operator's reach (404 outside it).
+      const { companyId } = await this.bus.execute(IdentityAccessCommands.getUser, { userId }, { actor });
+      const items = [{ kind: 'USER_ACTIVATE' as const, payload: { userId } }];
+      return changeResponse(res, await this.changes.submitBatch(actor, items, { companyId, idempotencyKey: key, sourceIp }), 200);
+    }
     return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
   }
 

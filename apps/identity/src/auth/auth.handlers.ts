@@ -10,6 +10,7 @@ import {
   RefreshPayload,
   SessionPayload,
   SessionTokens,
+  StepUpTokens,
   StepUpVerified,
   TotpEnrolment,
   ValidatorEligibility,
@@ -68,6 +69,11 @@ export class AuthHandlers {
     return actor.kind === 'operator'
       ? this.operatorAuth.verifyTotp(actor, p.code, p.sourceIp)
       : this.auth.verifyTotp(actor, p.code, p.sourceIp);
+  }
+
+  @MessagePattern(IdentityAccessCommands.stepUp.pattern)
+  stepUp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<StepUpTokens> {
+    return this.auth.stepUp(actor, p.code);
   }
 
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
+import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
 import { Company, Credential, Transactions, Tx, User } from '@procura/database';
 import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
 import { openSecret, sealSecret, signAccessToken } from '@procura/security';
@@ -27,6 +27,12 @@ const TOTP_VERIFICATION_SECONDS = 300;
 
 export const stepUpFailed = () =>
   new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
+
+/** How a session's tokens are minted: still waiting for the TOTP code, or carrying a fresh strong authentication. */
+interface TokenOptions {
+  awaitingTotp?: boolean;
+  strongAuth?: boolean;
+}
 
 /** Sign-in (password, then the TOTP code when enrolled), sessions, password change, TOTP enrolment and step-up. */
 @Injectable()
@@ -100,14 +106,9 @@ export class AuthService {
       ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
       : this.config.refreshTokenTtlSeconds;
     const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
-    const { tokens, refreshTokenHash } = this.mintTokens(
-      sessionId,
-      credential,
-      credential.user,
-      credential.user.company,
-      expiresAt,
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company, expiresAt, {
       awaitingTotp,
-    );
+    });
     await this.sessions.openSessionWithAudit(
       {
         id: sessionId,
@@ -174,7 +175,9 @@ export class AuthService {
     const tokens = await this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, hash, now))) throw new UnauthenticatedError('Invalid refresh token');
       // A session still waiting for its TOTP code stays restricted, whatever the refreshes.
-      return this.tokensFor(tx, session.id, credential, credential.user, credential.user.company, session.expiresAt, session.awaitingTotp);
+      return this.tokensFor(tx, session.id, credential, credential.user, credential.user.company, session.expiresAt, {
+        awaitingTotp: session.awaitingTotp,
+      });
     });
     return tokens;
   }
@@ -232,7 +235,10 @@ export class AuthService {
         sourceIp,
         details: { passwordSessionId: sessionId },
       });
-      return { tokens: await this.openSession(tx, credential, credential.user, credential.user.company, sourceIp), ended: endedSessions };
+      // The code just given is a fresh strong authentication (like the enrolment confirmation):
+      // the full session starts stepped up.
+      const tokens = await this.openSession(tx, credential, credential.user, credential.user.company, sourceIp, { strongAuth: true });
+      return { tokens, ended: endedSessions };
     });
     await this.revoker.publish(ended);
     this.relay.nudge();
@@ -387,7 +393,9 @@ export class AuthService {
         targetId: credential.id,
         sourceIp,
       });
-      return { tokens: await this.openSession(tx, updated, credential.user, credential.user.company, sourceIp), ended: endedSessions };
+      // The confirming code is a fresh strong authentication: the new session starts stepped up.
+      const tokens = await this.openSession(tx, updated, credential.user, credential.user.company, sourceIp, { strongAuth: true });
+      return { tokens, ended: endedSessions };
     });
     await this.revoker.publish(ended);
     this.relay.nudge();
@@ -428,6 +436,28 @@ export class AuthService {
       details: { purpose },
     });
     return { verifiedAt: now.toISOString() };
+  }
+
+  /**
+   * Seed 001: "validez votre opération avec Sécur'Pass". A fresh TOTP code makes the
+   * session's next access token carry the strong authentication for its lifetime, so the
+   * changes the company policy asks it for can be submitted with it (the code is good once).
+   */
+  async stepUp(actor: Actor, code: string): Promise<StepUpTokens> {
+    const user = this.userActor(actor);
+    await this.verifyStepUp(user.userId, code, 'strong authentication of the maker');
+    const nowS = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = nowS + this.config.accessTokenTtlSeconds;
+    const accessToken = signAccessToken(
+      { sub: user.userId, cid: user.companyId, ct: user.clientType, sid: user.sessionId, scope: 'full', iat: nowS, exp, sux: exp },
+      this.config.authTokenSecret,
+    );
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.accessTokenTtlSeconds,
+      stepUpUntil: new Date(exp * 1000).toISOString(),
+    };
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────
@@ -491,7 +521,14 @@ export class AuthService {
     return 'full';
   }
 
-  private async openSession(tx: Tx, credential: Credential, user: User, company: Company, sourceIp?: string): Promise<SessionTokens> {
+  private async openSession(
+    tx: Tx,
+    credential: Credential,
+    user: User,
+    company: Company,
+    sourceIp?: string,
+    options: TokenOptions = {},
+  ): Promise<SessionTokens> {
     const sessionId = randomUUID();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
     await this.sessions.createSession(tx, {
@@ -502,7 +539,7 @@ export class AuthService {
       sourceIp,
       expiresAt,
     });
-    return this.tokensFor(tx, sessionId, credential, user, company, expiresAt);
+    return this.tokensFor(tx, sessionId, credential, user, company, expiresAt, options);
   }
 
   private async tokensFor(
@@ -512,9 +549,9 @@ export class AuthService {
     user: User,
     company: Company,
     sessionExpiresAt: Date,
-    awaitingTotp = false,
+    options: TokenOptions = {},
   ): Promise<SessionTokens> {
-    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company, sessionExpiresAt, awaitingTotp);
+    const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, user, company, sessionExpiresAt, options);
     await this.sessions.addRefreshToken(tx, { tokenHash: refreshTokenHash, sessionId, expiresAt: sessionExpiresAt });
     return tokens;
   }
@@ -525,9 +562,9 @@ export class AuthService {
     user: Pick<User, 'id' | 'companyId' | 'clientType'>,
     company: Pick<Company, 'requireStrongAuth'>,
     sessionExpiresAt: Date,
-    awaitingTotp: boolean,
+    options: TokenOptions = {},
   ): { tokens: SessionTokens; refreshTokenHash: string } {
-    const scope = this.scopeOf(credential, company, awaitingTotp);
+    const scope = this.scopeOf(credential, company, options.awaitingTotp);
     const nowS = Math.floor(this.clock.now().getTime() / 1000);
     const accessToken = signAccessToken(
       {
@@ -538,6 +575,7 @@ export class AuthService {
         scope,
         iat: nowS,
         exp: nowS + this.config.accessTokenTtlSeconds,
+        ...(options.strongAuth && scope === 'full' ? { sux: nowS + this.config.accessTokenTtlSeconds } : {}),
       },
       this.config.authTokenSecret,
     );

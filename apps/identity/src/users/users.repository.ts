@@ -81,8 +81,9 @@ export class UsersRepository {
     ]);
   }
 
-  contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<User[]> {
+  contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<UserWithCredentials[]> {
     return this.prisma.user.findMany({
+      include: { credentials: true },
       where: {
         companyId,
         status: administratorsOnly ? 'ACTIVE' : { not: 'DELETED' },
@@ -95,6 +96,11 @@ export class UsersRepository {
 
   withCredentials(userId: string): Promise<UserWithCredentials | null> {
     return this.prisma.user.findUnique({ where: { id: userId }, include: { credentials: true } });
+  }
+
+  /** The EDI signatures of some users (the report lists them with their validity). */
+  ediSignaturesOf(userIds: string[]) {
+    return this.prisma.ediSignature.findMany({ where: { userId: { in: userIds } }, orderBy: { createdAt: 'asc' } });
   }
 
   /** Keyset page by id: the report never loads a whole company at once. */

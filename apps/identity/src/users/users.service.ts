@@ -23,7 +23,15 @@ import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
 import { credentialStatus, toUserView, userSnapshot } from './user-views';
 import { AccessService } from './access.service';
-import { UsersRepository } from './users.repository';
+import { UsersRepository, UserWithCredentials } from './users.repository';
+import { validatorEligibilityOf } from './validator-eligibility';
+
+/** Why an administrator could not approve a change now (nothing when they could). */
+function approvalBlockerOf(user: UserWithCredentials, now: Date): { approvalBlocker?: string } {
+  if (user.clientType !== 'ADMINISTRATOR') return {};
+  const eligibility = validatorEligibilityOf(user, now);
+  return eligibility.eligible ? {} : { approvalBlocker: eligibility.reason };
+}
 
 const REPORT_PAGE_DEFAULT = 100;
 const REPORT_PAGE_MAX = 500;
@@ -46,7 +54,10 @@ export class UsersService {
   /**
    * Seed 001: the bank advisor registers a person before an administrator can give them
    * access. The first administrator an operator creates is active at once: somebody has to
-   * be able to administer the company.
+   * be able to administer the company. An administrator the operator registers with
+   * immediate activation is active at once too: the adviser's registration is the bank's
+   * validation (decision D6), so a company whose first administrator signs collectively can
+   * get the second one its dual control needs.
    */
   async registerPerson(actor: Actor, companyId: string, input: CreateUserDto, sourceIp?: string): Promise<UserView> {
     if (actor.kind !== 'operator') throw new ForbiddenError('Only operators register persons directly; administrators submit changes');
@@ -63,6 +74,8 @@ export class UsersService {
       await this.rules.checkEmail(email, 'email', undefined, tx);
       const firstAdministrator =
         input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
+      const validatedByTheBank =
+        firstAdministrator || (input.clientType === ClientType.ADMINISTRATOR && input.activationMode === ActivationMode.IMMEDIATE);
       const created = await this.users.create(tx, {
         id: randomUUID(),
         companyId,
@@ -75,7 +88,7 @@ export class UsersService {
         adminSignature:
           input.adminSignature ?? (input.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE),
         activationMode: firstAdministrator ? ActivationMode.IMMEDIATE : (input.activationMode ?? ActivationMode.DEFERRED),
-        status: firstAdministrator ? UserStatus.ACTIVE : UserStatus.REGISTERED,
+        status: validatedByTheBank ? UserStatus.ACTIVE : UserStatus.REGISTERED,
         language: input.language ?? 'fr',
       });
       await this.events.principal(tx, created.id);
@@ -114,18 +127,12 @@ export class UsersService {
   async validatorEligibility(userId: string, companyId: string): Promise<ValidatorEligibility> {
     const user = await this.users.withCredentials(userId);
     if (!user || user.companyId !== companyId) return { eligible: false, reason: 'Not a user of this company' };
-    const base = { adminSignature: user.adminSignature };
-    if (user.status !== 'ACTIVE') return { eligible: false, reason: `The user is ${user.status}`, ...base };
-    if (user.clientType !== 'ADMINISTRATOR') return { eligible: false, reason: 'The user is not an administrator', ...base };
-    const now = this.clock.now();
-    const credential = user.credentials.find((c) => credentialStatus(c, now) === 'ACTIVE');
-    if (!credential) return { eligible: false, reason: 'The user has no valid credential', ...base };
-    if (!credential.totpEnrolledAt) return { eligible: false, reason: 'The user has not enrolled strong authentication', ...base };
-    return { eligible: true, ...base };
+    return validatorEligibilityOf(user, this.clock.now());
   }
 
   async contacts(companyId: string, userIds: string[] | undefined, administratorsOnly: boolean): Promise<UserContact[]> {
     const users = await this.users.contacts(companyId, userIds, administratorsOnly);
+    const now = this.clock.now();
     return users.map((u) => ({
       userId: u.id,
       email: u.email,
@@ -135,6 +142,7 @@ export class UsersService {
       clientType: u.clientType,
       adminSignature: u.adminSignature,
       status: u.status,
+      ...approvalBlockerOf(u, now),
     }));
   }
 
@@ -147,6 +155,7 @@ export class UsersService {
     const rows = await this.users.keysetPage(companyId, afterUserId, take + 1);
     const page = rows.slice(0, take);
     const now = this.clock.now();
+    const signatures = await this.users.ediSignaturesOf(page.map((u) => u.id));
     return {
       users: page.map((u) => ({
         userId: u.id,
@@ -163,6 +172,13 @@ export class UsersService {
           bankingPower: c.bankingPower,
           status: credentialStatus(c, now),
         })),
+        ediSignatures: signatures
+          .filter((s) => s.userId === u.id)
+          .map((s) => ({
+            status: s.status === 'ACTIVE' && s.validUntil.getTime() <= now.getTime() ? 'EXPIRED' : s.status,
+            validFrom: s.validFrom.toISOString(),
+            validUntil: s.validUntil.toISOString(),
+          })),
       })),
       ...(rows.length > take ? { nextAfterUserId: page[page.length - 1].id } : {}),
     };

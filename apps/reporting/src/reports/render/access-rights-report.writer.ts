@@ -164,6 +164,15 @@ export class AccessRightsReportWriter {
         );
       }
 
+      // Seeds 002 and 004: the powers as well as the rights — signing power above, banking power per credential, EDI signatures here.
+      const signatures = user.ediSignatures ?? [];
+      if (signatures.length === 0) layout.line(`${labels.ediSignatures} : ${labels.none}`, 8);
+      for (const s of signatures)
+        layout.line(
+          `${labels.ediSignatures} · ${v(s.status)} · ${labels.from} ${date(s.validFrom)} · ${labels.until} ${date(s.validUntil)}`,
+          8,
+        );
+
       if (rights.authorizations.length === 0) layout.line(`${labels.authorizations} : ${labels.none}`, 8);
       else {
         layout.table([

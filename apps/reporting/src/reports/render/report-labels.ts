@@ -28,6 +28,7 @@ export interface ReportLabels {
   credentialType: string;
   endDate: string;
   bankingPower: string;
+  ediSignatures: string;
   label: string;
   service: string;
   from: string;
@@ -83,6 +84,7 @@ const FR: ReportLabels = {
   credentialType: 'Type',
   endDate: 'Date de fin',
   bankingPower: 'Pouvoir bancaire',
+  ediSignatures: 'Signatures EDI',
   label: 'Libellé',
   service: 'Prestation',
   from: 'Du',
@@ -168,6 +170,7 @@ const EN: ReportLabels = {
   credentialType: 'Type',
   endDate: 'End date',
   bankingPower: 'Banking power',
+  ediSignatures: 'EDI signatures',
   label: 'Label',
   service: 'Service',
   from: 'From',

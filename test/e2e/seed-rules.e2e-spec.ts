@@ -1,0 +1,504 @@
+// The rules the seeds state (issue #17), each through the HTTP API, on the shared system.
+import { ChangePreview, ChangeRequestView, ChangeSubmissionResult, CompanyView } from '@procura/contracts';
+import {
+  addAdministrator,
+  addOperator,
+  addUsers,
+  ApiSession,
+  queryRows,
+  FixtureAdministrator,
+  FixtureOperator,
+  RunningSystem,
+  sharedSystem,
+  SYSTEM_START_HOOK_TIMEOUT_MS,
+  waitFor,
+} from '@procura/testing';
+import { randomUUID } from 'node:crypto';
+import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
+
+interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: Array<{ field: string; messages: string[] }>;
+}
+type Answer<T> = T & Partial<Omit<Problem, 'status'>>;
+
+let seq = 0;
+function companyInput() {
+  seq++;
+  const digits = `${Date.now()}${seq}`.slice(-9);
+  return { name: `Seed rules ${digits}`, registrationNumber: digits, billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' };
+}
+
+describe('Rules the seeds state (e2e)', () => {
+  let system: RunningSystem;
+  let operator: FixtureOperator;
+
+  beforeAll(async () => {
+    system = await sharedSystem();
+    operator = await addOperator(system.databaseUrl, 'Seed rules operator');
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
+
+  const newCompany = async () => (await operator.session(system.baseUrl).post<CompanyView>('/companies', companyInput())).body;
+  /** A current account of the company, added by its operator. */
+  const addAccount = async (companyId: string, label: string) => {
+    const res = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${companyId}/resources`, {
+      kind: 'ACCOUNT',
+      contractType: 'CURRENT_ACCOUNT',
+      label,
+      identifier: `FR76${Date.now()}${seq++}`,
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+  const approve = (validator: FixtureAdministrator, id: string) =>
+    validator.session(system.baseUrl).post<Answer<ChangeRequestView>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
+
+  describe('rule 1, strong authentication of the maker (seed 001: "validez votre opération avec Sécur\'Pass")', () => {
+    const person = (firstName: string) => ({
+      lastName: 'Securpass',
+      firstName,
+      birthDate: '1991-05-06',
+      email: `${firstName.toLowerCase()}.securpass.${Date.now()}${seq++}@fixture.example`,
+      clientType: 'STANDARD',
+    });
+
+    it('refuses rights changes and user creation on a session alone, even for an individual signature, until a step-up', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const sessionAlone = alice.sessionWithoutStepUp(system.baseUrl);
+
+      const preview = await sessionAlone.post<ChangePreview>(`/companies/${company.id}/change-requests/preview`, {
+        items: [{ kind: 'USER_CREATE', payload: person('Preview') }],
+      });
+      expect(preview.body).toMatchObject({ appliesImmediately: true, makerStepUpRequired: true });
+
+      const created = await sessionAlone.post<Problem>(`/companies/${company.id}/users`, person('Refused'));
+      expect(created.status).toBe(403);
+      expect(created.headers.get('content-type')).toContain('application/problem+json');
+      expect(created.body.code).toBe('STEP_UP_REQUIRED');
+      const rights = await sessionAlone.post<Problem>(`/users/${user}/rights/template`, {
+        template: 'ACCOUNTANT',
+        services: ['EINVOICING'],
+      });
+      expect(rights.status).toBe(403);
+      expect(rights.body.code).toBe('STEP_UP_REQUIRED');
+      const listed = await sessionAlone.get<{ items: Array<{ firstName: string }> }>(`/companies/${company.id}/users?pageSize=100`);
+      expect(listed.body.items.map((u) => u.firstName)).not.toContain('Refused');
+
+      // A change the policy does not ask it for goes through on the session.
+      expect((await sessionAlone.request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Renamed' })).status).toBe(200);
+
+      // A wrong code is refused; the authenticator's code gives a token that carries the strong authentication.
+      expect((await sessionAlone.post<Problem>('/auth/step-up', { code: '000000' })).status).toBeGreaterThanOrEqual(400);
+      const stepUp = await sessionAlone.post<{ accessToken: string; stepUpUntil: string }>('/auth/step-up', { code: alice.totp() });
+      expect(stepUp.status).toBe(200);
+      expect(Date.parse(stepUp.body.stepUpUntil)).toBeGreaterThan(Date.now());
+      const steppedUp = new ApiSession(system.baseUrl, stepUp.body.accessToken);
+      const applied = await steppedUp.post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person('Accepted'));
+      expect(applied.status).toBe(201);
+      expect(applied.body.status).toBe('APPLIED');
+      // The console's "add a user" (a person and their rights, one request) is refused alone and applied stepped up.
+      const addUser = (firstName: string) => ({
+        items: [
+          { kind: 'USER_CREATE', ref: 'person', payload: person(firstName) },
+          { kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, template: 'ACCOUNTANT', services: ['EINVOICING'] } },
+        ],
+      });
+      expect((await sessionAlone.post<Problem>(`/companies/${company.id}/change-requests`, addUser('Alone'))).body.code).toBe(
+        'STEP_UP_REQUIRED',
+      );
+      const composite = await steppedUp.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, addUser('Composite'));
+      expect(composite.status).toBe(201);
+      expect(composite.body.status).toBe('APPLIED');
+    });
+
+    it('follows the company policy, kind by kind', async () => {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+      ]);
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const policy = await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PUT', `/companies/${company.id}/change-policy`, {
+        rules: [
+          { kind: '*', requiredApprovals: 1, allowIndividualImmediate: true, makerStepUp: true },
+          { kind: 'USER_CREATE', requiredApprovals: 1, allowIndividualImmediate: true, makerStepUp: false },
+        ],
+      });
+      expect(policy.status).toBe(202);
+      expect((await approve(bob, policy.body.changeRequestId)).body.status).toBe('APPLIED');
+      const view = await alice
+        .session(system.baseUrl)
+        .get<{ rules: Array<{ kind: string; makerStepUp?: boolean }> }>(`/companies/${company.id}/change-policy`);
+      expect(view.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'USER_CREATE', makerStepUp: false })]));
+
+      const sessionAlone = alice.sessionWithoutStepUp(system.baseUrl);
+      expect((await sessionAlone.post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person('Allowed'))).status).toBe(201);
+      const renamed = await sessionAlone.request<Problem>('PATCH', `/users/${user}`, { firstName: 'Refused' });
+      expect(renamed.status).toBe(403);
+      expect(renamed.body.code).toBe('STEP_UP_REQUIRED');
+    });
+  });
+
+  describe('rule 2, signing powers (seed 002: the Admin right "avec les types de signature individuel ou collectif")', () => {
+    it('an administrator whose admin signature is NONE can neither submit nor approve changes, nor count as a validator', async () => {
+      const company = await newCompany();
+      const [alice, bob, nina] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Nina', adminSignature: 'NONE' }),
+      ]);
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+
+      const byNina = await nina.session(system.baseUrl).request<Problem>('PATCH', `/users/${user}`, { firstName: 'ByNina' });
+      expect(byNina.status).toBe(403);
+      expect(byNina.headers.get('content-type')).toContain('application/problem+json');
+      expect(byNina.body.detail).toMatch(/signature is NONE/);
+
+      const byAlice = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'ByAlice' });
+      expect(byAlice.status).toBe(202);
+      const id = byAlice.body.changeRequestId;
+
+      const ninaApproves = await approve(nina, id);
+      expect(ninaApproves.status).toBe(403);
+      expect(ninaApproves.body.detail).toMatch(/signature is NONE/);
+
+      // Nina is not offered as a validator; Bob is.
+      const preview = await alice.session(system.baseUrl).post<ChangePreview>(`/companies/${company.id}/change-requests/preview`, {
+        items: [{ kind: 'USER_UPDATE', payload: { userId: user, lastName: 'Preview' } }],
+      });
+      expect(preview.status).toBe(200);
+      expect(preview.body.eligibleValidators.map((v) => v.userId)).toEqual([bob.userId]);
+
+      const bobApproves = await approve(bob, id);
+      expect(bobApproves.status).toBe(200);
+      expect(bobApproves.body.status).toBe('APPLIED');
+    });
+  });
+  describe('rule 3, eligible validators (dual control that can complete)', () => {
+    it('refuses at submission a request that not enough administrators could approve, saying why', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Nina', adminSignature: 'NONE' });
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+
+      const refused = await alice.session(system.baseUrl).request<Problem>('PATCH', `/users/${user}`, { firstName: 'Nobody' });
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(refused.body.detail).toMatch(/only 0 administrator/);
+      expect(refused.body.detail).toMatch(/Alice Fixture made it/);
+      expect(refused.body.detail).toMatch(/Nina Fixture: The admin signature is NONE/);
+      const inbox = await alice.session(system.baseUrl).get<{ total: number }>(`/companies/${company.id}/change-requests?status=PENDING`);
+      expect(inbox.body.total).toBe(0);
+    });
+
+    it('flags a pending request that became impossible, in the inbox and to the maker', async () => {
+      const company = await newCompany();
+      const [alice, bob, carol] = await Promise.all(
+        ['Alice', 'Bob', 'Carol'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
+      );
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      const waiting = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Later' });
+      expect(waiting.status).toBe(202);
+      const id = waiting.body.changeRequestId;
+      expect((await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`)).body.cannotComplete).toBeUndefined();
+
+      // Bob's and then Carol's signatures are removed (each approved by somebody who still can).
+      const bobNone = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PUT', `/users/${bob.userId}/admin-signature`, { adminSignature: 'NONE' });
+      expect((await approve(carol, bobNone.body.changeRequestId)).body.status).toBe('APPLIED');
+      const carolNone = await carol
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PUT', `/users/${carol.userId}/admin-signature`, { adminSignature: 'NONE' });
+      expect((await approve(alice, carolNone.body.changeRequestId)).body.status).toBe('APPLIED');
+
+      const inbox = await alice
+        .session(system.baseUrl)
+        .get<{ items: ChangeRequestView[] }>(`/companies/${company.id}/change-requests?status=PENDING`);
+      const flagged = inbox.body.items.find((cr) => cr.id === id);
+      expect(flagged?.cannotComplete).toMatch(/only 0 administrator/);
+      expect(flagged?.cannotComplete).toMatch(/Bob Fixture: The admin signature is NONE/);
+      const makerView = await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      expect(makerView.body.status).toBe('PENDING');
+      expect(makerView.body.cannotComplete).toMatch(/Carol Fixture: The admin signature is NONE/);
+    });
+
+    it("lets the operator's registration and activation of administrators stand for the bank's validation", async () => {
+      const company = await newCompany();
+      const op = operator.session(system.baseUrl);
+      const admin = (firstName: string, extra: Record<string, unknown> = {}) => ({
+        lastName: 'Voie',
+        firstName,
+        birthDate: '1979-02-03',
+        email: `${firstName.toLowerCase()}.voie.${Date.now()}${seq++}@fixture.example`,
+        clientType: 'ADMINISTRATOR',
+        adminSignature: 'COLLECTIVE',
+        ...extra,
+      });
+      const userStatus = async (userId: string) => (await op.get<{ status: string }>(`/users/${userId}`)).body.status;
+      // The issue's dead end: a first administrator signing collectively cannot get a second one, nobody could approve it.
+      const ines = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Ines', adminSignature: 'COLLECTIVE' });
+      const alone = await ines.session(system.baseUrl).post<Problem>(`/companies/${company.id}/users`, admin('Alone'));
+      expect(alone.status).toBe(422);
+      expect(alone.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(alone.body.detail).toMatch(/Ines Fixture made it.*Ask your adviser/);
+
+      // The operator's registration is the bank's validation: one change request of the operator, applied at once.
+      const second = await op.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+        items: [{ kind: 'USER_CREATE', payload: admin('Jules', { activationMode: 'IMMEDIATE' }) }],
+      });
+      expect(second.status).toBe(201);
+      expect(second.body.status).toBe('APPLIED');
+      const made = await op.get<{ makerKind: string; approvals: unknown[] }>(`/change-requests/${second.body.changeRequestId}`);
+      expect(made.body).toMatchObject({ makerKind: 'operator', approvals: [] });
+      const users = (await op.get<{ items: Array<{ id: string; firstName: string; status: string }> }>(`/companies/${company.id}/users`))
+        .body.items;
+      expect(users.find((u) => u.firstName === 'Jules')?.status).toBe('ACTIVE');
+      // The direct registration (the adviser's form) says the same.
+      const direct = await op.post<{ id: string; status: string }>(
+        `/companies/${company.id}/users`,
+        admin('Jade', { activationMode: 'IMMEDIATE' }),
+      );
+      expect(direct.status).toBe(201);
+      expect(direct.body.status).toBe('ACTIVE');
+
+      // Registered for later: Ines still cannot activate them (the new administrators have no credential yet, so
+      // nobody could approve), the operator can, without an approval nobody could give.
+      const third = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Karim'));
+      expect(third.body.status).toBe('REGISTERED');
+      const byInes = await ines.session(system.baseUrl).post<Problem>(`/users/${third.body.id}/activate`);
+      expect(byInes.status).toBe(422);
+      expect(byInes.body.code).toBe('NOT_ENOUGH_VALIDATORS');
+      expect(byInes.body.detail).toMatch(/Ines Fixture made it/);
+      expect(byInes.body.detail).toMatch(/Jules Voie: The user has no valid credential/);
+      expect(await userStatus(third.body.id)).toBe('REGISTERED');
+      const activated = await op.post<ChangeSubmissionResult>(`/users/${third.body.id}/activate`);
+      expect(activated.status).toBe(200);
+      expect(activated.body.status).toBe('APPLIED');
+      expect(await userStatus(third.body.id)).toBe('ACTIVE');
+      const activation = await op.get<{ makerKind: string; kind: string }>(`/change-requests/${activated.body.changeRequestId}`);
+      expect(activation.body).toMatchObject({ makerKind: 'operator', kind: 'USER_ACTIVATE' });
+    });
+  });
+  describe('rule 4, banking power (seed 000: e-invoicing rights only, "obligatoirement sans pouvoir bancaire")', () => {
+    interface Effective {
+      bankingPower: boolean;
+      bankingPowerReason?: string;
+      rights: Array<{ service: string; authorizationId: string; withheld?: string }>;
+    }
+
+    it('is taken into account by the check and the effective rights whenever the credential or the rights change', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      const account = await addAccount(company.id, 'Compte courant');
+      const session = alice.session(system.baseUrl);
+      const addUser = async (firstName: string, bankingPower: boolean) => {
+        const res = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+          items: [
+            {
+              kind: 'USER_CREATE',
+              ref: 'person',
+              payload: {
+                lastName: 'Pouvoir',
+                firstName,
+                birthDate: '1985-07-08',
+                email: `${firstName.toLowerCase()}.pouvoir.${Date.now()}${seq++}@fixture.example`,
+                clientType: 'STANDARD',
+              },
+            },
+            { kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, template: 'DIRECTOR', services: ['BANKING', 'EINVOICING'] } },
+            { kind: 'CREDENTIAL_CREATE', payload: { userId: { $ref: 'person' }, type: 'PERMANENT', bankingPower } },
+          ],
+        });
+        expect(res.status).toBe(201);
+        return (res.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      };
+      const bankingCheck = (userId: string) =>
+        waitFor(
+          async () => {
+            const res = await session.post<{ allowed: boolean; reason: string }>('/check', {
+              userId,
+              service: 'BANKING',
+              right: 'CONSULT',
+              level: 'ACCESS',
+              resourceId: account.id,
+            });
+            // The rights side learns of the new credential asynchronously.
+            return res.body.reason === 'NO_CREDENTIAL' || res.body.reason === 'USER_NOT_ACTIVE' ? undefined : res.body;
+          },
+          { timeoutMs: 20_000, what: 'the new user known to the check' },
+        );
+
+      const without = await addUser('Sans', false);
+      expect(await bankingCheck(without)).toEqual({ allowed: false, reason: 'NO_BANKING_POWER' });
+      const effectiveWithout = (await session.get<Effective>(`/users/${without}/effective-rights`)).body;
+      expect(effectiveWithout).toMatchObject({ bankingPower: false, bankingPowerReason: 'The credential has no banking power' });
+      expect(effectiveWithout.rights.filter((r) => r.service === 'BANKING').every((r) => r.withheld === 'NO_BANKING_POWER')).toBe(true);
+
+      const holder = await addUser('Avec', true);
+      expect(await bankingCheck(holder)).toMatchObject({ allowed: true, reason: 'GRANTED' });
+      // Its rights become e-invoicing only: the banking power goes with them, said with a reason.
+      const before = (await session.get<Effective>(`/users/${holder}/effective-rights`)).body;
+      expect(before.bankingPower).toBe(true);
+      const bankingAuthorization = before.rights.find((r) => r.service === 'BANKING')!.authorizationId;
+      expect((await session.post(`/authorizations/${bankingAuthorization}/users`, { detach: [holder] })).status).toBe(200);
+      const after = (await session.get<Effective>(`/users/${holder}/effective-rights`)).body;
+      expect(after.rights.map((r) => r.service)).toEqual(expect.arrayContaining(['EINVOICING']));
+      expect(after.bankingPower).toBe(false);
+      expect(after.bankingPowerReason).toMatch(/only e-invoicing/);
+    });
+  });
+  describe('rules 6 and 7, copy copies and summaries before confirming (seeds 001, 002)', () => {
+    interface Effective {
+      rights: Array<{ service: string; right: string; authorizationId: string }>;
+    }
+    const person = (firstName: string) => ({
+      lastName: 'Recap',
+      firstName,
+      birthDate: '1987-09-10',
+      email: `${firstName.toLowerCase()}.recap.${Date.now()}${seq++}@fixture.example`,
+      clientType: 'STANDARD',
+    });
+
+    const credential = (ref: string) => ({
+      kind: 'CREDENTIAL_CREATE',
+      payload: { userId: { $ref: ref }, type: 'PERMANENT', bankingPower: false },
+    });
+
+    async function setUp() {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+      ]);
+      const session = alice.session(system.baseUrl);
+      const withRights = async (firstName: string, rights: Record<string, unknown>[]) => {
+        const res = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+          items: [
+            { kind: 'USER_CREATE', ref: 'person', payload: person(firstName) },
+            ...rights.map((payload) => ({ kind: 'RIGHTS_TEMPLATE', payload: { userId: { $ref: 'person' }, ...payload } })),
+            credential('person'),
+          ],
+        });
+        expect(res.status).toBe(201);
+        return (res.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      };
+      // Effective rights are those of a user with a valid credential, which the rights side learns of asynchronously.
+      const effective = (userId: string) =>
+        waitFor(
+          async () => {
+            const rights = (await session.get<Effective>(`/users/${userId}/effective-rights`)).body.rights;
+            return rights.length ? rights : undefined;
+          },
+          { timeoutMs: 20_000, what: `the rights of ${userId}` },
+        );
+      return { company, alice, bob, session, withRights, effective };
+    }
+
+    it('rule 6: copying gives the target authorizations of its own, which a later edit of the source does not change', async () => {
+      const { company, session, withRights, effective } = await setUp();
+      const source = await withRights('Source', [{ template: 'ACCOUNTANT', services: ['EINVOICING'] }]);
+      const copied = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+        items: [
+          { kind: 'USER_CREATE', ref: 'target', payload: person('Target') },
+          { kind: 'RIGHTS_COPY', payload: { userId: { $ref: 'target' }, fromUserId: source } },
+          credential('target'),
+        ],
+      });
+      expect(copied.status).toBe(201);
+      const target = (copied.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      const sourceRights = await effective(source);
+      const targetRights = await effective(target);
+      expect(targetRights.map((r) => r.right).sort()).toEqual(sourceRights.map((r) => r.right).sort());
+      const sourceAuthorizations = new Set(sourceRights.map((r) => r.authorizationId));
+      expect(targetRights.some((r) => sourceAuthorizations.has(r.authorizationId))).toBe(false);
+
+      // The source's authorization is narrowed: the target keeps what was copied.
+      const [sourceAuthorization] = [...sourceAuthorizations];
+      const narrowed = await session.request<ChangeSubmissionResult>('PATCH', `/authorizations/${sourceAuthorization}`, {
+        grants: [{ right: 'SUBSCRIPTION', level: 'CONSULT' }],
+      });
+      expect(narrowed.status).toBe(200);
+      expect((await effective(source)).map((r) => r.right)).toEqual(['SUBSCRIPTION']);
+      expect((await effective(target)).map((r) => r.right).sort()).toEqual(targetRights.map((r) => r.right).sort());
+    });
+
+    it('rule 7: the preview of a copy is exactly what is submitted, naming people, showing current rights and exclusions', async () => {
+      const { company, alice, bob, withRights } = await setUp();
+      const account = await addAccount(company.id, 'Compte recap');
+      const source = await withRights('Solene', [{ template: 'ACCOUNTANT', services: ['EINVOICING', 'BANKING'] }]);
+      const target = await withRights('Tristan', [{ template: 'ACCOUNTANT', services: ['EINVOICING'] }]);
+      const items = [{ kind: 'RIGHTS_COPY', payload: { userId: target, fromUserId: source, excludedResourceIds: [account.id] } }];
+
+      const preview = await bob.session(system.baseUrl).post<ChangePreview>(`/companies/${company.id}/change-requests/preview`, { items });
+      expect(preview.status).toBe(200);
+      const [item] = preview.body.items;
+      expect(item.summary).toMatch(/^Copy the rights of Solene Recap for Tristan Recap: /);
+      expect(item.summary).toContain('excluding Compte recap (');
+      expect(item.summary).not.toContain(source);
+      expect(item.summary).not.toContain(target);
+      const diff = item.diff as {
+        before: { userName: string; authorizations: Array<{ service: string }> };
+        after: { fromUserName: string; excluded: { resourceIds: string[] } };
+      };
+      expect(diff.before.userName).toBe('Tristan Recap');
+      expect(diff.before.authorizations.map((a) => a.service)).toEqual(['EINVOICING']);
+      expect(diff.after.fromUserName).toBe('Solene Recap');
+      expect(diff.after.excluded.resourceIds).toEqual([account.id]);
+      expect(preview.body.eligibleValidators.map((v) => v.userId)).toEqual([alice.userId]);
+
+      // Submitted, it waits for Alice with exactly that summary and diff.
+      const submitted = await bob
+        .session(system.baseUrl)
+        .post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, { items });
+      expect(submitted.status).toBe(202);
+      const view = (await bob.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${submitted.body.changeRequestId}`)).body;
+      expect(view.items[0].summary).toBe(item.summary);
+      expect(view.items[0].diff).toEqual(item.diff);
+    });
+  });
+  describe('rule 10, the access-rights report (seed 002: "un aperçu des procurations et des autorisations d\'accès")', () => {
+    it('lists signing powers, banking power and EDI signatures with their validity', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      // An EDI signature as the signature page leaves it (its creation through the API is identity e2e's).
+      await queryRows(
+        system.databaseUrl,
+        `INSERT INTO identity.edi_signatures (id, user_id, company_id, password_hash, status, valid_from, valid_until)
+         VALUES ($1, $2, $3, 'fixture-not-a-hash', 'ACTIVE', '2026-01-15T00:00:00Z', '2028-01-15T00:00:00Z')`,
+        [randomUUID(), alice.userId, company.id],
+      );
+      const session = alice.session(system.baseUrl);
+      const ordered = await session.post<{ id: string }>(`/companies/${company.id}/reports`, { type: 'ACCESS_RIGHTS' });
+      expect(ordered.status).toBe(202);
+      const ready = await waitFor(
+        async () => {
+          const res = await session.get<{ status: string }>(`/reports/${ordered.body.id}`);
+          return ['READY', 'FAILED'].includes(res.body.status) ? res.body : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the report to be built' },
+      );
+      expect(ready.status).toBe('READY');
+      const file = await session.raw(`/reports/${ordered.body.id}/file`);
+      const pdf = await readPdf(Buffer.from(await file.arrayBuffer()));
+      const text = pdf.text.replace(/\s+/g, ' ');
+      expect(text).toContain('Signature Admin: Individuelle');
+      expect(text).toContain('Signature Admin: Collective');
+      expect(text).toContain('Pouvoir bancaire : Non');
+      expect(text).toContain('Signatures EDI · Actif · Du 15/01/2026 · Au 15/01/2028');
+      expect(text).toContain('Signatures EDI : Aucun');
+    });
+  });
+});
