@@ -223,12 +223,15 @@ async function soak(
     body?: unknown,
     retries = 20,
   ): Promise<{ status: number; body: T } | undefined> {
+    // A submission retried after a 503 or no answer carries the same key: the first may have
+    // been recorded, and the retry must return it instead of submitting the change twice.
+    const headers: Record<string, string> = op === 'submit' ? { 'Idempotency-Key': randomUUID() } : {};
     for (let attempt = 0; attempt <= retries; attempt++) {
       const started = Date.now();
       let status = 0;
       let parsed: T | undefined;
       try {
-        const res = await session.request<T>(method, path, body);
+        const res = await session.request<T>(method, path, body, headers);
         status = res.status;
         parsed = res.body;
       } catch (error) {
