@@ -7,6 +7,7 @@ import { personName, useUsersById } from '../api/queries';
 import { useFormat } from '../i18n/format';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { ListPagination } from '../ui/ListPagination';
+import { DataTable } from '../ui/DataTable';
 
 const PAGE_SIZE = 25;
 
@@ -51,42 +52,31 @@ export function AuditTable({ companyId, filter }: { companyId: string; filter: A
       <Text size="sm" mb="xs">
         {t('audit.count', { count: entries.data.total, formatted: format.number(entries.data.total) })}
       </Text>
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">#</Table.Th>
-              <Table.Th scope="col">{t('audit.when')}</Table.Th>
-              <Table.Th scope="col">{t('audit.who')}</Table.Th>
-              <Table.Th scope="col">{t('audit.what')}</Table.Th>
-              <Table.Th scope="col">{t('audit.target')}</Table.Th>
-              <Table.Th scope="col">{t('audit.from')}</Table.Th>
-              <Table.Th scope="col">{t('audit.details')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.data.items.map((e) => (
-              <Table.Tr key={e.seq}>
-                <Table.Td>{e.seq}</Table.Td>
-                <Table.Td>{format.dateTime(e.occurredAt)}</Table.Td>
-                <Table.Td>{actorName(e.actor)}</Table.Td>
-                <Table.Td>
-                  {t(`audit.actions.${e.action.replace(/\./g, '_')}` as 'audit.actions.login_succeeded', { defaultValue: e.action })}
-                </Table.Td>
-                <Table.Td>{t(`audit.targets.${e.targetType}` as 'audit.targets.user', { defaultValue: e.targetType })}</Table.Td>
-                <Table.Td>{e.sourceIp ?? '—'}</Table.Td>
-                <Table.Td>
-                  {(e.details || e.after) && (
-                    <Spoiler maxHeight={0} showLabel={t('audit.show')} hideLabel={t('audit.hide')}>
-                      <Code block>{JSON.stringify({ before: e.before, after: e.after, details: e.details }, null, 1)}</Code>
-                    </Spoiler>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        minWidth={760}
+        verticalSpacing="xs"
+        columns={['#', t('audit.when'), t('audit.who'), t('audit.what'), t('audit.target'), t('audit.from'), t('audit.details')]}
+      >
+        {entries.data.items.map((e) => (
+          <Table.Tr key={e.seq}>
+            <Table.Td>{e.seq}</Table.Td>
+            <Table.Td>{format.dateTime(e.occurredAt)}</Table.Td>
+            <Table.Td>{actorName(e.actor)}</Table.Td>
+            <Table.Td>
+              {t(`audit.actions.${e.action.replace(/\./g, '_')}` as 'audit.actions.login_succeeded', { defaultValue: e.action })}
+            </Table.Td>
+            <Table.Td>{t(`audit.targets.${e.targetType}` as 'audit.targets.user', { defaultValue: e.targetType })}</Table.Td>
+            <Table.Td>{e.sourceIp ?? '—'}</Table.Td>
+            <Table.Td>
+              {(e.details || e.after) && (
+                <Spoiler maxHeight={0} showLabel={t('audit.show')} hideLabel={t('audit.hide')}>
+                  <Code block>{JSON.stringify({ before: e.before, after: e.after, details: e.details }, null, 1)}</Code>
+                </Spoiler>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <ListPagination total={entries.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
     </>
   );

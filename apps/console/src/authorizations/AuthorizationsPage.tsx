@@ -14,6 +14,7 @@ import { useCatalogLabels } from '../ui/labels';
 import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
+import { DataTable } from '../ui/DataTable';
 
 const PAGE_SIZE = 20;
 
@@ -69,25 +70,21 @@ export default function AuthorizationsPage() {
         />
       ) : (
         <>
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('authorizations.label')}</Table.Th>
-                  <Table.Th scope="col">{t('authorizations.service')}</Table.Th>
-                  <Table.Th scope="col">{t('authorizations.effectiveFrom')}</Table.Th>
-                  <Table.Th scope="col">{t('authorizations.endsAt')}</Table.Th>
-                  <Table.Th scope="col">{t('authorizations.users')}</Table.Th>
-                  <Table.Th scope="col">{t('authorizations.actions')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((a) => (
-                  <Row key={a.id} authorization={a} serviceLabel={labels.service(a.service)} onChanged={setOutcome} format={format} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            minWidth={760}
+            columns={[
+              t('authorizations.label'),
+              t('authorizations.service'),
+              t('authorizations.effectiveFrom'),
+              t('authorizations.endsAt'),
+              t('authorizations.users'),
+              t('authorizations.actions'),
+            ]}
+          >
+            {list.data.items.map((a) => (
+              <Row key={a.id} authorization={a} serviceLabel={labels.service(a.service)} onChanged={setOutcome} format={format} />
+            ))}
+          </DataTable>
           <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={setPage} />
         </>
       )}

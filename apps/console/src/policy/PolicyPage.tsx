@@ -9,6 +9,7 @@ import { ChangeOutcome } from '../ui/ChangeOutcome';
 import { fieldErrorsOf, FormError } from '../ui/form-errors';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorState, Loading } from '../ui/states';
+import { DataTable } from '../ui/DataTable';
 
 const KINDS: ChangeKind[] = [
   'USER_CREATE',
@@ -71,55 +72,47 @@ export default function PolicyPage() {
         <ErrorState error={policy.error} onRetry={() => void policy.refetch()} />
       ) : (
         <Stack maw={860}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('policy.kind')}</Table.Th>
-                <Table.Th scope="col">{t('policy.approvals')}</Table.Th>
-                <Table.Th scope="col">{t('policy.individual')}</Table.Th>
-                <Table.Th scope="col">
-                  <span className="visually-hidden">{t('policy.remove')}</span>
-                </Table.Th>
+          <DataTable
+            columns={[
+              t('policy.kind'),
+              t('policy.approvals'),
+              t('policy.individual'),
+              <span key="remove" className="visually-hidden">
+                {t('policy.remove')}
+              </span>,
+            ]}
+          >
+            {rules.map((rule) => (
+              <Table.Tr key={rule.kind}>
+                <Table.Td>{kindLabel(rule.kind)}</Table.Td>
+                <Table.Td>
+                  <NumberInput
+                    aria-label={t('policy.approvalsOf', { kind: kindLabel(rule.kind) })}
+                    value={rule.requiredApprovals}
+                    min={1}
+                    max={5}
+                    onChange={(v) => update(rule.kind, { requiredApprovals: Number(v) || 1 })}
+                    w={90}
+                    error={errors.requiredApprovals?.join(' ')}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <Checkbox
+                    aria-label={t('policy.individualOf', { kind: kindLabel(rule.kind) })}
+                    checked={rule.allowIndividualImmediate}
+                    onChange={(e) => update(rule.kind, { allowIndividualImmediate: e.currentTarget.checked })}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  {rule.kind !== '*' && (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => setRules((rs) => rs.filter((r) => r.kind !== rule.kind))}>
+                      {t('policy.remove')}
+                    </Button>
+                  )}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rules.map((rule) => (
-                <Table.Tr key={rule.kind}>
-                  <Table.Td>{kindLabel(rule.kind)}</Table.Td>
-                  <Table.Td>
-                    <NumberInput
-                      aria-label={t('policy.approvalsOf', { kind: kindLabel(rule.kind) })}
-                      value={rule.requiredApprovals}
-                      min={1}
-                      max={5}
-                      onChange={(v) => update(rule.kind, { requiredApprovals: Number(v) || 1 })}
-                      w={90}
-                      error={errors.requiredApprovals?.join(' ')}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={t('policy.individualOf', { kind: kindLabel(rule.kind) })}
-                      checked={rule.allowIndividualImmediate}
-                      onChange={(e) => update(rule.kind, { allowIndividualImmediate: e.currentTarget.checked })}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {rule.kind !== '*' && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setRules((rs) => rs.filter((r) => r.kind !== rule.kind))}
-                      >
-                        {t('policy.remove')}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </DataTable>
           <Text size="sm" c="dimmed">
             {t('policy.individualHint')}
           </Text>

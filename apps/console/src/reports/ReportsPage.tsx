@@ -14,6 +14,7 @@ import { ListPagination } from '../ui/ListPagination';
 import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading, QueryState } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
+import { DataTable } from '../ui/DataTable';
 
 const TABS = ['order', 'documents', 'deliveries'] as const;
 
@@ -172,41 +173,37 @@ function Documents() {
   return (
     <>
       <FormError error={fetchFile.error} />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('documents.name')}</Table.Th>
-              <Table.Th scope="col">{t('documents.type')}</Table.Th>
-              <Table.Th scope="col">{t('documents.created')}</Table.Th>
-              <Table.Th scope="col">{t('documents.size')}</Table.Th>
-              <Table.Th scope="col">{t('documents.retention')}</Table.Th>
-              <Table.Th scope="col">{t('documents.download')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {documents.data.items.map((d) => (
-              <Table.Tr key={d.id}>
-                <Table.Td>{d.fileName}</Table.Td>
-                <Table.Td>{t(`reports.types.${d.reportType}`)}</Table.Td>
-                <Table.Td>{format.dateTime(d.createdAt)}</Table.Td>
-                <Table.Td>{format.bytes(d.size)}</Table.Td>
-                <Table.Td>{t('documents.until', { date: format.date(d.expiresAt) })}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => fetchFile.mutate(d)}
-                    aria-label={t('documents.downloadNamed', { name: d.fileName })}
-                  >
-                    {t('documents.download')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        minWidth={640}
+        columns={[
+          t('documents.name'),
+          t('documents.type'),
+          t('documents.created'),
+          t('documents.size'),
+          t('documents.retention'),
+          t('documents.download'),
+        ]}
+      >
+        {documents.data.items.map((d) => (
+          <Table.Tr key={d.id}>
+            <Table.Td>{d.fileName}</Table.Td>
+            <Table.Td>{t(`reports.types.${d.reportType}`)}</Table.Td>
+            <Table.Td>{format.dateTime(d.createdAt)}</Table.Td>
+            <Table.Td>{format.bytes(d.size)}</Table.Td>
+            <Table.Td>{t('documents.until', { date: format.date(d.expiresAt) })}</Table.Td>
+            <Table.Td>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => fetchFile.mutate(d)}
+                aria-label={t('documents.downloadNamed', { name: d.fileName })}
+              >
+                {t('documents.download')}
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <ListPagination total={documents.data.total} pageSize={20} page={page} onChange={setPage} />
     </>
   );
@@ -233,24 +230,20 @@ function Deliveries() {
           page.items.length === 0 ? (
             <EmptyState title={t('deliveries.empty')} hint={t('deliveries.emptyHint')} />
           ) : (
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('deliveries.account')}</Table.Th>
-                    <Table.Th scope="col">{t('deliveries.type')}</Table.Th>
-                    <Table.Th scope="col">{t('deliveries.format')}</Table.Th>
-                    <Table.Th scope="col">{t('deliveries.frequency')}</Table.Th>
-                    <Table.Th scope="col">{t('deliveries.channel')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {page.items.map((d) => (
-                    <DeliveryRow key={d.id} delivery={d} onChanged={setOutcome} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              minWidth={760}
+              columns={[
+                t('deliveries.account'),
+                t('deliveries.type'),
+                t('deliveries.format'),
+                t('deliveries.frequency'),
+                t('deliveries.channel'),
+              ]}
+            >
+              {page.items.map((d) => (
+                <DeliveryRow key={d.id} delivery={d} onChanged={setOutcome} />
+              ))}
+            </DataTable>
           )
         }
       </QueryState>

@@ -1,4 +1,4 @@
-import { MultiSelect, Select } from '@mantine/core';
+import { type ComboboxParsedItem, MultiSelect, Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,6 +23,22 @@ function useUserSearch(text: string, filter: { status?: 'ACTIVE' | 'REGISTERED' 
   });
 }
 
+/** What both pickers share: the text typed searches the server, whose matches are shown as they are. */
+function useSearchInput(status?: 'ACTIVE' | 'REGISTERED') {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const search = useUserSearch(text, status ? { status } : {});
+  const inputProps = {
+    placeholder: t('picker.placeholder'),
+    searchable: true,
+    searchValue: text,
+    onSearchChange: setText,
+    filter: ({ options }: { options: ComboboxParsedItem[] }) => options,
+    nothingFoundMessage: search.isFetching ? t('common.loading') : t('picker.nothing'),
+  };
+  return { found: search.data?.items ?? [], inputProps };
+}
+
 const optionOf = (u: { id: string; firstName: string; lastName: string; email: string }) => ({
   value: u.id,
   label: `${u.lastName} ${u.firstName} — ${u.email}`,
@@ -45,26 +61,19 @@ export function UserPicker({
   status?: 'ACTIVE' | 'REGISTERED';
   description?: string;
 }) {
-  const { t } = useTranslation();
-  const [text, setText] = useState('');
-  const search = useUserSearch(text, status ? { status } : {});
+  const { found, inputProps } = useSearchInput(status);
   const selected = useUsersById(value ? [value] : []);
-  const options = (search.data?.items ?? []).filter((u) => !exclude.includes(u.id)).map(optionOf);
+  const options = found.filter((u) => !exclude.includes(u.id)).map(optionOf);
   const current = value ? selected.get(value) : undefined;
   if (current && !options.some((o) => o.value === current.id)) options.unshift(optionOf(current));
   return (
     <Select
+      {...inputProps}
       label={label}
       description={description}
-      placeholder={t('picker.placeholder')}
-      searchable
-      searchValue={text}
-      onSearchChange={setText}
-      filter={({ options: all }) => all}
       data={options}
       value={value}
       onChange={onChange}
-      nothingFoundMessage={search.isFetching ? t('common.loading') : t('picker.nothing')}
       error={error}
       clearable
       maw={520}
@@ -85,28 +94,21 @@ export function UsersPicker({
   error?: string;
   description?: string;
 }) {
-  const { t } = useTranslation();
-  const [text, setText] = useState('');
-  const search = useUserSearch(text);
+  const { found, inputProps } = useSearchInput();
   const selected = useUsersById(value);
-  const options = (search.data?.items ?? []).map(optionOf);
+  const options = found.map(optionOf);
   for (const id of value) {
     const user = selected.get(id);
     if (user && !options.some((o) => o.value === id)) options.push(optionOf(user));
   }
   return (
     <MultiSelect
+      {...inputProps}
       label={label}
       description={description}
-      placeholder={t('picker.placeholder')}
-      searchable
-      searchValue={text}
-      onSearchChange={setText}
-      filter={({ options: all }) => all}
       data={options}
       value={value}
       onChange={onChange}
-      nothingFoundMessage={t('picker.nothing')}
       error={error}
       maw={640}
     />

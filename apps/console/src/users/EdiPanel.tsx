@@ -7,6 +7,7 @@ import { useFormat } from '../i18n/format';
 import { FormError } from '../ui/form-errors';
 import { EmptyState, QueryState } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
+import { DataTable } from '../ui/DataTable';
 
 /** EDI signatures of a user (seed 004), and the confidential code the administrator requests for them. */
 export function EdiPanel({ user }: { user: UserView }) {
@@ -55,37 +56,27 @@ export function SignaturesTable({ query, onRevoke }: { query: UseQueryResult<Edi
         list.length === 0 ? (
           <EmptyState title={t('edi.none')} hint={t('edi.noneHint')} />
         ) : (
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('edi.status')}</Table.Th>
-                <Table.Th scope="col">{t('edi.validFrom')}</Table.Th>
-                <Table.Th scope="col">{t('edi.validUntil')}</Table.Th>
-                <Table.Th scope="col">{t('edi.actions')}</Table.Th>
+          <DataTable columns={[t('edi.status'), t('edi.validFrom'), t('edi.validUntil'), t('edi.actions')]}>
+            {list.map((s) => (
+              <Table.Tr key={s.id}>
+                <Table.Td>
+                  <Group gap="xs">
+                    <StatusBadge status={s.status} />
+                    {s.locked && <StatusBadge status="LOCKED" />}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{format.date(s.validFrom)}</Table.Td>
+                <Table.Td>{format.date(s.validUntil)}</Table.Td>
+                <Table.Td>
+                  {s.status === 'ACTIVE' && onRevoke && (
+                    <Button size="xs" variant="default" color="red" onClick={() => onRevoke(s.id)}>
+                      {t('edi.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Td>
-                    <Group gap="xs">
-                      <StatusBadge status={s.status} />
-                      {s.locked && <StatusBadge status="LOCKED" />}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{format.date(s.validFrom)}</Table.Td>
-                  <Table.Td>{format.date(s.validUntil)}</Table.Td>
-                  <Table.Td>
-                    {s.status === 'ACTIVE' && onRevoke && (
-                      <Button size="xs" variant="default" color="red" onClick={() => onRevoke(s.id)}>
-                        {t('edi.revoke')}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </DataTable>
         )
       }
     </QueryState>

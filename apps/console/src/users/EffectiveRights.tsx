@@ -7,6 +7,7 @@ import { useCompanyResources } from '../add-user/RightsChooser';
 import { useFormat } from '../i18n/format';
 import { useCatalogLabels } from '../ui/labels';
 import { EmptyState, QueryState } from '../ui/states';
+import { DataTable } from '../ui/DataTable';
 
 /**
  * Effective rights now, each with the authorization that grants it, and why none are usable when
@@ -41,36 +42,32 @@ export function EffectiveRights({ userId, showResources = true, own = false }: {
           {view.rights.length === 0 ? (
             <EmptyState title={own ? t('rights.noneOwn') : t('rights.none')} hint={own ? t('rights.noneOwnHint') : t('rights.noneHint')} />
           ) : (
-            <Table.ScrollContainer minWidth={640}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('authorizations.service')}</Table.Th>
-                    <Table.Th scope="col">{t('grants.right')}</Table.Th>
-                    <Table.Th scope="col">{t('grants.levelHeader')}</Table.Th>
-                    {showResources && <Table.Th scope="col">{t('grants.resourcesHeader')}</Table.Th>}
-                    <Table.Th scope="col">{t('rights.grantedBy')}</Table.Th>
-                    <Table.Th scope="col">{t('rights.validity')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {view.rights.map((r, i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td>{labels.service(r.service)}</Table.Td>
-                      <Table.Td>{labels.right(r.service, r.right)}</Table.Td>
-                      <Table.Td>{labels.level(r.service, r.level)}</Table.Td>
-                      {showResources && <Table.Td>{r.resourceIds?.length ? r.resourceIds.map(resourceName).join(', ') : '—'}</Table.Td>}
-                      <Table.Td>{r.authorizationLabel}</Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          {format.date(r.validFrom)} → {r.validUntil ? format.date(r.validUntil as string) : t('rights.noEnd')}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              minWidth={640}
+              columns={[
+                t('authorizations.service'),
+                t('grants.right'),
+                t('grants.levelHeader'),
+                showResources && t('grants.resourcesHeader'),
+                t('rights.grantedBy'),
+                t('rights.validity'),
+              ]}
+            >
+              {view.rights.map((r, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td>{labels.service(r.service)}</Table.Td>
+                  <Table.Td>{labels.right(r.service, r.right)}</Table.Td>
+                  <Table.Td>{labels.level(r.service, r.level)}</Table.Td>
+                  {showResources && <Table.Td>{r.resourceIds?.length ? r.resourceIds.map(resourceName).join(', ') : '—'}</Table.Td>}
+                  <Table.Td>{r.authorizationLabel}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      {format.date(r.validFrom)} → {r.validUntil ? format.date(r.validUntil as string) : t('rights.noEnd')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}

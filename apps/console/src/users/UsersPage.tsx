@@ -10,6 +10,7 @@ import { PageHeader } from '../ui/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { StatusBadge } from '../ui/StatusBadge';
 import { USERS_PAGE_SIZE, usersFilterOf, usersQuery } from './users-query';
+import { DataTable } from '../ui/DataTable';
 
 /** Users of my company (seed 002 "Gestion des utilisateurs"): search, status and type filters, pages. */
 export default function UsersPage() {
@@ -104,38 +105,29 @@ export default function UsersPage() {
           <Text size="sm" mb="xs" aria-live="polite">
             {t('users.count', { count: users.data.total, formatted: format.number(users.data.total) })}
           </Text>
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped highlightOnHover verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('users.name')}</Table.Th>
-                  <Table.Th scope="col">{t('users.email')}</Table.Th>
-                  <Table.Th scope="col">{t('users.type')}</Table.Th>
-                  <Table.Th scope="col">{t('users.signature')}</Table.Th>
-                  <Table.Th scope="col">{t('users.status')}</Table.Th>
-                  <Table.Th scope="col">{t('users.created')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.data.items.map((user) => (
-                  <Table.Tr key={user.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/users/${user.id}`}>
-                        {user.lastName} {user.firstName}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{user.email}</Table.Td>
-                    <Table.Td>{t(`clientType.${user.clientType}`)}</Table.Td>
-                    <Table.Td>{t(`adminSignature.${user.adminSignature}`)}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={user.status} />
-                    </Table.Td>
-                    <Table.Td>{format.date(user.createdAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            minWidth={720}
+            highlightOnHover
+            verticalSpacing="xs"
+            columns={[t('users.name'), t('users.email'), t('users.type'), t('users.signature'), t('users.status'), t('users.created')]}
+          >
+            {users.data.items.map((user) => (
+              <Table.Tr key={user.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/users/${user.id}`}>
+                    {user.lastName} {user.firstName}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{user.email}</Table.Td>
+                <Table.Td>{t(`clientType.${user.clientType}`)}</Table.Td>
+                <Table.Td>{t(`adminSignature.${user.adminSignature}`)}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={user.status} />
+                </Table.Td>
+                <Table.Td>{format.date(user.createdAt)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
           <ListPagination total={users.data.total} pageSize={USERS_PAGE_SIZE} page={page} onChange={(p) => set({ page: String(p) })} />
         </>
       )}
