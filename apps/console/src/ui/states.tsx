@@ -1,5 +1,6 @@
 import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiError, asApiError } from '../api/errors';
@@ -42,7 +43,7 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
 }
 
 /** A problem's text for people: the known codes in the reader's language, otherwise the API's own words. */
-export function problemText(error: ApiError, t: ReturnType<typeof useTranslation>['t']): string {
+export function problemText(error: ApiError, t: TFunction): string {
   if (error.status === 0) return t('common.networkError');
   if (error.status >= 500 && error.code !== 'SERVICE_UNAVAILABLE') return t('common.unexpected');
   const known = error.code ? t(`problems.${error.code}` as 'problems.EMAIL_ALREADY_USED', { defaultValue: '' }) : '';
