@@ -236,12 +236,12 @@ describe('Rules the seeds state (e2e)', () => {
       expect(makerView.body.cannotComplete).toMatch(/Carol Fixture: The admin signature is NONE/);
 
       // The maker is told by e-mail, once, when the request became impossible (after Carol's signature went, not Bob's).
-      const aboutThisRequest = (m: CaughtMail) => m.to.includes(alice.email) && m.text.includes(`/change-requests/${id}`);
+      const aboutThisRequest = (m: CaughtMail) => m.to.includes(alice.email) && (m.text ?? '').includes(`/change-requests/${id}`);
       const notice = await waitForMail((m) => aboutThisRequest(m) && /impossible|cannot be approved/.test(m.subject ?? ''), {
         timeoutMs: 30_000,
         what: "the maker's notice that the request cannot complete",
       });
-      expect(notice.text).toMatch(/Carol Fixture: The admin signature is NONE/);
+      expect(notice.text ?? '').toMatch(/Carol Fixture: The admin signature is NONE/);
       // Once: its event key is the request's (every later recheck of the company finds it sent).
       const notices = (await readCaughtMail()).filter((m) => aboutThisRequest(m) && /impossible|cannot be approved/.test(m.subject ?? ''));
       expect(notices).toHaveLength(1);
