@@ -132,6 +132,14 @@ describe('Message contracts: producers and templates (e2e)', () => {
       .session(system.baseUrl)
       .post(`/change-requests/${pending.body.changeRequestId}/reject`, { reason: 'Pas maintenant' });
     expectStatus(rejected, 200);
+    // A second change waits for the same validator, whose signature the operator then removes: nobody is left to
+    // approve it, so its maker is told (issue 17, rule 3).
+    const stuck = await maker.session(system.baseUrl).request<ChangeSubmissionResult>('PATCH', `/users/${subject}`, { lastName: 'Bloqué' });
+    expectStatus(stuck, 202);
+    const signatureRemoved = await operator.post<ChangeSubmissionResult>(`/companies/${companyId}/change-requests`, {
+      items: [{ kind: 'ADMIN_SIGNATURE_SET', payload: { userId: validator.userId, adminSignature: 'NONE' } }],
+    });
+    expectStatus(signatureRemoved, 201);
 
     // Reporting: the report-ready e-mail to the orderer.
     const report = await maker.session(system.baseUrl).post<{ id: string }>(`/companies/${companyId}/reports`, { type: 'ACCESS_RIGHTS' });

@@ -5,13 +5,16 @@ import {
   addOperator,
   addUsers,
   ApiSession,
+  CaughtMail,
   queryRows,
+  readCaughtMail,
   FixtureAdministrator,
   FixtureOperator,
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
   waitFor,
+  waitForMail,
 } from '@procura/testing';
 import { randomUUID } from 'node:crypto';
 import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
@@ -231,6 +234,17 @@ describe('Rules the seeds state (e2e)', () => {
       const makerView = await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
       expect(makerView.body.status).toBe('PENDING');
       expect(makerView.body.cannotComplete).toMatch(/Carol Fixture: The admin signature is NONE/);
+
+      // The maker is told by e-mail, once, when the request became impossible (after Carol's signature went, not Bob's).
+      const aboutThisRequest = (m: CaughtMail) => m.to.includes(alice.email) && (m.text ?? '').includes(`/change-requests/${id}`);
+      const notice = await waitForMail((m) => aboutThisRequest(m) && /impossible|cannot be approved/.test(m.subject ?? ''), {
+        timeoutMs: 30_000,
+        what: "the maker's notice that the request cannot complete",
+      });
+      expect(notice.text ?? '').toMatch(/Carol Fixture: The admin signature is NONE/);
+      // Once: its event key is the request's (every later recheck of the company finds it sent).
+      const notices = (await readCaughtMail()).filter((m) => aboutThisRequest(m) && /impossible|cannot be approved/.test(m.subject ?? ''));
+      expect(notices).toHaveLength(1);
     });
 
     it("lets the operator's registration and activation of administrators stand for the bank's validation", async () => {

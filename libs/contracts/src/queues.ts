@@ -82,6 +82,12 @@ export interface EmailTemplateParams {
     reason?: string;
     link: string;
   };
+  /**
+   * To the maker, once per request: a pending request that can no longer get its approvals
+   * (validators suspended, signatures removed) instead of expiring unnoticed. `reason` names
+   * who is left out and why.
+   */
+  'change-request-cannot-complete': { makerFirstName: string; summary: string; reason: string; link: string; expiresAt: string };
   'report-ready': { firstName: string; reportType: 'ACCESS_RIGHTS' | 'DELIVERIES'; link: string };
 }
 
@@ -99,6 +105,7 @@ export const TEMPLATE_SECRETS = {
   'edi-code': ['ediCode'],
   'change-request-pending': [],
   'change-request-outcome': [],
+  'change-request-cannot-complete': [],
   'report-ready': [],
   'provisional-password': ['provisionalPassword'],
 } as const satisfies Record<EmailTemplate | SmsTemplate, readonly string[]>;

@@ -43,6 +43,19 @@ export class ChangeNotifier {
     }
   }
 
+  /** Rule 3 (issue 17): the maker learns that a pending request can no longer complete; the event key makes it once per request. */
+  async cannotComplete(tx: Tx, cr: FullChangeRequest, reason: string): Promise<void> {
+    const maker = cr.makerContact as unknown as MakerContact;
+    await this.outbox.add(tx, JOBS.sendEmail, `cr-cannot-complete:${cr.id}`, {
+      eventKey: `cr-cannot-complete:${cr.id}`,
+      companyId: cr.companyId,
+      template: 'change-request-cannot-complete',
+      to: maker.email,
+      language: maker.language,
+      params: { makerFirstName: maker.firstName, summary: cr.summary, reason, link: this.link(cr), expiresAt: cr.expiresAt.toISOString() },
+    });
+  }
+
   async outcome(tx: Tx, cr: FullChangeRequest, status: ChangeOutcomeStatus, reason?: string): Promise<void> {
     const maker = cr.makerContact as unknown as MakerContact;
     await this.outbox.add(tx, JOBS.sendEmail, `cr-outcome:${cr.id}:${status}`, {

@@ -270,6 +270,11 @@ export class ChangeRequestRepository {
     ]);
   }
 
+  /** Every pending request of a company (few: they wait for approval or expire within days). */
+  pendingOf(companyId: string): Promise<FullChangeRequest[]> {
+    return this.prisma.changeRequest.findMany({ where: { companyId, status: 'PENDING' }, include: FULL, orderBy: { createdAt: 'asc' } });
+  }
+
   /** Pending requests about some users (for the access-rights report). */
   pendingAbout(companyId: string, userIds: string[]) {
     return this.prisma.changeRequest.findMany({

@@ -111,6 +111,15 @@ function missingValidators(
   );
 }
 
+/** Why a pending request can no longer get the approvals it still needs (undefined while it can). */
+function whyCannotComplete(
+  cr: { requiredApprovals: number; makerUserId: string; subjectUserIds: string[]; approvals: Array<{ validatorUserId: string }> },
+  contacts: UserContact[],
+): string | undefined {
+  const approvedBy = cr.approvals.map((a) => a.validatorUserId);
+  return missingValidators(cr.requiredApprovals - approvedBy.length, contacts, cr.makerUserId, cr.subjectUserIds, approvedBy);
+}
+
 const summaryOf = (items: ValidatedItem[]) =>
   items.length === 1
     ? items[0].validation.summary
@@ -497,10 +506,29 @@ export class ChangeRequestService {
     const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true });
     return views.map((v) => {
       if (v.status !== 'PENDING') return v;
-      const approvedBy = v.approvals.map((a) => a.validatorUserId);
-      const missing = missingValidators(v.requiredApprovals - approvedBy.length, contacts, v.makerUserId, v.subjectUserIds, approvedBy);
+      const missing = whyCannotComplete(v, contacts);
       return missing ? { ...v, cannotComplete: missing } : v;
     });
+  }
+
+  /**
+   * Rule 3 (issue 17): when a company's user changes (suspended, signature removed, credential
+   * revoked…), the maker of each pending request that can no longer get its approvals is told
+   * by e-mail, once per request, instead of the request expiring unnoticed.
+   */
+  async warnMakersOfImpossible(companyId: string): Promise<void> {
+    const pending = await this.repository.pendingOf(companyId);
+    if (pending.length === 0) return;
+    const contacts = await this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true });
+    const impossible = pending.flatMap((cr) => {
+      const reason = whyCannotComplete(cr, contacts);
+      return reason ? [{ cr, reason }] : [];
+    });
+    if (impossible.length === 0) return;
+    await this.transactions.run(async (tx) => {
+      for (const { cr, reason } of impossible) await this.notifier.cannotComplete(tx, cr, reason);
+    });
+    this.relay.nudge();
   }
 
   /** The secret to show the maker, erased in the same transaction: whoever asks second gets nothing. */

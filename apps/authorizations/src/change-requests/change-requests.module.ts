@@ -12,6 +12,7 @@ import { ChangeRecoverySweeper } from './change-recovery.sweeper';
 import { ChangeRequestRepository } from './change-request.repository';
 import { ChangeRequestService } from './change-request.service';
 import { ChangeRequestsHandlers } from './change-requests.handlers';
+import { ImpossibleRequestsWatch } from './impossible-requests.watch';
 import { PendingChangeRequests } from './pending-change-requests';
 
 /** Dual validation: change requests from submission to application (owners reached through ChangeDispatcher). */
@@ -27,6 +28,7 @@ import { PendingChangeRequests } from './pending-change-requests';
     ChangeJobsWorker,
     ChangeRecoverySweeper,
     PendingChangeRequests,
+    ImpossibleRequestsWatch,
   ],
 })
 export class ChangeRequestsModule {}

@@ -7,6 +7,7 @@ import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min, Va
 import { RightsCompiler } from './rights-compiler';
 import { RightsGenerations } from './rights-generations';
 import { PrincipalsRepository } from '../principals/principals.repository';
+import { PrincipalChangeListeners } from './principal-change-listeners';
 
 class PrincipalCredentialDto {
   @IsUUID() id: string;
@@ -39,6 +40,7 @@ export class PrincipalSyncWorker implements OnApplicationBootstrap, BeforeApplic
     private readonly principals: PrincipalsRepository,
     private readonly generations: RightsGenerations,
     private readonly compiler: RightsCompiler,
+    private readonly listeners: PrincipalChangeListeners,
   ) {
     this.worker = new JobWorker(
       config.redisUrl,
@@ -57,6 +59,8 @@ export class PrincipalSyncWorker implements OnApplicationBootstrap, BeforeApplic
     this.compiler.forget([state.userId]);
     await this.generations.bump([state.userId]);
     if (!applied) this.logger.debug({ msg: 'older principal state ignored', userId: state.userId, version: state.version });
+    // Also on an ignored state, for the same reason; listeners are idempotent.
+    await this.listeners.notify(state);
     return { applied };
   }
 

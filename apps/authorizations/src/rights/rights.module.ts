@@ -4,6 +4,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { CompanyAccessModule } from '../company-access/company-access.module';
 import { PrincipalsModule } from '../principals/principals.module';
 import { ResourcesModule } from '../resources/resources.module';
+import { PrincipalChangeListeners } from './principal-change-listeners';
 import { PrincipalSyncWorker } from './principal-sync.worker';
 import { RightsCompiler } from './rights-compiler';
 import { RightsGenerations } from './rights-generations';
@@ -14,7 +15,7 @@ import { RightsService } from './rights.service';
 @Module({
   imports: [AuthorizationsCoreModule, CatalogModule, CompanyAccessModule, PrincipalsModule, ResourcesModule],
   controllers: [RightsHandlers],
-  providers: [RightsGenerations, RightsCompiler, RightsService, PrincipalSyncWorker],
-  exports: [RightsService, RightsCompiler, RightsGenerations],
+  providers: [RightsGenerations, RightsCompiler, RightsService, PrincipalSyncWorker, PrincipalChangeListeners],
+  exports: [RightsService, RightsCompiler, RightsGenerations, PrincipalChangeListeners],
 })
 export class RightsModule {}

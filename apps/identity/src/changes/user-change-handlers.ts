@@ -162,6 +162,8 @@ export class UserUpdateHandler implements ChangeKindHandler<'USER_UPDATE'> {
     const data: Prisma.UserUncheckedUpdateInput = { ...changes } as Prisma.UserUncheckedUpdateInput;
     if (typeof changes.birthDate === 'string') data.birthDate = new Date(`${changes.birthDate}T00:00:00Z`);
     const updated = await this.rules.users.updateVersion(tx, user.id, user.version, data);
+    // A demoted administrator approves nothing any more: the pending requests are rechecked (issue 17, rule 3).
+    if (changes.clientType !== undefined) await this.rules.afterChange(tx, updated);
     return {
       result: { user: toUserView(updated) },
       audit: { action: 'user.updated', targetType: 'user', targetId: user.id, before: userSnapshot(user), after: userSnapshot(updated) },
@@ -356,6 +358,8 @@ export class AdminSignatureSetHandler implements ChangeKindHandler<'ADMIN_SIGNAT
     checkVersion(ctx.targetVersion, 'user', user.version);
     this.check(user, payload);
     const updated = await this.rules.users.updateVersion(tx, user.id, user.version, { adminSignature: payload.adminSignature });
+    // Who can approve changed: the change-request workflow rechecks the pending requests (issue 17, rule 3).
+    await this.rules.afterChange(tx, updated);
     return {
       result: { user: toUserView(updated) },
       audit: {

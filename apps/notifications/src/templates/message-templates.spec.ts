@@ -28,6 +28,13 @@ const PARAMS: Record<EmailTemplate, Record<string, string>> = {
     reason: 'Doublon',
     link: 'https://portal.example.com/change-requests/1',
   },
+  'change-request-cannot-complete': {
+    makerFirstName: 'Jeanne',
+    summary: 'Créer l’utilisateur Luc Petit',
+    reason: '1 more approval(s) needed but only 0 administrator(s) can give it (Paul Durand: The user is SUSPENDED)',
+    link: 'https://portal.example.com/change-requests/1',
+    expiresAt: '2026-11-30T10:00:00.000Z',
+  },
   'report-ready': { firstName: 'Jeanne', reportType: 'ACCESS_RIGHTS', link: 'https://portal.example.com/reports/1' },
 };
 const SECRETS: Partial<Record<EmailTemplate, Record<string, string>>> = { 'edi-code': { ediCode: 'EDI-7Q4K-9XW2' } };
@@ -149,6 +156,7 @@ describe('message templates', () => {
 
   it('declares every template of the contracts', () => {
     expect(Object.keys(TEMPLATE_SPECS).sort()).toEqual([
+      'change-request-cannot-complete',
       'change-request-outcome',
       'change-request-pending',
       'edi-code',

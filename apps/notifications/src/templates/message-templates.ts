@@ -70,6 +70,11 @@ export const TEMPLATE_SPECS: { [T in EmailTemplate | SmsTemplate]: TemplateSpec<
     optional: { reason: 'text' },
     secrets: TEMPLATE_SECRETS['change-request-outcome'],
   },
+  'change-request-cannot-complete': {
+    channel: 'EMAIL',
+    params: { makerFirstName: 'text', summary: 'text', reason: 'text', link: 'url', expiresAt: 'date' },
+    secrets: TEMPLATE_SECRETS['change-request-cannot-complete'],
+  },
   'report-ready': {
     channel: 'EMAIL',
     params: { firstName: 'text', reportType: { oneOf: REPORT_TYPES }, link: 'url' },
@@ -371,6 +376,34 @@ export function renderEmail(
             footer,
           );
     }
+    case 'change-request-cannot-complete':
+      return fr
+        ? compose(
+            `Demande impossible à valider : ${params.summary}`,
+            `Bonjour ${params.makerFirstName},`,
+            [
+              { p: `Votre demande de modification « ${params.summary} » ne peut plus obtenir les validations qu’il lui faut.` },
+              { p: `Motif : ${params.reason}` },
+              {
+                p: `Elle expirerait le ${formatDate(params.expiresAt, language)} sans être appliquée. Annulez-la et soumettez-la de nouveau quand assez d’administrateurs pourront la valider, ou demandez à votre conseiller d’en enregistrer un.`,
+              },
+              { label: 'Voir la demande :', link: params.link },
+            ],
+            footer,
+          )
+        : compose(
+            `Change request that cannot be approved: ${params.summary}`,
+            `Hello ${params.makerFirstName},`,
+            [
+              { p: `Your change request "${params.summary}" can no longer get the approvals it needs.` },
+              { p: `Reason: ${params.reason}` },
+              {
+                p: `It would expire on ${formatDate(params.expiresAt, language)} without being applied. Cancel it and submit it again once enough administrators can approve it, or ask your advisor to register one.`,
+              },
+              { label: 'See the request:', link: params.link },
+            ],
+            footer,
+          );
     case 'report-ready': {
       const label = REPORT_TEXT[params.reportType as (typeof REPORT_TYPES)[number]][language];
       return fr
