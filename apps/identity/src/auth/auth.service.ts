@@ -1,13 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
+import {
+  Actor,
+  ChangePasswordDto,
+  LoginPayload,
+  SessionScope,
+  SessionTokens,
+  StepUpTokens,
+  StepUpVerified,
+  TotpEnrolment,
+} from '@procura/contracts';
 import { Company, Credential, Transactions, Tx, User } from '@procura/database';
 import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
 import { signAccessToken } from '@procura/security';
 import { randomUUID } from 'node:crypto';
 
 import { CredentialsRepository, CredentialWithOwner, LoginCandidate } from '../credentials/credentials.repository';
-import { isWellFormedLoginId, maskLoginId } from '../credentials/login-id';
+import { maskLoginId, parseSignInIdentifier } from '../credentials/login-id';
 import { burnVerification, verifyPassword } from '../credentials/password-hasher';
 import { PASSWORD_HISTORY_DEPTH } from '../credentials/password-policy';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
@@ -19,7 +28,7 @@ import { SessionsRepository } from './sessions.repository';
 import { sessionEnded, sha256, SignInSteps, stepUpFailed } from './sign-in-steps';
 
 /** The one answer to every failed sign-in: it never says which of login id or password was wrong. */
-const loginFailed = () => new UnauthenticatedError('Login id or password incorrect, or access not possible at the moment');
+const loginFailed = () => new UnauthenticatedError('Login id, e-mail or password incorrect, or access not possible at the moment');
 
 /** How a session's tokens are minted: still waiting for the TOTP code, or carrying a fresh strong authentication. */
 interface TokenOptions {
@@ -48,11 +57,27 @@ export class AuthService {
     private readonly steps: SignInSteps,
   ) {}
 
-  async login(loginId: string, password: string, sourceIp?: string): Promise<SessionTokens> {
+  /** `POST /auth/login`: `login` (login id or e-mail), or `loginId` as clients sent it before e-mail sign-in. */
+  loginWith(input: LoginPayload): Promise<SessionTokens> {
+    if (input.login !== undefined && input.loginId !== undefined)
+      throw new ValidationFailedError([{ field: 'login', messages: ['give login or loginId, not both'] }]);
+    if (input.login !== undefined) return this.login(input.login, input.password, input.sourceIp, 'login');
+    return this.login(input.loginId ?? '', input.password, input.sourceIp);
+  }
+
+  /**
+   * Sign-in with what the company's users sign in with (seed 003): the 14-digit login id, or
+   * the e-mail where the company says so. An unknown identifier, or one of the kind the
+   * company does not use, costs the same argon2 work and gets the same answer as a wrong
+   * password: the answers never tell who exists.
+   */
+  async login(typed: string, password: string, sourceIp?: string, field = 'loginId'): Promise<SessionTokens> {
     // A typo is caught before any lookup (seed 000: 14 digits with a check digit).
-    if (!isWellFormedLoginId(loginId))
-      throw new ValidationFailedError([{ field: 'loginId', messages: ['loginId has a wrong check digit: check the 14 digits'] }]);
-    const credential = await this.credentials.findLoginCandidate(loginId);
+    const identifier = parseSignInIdentifier(typed, field);
+    const found = identifier.loginId
+      ? await this.credentials.findLoginCandidate(identifier.loginId)
+      : await this.credentials.findLoginCandidateByEmail(identifier.email!);
+    const credential = found?.user.company.signInWith === (identifier.loginId ? 'LOGIN_ID' : 'EMAIL') ? found : null;
     if (!credential) {
       await burnVerification(password);
       await this.steps.auditNow({
@@ -61,7 +86,9 @@ export class AuthService {
         action: 'login.failed',
         targetType: 'login',
         sourceIp,
-        details: { loginId: maskLoginId(loginId), reason: 'unknown-login-id' },
+        details: identifier.loginId
+          ? { loginId: maskLoginId(identifier.loginId), reason: found ? 'company-signs-in-with-email' : 'unknown-login-id' }
+          : { login: 'e-mail', reason: found ? 'company-signs-in-with-login-id' : 'unknown-email' },
       });
       throw loginFailed();
     }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
 import { IdentitySession, Operator, Transactions, Tx } from '@procura/database';
-import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
+import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
-import { isWellFormedLoginId, maskLoginId } from '../credentials/login-id';
+import { maskLoginId, parseSignInIdentifier } from '../credentials/login-id';
 import { burnVerification, verifyPassword } from '../credentials/password-hasher';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { OperatorsRepository } from '../operators/operators.repository';
@@ -40,7 +40,7 @@ export class OperatorAuthService {
   ) {}
 
   async login(login: string, password: string, totpCode: string | undefined, sourceIp?: string): Promise<SessionTokens> {
-    const lookup = this.parseLogin(login);
+    const lookup = parseSignInIdentifier(login, 'login');
     const operator = await this.operators.findForLogin(lookup);
     if (!operator?.passwordHash) {
       // Same cost as a wrong password: the answer time does not tell whether the login exists.
@@ -91,18 +91,6 @@ export class OperatorAuthService {
     });
     this.relay.nudge();
     return tokens;
-  }
-
-  /** Login id (14 digits, check digit verified before any lookup) or e-mail. */
-  private parseLogin(login: string): { loginId?: string; email?: string } {
-    const trimmed = login.trim();
-    if (/^\d{14}$/.test(trimmed)) {
-      if (!isWellFormedLoginId(trimmed))
-        throw new ValidationFailedError([{ field: 'login', messages: ['login has a wrong check digit: check the 14 digits'] }]);
-      return { loginId: trimmed };
-    }
-    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(trimmed)) return { email: trimmed.toLowerCase() };
-    throw new ValidationFailedError([{ field: 'login', messages: ['login must be a 14-digit login id or an e-mail address'] }]);
   }
 
   private refusal(o: Operator, now: Date, passwordOk: boolean): string | undefined {
