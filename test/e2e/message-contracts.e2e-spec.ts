@@ -80,19 +80,21 @@ describe('Message contracts: producers and templates (e2e)', () => {
   it('renders every template, in French and English, with exactly what its producer sends, and delivers each message', async () => {
     const operator = (await addOperator(system.databaseUrl)).session(system.baseUrl);
     let seq = 0;
-    async function newCompany(): Promise<string> {
+    async function newCompany(settings: Record<string, unknown> = {}): Promise<string> {
       const digits = `${Date.now()}${seq++}`.slice(-9);
       const created = await operator.post<CompanyView>('/companies', {
         name: `Contracts ${digits}`,
         registrationNumber: digits,
         billingMode: 'CLIENT',
         pricingOffer: 'ESSENTIEL',
+        ...settings,
       });
       expectStatus(created, 201);
       return created.body.id;
     }
     const companyId = await newCompany();
-    const phonelessCompanyId = await newCompany();
+    // Its users sign in with their e-mail (seed 003): the welcome e-mail says so instead of giving the login id.
+    const phonelessCompanyId = await newCompany({ signInWith: 'EMAIL' });
 
     // Identity: welcome e-mails and the provisional-password SMS (a first administrator with a phone, another without).
     for (const [company, phone, language] of [
@@ -200,7 +202,12 @@ describe('Message contracts: producers and templates (e2e)', () => {
     const delivered = (await readCaughtMail()).find((m) => m.to.includes(phoneless.payload.to))!;
     expect(delivered.text).toContain('company administrator');
     expect(delivered.text).not.toContain('SMS');
+    // Its company signs in with e-mails: the welcome e-mail names the address to sign in with, not the login id.
+    expect(phoneless.payload.params.signInEmail).toBe(phoneless.payload.to);
+    expect(delivered.text).toContain(`You sign in with your e-mail address: ${phoneless.payload.to}`);
+    expect(delivered.text).not.toContain(phoneless.payload.params.loginId);
     const withPhone = jobs.find((j) => j.payload.template === 'welcome-login-id' && j.payload.companyId === companyId)!;
     expect(withPhone.payload.params.passwordChannel).toBe('sms');
+    expect(withPhone.payload.params.signInEmail).toBeUndefined();
   }, 180_000);
 });

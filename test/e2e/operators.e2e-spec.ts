@@ -15,6 +15,7 @@ import {
   FixtureOperator,
   queryRows,
   randomLoginId,
+  readCaughtMail,
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
@@ -344,7 +345,7 @@ describe('Operators as principals (e2e)', () => {
     expect((await asStranger.post(`/api-keys/${issued.body.key.id}/revoke`)).status).toBe(404);
   });
 
-  it('seed 003: a collaborator sets up a client (administrator, two users, one activated later with a prepared credential, an accounting family) as change requests', async () => {
+  it('seed 003: a collaborator sets up a client (administrator, two users, one activated later with a prepared credential, an accounting family) as change requests; the deferred user, once activated, signs in with their e-mail', async () => {
     const supervisor = await supervisorOf(system, 'Firmin Cabinet');
     const secret = generateSecret();
     const collaborator = await addOperator(system.databaseUrl, 'Clara Collaboratrice', {
@@ -353,8 +354,14 @@ describe('Operators as principals (e2e)', () => {
       signIn: { passwordHash: await argon2.hash(PASSWORD, { type: argon2.argon2id }), totpSecret: secret, loginId: randomLoginId() },
     });
     const asCollaborator = await signIn(emailOf(collaborator.operatorId), secret);
-    const company = await asCollaborator.post<CompanyView>('/companies', { ...companyInput('Client'), billingMode: 'FIRM' });
+    // Seed 003: the client's users sign in with their e-mail ("sert d'identifiant unique").
+    const company = await asCollaborator.post<CompanyView>('/companies', {
+      ...companyInput('Client'),
+      billingMode: 'FIRM',
+      signInWith: 'EMAIL',
+    });
     expect(company.status).toBe(201);
+    expect(company.body.signInWith).toBe('EMAIL');
     const tag = unique();
     const person = (firstName: string, clientType: string, extra: Record<string, unknown> = {}) => ({
       lastName: 'Girard',
@@ -430,6 +437,31 @@ describe('Operators as principals (e2e)', () => {
       timeoutMs: 20_000,
       what: "the activated user's accounting right",
     });
+
+    // The welcome e-mail says to sign in with the e-mail; Lucas then does, with the provisional
+    // password shown once to the collaborator (he has no phone).
+    const lucasEmail = person('Lucas', 'STANDARD').email;
+    const welcome = await waitFor(async () => (await readCaughtMail()).find((m) => m.to.includes(lucasEmail)), {
+      timeoutMs: 30_000,
+      what: "Lucas's welcome e-mail",
+    });
+    expect(welcome.text).toContain(`Votre identifiant de connexion est votre adresse e-mail : ${lucasEmail}`);
+    expect(welcome.text).not.toContain(credential.loginId);
+    const provisionalPassword = applied.body.revealOnce!.provisionalPassword;
+    secrets.add(provisionalPassword);
+    const byEmail = await anonymous.post<SessionTokens>('/auth/login', { login: lucasEmail.toUpperCase(), password: provisionalPassword });
+    expect([byEmail.status, byEmail.body.scope]).toEqual([200, 'password-change']);
+    // Nothing tells who exists: his login id (not what his company signs in with), an unknown
+    // e-mail and a wrong password get the same answer.
+    const refusals = await Promise.all(
+      [
+        { login: credential.loginId, password: provisionalPassword },
+        { login: `nobody.${tag}@client.example`, password: provisionalPassword },
+        { login: lucasEmail, password: 'Not-His-Password-1' },
+      ].map((body) => anonymous.post<Problem>('/auth/login', body)),
+    );
+    expect(refusals.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(new Set(refusals.map((r) => JSON.stringify({ code: r.body.code, detail: r.body.detail }))).size).toBe(1);
 
     // The client's audit trail names the collaborator as the maker.
     await waitFor(

@@ -20,7 +20,9 @@ describe(AuthService.name, () => {
   let auth: AuthService;
   const password = 'Correct-Horse-Battery-9';
 
-  async function credential(options: { provisional?: boolean; status?: 'ACTIVE' | 'SUSPENDED' } = {}): Promise<string> {
+  async function credential(
+    options: { provisional?: boolean; status?: 'ACTIVE' | 'SUSPENDED'; signInWith?: 'LOGIN_ID' | 'EMAIL' } = {},
+  ): Promise<string> {
     const companyId = randomUUID();
     const userId = randomUUID();
     const id = loginId();
@@ -34,6 +36,7 @@ describe(AuthService.name, () => {
         billingMode: 'CLIENT',
         pricingOffer: 'X',
         organisationId,
+        signInWith: options.signInWith ?? 'LOGIN_ID',
         managedBy: (
           await prisma.operator.create({
             data: { id: randomUUID(), organisationId, name: 'Conseil', email: `op.${id}@fixture.example`, role: 'SUPERVISOR' },
@@ -132,6 +135,51 @@ describe(AuthService.name, () => {
     const id = await credential({ provisional: true });
     const tokens = await auth.login(id, password);
     expect(tokens.passwordChangeRequired).toBe(true);
+  });
+
+  it('signs a user in with their e-mail where the company says so; nothing tells who exists (seed 003)', async () => {
+    const id = await credential({ signInWith: 'EMAIL' });
+    const email = `lea.${id}@fixture.example`;
+    const tokens = await auth.login(` ${email.toUpperCase()} `, password, undefined, 'login');
+    expect(tokens.accessToken).toBeTruthy();
+    // The login id of a company that signs in with e-mails, an unknown e-mail, the e-mail of a
+    // company that signs in with login ids, and a wrong password: one answer.
+    const loginIdCompany = await credential();
+    const refusals = await Promise.all(
+      [
+        auth.login(id, password, undefined, 'login'),
+        auth.login(`nobody.${id}@fixture.example`, password, undefined, 'login'),
+        auth.login(`lea.${loginIdCompany}@fixture.example`, password, undefined, 'login'),
+        auth.login(email, 'Wrong-Password-1', undefined, 'login'),
+      ].map((attempt) =>
+        attempt.then(
+          () => ({ status: 200, message: 'signed in' }),
+          (e: unknown) => e as { status: number; message: string },
+        ),
+      ),
+    );
+    expect(new Set(refusals.map((e) => `${e.status} ${e.message}`))).toEqual(new Set([`401 ${refusals[3].message}`]));
+    // The same argon2 work for an unknown e-mail as for a wrong password (medians: one slow run is noise).
+    const median = async (attempt: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await attempt().catch(() => undefined);
+        times.push(performance.now() - start);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    const other = await credential({ signInWith: 'EMAIL' });
+    const unknownEmail = await median(() => auth.login(`nobody.${other}@fixture.example`, password, undefined, 'login'));
+    const wrongPassword = await median(() => auth.login(`lea.${other}@fixture.example`, 'Wrong-Password-1', undefined, 'login'));
+    expect(unknownEmail).toBeGreaterThan(wrongPassword * 0.5);
+  });
+
+  it('names the field of a sign-in identifier that is neither a login id nor an e-mail', async () => {
+    await expect(auth.login('jeanne', password, undefined, 'login')).rejects.toMatchObject({
+      status: 400,
+      fields: [expect.objectContaining({ field: 'login' })],
+    });
   });
 
   it('refuses a suspended user', async () => {

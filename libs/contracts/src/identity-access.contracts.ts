@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsIn, IsInt, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsDisplayName, IsIsoDateTime, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
@@ -191,8 +204,24 @@ export class CredentialIssuedWithSecret extends CredentialIssued {
 
 // ── Sign-in ─────────────────────────────────────────────────────────────────────────
 
+/** Exactly one of `login` and `loginId` (the field clients used before e-mail sign-in). */
 export class LoginDto {
-  @ApiProperty({ example: '40512345678903' }) @Matches(LOGIN_ID_PATTERN, { message: 'loginId must be 14 digits' }) loginId: string;
+  @ApiPropertyOptional({
+    example: 'jeanne.martin@example.com',
+    maxLength: 254,
+    description:
+      "What the company's users sign in with: the 14-digit login id, or the e-mail where the company says so (seed 003). Give this or loginId.",
+  })
+  @ValidateIf((o: LoginDto) => o.loginId === undefined || o.login !== undefined)
+  @IsString()
+  @Length(1, 254)
+  login?: string;
+
+  @ApiPropertyOptional({ example: '40512345678903', description: 'The 14-digit login id (or give login)' })
+  @ValidateIf((o: LoginDto) => o.login === undefined || o.loginId !== undefined)
+  @Matches(LOGIN_ID_PATTERN, { message: 'loginId must be 14 digits' })
+  loginId?: string;
+
   @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) password: string;
 }
 

@@ -12,6 +12,12 @@ export enum BillingMode {
   FIRM = 'FIRM',
 }
 
+/** What a company's users type to sign in (seed 003: the e-mail "sert d'identifiant unique"). */
+export enum SignInIdentifier {
+  LOGIN_ID = 'LOGIN_ID',
+  EMAIL = 'EMAIL',
+}
+
 export class CreateCompanyDto {
   @ApiProperty({ example: 'Boulangerie Martin SARL', minLength: 2, maxLength: 200 })
   @IsString()
@@ -37,6 +43,15 @@ export class CreateCompanyDto {
   @Optional()
   @IsBoolean()
   requireStrongAuth?: boolean;
+
+  @ApiPropertyOptional({
+    enum: SignInIdentifier,
+    default: SignInIdentifier.LOGIN_ID,
+    description: "What the company's users sign in with: their 14-digit login id, or their e-mail (seed 003)",
+  })
+  @Optional()
+  @IsEnum(SignInIdentifier)
+  signInWith?: SignInIdentifier;
 }
 
 /** What an operator may change on a company they manage. */
@@ -63,6 +78,11 @@ export class UpdateCompanyDto {
   @Optional()
   @IsBoolean()
   requireStrongAuth?: boolean;
+
+  @ApiPropertyOptional({ enum: SignInIdentifier, description: "What the company's users sign in with from now on" })
+  @Optional()
+  @IsEnum(SignInIdentifier)
+  signInWith?: SignInIdentifier;
 }
 
 export class UpdateCompanyPayload {
@@ -84,6 +104,7 @@ export class CompanyView {
   @ApiProperty({ format: 'uuid', description: 'The operator organisation (bank branch, accounting firm) whose client it is' })
   organisationId: string;
   @ApiProperty() requireStrongAuth: boolean;
+  @ApiProperty({ enum: SignInIdentifier, description: "What the company's users sign in with" }) signInWith: SignInIdentifier;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -62,6 +62,8 @@ export interface EmailTemplateParams {
     loginId: string;
     portalUrl: string;
     passwordChannel?: 'sms' | 'administrator';
+    /** Where the company signs in with e-mails (seed 003): the address to sign in with, instead of the login id. */
+    signInEmail?: string;
   };
   /** To the requesting administrator; secret ediCode. */
   'edi-code': { adminFirstName: string; userFirstName: string; userLastName: string; expiresAt: string };

@@ -44,9 +44,12 @@ const fr = {
   notFound: { title: 'Page introuvable', hint: 'Cette adresse ne correspond à aucune page de la console.', home: "Revenir à l'accueil" },
   signIn: {
     title: 'Connexion',
-    intro: 'Saisissez votre identifiant à 14 chiffres et votre mot de passe.',
-    loginId: 'Identifiant (14 chiffres)',
-    loginIdHint: "L'identifiant reçu par e-mail, 14 chiffres",
+    intro:
+      'Saisissez votre identifiant à 14 chiffres, ou votre adresse e-mail si votre entreprise l’utilise comme identifiant, et votre mot de passe.',
+    loginId: 'Identifiant (14 chiffres) ou adresse e-mail',
+    loginIdHint: "L'identifiant indiqué dans l'e-mail de bienvenue : 14 chiffres, ou votre adresse e-mail",
+    emailHint: 'Connexion par adresse e-mail',
+    emailInvalid: 'Adresse e-mail incomplète : vérifiez ce qui suit le @',
     loginIdDigitsOnly: "L'identifiant ne contient que des chiffres",
     loginIdMissing_one: 'Encore {{count}} chiffre',
     loginIdMissing_other: 'Encore {{count}} chiffres',
@@ -56,7 +59,8 @@ const fr = {
     password: 'Mot de passe',
     passwordRequired: 'Saisissez votre mot de passe',
     submit: 'Se connecter',
-    failed: "Identifiant ou mot de passe incorrect, ou accès impossible pour le moment. Après 5 échecs, l'accès est bloqué 15 minutes.",
+    failed:
+      "Identifiant, adresse e-mail ou mot de passe incorrect, ou accès impossible pour le moment. Après 5 échecs, l'accès est bloqué 15 minutes.",
     help: 'Première connexion ? Utilisez le mot de passe provisoire reçu par SMS. Intégrations :',
     codeIntro:
       'Mot de passe vérifié pour l’identifiant {{loginId}}. Saisissez maintenant le code à 6 chiffres affiché par votre application d’authentification (Sécur’Pass).',

@@ -10,10 +10,14 @@ import { useSession } from '../session/SessionProvider';
 import { fieldError, fieldErrorsOf, FormError } from '../ui/form-errors';
 import { TotpField } from '../ui/TotpField';
 
+/** What makes the typed identifier an e-mail rather than a login id (the server says the rest). */
+const EMAIL_SHAPE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 /**
- * Login id and password (seed 000: the 14-digit login id), then the code of the authenticator
- * app when the credential has TOTP enrolled (seed 001: Sécur'Pass at sign-in). The check digit
- * is verified as the user types, so a typo is said at once instead of after a refused attempt.
+ * Login id or e-mail, and password (seed 000: the 14-digit login id; seed 003: the e-mail where
+ * the company signs in with it), then the code of the authenticator app when the credential
+ * has TOTP enrolled (seed 001: Sécur'Pass at sign-in). A login id's check digit is verified as
+ * the user types, so a typo is said at once instead of after a refused attempt.
  */
 export function SignInForm({
   initialLoginId = '',
@@ -27,13 +31,18 @@ export function SignInForm({
   const [loginId, setLoginId] = useState(initialLoginId);
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
+  // Letters or an @: an e-mail (seed 003), not a mistyped login id.
+  const typedEmail = /[a-z@]/i.test(loginId);
   const feedback = loginIdFeedback(loginId);
   const digits = normalizeLoginId(loginId);
+  // What is sent and remembered for signing in again: the e-mail as typed, or the login id's digits.
+  const identifier = typedEmail ? loginId.trim() : digits;
+  const emailWellFormed = EMAIL_SHAPE.test(identifier);
   // The password's answer when a TOTP code must follow: its token may only verify the code.
   const [challenge, setChallenge] = useState<SessionTokens | undefined>();
   const [code, setCode] = useState('');
   const finish = async (tokens: SessionTokens) => {
-    const user = await signedIn(tokens, digits);
+    const user = await signedIn(tokens, identifier);
     return { tokens, user };
   };
   const done = ({ user, tokens }: { user: UserView; tokens: SessionTokens }) => {
@@ -44,7 +53,7 @@ export function SignInForm({
   };
   const signIn = useMutation({
     mutationFn: async () => {
-      const tokens = await ok(api.POST('/api/v1/auth/login', { body: { loginId: digits, password } }));
+      const tokens = await ok(api.POST('/api/v1/auth/login', { body: { login: identifier, password } }));
       if (tokens.scope === 'totp-verification') return { challenge: tokens };
       return finish(tokens);
     },
@@ -83,13 +92,15 @@ export function SignInForm({
     CHECK_DIGIT_WRONG: t('signIn.loginIdCheckDigit'),
     WELL_FORMED: t('signIn.loginIdOk'),
   }[feedback];
-  const loginIdInvalid =
-    feedback === 'NOT_DIGITS' || feedback === 'TOO_LONG' || feedback === 'CHECK_DIGIT_WRONG' || (touched && feedback !== 'WELL_FORMED');
+  const identifierHint = typedEmail ? (emailWellFormed ? t('signIn.emailHint') : t('signIn.emailInvalid')) : loginIdHint;
+  const identifierInvalid = typedEmail
+    ? touched && !emailWellFormed
+    : feedback === 'NOT_DIGITS' || feedback === 'TOO_LONG' || feedback === 'CHECK_DIGIT_WRONG' || (touched && feedback !== 'WELL_FORMED');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    if (feedback !== 'WELL_FORMED' || !password) return;
+    if ((typedEmail ? !emailWellFormed : feedback !== 'WELL_FORMED') || !password) return;
     verify.reset();
     signIn.mutate();
   };
@@ -104,7 +115,7 @@ export function SignInForm({
     return (
       <form onSubmit={submitCode} noValidate>
         <Stack>
-          <Text size="sm">{t('signIn.codeIntro', { loginId: digits })}</Text>
+          <Text size="sm">{t('signIn.codeIntro', { loginId: identifier })}</Text>
           <FormError error={verify.error} fields={['code']} />
           <TotpField value={code} onChange={setCode} error={fieldError(codeErrors, 'code')} autoFocus />
           <Button type="submit" loading={verify.isPending} disabled={code.length !== 6}>
@@ -136,7 +147,7 @@ export function SignInForm({
             {t('signIn.expiredStartAgain')}
           </Alert>
         )}
-        {apiError && !errors.loginId && (
+        {apiError && !errors.login && !errors.loginId && (
           <FormError
             error={
               apiError.code === 'UNAUTHENTICATED'
@@ -149,12 +160,13 @@ export function SignInForm({
           label={t('signIn.loginId')}
           value={loginId}
           onChange={(e) => setLoginId(e.currentTarget.value)}
-          inputMode="numeric"
+          // Not numeric: an e-mail needs the letters and the @.
+          inputMode="text"
           autoComplete="username"
           required
-          description={loginIdInvalid ? undefined : loginIdHint}
-          error={loginIdInvalid ? loginIdHint : fieldError(errors, 'loginId')}
-          maxLength={20}
+          description={identifierInvalid ? undefined : identifierHint}
+          error={identifierInvalid ? identifierHint : fieldError(errors, 'login', 'loginId')}
+          maxLength={254}
         />
         <PasswordInput
           label={t('signIn.password')}

@@ -25,9 +25,9 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Sign in with the 14-digit login id and the password',
+    summary: 'Sign in with the 14-digit login id or, where the company says so, the e-mail, and the password',
     description:
-      'A failure never says whether the login id or the password was wrong. When the credential has TOTP enrolled, the answer has scope totp-verification: give the code with POST /auth/totp/verify.',
+      "`login` is what the company's users sign in with (company setting signInWith: LOGIN_ID or EMAIL; seed 003); `loginId` is still accepted. A failure never says whether the identifier or the password was wrong, nor whether the person exists: an unknown e-mail costs the same work and gets the same answer. When the credential has TOTP enrolled, the answer has scope totp-verification: give the code with POST /auth/totp/verify.",
   })
   @ApiOkResponse({ type: SessionTokens })
   login(@Body() body: LoginDto, @SourceIp() sourceIp?: string): Promise<SessionTokens> {

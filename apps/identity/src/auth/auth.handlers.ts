@@ -32,7 +32,7 @@ export class AuthHandlers {
 
   @MessagePattern(IdentityAccessCommands.login.pattern)
   login(@Payload() p: LoginPayload): Promise<SessionTokens> {
-    return this.auth.login(p.loginId, p.password, p.sourceIp);
+    return this.auth.loginWith(p);
   }
 
   @MessagePattern(IdentityAccessCommands.refresh.pattern)

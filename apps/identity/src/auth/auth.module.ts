@@ -9,12 +9,13 @@ import { AuthService } from './auth.service';
 import { OperatorAuthService } from './operator-auth.service';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
+import { SignInSteps } from './sign-in-steps';
 
 /** Sign-in, sessions and strong authentication. */
 @Module({
   imports: [SharedModule, EventsModule, CredentialsModule, UsersModule, OperatorsDataModule],
   controllers: [AuthHandlers],
-  providers: [SessionsRepository, SessionRevoker, AuthService, OperatorAuthService],
+  providers: [SessionsRepository, SessionRevoker, SignInSteps, AuthService, OperatorAuthService],
   exports: [SessionRevoker, AuthService, OperatorAuthService],
 })
 export class AuthModule {}

@@ -1,32 +1,34 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
+import {
+  Actor,
+  ChangePasswordDto,
+  LoginPayload,
+  SessionScope,
+  SessionTokens,
+  StepUpTokens,
+  StepUpVerified,
+  TotpEnrolment,
+} from '@procura/contracts';
 import { Company, Credential, Transactions, Tx, User } from '@procura/database';
 import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
-import { openSecret, sealSecret, signAccessToken } from '@procura/security';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { signAccessToken } from '@procura/security';
+import { randomUUID } from 'node:crypto';
 
 import { CredentialsRepository, CredentialWithOwner, LoginCandidate } from '../credentials/credentials.repository';
-import { isWellFormedLoginId, maskLoginId } from '../credentials/login-id';
-import { burnVerification, hashPassword, verifyPassword } from '../credentials/password-hasher';
-import { checkPasswordPolicy, PASSWORD_HISTORY_DEPTH } from '../credentials/password-policy';
+import { maskLoginId, parseSignInIdentifier } from '../credentials/login-id';
+import { burnVerification, verifyPassword } from '../credentials/password-hasher';
+import { PASSWORD_HISTORY_DEPTH } from '../credentials/password-policy';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
 import { credentialStatus } from '../users/user-views';
 import { OperatorAuthService } from './operator-auth.service';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
-import { acceptTotp, newTotpSecret, totpUri } from './totp';
+import { sessionEnded, sha256, SignInSteps, stepUpFailed } from './sign-in-steps';
 
 /** The one answer to every failed sign-in: it never says which of login id or password was wrong. */
-const loginFailed = () => new UnauthenticatedError('Login id or password incorrect, or access not possible at the moment');
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-/** How long the password half of a sign-in waits for the TOTP code. */
-const TOTP_VERIFICATION_SECONDS = 300;
-
-export const stepUpFailed = () =>
-  new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
+const loginFailed = () => new UnauthenticatedError('Login id, e-mail or password incorrect, or access not possible at the moment');
 
 /** How a session's tokens are minted: still waiting for the TOTP code, or carrying a fresh strong authentication. */
 interface TokenOptions {
@@ -34,7 +36,10 @@ interface TokenOptions {
   strongAuth?: boolean;
 }
 
-/** Sign-in (password, then the TOTP code when enrolled), sessions, password change, TOTP enrolment and step-up. */
+/**
+ * Company users' sign-in (password, then the TOTP code when enrolled), sessions, password
+ * change, TOTP enrolment and step-up, on the steps shared with operators (`SignInSteps`).
+ */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -49,22 +54,41 @@ export class AuthService {
     private readonly relay: IdentityOutboxRelay,
     private readonly clock: Clock,
     private readonly operatorAuth: OperatorAuthService,
+    private readonly steps: SignInSteps,
   ) {}
 
-  async login(loginId: string, password: string, sourceIp?: string): Promise<SessionTokens> {
+  /** `POST /auth/login`: `login` (login id or e-mail), or `loginId` as clients sent it before e-mail sign-in. */
+  loginWith(input: LoginPayload): Promise<SessionTokens> {
+    if (input.login !== undefined && input.loginId !== undefined)
+      throw new ValidationFailedError([{ field: 'login', messages: ['give login or loginId, not both'] }]);
+    if (input.login !== undefined) return this.login(input.login, input.password, input.sourceIp, 'login');
+    return this.login(input.loginId ?? '', input.password, input.sourceIp);
+  }
+
+  /**
+   * Sign-in with what the company's users sign in with (seed 003): the 14-digit login id, or
+   * the e-mail where the company says so. An unknown identifier, or one of the kind the
+   * company does not use, costs the same argon2 work and gets the same answer as a wrong
+   * password: the answers never tell who exists.
+   */
+  async login(typed: string, password: string, sourceIp?: string, field = 'loginId'): Promise<SessionTokens> {
     // A typo is caught before any lookup (seed 000: 14 digits with a check digit).
-    if (!isWellFormedLoginId(loginId))
-      throw new ValidationFailedError([{ field: 'loginId', messages: ['loginId has a wrong check digit: check the 14 digits'] }]);
-    const credential = await this.credentials.findLoginCandidate(loginId);
+    const identifier = parseSignInIdentifier(typed, field);
+    const found = identifier.loginId
+      ? await this.credentials.findLoginCandidate(identifier.loginId)
+      : await this.credentials.findLoginCandidateByEmail(identifier.email!);
+    const credential = found?.user.company.signInWith === (identifier.loginId ? 'LOGIN_ID' : 'EMAIL') ? found : null;
     if (!credential) {
       await burnVerification(password);
-      await this.auditOutsideTx({
+      await this.steps.auditNow({
         companyId: null,
         actor: 'anonymous',
         action: 'login.failed',
         targetType: 'login',
         sourceIp,
-        details: { loginId: maskLoginId(loginId), reason: 'unknown-login-id' },
+        details: identifier.loginId
+          ? { loginId: maskLoginId(identifier.loginId), reason: found ? 'company-signs-in-with-email' : 'unknown-login-id' }
+          : { login: 'e-mail', reason: found ? 'company-signs-in-with-login-id' : 'unknown-email' },
       });
       throw loginFailed();
     }
@@ -73,15 +97,8 @@ export class AuthService {
     const passwordOk = await verifyPassword(credential.passwordHash, password);
     const refusal = this.refusal(credential, now, passwordOk);
     if (refusal) {
-      let locked = false;
-      if (refusal === 'wrong-password') {
-        locked = await this.credentials.registerFailure(
-          credential.id,
-          this.config.loginMaxFailures,
-          new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
-        );
-      }
-      await this.auditOutsideTx({
+      const locked = refusal === 'wrong-password' && (await this.steps.registerFailure(this.credentials, credential.id, now));
+      await this.steps.auditNow({
         companyId: credential.companyId,
         actor: `user:${credential.userId}`,
         action: 'login.failed',
@@ -102,10 +119,7 @@ export class AuthService {
     // The hot path: one statement writes the session, the refresh token and the audit row;
     // no nudge, sign-in audit events ride the relay's next poll (within OUTBOX_POLL_MS), batched.
     const sessionId = randomUUID();
-    const lifetimeSeconds = awaitingTotp
-      ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
-      : this.config.refreshTokenTtlSeconds;
-    const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
+    const expiresAt = this.steps.sessionExpiry(awaitingTotp);
     const { tokens, refreshTokenHash } = this.mintTokens(sessionId, credential, credential.user, credential.user.company, expiresAt, {
       awaitingTotp,
     });
@@ -134,7 +148,7 @@ export class AuthService {
   }
 
   private refusal(c: LoginCandidate, now: Date, passwordOk: boolean): string | undefined {
-    if (c.lockedUntil && c.lockedUntil.getTime() > now.getTime()) return 'locked';
+    if (this.steps.isLocked(c, now)) return 'locked';
     if (!passwordOk) return 'wrong-password';
     const status = credentialStatus(c, now);
     if (status !== 'ACTIVE') return `credential-${status.toLowerCase()}`;
@@ -154,7 +168,7 @@ export class AuthService {
     if (token.usedAt) {
       // A refresh token is used once: a second use means a copy exists. End the session.
       await this.revoker.revoke({ sessionId: session.id }, 'refresh-token-reuse');
-      await this.auditOutsideTx({
+      await this.steps.auditNow({
         companyId: session.companyId,
         actor: session.operatorId ? `operator:${session.operatorId}` : `user:${session.userId}`,
         action: 'session.refresh-token-reused',
@@ -165,12 +179,12 @@ export class AuthService {
       throw new UnauthenticatedError('Invalid refresh token');
     }
     if (session.revokedAt || session.expiresAt.getTime() <= now.getTime() || token.expiresAt.getTime() <= now.getTime())
-      throw new UnauthenticatedError('Session ended: sign in again');
+      throw sessionEnded();
     if (session.operatorId) return this.operatorAuth.continueSession(session, hash);
     const credential = await this.credentials.findWithOwner(session.credentialId);
     if (!credential || this.refusal(credential, now, true)) {
       await this.revoker.revoke({ sessionId: session.id }, 'access-withdrawn');
-      throw new UnauthenticatedError('Session ended: sign in again');
+      throw sessionEnded();
     }
     const tokens = await this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, hash, now))) throw new UnauthenticatedError('Invalid refresh token');
@@ -191,20 +205,12 @@ export class AuthService {
   async verifyTotp(actor: Actor, code: string, sourceIp?: string): Promise<SessionTokens> {
     const { sessionId, userId } = this.userActor(actor);
     const now = this.clock.now();
-    const session = await this.sessions.findSession(sessionId);
-    if (!session || session.revokedAt || session.userId !== userId || session.expiresAt.getTime() <= now.getTime())
-      throw new UnauthenticatedError('Session ended: sign in again');
-    if (!session.awaitingTotp) throw new ConflictError('TOTP_ALREADY_VERIFIED', 'This session is already signed in');
+    const session = await this.steps.pendingSession(sessionId, (s) => s.userId === userId, now);
     const credential = await this.credentials.findWithOwner(session.credentialId);
-    if (!credential || this.refusal(credential, now, true) || !credential.totpSecretSealed) {
-      // Locked by wrong codes, revoked, suspended or reset meanwhile: this sign-in is over.
-      await this.revoker.revoke({ sessionId }, 'access-withdrawn');
-      throw new UnauthenticatedError('Session ended: sign in again');
-    }
-    const check = await this.claimTotpCode(credential, code, now);
-    if (!check.accepted) {
-      const { locked } = check;
-      await this.auditOutsideTx({
+    if (!credential || this.refusal(credential, now, true) || !credential.totpSecretSealed)
+      return this.steps.endWithdrawnSession(sessionId);
+    await this.steps.acceptSignInCode(this.credentials, credential, code, sessionId, now, async (locked) => {
+      await this.steps.auditNow({
         companyId: credential.companyId,
         actor: `user:${userId}`,
         action: 'login.totp-failed',
@@ -213,19 +219,11 @@ export class AuthService {
         sourceIp,
         details: { sessionId, locked },
       });
-      if (locked) {
-        await this.recordLockout(credential, sourceIp);
-        await this.revoker.revoke({ sessionId }, 'locked');
-        throw new UnauthenticatedError('Session ended: sign in again');
-      }
-      throw new RuleViolationError('TOTP_CODE_INVALID', 'The code does not match: type the code your authenticator app shows now', [
-        { field: 'code', messages: ['code does not match'] },
-      ]);
-    }
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+      if (locked) await this.recordLockout(credential, sourceIp);
+    });
+    return this.steps.replaceSession({ sessionId }, 'totp-verified', async (tx) => {
       if (credential.failedAttempts > 0 || credential.lockedUntil)
         await this.credentials.update(tx, credential.id, { failedAttempts: 0, lockedUntil: null });
-      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId }, 'totp-verified');
       await this.events.audit(tx, {
         companyId: credential.companyId,
         actor: `user:${userId}`,
@@ -237,44 +235,28 @@ export class AuthService {
       });
       // The code just given is a fresh strong authentication (like the enrolment confirmation):
       // the full session starts stepped up.
-      const tokens = await this.openSession(tx, credential, credential.user, credential.user.company, sourceIp, { strongAuth: true });
-      return { tokens, ended: endedSessions };
+      return this.openSession(tx, credential, credential.user, credential.user.company, sourceIp, { strongAuth: true });
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
-  async logout(actor: Actor, sourceIp?: string): Promise<{ loggedOut: true }> {
+  logout(actor: Actor, sourceIp?: string): Promise<{ loggedOut: true }> {
     const { sessionId, userId, companyId } = this.userActor(actor);
-    const ids = await this.transactions.run(async (tx) => {
-      const revoked = await this.revoker.revokeInTx(tx, { sessionId }, 'logout');
-      await this.events.audit(tx, {
-        companyId,
-        actor,
-        action: 'session.logout',
-        targetType: 'session',
-        targetId: sessionId,
-        sourceIp,
-        details: { userId },
-      });
-      return revoked;
+    return this.steps.endSession(sessionId, {
+      companyId,
+      actor,
+      action: 'session.logout',
+      targetType: 'session',
+      targetId: sessionId,
+      sourceIp,
+      details: { userId },
     });
-    await this.revoker.publish(ids.length ? ids : [sessionId]);
-    this.relay.nudge();
-    return { loggedOut: true };
   }
 
   async changePassword(actor: Actor, input: ChangePasswordDto, sourceIp?: string): Promise<SessionTokens> {
     const { credential } = await this.sessionCredential(actor);
     const now = this.clock.now();
-    if (!(await verifyPassword(credential.passwordHash, input.currentPassword))) {
-      await this.credentials.registerFailure(
-        credential.id,
-        this.config.loginMaxFailures,
-        new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
-      );
-      await this.auditOutsideTx({
+    await this.steps.checkCurrentPassword(this.credentials, credential, input.currentPassword, () =>
+      this.steps.auditNow({
         companyId: credential.companyId,
         actor,
         action: 'password-change.failed',
@@ -282,34 +264,25 @@ export class AuthService {
         targetId: credential.id,
         sourceIp,
         details: { reason: 'wrong-current-password' },
-      });
-      throw new RuleViolationError('CURRENT_PASSWORD_INCORRECT', 'The current password is incorrect', [
-        { field: 'currentPassword', messages: ['currentPassword is incorrect'] },
-      ]);
-    }
+      }),
+    );
     if (credential.passwordIsProvisional && credential.provisionalExpiresAt && credential.provisionalExpiresAt.getTime() <= now.getTime()) {
       throw new RuleViolationError(
         'PROVISIONAL_PASSWORD_EXPIRED',
         'The provisional password has expired: ask your administrator for a new one',
       );
     }
-    const recent = [credential.passwordHash, ...(await this.credentials.recentPasswordHashes(credential.id))].slice(
+    const recentHashes = [credential.passwordHash, ...(await this.credentials.recentPasswordHashes(credential.id))].slice(
       0,
       PASSWORD_HISTORY_DEPTH,
     );
-    let reuses = false;
-    for (const hash of recent) if (!reuses) reuses = await verifyPassword(hash, input.newPassword);
-    const errors = checkPasswordPolicy({
-      newPassword: input.newPassword,
-      confirmation: input.newPasswordConfirmation,
+    const newHash = await this.steps.newPasswordHash(input.newPassword, input.newPasswordConfirmation, {
       loginId: credential.loginId,
       firstName: credential.user.firstName,
       lastName: credential.user.lastName,
-      reusesRecentPassword: reuses,
+      recentHashes,
     });
-    if (errors.length) throw new ValidationFailedError(errors, 'The new password does not meet the password policy');
-    const newHash = await hashPassword(input.newPassword);
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+    return this.steps.replaceSession({ credentialId: credential.id }, 'password-changed', async (tx) => {
       await this.credentials.rememberPassword(tx, credential.id, credential.passwordHash);
       const updated = await this.credentials.update(tx, credential.id, {
         passwordHash: newHash,
@@ -320,7 +293,6 @@ export class AuthService {
         lockedUntil: null,
         version: { increment: 1 },
       });
-      const endedSessions = await this.revoker.revokeInTx(tx, { credentialId: credential.id }, 'password-changed');
       await this.events.audit(tx, {
         companyId: credential.companyId,
         actor,
@@ -330,11 +302,8 @@ export class AuthService {
         sourceIp,
         details: { wasProvisional: credential.passwordIsProvisional },
       });
-      return { tokens: await this.openSession(tx, updated, credential.user, credential.user.company, sourceIp), ended: endedSessions };
+      return this.openSession(tx, updated, credential.user, credential.user.company, sourceIp);
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
   async enrolTotp(actor: Actor, sourceIp?: string): Promise<TotpEnrolment> {
@@ -343,9 +312,9 @@ export class AuthService {
       throw new RuleViolationError('PASSWORD_CHANGE_REQUIRED', 'Change your provisional password first');
     if (credential.totpEnrolledAt)
       throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled; your administrator can reset it');
-    const secret = newTotpSecret();
+    const { pendingSealed, enrolment } = this.steps.startTotpEnrolment(credential.loginId);
     await this.transactions.run(async (tx) => {
-      await this.credentials.update(tx, credential.id, { totpPendingSealed: sealSecret(secret, this.config.secretsKey).sealed });
+      await this.credentials.update(tx, credential.id, { totpPendingSealed: pendingSealed });
       await this.events.audit(tx, {
         companyId: credential.companyId,
         actor,
@@ -356,23 +325,16 @@ export class AuthService {
       });
     });
     this.relay.nudge();
-    return { otpauthUri: totpUri(credential.loginId, secret), secret };
+    return enrolment;
   }
 
   async confirmTotp(actor: Actor, code: string, sourceIp?: string): Promise<SessionTokens> {
-    const { credential } = await this.sessionCredential(actor);
+    const { credential, sessionId } = await this.sessionCredential(actor);
     if (credential.totpEnrolledAt) throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled');
     if (!credential.totpPendingSealed)
       throw new RuleViolationError('TOTP_ENROLMENT_NOT_STARTED', 'Start the enrolment first (POST /auth/totp/enrol)');
-    const secret = openSecret({ sealed: credential.totpPendingSealed }, this.config.secretsKey);
-    const step = acceptTotp(secret, code, this.clock.now().getTime());
-    if (step === undefined)
-      throw new RuleViolationError(
-        'TOTP_CODE_INVALID',
-        'The code does not match: check the time of your phone and type the code shown now',
-        [{ field: 'code', messages: ['code does not match'] }],
-      );
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+    const step = this.steps.confirmedEnrolmentStep(credential.totpPendingSealed, code);
+    return this.steps.replaceSession({ sessionId }, 'totp-enrolled', async (tx) => {
       const updated = await this.credentials.update(tx, credential.id, {
         totpSecretSealed: credential.totpPendingSealed,
         totpPendingSealed: null,
@@ -380,11 +342,6 @@ export class AuthService {
         totpLastStep: step,
         version: { increment: 1 },
       });
-      const endedSessions = await this.revoker.revokeInTx(
-        tx,
-        { sessionId: (actor as Extract<Actor, { kind: 'user' }>).sessionId },
-        'totp-enrolled',
-      );
       await this.events.audit(tx, {
         companyId: credential.companyId,
         actor,
@@ -394,29 +351,25 @@ export class AuthService {
         sourceIp,
       });
       // The confirming code is a fresh strong authentication: the new session starts stepped up.
-      const tokens = await this.openSession(tx, updated, credential.user, credential.user.company, sourceIp, { strongAuth: true });
-      return { tokens, ended: endedSessions };
+      return this.openSession(tx, updated, credential.user, credential.user.company, sourceIp, { strongAuth: true });
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
   /**
    * Step-up (seed 001, "Sécur'Pass"): a fresh TOTP code of the user's own credential,
    * accepted once. Wrong codes count towards the credential's lock-out like passwords.
+   * `auditSuccess: false` when the caller's own audit entry records the strong authentication (an approval).
    */
-  /** `auditSuccess: false` when the caller's own audit entry records the strong authentication (an approval). */
   async verifyStepUp(userId: string, code: string, purpose: string, options: { auditSuccess?: boolean } = {}): Promise<StepUpVerified> {
     const credential = await this.credentials.findCurrentForUser(userId);
     const now = this.clock.now();
     if (!credential || credentialStatus(credential, now) !== 'ACTIVE') throw stepUpFailed();
     if (!credential.totpSecretSealed) throw new DomainError('STRONG_AUTH_NOT_ENROLLED', 403, 'Enrol strong authentication (TOTP) first');
-    if (credential.lockedUntil && credential.lockedUntil.getTime() > now.getTime()) throw stepUpFailed();
-    const check = await this.claimTotpCode(credential, code, now);
+    if (this.steps.isLocked(credential, now)) throw stepUpFailed();
+    const check = await this.steps.claimTotpCode(this.credentials, credential, code, now);
     if (!check.accepted) {
       const { locked } = check;
-      await this.auditOutsideTx({
+      await this.steps.auditNow({
         companyId: credential.companyId,
         actor: `user:${userId}`,
         action: 'step-up.failed',
@@ -427,7 +380,7 @@ export class AuthService {
       throw stepUpFailed();
     }
     if (options.auditSuccess === false) return { verifiedAt: now.toISOString() };
-    await this.auditOutsideTx({
+    await this.steps.auditNow({
       companyId: credential.companyId,
       actor: `user:${userId}`,
       action: 'step-up.verified',
@@ -463,7 +416,7 @@ export class AuthService {
   // ── helpers ───────────────────────────────────────────────────────────────────────
 
   private async recordLockout(credential: Pick<Credential, 'id' | 'companyId'>, sourceIp?: string): Promise<void> {
-    await this.auditOutsideTx({
+    await this.steps.auditNow({
       companyId: credential.companyId,
       actor: 'system:login-lockout',
       action: 'credential.locked',
@@ -475,39 +428,18 @@ export class AuthService {
     this.logger.warn({ msg: 'credential locked after repeated failures', credentialId: credential.id });
   }
 
-  /**
-   * A TOTP code of the credential's enrolled secret, valid now and newer than the last one
-   * used, claimed so that it is never accepted again; a refused code counts towards the
-   * credential's lock-out (sign-in and step-up alike).
-   */
-  private async claimTotpCode(
-    credential: Pick<Credential, 'id' | 'totpSecretSealed' | 'totpLastStep'>,
-    code: string,
-    now: Date,
-  ): Promise<{ accepted: true } | { accepted: false; locked: boolean }> {
-    const secret = openSecret({ sealed: credential.totpSecretSealed! }, this.config.secretsKey);
-    const step = acceptTotp(secret, code, now.getTime(), credential.totpLastStep);
-    if (step !== undefined && (await this.credentials.claimTotpStep(credential.id, step))) return { accepted: true };
-    const locked = await this.credentials.registerFailure(
-      credential.id,
-      this.config.loginMaxFailures,
-      new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000),
-    );
-    return { accepted: false, locked };
-  }
-
   private userActor(actor: Actor): Extract<Actor, { kind: 'user' }> {
     if (actor.kind !== 'user') throw new UnauthenticatedError('Sign in as a user');
     return actor;
   }
 
-  private async sessionCredential(actor: Actor): Promise<{ credential: CredentialWithOwner }> {
+  private async sessionCredential(actor: Actor): Promise<{ credential: CredentialWithOwner; sessionId: string }> {
     const user = this.userActor(actor);
     const session = await this.sessions.findSession(user.sessionId);
-    if (!session || session.revokedAt || session.userId !== user.userId) throw new UnauthenticatedError('Session ended: sign in again');
+    if (!session || session.revokedAt || session.userId !== user.userId) throw sessionEnded();
     const credential = await this.credentials.findWithOwner(session.credentialId);
-    if (!credential || credential.status === 'REVOKED') throw new UnauthenticatedError('Session ended: sign in again');
-    return { credential };
+    if (!credential || credential.status === 'REVOKED') throw sessionEnded();
+    return { credential, sessionId: session.id };
   }
 
   scopeOf(
@@ -530,7 +462,7 @@ export class AuthService {
     options: TokenOptions = {},
   ): Promise<SessionTokens> {
     const sessionId = randomUUID();
-    const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
+    const expiresAt = this.steps.sessionExpiry(false);
     await this.sessions.createSession(tx, {
       id: sessionId,
       credentialId: credential.id,
@@ -565,39 +497,11 @@ export class AuthService {
     options: TokenOptions = {},
   ): { tokens: SessionTokens; refreshTokenHash: string } {
     const scope = this.scopeOf(credential, company, options.awaitingTotp);
-    const nowS = Math.floor(this.clock.now().getTime() / 1000);
-    const accessToken = signAccessToken(
-      {
-        sub: user.id,
-        cid: user.companyId,
-        ct: user.clientType,
-        sid: sessionId,
-        scope,
-        iat: nowS,
-        exp: nowS + this.config.accessTokenTtlSeconds,
-        ...(options.strongAuth && scope === 'full' ? { sux: nowS + this.config.accessTokenTtlSeconds } : {}),
-      },
-      this.config.authTokenSecret,
+    return this.steps.mintTokens(
+      { sub: user.id, cid: user.companyId, ct: user.clientType, sid: sessionId, scope },
+      sessionExpiresAt,
+      scope !== 'full' && company.requireStrongAuth && !credential.totpEnrolledAt,
+      options.strongAuth === true && scope === 'full',
     );
-    const refreshToken = randomBytes(32).toString('base64url');
-    return {
-      refreshTokenHash: sha256(refreshToken),
-      tokens: {
-        accessToken,
-        refreshToken,
-        tokenType: 'Bearer',
-        expiresIn: this.config.accessTokenTtlSeconds,
-        scope,
-        passwordChangeRequired: scope === 'password-change',
-        totpEnrolmentRequired: scope !== 'full' && company.requireStrongAuth && !credential.totpEnrolledAt,
-        totpCodeRequired: scope === 'totp-verification',
-        sessionExpiresAt: sessionExpiresAt.toISOString(),
-      },
-    };
-  }
-
-  private async auditOutsideTx(input: Parameters<IdentityEvents['audit']>[1]): Promise<void> {
-    await this.transactions.run((tx) => this.events.audit(tx, input));
-    this.relay.nudge();
   }
 }

@@ -1,36 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@procura/config';
 import { Actor, ChangePasswordDto, SessionScope, SessionTokens, StepUpVerified, TotpEnrolment } from '@procura/contracts';
 import { IdentitySession, Operator, Transactions, Tx } from '@procura/database';
-import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError, ValidationFailedError } from '@procura/errors';
-import { openSecret, sealSecret, signAccessToken } from '@procura/security';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { isWellFormedLoginId, maskLoginId } from '../credentials/login-id';
-import { burnVerification, hashPassword, verifyPassword } from '../credentials/password-hasher';
-import { checkPasswordPolicy } from '../credentials/password-policy';
+import { ConflictError, DomainError, RuleViolationError, UnauthenticatedError } from '@procura/errors';
+import { randomUUID } from 'node:crypto';
+import { maskLoginId, parseSignInIdentifier } from '../credentials/login-id';
+import { burnVerification, verifyPassword } from '../credentials/password-hasher';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { OperatorsRepository } from '../operators/operators.repository';
 import { Clock } from '../shared/clock';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
-import { acceptTotp, newTotpSecret, totpUri } from './totp';
-
-/** How long a password-only session may wait for its TOTP code (as for users). */
-const TOTP_VERIFICATION_SECONDS = 300;
+import { sessionEnded, SignInSteps, stepUpFailed } from './sign-in-steps';
 
 type OperatorActor = Extract<Actor, { kind: 'operator' }>;
 
 /** The one answer to every failed operator sign-in: never which of login, password or code was wrong. */
 const loginFailed = () => new UnauthenticatedError('Login, password or code incorrect, or access not possible at the moment');
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const stepUpFailed = () => new DomainError('STEP_UP_FAILED', 403, 'The strong-authentication code is wrong, expired or was already used');
 
 /**
- * Operators' sign-in: the same machinery as company users' (argon2id passwords and the
- * password policy, RFC 6238 codes, lock-out, the sessions and rotating refresh tokens
- * tables, revocation published to Redis), with two differences: an operator signs in with
- * their login id or their e-mail, and strong authentication is mandatory — enrolled at the
- * first sign-in, then a code at every sign-in.
+ * Operators' sign-in: the steps company users go through (`SignInSteps`: argon2id passwords
+ * and the password policy, RFC 6238 codes, lock-out, the sessions and rotating refresh
+ * tokens tables, revocation published to Redis), with two differences: an operator signs in
+ * with their login id or their e-mail, and strong authentication is mandatory — enrolled at
+ * the first sign-in, then a code at every sign-in.
  */
 @Injectable()
 export class OperatorAuthService {
@@ -38,17 +30,17 @@ export class OperatorAuthService {
 
   constructor(
     private readonly transactions: Transactions,
-    private readonly config: AppConfig,
     private readonly operators: OperatorsRepository,
     private readonly sessions: SessionsRepository,
     private readonly revoker: SessionRevoker,
     private readonly events: IdentityEvents,
     private readonly relay: IdentityOutboxRelay,
     private readonly clock: Clock,
+    private readonly steps: SignInSteps,
   ) {}
 
   async login(login: string, password: string, totpCode: string | undefined, sourceIp?: string): Promise<SessionTokens> {
-    const lookup = this.parseLogin(login);
+    const lookup = parseSignInIdentifier(login, 'login');
     const operator = await this.operators.findForLogin(lookup);
     if (!operator?.passwordHash) {
       // Same cost as a wrong password: the answer time does not tell whether the login exists.
@@ -66,13 +58,10 @@ export class OperatorAuthService {
     const passwordOk = await verifyPassword(operator.passwordHash, password);
     // Enrolled: the code comes with the password (one call) or after it (POST /auth/totp/verify).
     const awaitingTotp = !operator.passwordIsProvisional && operator.totpEnrolledAt !== null && totpCode === undefined;
-    const refusal =
-      this.refusal(operator, now, passwordOk) ?? (awaitingTotp ? undefined : await this.secondFactorRefusal(operator, totpCode, now));
+    let refusal = this.refusal(operator, now, passwordOk);
+    let locked = refusal === 'wrong-password' && (await this.steps.registerFailure(this.operators, operator.id, now));
+    if (!refusal && !awaitingTotp) ({ refusal, locked } = await this.secondFactor(operator, totpCode, now));
     if (refusal) {
-      let locked = false;
-      if (refusal === 'wrong-password' || refusal === 'wrong-code') {
-        locked = await this.operators.registerFailure(operator.id, this.config.loginMaxFailures, this.lockUntil(now));
-      }
       await this.audit({
         actor: `operator:${operator.id}`,
         action: 'operator.login.failed',
@@ -104,20 +93,8 @@ export class OperatorAuthService {
     return tokens;
   }
 
-  /** Login id (14 digits, check digit verified before any lookup) or e-mail. */
-  private parseLogin(login: string): { loginId?: string; email?: string } {
-    const trimmed = login.trim();
-    if (/^\d{14}$/.test(trimmed)) {
-      if (!isWellFormedLoginId(trimmed))
-        throw new ValidationFailedError([{ field: 'login', messages: ['login has a wrong check digit: check the 14 digits'] }]);
-      return { loginId: trimmed };
-    }
-    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(trimmed)) return { email: trimmed.toLowerCase() };
-    throw new ValidationFailedError([{ field: 'login', messages: ['login must be a 14-digit login id or an e-mail address'] }]);
-  }
-
   private refusal(o: Operator, now: Date, passwordOk: boolean): string | undefined {
-    if (o.lockedUntil && o.lockedUntil.getTime() > now.getTime()) return 'locked';
+    if (this.steps.isLocked(o, now)) return 'locked';
     if (!passwordOk) return 'wrong-password';
     if (o.status !== 'ACTIVE') return `operator-${o.status.toLowerCase()}`;
     if (o.passwordIsProvisional && o.provisionalExpiresAt && o.provisionalExpiresAt.getTime() <= now.getTime())
@@ -125,22 +102,22 @@ export class OperatorAuthService {
     return undefined;
   }
 
-  /** Once enrolled, every sign-in needs a fresh code (each accepted once). */
-  private async secondFactorRefusal(o: Operator, code: string | undefined, now: Date): Promise<string | undefined> {
-    if (o.passwordIsProvisional || !o.totpEnrolledAt || !o.totpSecretSealed) return undefined;
-    if (!code) return 'wrong-code';
-    const step = acceptTotp(openSecret({ sealed: o.totpSecretSealed }, this.config.secretsKey), code, now.getTime(), o.totpLastStep);
-    if (step === undefined || !(await this.operators.claimTotpStep(o.id, step))) return 'wrong-code';
-    return undefined;
+  /** Once enrolled, every sign-in needs a fresh code (each accepted once); a missing or wrong one counts as a failure. */
+  private async secondFactor(o: Operator, code: string | undefined, now: Date): Promise<{ refusal?: string; locked: boolean }> {
+    if (o.passwordIsProvisional || !o.totpEnrolledAt || !o.totpSecretSealed) return { locked: false };
+    const check = code
+      ? await this.steps.claimTotpCode(this.operators, o, code, now)
+      : { accepted: false as const, locked: await this.steps.registerFailure(this.operators, o.id, now) };
+    return check.accepted ? { locked: false } : { refusal: 'wrong-code', locked: check.locked };
   }
 
   /** `/auth/refresh` for a session of an operator (found by AuthService). */
   async continueSession(session: IdentitySession, refreshTokenHash: string): Promise<SessionTokens> {
     const operator = session.operatorId ? await this.operators.findById(session.operatorId) : null;
     const now = this.clock.now();
-    if (!operator || operator.status !== 'ACTIVE' || (operator.lockedUntil && operator.lockedUntil.getTime() > now.getTime())) {
+    if (!operator || operator.status !== 'ACTIVE' || this.steps.isLocked(operator, now)) {
       await this.revoker.revoke({ sessionId: session.id }, 'access-withdrawn');
-      throw new UnauthenticatedError('Session ended: sign in again');
+      throw sessionEnded();
     }
     return this.transactions.run(async (tx) => {
       if (!(await this.sessions.useRefreshToken(tx, refreshTokenHash, now))) throw new UnauthenticatedError('Invalid refresh token');
@@ -153,37 +130,22 @@ export class OperatorAuthService {
   async verifyTotp(actor: OperatorActor, code: string, sourceIp?: string): Promise<SessionTokens> {
     const sessionId = this.requireSession(actor);
     const now = this.clock.now();
-    const session = await this.sessions.findSession(sessionId);
-    if (!session || session.revokedAt || session.operatorId !== actor.operatorId || session.expiresAt.getTime() <= now.getTime())
-      throw new UnauthenticatedError('Session ended: sign in again');
-    if (!session.awaitingTotp) throw new ConflictError('TOTP_ALREADY_VERIFIED', 'This session is already signed in');
+    await this.steps.pendingSession(sessionId, (s) => s.operatorId === actor.operatorId, now);
     const operator = await this.operators.findById(actor.operatorId);
-    if (!operator || this.refusal(operator, now, true) || !operator.totpSecretSealed) {
-      await this.revoker.revoke({ sessionId }, 'access-withdrawn');
-      throw new UnauthenticatedError('Session ended: sign in again');
-    }
-    if (await this.secondFactorRefusal(operator, code, now)) {
-      const locked = await this.operators.registerFailure(operator.id, this.config.loginMaxFailures, this.lockUntil(now));
-      await this.audit({
+    if (!operator || this.refusal(operator, now, true) || !operator.totpSecretSealed) return this.steps.endWithdrawnSession(sessionId);
+    await this.steps.acceptSignInCode(this.operators, operator, code, sessionId, now, (locked) =>
+      this.audit({
         actor: `operator:${operator.id}`,
         action: 'operator.login.totp-failed',
         targetType: 'operator',
         targetId: operator.id,
         sourceIp,
         details: { sessionId, locked },
-      });
-      if (locked) {
-        await this.revoker.revoke({ sessionId }, 'locked');
-        throw new UnauthenticatedError('Session ended: sign in again');
-      }
-      throw new RuleViolationError('TOTP_CODE_INVALID', 'The code does not match: type the code your authenticator app shows now', [
-        { field: 'code', messages: ['code does not match'] },
-      ]);
-    }
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+      }),
+    );
+    return this.steps.replaceSession({ sessionId }, 'totp-verified', async (tx) => {
       if (operator.failedAttempts > 0 || operator.lockedUntil)
         await this.operators.update(tx, operator.id, { failedAttempts: 0, lockedUntil: null });
-      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId }, 'totp-verified');
       await this.events.audit(tx, {
         companyId: null,
         actor: `operator:${operator.id}`,
@@ -193,53 +155,34 @@ export class OperatorAuthService {
         sourceIp,
         details: { passwordSessionId: sessionId },
       });
-      return { tokens: await this.openSession(tx, operator, sourceIp), ended: endedSessions };
+      return this.openSession(tx, operator, sourceIp);
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
-  async logout(actor: OperatorActor, sourceIp?: string): Promise<{ loggedOut: true }> {
+  logout(actor: OperatorActor, sourceIp?: string): Promise<{ loggedOut: true }> {
     const sessionId = this.requireSession(actor);
-    const ids = await this.transactions.run(async (tx) => {
-      const revoked = await this.revoker.revokeInTx(tx, { sessionId }, 'logout');
-      await this.events.audit(tx, {
-        companyId: null,
-        actor,
-        action: 'operator.logout',
-        targetType: 'session',
-        targetId: sessionId,
-        sourceIp,
-      });
-      return revoked;
+    return this.steps.endSession(sessionId, {
+      companyId: null,
+      actor,
+      action: 'operator.logout',
+      targetType: 'session',
+      targetId: sessionId,
+      sourceIp,
     });
-    await this.revoker.publish(ids.length ? ids : [sessionId]);
-    this.relay.nudge();
-    return { loggedOut: true };
   }
 
   async changePassword(actor: OperatorActor, input: ChangePasswordDto, sourceIp?: string): Promise<SessionTokens> {
     const operator = await this.sessionOperator(actor);
     const now = this.clock.now();
-    if (!(await verifyPassword(operator.passwordHash!, input.currentPassword))) {
-      await this.operators.registerFailure(operator.id, this.config.loginMaxFailures, this.lockUntil(now));
-      throw new RuleViolationError('CURRENT_PASSWORD_INCORRECT', 'The current password is incorrect', [
-        { field: 'currentPassword', messages: ['currentPassword is incorrect'] },
-      ]);
-    }
+    await this.steps.checkCurrentPassword(this.operators, operator, input.currentPassword);
     const [firstName, ...rest] = operator.name.split(/\s+/);
-    const errors = checkPasswordPolicy({
-      newPassword: input.newPassword,
-      confirmation: input.newPasswordConfirmation,
+    const newHash = await this.steps.newPasswordHash(input.newPassword, input.newPasswordConfirmation, {
       loginId: operator.loginId ?? undefined,
       firstName,
       lastName: rest.join(' '),
-      reusesRecentPassword: await verifyPassword(operator.passwordHash!, input.newPassword),
+      recentHashes: [operator.passwordHash],
     });
-    if (errors.length) throw new ValidationFailedError(errors, 'The new password does not meet the password policy');
-    const newHash = await hashPassword(input.newPassword);
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+    return this.steps.replaceSession({ operatorId: operator.id }, 'password-changed', async (tx) => {
       const updated = await this.operators.update(tx, operator.id, {
         passwordHash: newHash,
         passwordIsProvisional: false,
@@ -249,7 +192,6 @@ export class OperatorAuthService {
         lockedUntil: null,
         version: { increment: 1 },
       });
-      const endedSessions = await this.revoker.revokeInTx(tx, { operatorId: operator.id }, 'password-changed');
       await this.events.audit(tx, {
         companyId: null,
         actor,
@@ -259,11 +201,8 @@ export class OperatorAuthService {
         sourceIp,
         details: { wasProvisional: operator.passwordIsProvisional },
       });
-      return { tokens: await this.openSession(tx, updated, sourceIp), ended: endedSessions };
+      return this.openSession(tx, updated, sourceIp);
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
   async enrolTotp(actor: OperatorActor, sourceIp?: string): Promise<TotpEnrolment> {
@@ -271,9 +210,9 @@ export class OperatorAuthService {
     if (operator.passwordIsProvisional) throw new RuleViolationError('PASSWORD_CHANGE_REQUIRED', 'Change your provisional password first');
     if (operator.totpEnrolledAt)
       throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled; your supervisor can reset it');
-    const secret = newTotpSecret();
+    const { pendingSealed, enrolment } = this.steps.startTotpEnrolment(operator.loginId ?? operator.email);
     await this.transactions.run(async (tx) => {
-      await this.operators.update(tx, operator.id, { totpPendingSealed: sealSecret(secret, this.config.secretsKey).sealed });
+      await this.operators.update(tx, operator.id, { totpPendingSealed: pendingSealed });
       await this.events.audit(tx, {
         companyId: null,
         actor,
@@ -284,7 +223,7 @@ export class OperatorAuthService {
       });
     });
     this.relay.nudge();
-    return { otpauthUri: totpUri(operator.loginId ?? operator.email, secret), secret };
+    return enrolment;
   }
 
   async confirmTotp(actor: OperatorActor, code: string, sourceIp?: string): Promise<SessionTokens> {
@@ -292,15 +231,8 @@ export class OperatorAuthService {
     if (operator.totpEnrolledAt) throw new ConflictError('TOTP_ALREADY_ENROLLED', 'Strong authentication is already enrolled');
     if (!operator.totpPendingSealed)
       throw new RuleViolationError('TOTP_ENROLMENT_NOT_STARTED', 'Start the enrolment first (POST /auth/totp/enrol)');
-    const secret = openSecret({ sealed: operator.totpPendingSealed }, this.config.secretsKey);
-    const step = acceptTotp(secret, code, this.clock.now().getTime());
-    if (step === undefined)
-      throw new RuleViolationError(
-        'TOTP_CODE_INVALID',
-        'The code does not match: check the time of your phone and type the code shown now',
-        [{ field: 'code', messages: ['code does not match'] }],
-      );
-    const { tokens, ended } = await this.transactions.run(async (tx) => {
+    const step = this.steps.confirmedEnrolmentStep(operator.totpPendingSealed, code);
+    return this.steps.replaceSession({ sessionId: actor.sessionId }, 'totp-enrolled', async (tx) => {
       const updated = await this.operators.update(tx, operator.id, {
         totpSecretSealed: operator.totpPendingSealed,
         totpPendingSealed: null,
@@ -308,7 +240,6 @@ export class OperatorAuthService {
         totpLastStep: step,
         version: { increment: 1 },
       });
-      const endedSessions = await this.revoker.revokeInTx(tx, { sessionId: actor.sessionId }, 'totp-enrolled');
       await this.events.audit(tx, {
         companyId: null,
         actor,
@@ -317,11 +248,8 @@ export class OperatorAuthService {
         targetId: operator.id,
         sourceIp,
       });
-      return { tokens: await this.openSession(tx, updated, sourceIp), ended: endedSessions };
+      return this.openSession(tx, updated, sourceIp);
     });
-    await this.revoker.publish(ended);
-    this.relay.nudge();
-    return tokens;
   }
 
   /**
@@ -333,21 +261,15 @@ export class OperatorAuthService {
     const operator = await this.operators.findById(actor.operatorId);
     const now = this.clock.now();
     if (!operator || operator.status !== 'ACTIVE' || !operator.totpSecretSealed) throw stepUpFailed();
-    if (operator.lockedUntil && operator.lockedUntil.getTime() > now.getTime()) throw stepUpFailed();
-    const step = acceptTotp(
-      openSecret({ sealed: operator.totpSecretSealed }, this.config.secretsKey),
-      code,
-      now.getTime(),
-      operator.totpLastStep,
-    );
-    if (step === undefined || !(await this.operators.claimTotpStep(operator.id, step))) {
-      const locked = await this.operators.registerFailure(operator.id, this.config.loginMaxFailures, this.lockUntil(now));
+    if (this.steps.isLocked(operator, now)) throw stepUpFailed();
+    const check = await this.steps.claimTotpCode(this.operators, operator, code, now);
+    if (!check.accepted) {
       await this.audit({
         actor: `operator:${operator.id}`,
         action: 'operator.step-up.failed',
         targetType: 'operator',
         targetId: operator.id,
-        details: { purpose, locked },
+        details: { purpose, locked: check.locked },
       });
       throw stepUpFailed();
     }
@@ -378,15 +300,10 @@ export class OperatorAuthService {
   private async sessionOperator(actor: OperatorActor): Promise<Operator & { passwordHash: string }> {
     const sessionId = this.requireSession(actor);
     const session = await this.sessions.findSession(sessionId);
-    if (!session || session.revokedAt || session.operatorId !== actor.operatorId)
-      throw new UnauthenticatedError('Session ended: sign in again');
+    if (!session || session.revokedAt || session.operatorId !== actor.operatorId) throw sessionEnded();
     const operator = await this.operators.findById(actor.operatorId);
-    if (!operator?.passwordHash || operator.status !== 'ACTIVE') throw new UnauthenticatedError('Session ended: sign in again');
+    if (!operator?.passwordHash || operator.status !== 'ACTIVE') throw sessionEnded();
     return operator as Operator & { passwordHash: string };
-  }
-
-  private lockUntil(now: Date): Date {
-    return new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000);
   }
 
   scopeOf(operator: Pick<Operator, 'passwordIsProvisional' | 'totpEnrolledAt'>, awaitingTotp = false): SessionScope {
@@ -399,53 +316,22 @@ export class OperatorAuthService {
 
   private async openSession(tx: Tx, operator: Operator, sourceIp?: string, awaitingTotp = false): Promise<SessionTokens> {
     const sessionId = randomUUID();
-    const lifetimeSeconds = awaitingTotp
-      ? Math.min(TOTP_VERIFICATION_SECONDS, this.config.refreshTokenTtlSeconds)
-      : this.config.refreshTokenTtlSeconds;
-    const expiresAt = new Date(this.clock.now().getTime() + lifetimeSeconds * 1000);
+    const expiresAt = this.steps.sessionExpiry(awaitingTotp);
     await this.sessions.createOperatorSession(tx, { id: sessionId, operatorId: operator.id, sourceIp, expiresAt, awaitingTotp });
     return this.tokensFor(tx, sessionId, operator, expiresAt, awaitingTotp);
   }
 
-  private async tokensFor(
-    tx: Tx,
-    sessionId: string,
-    operator: Operator,
-    sessionExpiresAt: Date,
-    awaitingTotp = false,
-  ): Promise<SessionTokens> {
+  private tokensFor(tx: Tx, sessionId: string, operator: Operator, sessionExpiresAt: Date, awaitingTotp = false): Promise<SessionTokens> {
     const scope = this.scopeOf(operator, awaitingTotp);
-    const nowS = Math.floor(this.clock.now().getTime() / 1000);
-    const accessToken = signAccessToken(
-      {
-        sub: operator.id,
-        cid: operator.organisationId,
-        ct: 'OPERATOR',
-        pk: 'operator',
-        sid: sessionId,
-        scope,
-        iat: nowS,
-        exp: nowS + this.config.accessTokenTtlSeconds,
-      },
-      this.config.authTokenSecret,
+    return this.steps.issueTokens(
+      tx,
+      { sub: operator.id, cid: operator.organisationId, ct: 'OPERATOR', pk: 'operator', sid: sessionId, scope },
+      sessionExpiresAt,
+      scope !== 'full' && !operator.totpEnrolledAt,
     );
-    const refreshToken = randomBytes(32).toString('base64url');
-    await this.sessions.addRefreshToken(tx, { tokenHash: sha256(refreshToken), sessionId, expiresAt: sessionExpiresAt });
-    return {
-      accessToken,
-      refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: this.config.accessTokenTtlSeconds,
-      scope,
-      passwordChangeRequired: scope === 'password-change',
-      totpEnrolmentRequired: scope !== 'full' && !operator.totpEnrolledAt,
-      totpCodeRequired: scope === 'totp-verification',
-      sessionExpiresAt: sessionExpiresAt.toISOString(),
-    };
   }
 
-  private async audit(input: Omit<Parameters<IdentityEvents['audit']>[1], 'companyId'>): Promise<void> {
-    await this.transactions.run((tx) => this.events.audit(tx, { companyId: null, ...input }));
-    this.relay.nudge();
+  private audit(input: Omit<Parameters<IdentityEvents['audit']>[1], 'companyId'>): Promise<void> {
+    return this.steps.auditNow({ companyId: null, ...input });
   }
 }

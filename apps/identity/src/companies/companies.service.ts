@@ -8,6 +8,7 @@ import {
   PageQueryDto,
   pageWindow,
   BillingMode,
+  SignInIdentifier,
   UpdateCompanyDto,
 } from '@procura/contracts';
 import { Company, Prisma, Transactions } from '@procura/database';
@@ -29,6 +30,7 @@ export function toCompanyView(company: Company): CompanyView {
     managedBy: company.managedBy,
     organisationId: company.organisationId,
     requireStrongAuth: company.requireStrongAuth,
+    signInWith: company.signInWith as SignInIdentifier,
     version: company.version,
     createdAt: company.createdAt.toISOString(),
   };

@@ -126,8 +126,13 @@ export class CredentialIssuer {
     }
   }
 
-  /** The welcome e-mail with the login id: once per event key (by default once per credential, whoever asks again). */
+  /**
+   * The welcome e-mail saying what to sign in with: the login id, or the e-mail where the
+   * company signs in with e-mails (seed 003). Once per event key (by default once per
+   * credential, whoever asks again).
+   */
   async sendWelcome(tx: Tx, user: User, credential: Credential, eventKey = `welcome:${credential.id}`): Promise<void> {
+    const company = await this.users.findCompany(user.companyId, tx);
     await this.events.email(tx, {
       eventKey,
       companyId: user.companyId,
@@ -140,6 +145,7 @@ export class CredentialIssuer {
         loginId: credential.loginId,
         portalUrl: this.config.publicUrl,
         passwordChannel: provisionalPasswordChannel(user),
+        ...(company?.signInWith === 'EMAIL' ? { signInEmail: user.email } : {}),
       },
     });
   }

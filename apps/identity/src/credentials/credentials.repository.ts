@@ -21,7 +21,7 @@ export type LoginCandidate = Pick<
   | 'failedAttempts'
   | 'lockedUntil'
   | 'totpEnrolledAt'
-> & { user: Pick<User, 'id' | 'companyId' | 'status' | 'clientType'> & { company: Pick<Company, 'requireStrongAuth'> } };
+> & { user: Pick<User, 'id' | 'companyId' | 'status' | 'clientType'> & { company: Pick<Company, 'requireStrongAuth' | 'signInWith'> } };
 
 @Injectable()
 export class CredentialsRepository {
@@ -35,19 +35,36 @@ export class CredentialsRepository {
     return tx.credential.findUnique({ where: { id }, include: { user: { include: { company: true } } } });
   }
 
-  async findLoginCandidate(loginId: string): Promise<LoginCandidate | null> {
+  /** The credential a sign-in with this login id is about. */
+  findLoginCandidate(loginId: string): Promise<LoginCandidate | null> {
+    return this.loginCandidate('identity.login-candidate', 'c.login_id = $1', loginId);
+  }
+
+  /**
+   * The credential a sign-in with this e-mail is about (seed 003): the user's active one,
+   * else their latest (whose refusal then says why).
+   */
+  findLoginCandidateByEmail(email: string): Promise<LoginCandidate | null> {
+    return this.loginCandidate(
+      'identity.login-candidate-by-email',
+      `u.email = $1 ORDER BY (c.status = 'ACTIVE') DESC, c.created_at DESC LIMIT 1`,
+      email,
+    );
+  }
+
+  private async loginCandidate(statementName: string, where: string, value: string): Promise<LoginCandidate | null> {
     // Straight to the pool (PrismaService.pool) as a named prepared statement: planned once
     // per connection; the sign-in path is measured against argon2 alone.
     const { rows } = await this.prisma.pool.query<Record<string, unknown>>({
-      name: 'identity.login-candidate',
+      name: statementName,
       text: `SELECT c.id, c.user_id, c.company_id, c.login_id, c.status::text AS status, c.valid_until, c.password_hash, c.password_is_provisional,
               c.provisional_expires_at, c.failed_attempts, c.locked_until, c.totp_enrolled_at,
-              u.status::text AS user_status, u.client_type::text AS client_type, co.require_strong_auth
+              u.status::text AS user_status, u.client_type::text AS client_type, co.require_strong_auth, co.sign_in_with::text AS sign_in_with
          FROM "identity"."credentials" c
          JOIN "identity"."users" u ON u.id = c.user_id
          JOIN "identity"."companies" co ON co.id = u.company_id
-        WHERE c.login_id = $1`,
-      values: [loginId],
+        WHERE ${where}`,
+      values: [value],
     });
     const r = rows[0];
     if (!r) return null;
@@ -69,7 +86,7 @@ export class CredentialsRepository {
         companyId: r.company_id as string,
         status: r.user_status as User['status'],
         clientType: r.client_type as User['clientType'],
-        company: { requireStrongAuth: r.require_strong_auth as boolean },
+        company: { requireStrongAuth: r.require_strong_auth as boolean, signInWith: r.sign_in_with as Company['signInWith'] },
       },
     };
   }

@@ -1,4 +1,5 @@
-import { luhnCheckDigit } from '@procura/credential-rules';
+import { isWellFormedLoginId, luhnCheckDigit } from '@procura/credential-rules';
+import { ValidationFailedError } from '@procura/errors';
 import { randomInt } from 'node:crypto';
 
 export { isWellFormedLoginId, luhnCheckDigit } from '@procura/credential-rules';
@@ -13,4 +14,22 @@ export function generateLoginId(): string {
 /** For reports: only the last four digits stay readable. */
 export function maskLoginId(loginId: string): string {
   return `${'•'.repeat(loginId.length - 4)}${loginId.slice(-4)}`;
+}
+
+/** What a person typed to sign in: a 14-digit login id or an e-mail (stored lower-cased). */
+export type SignInIdentifier = { loginId: string; email?: undefined } | { email: string; loginId?: undefined };
+
+/**
+ * A 14-digit login id (its check digit verified before any lookup, seed 000) or an e-mail;
+ * anything else is a 400 naming `field`. Says nothing of whether such a person exists.
+ */
+export function parseSignInIdentifier(typed: string, field: string): SignInIdentifier {
+  const trimmed = typed.trim();
+  if (/^\d{14}$/.test(trimmed)) {
+    if (!isWellFormedLoginId(trimmed))
+      throw new ValidationFailedError([{ field, messages: [`${field} has a wrong check digit: check the 14 digits`] }]);
+    return { loginId: trimmed };
+  }
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(trimmed)) return { email: trimmed.toLowerCase() };
+  throw new ValidationFailedError([{ field, messages: [`${field} must be a 14-digit login id or an e-mail address`] }]);
 }

@@ -79,6 +79,17 @@ describe('message templates', () => {
     expect(noPhone.text).not.toContain('SMS');
   });
 
+  it('names the e-mail to sign in with, not the login id, where the company signs in with e-mails (seed 003)', () => {
+    const params = { ...PARAMS['welcome-login-id'], signInEmail: 'jeanne.martin@example.com' };
+    const fr = renderEmail('welcome-login-id', 'fr', params, {});
+    expect(fr.text).toContain('Votre identifiant de connexion est votre adresse e-mail : jeanne.martin@example.com');
+    expect(fr.text).not.toContain('12345678901234');
+    const en = renderEmail('welcome-login-id', 'en', params, {});
+    expect(en.text).toContain('You sign in with your e-mail address: jeanne.martin@example.com');
+    expect(en.text).not.toContain('12345678901234');
+    expect(() => checkTemplateInput('welcome-login-id', 'EMAIL', { ...params, signInEmail: 'jeanne' }, [])).toThrow(/e-mail address/);
+  });
+
   it('escapes what producers put in the HTML part and keeps subjects on one line', () => {
     const params = { ...PARAMS['change-request-pending'], summary: '<img src=x onerror=alert(1)>\r\nBcc: evil@example.com' };
     const mail = renderEmail('change-request-pending', 'en', params, {});

@@ -20,7 +20,7 @@ export interface RenderedEmail {
   html: string;
 }
 
-type Check = 'text' | 'date' | 'url' | 'loginId' | { oneOf: readonly string[] };
+type Check = 'text' | 'date' | 'url' | 'loginId' | 'email' | { oneOf: readonly string[] };
 
 type RequiredKeys<P> = { [K in keyof P]-?: undefined extends P[K] ? never : K }[keyof P];
 type OptionalKeys<P> = Exclude<keyof P, RequiredKeys<P>>;
@@ -50,7 +50,8 @@ export const TEMPLATE_SPECS: { [T in EmailTemplate | SmsTemplate]: TemplateSpec<
     channel: 'EMAIL',
     params: { firstName: 'text', lastName: 'text', loginId: 'loginId', portalUrl: 'url' },
     // Where the provisional password goes: by SMS (default), or shown once to the creating administrator when the user has no phone.
-    optional: { passwordChannel: { oneOf: ['sms', 'administrator'] } },
+    // Where the company signs in with e-mails (seed 003), the address to type instead of the login id.
+    optional: { passwordChannel: { oneOf: ['sms', 'administrator'] }, signInEmail: 'email' },
     secrets: TEMPLATE_SECRETS['welcome-login-id'],
   },
   'provisional-password': { channel: 'SMS', params: { expiresAt: 'date' }, secrets: TEMPLATE_SECRETS['provisional-password'] },
@@ -124,6 +125,7 @@ function checkValue(value: string, check: Check): string | undefined {
   if (value.length > 2000) return 'is too long';
   if (check === 'text') return undefined;
   if (check === 'loginId') return /^\d{14}$/.test(value) ? undefined : 'must be 14 digits';
+  if (check === 'email') return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : 'must be an e-mail address';
   if (check === 'date')
     return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time';
   if (check === 'url') {
@@ -262,13 +264,17 @@ export function renderEmail(
   switch (template) {
     case 'welcome-login-id': {
       const byAdmin = params.passwordChannel === 'administrator';
+      // Seed 003: where the company signs in with e-mails, the address "sert d'identifiant unique".
+      const byEmail = params.signInEmail !== undefined;
       return fr
         ? compose(
             'Votre identifiant de connexion',
             `Bonjour ${params.firstName} ${params.lastName},`,
             [
               { p: 'Votre accès a été créé.' },
-              { label: 'Votre identifiant de connexion (14 chiffres) :', value: params.loginId },
+              byEmail
+                ? { label: 'Votre identifiant de connexion est votre adresse e-mail :', value: params.signInEmail }
+                : { label: 'Votre identifiant de connexion (14 chiffres) :', value: params.loginId },
               {
                 p: byAdmin
                   ? 'Votre mot de passe provisoire vous sera remis par l’administrateur de votre entreprise.'
@@ -287,7 +293,9 @@ export function renderEmail(
             `Hello ${params.firstName} ${params.lastName},`,
             [
               { p: 'Your access has been created.' },
-              { label: 'Your login id (14 digits):', value: params.loginId },
+              byEmail
+                ? { label: 'You sign in with your e-mail address:', value: params.signInEmail }
+                : { label: 'Your login id (14 digits):', value: params.loginId },
               {
                 p: byAdmin
                   ? 'Your provisional password will be given to you by your company administrator.'
