@@ -48,9 +48,9 @@ const authorization = () => ({
 export const ACCESS: Record<string, AccessRow> = {
   // operation                                         anon forged std admin otherAdm oper otherOp
   // Public; 503 only while a component is down, whoever asks.
-  'GET /health': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503'),
+  'GET /health': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503', { healthReport: true }),
   // Readiness of this gateway replica alone (its PostgreSQL and Redis), for orchestrators.
-  'GET /health/ready': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503'),
+  'GET /health/ready': row('200|503 200|503 200|503 200|503 200|503 200|503 200|503', { healthReport: true }),
   'POST /auth/login': row('401 401 401 401 401 401 401', { body: () => ({ loginId: '10000000000008', password: 'Not-the-password-1' }) }),
   'POST /auth/refresh': row('401 401 401 401 401 401 401', { body: () => ({ refreshToken: `${randomUUID()}.${randomUUID()}` }) }),
   'POST /auth/logout': row('401 401 200 200 200 401 401'),

@@ -80,6 +80,11 @@ export interface CallSpec {
   params?: (world: World, actor: ActorName) => Record<string, string>;
   /** Changes what other operations see (revokes, cancels): called after all the others. */
   last?: boolean;
+  /**
+   * A health endpoint: its 503 is the documented health report (which component is down,
+   * for load balancers and probes), not a problem; it is checked for that shape instead.
+   */
+  healthReport?: boolean;
 }
 
 export async function call(
