@@ -1,3 +1,4 @@
+import { DEMO } from '@procura/contracts';
 import { ApiResponse, ApiSession, SYSTEM_START_HOOK_TIMEOUT_MS, TestSystem } from '@procura/testing';
 
 interface Problem {
@@ -48,5 +49,39 @@ describe('Gateway limits (e2e)', () => {
     // The loopback address's own budget at most (it may have been used up by the test above).
     expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(LOGIN_LIMIT);
     expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+/**
+ * A portal's server calls for all its users from one address with its operator API key:
+ * once the gateway has authenticated the key, the key has its own budget, not the
+ * address's; a key it does not know (made up, or revoked) keeps counting against the address.
+ */
+describe('Gateway limits per API key (e2e)', () => {
+  const ADDRESS_LIMIT = 4;
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start({
+      services: ['gateway', 'identity'],
+      // The test's own client address (the start-up's health polls spend 127.0.0.1's budget).
+      env: { RATE_LIMIT_PER_MINUTE: String(ADDRESS_LIMIT), API_KEY_RATE_LIMIT_PER_MINUTE: '1000', TRUSTED_PROXIES: '127.0.0.1' },
+    });
+  }, SYSTEM_START_HOOK_TIMEOUT_MS);
+  afterAll(async () => system?.stop());
+
+  it("lets an authenticated API key past its address's budget, and keeps made-up keys within it", async () => {
+    const from = { 'x-forwarded-for': '198.51.100.77' };
+    const portal = ApiSession.operator(system.baseUrl, DEMO.operator.apiKey);
+    const statuses: number[] = [];
+    for (let i = 0; i < ADDRESS_LIMIT * 3; i++) statuses.push((await portal.get('/operators/me', from)).status);
+    // The first call, before the key is known, counts against the address; none is refused.
+    expect(statuses).toEqual(Array(ADDRESS_LIMIT * 3).fill(200));
+
+    const forged: number[] = [];
+    for (let i = 0; i < ADDRESS_LIMIT + 2; i++)
+      forged.push((await ApiSession.operator(system.baseUrl, `made-up-operator-key-${i}-000000`).get('/operators/me', from)).status);
+    // The address had one request left (the portal's first); made-up keys get 401 until it is spent, then 429.
+    expect(forged.filter((s) => s === 401).length).toBe(ADDRESS_LIMIT - 1);
+    expect(forged.slice(ADDRESS_LIMIT - 1)).toEqual(Array(3).fill(429));
   });
 });

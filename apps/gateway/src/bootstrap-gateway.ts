@@ -6,6 +6,7 @@ import { AppConfig } from '@procura/config';
 import { createLogger, JsonLogger } from '@procura/logging';
 import { createValidationPipe, enforceShutdownDeadline, RedisRpcClient } from '@procura/messaging';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { Authenticator } from './auth/auth.guard';
 import { mountConsole } from './console/console-static';
 import { GatewayModule } from './gateway.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -25,6 +26,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const adapter = new FastifyAdapter(gatewayServerOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, { logger });
   const redis = app.get(GatewayRedis);
+  const authenticator = app.get(Authenticator);
   await redis.connect();
   await installHttpPipeline(adapter.getInstance(), {
     accessLog: logsAccess(config.logLevel),
@@ -35,6 +37,8 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
       loginPerMinute: config.loginRateLimitPerMinute,
       login: { method: 'POST', url: `/${API_PREFIX}/auth/login` },
       otherLogins: [`/${API_PREFIX}/auth/operators/login`],
+      perApiKeyMinute: config.apiKeyRateLimitPerMinute,
+      knownApiKey: (token) => authenticator.knownApiKey(token),
     },
   });
   app.setGlobalPrefix(API_PREFIX);

@@ -42,6 +42,8 @@ export class AppConfig {
   readonly seedDemo: boolean;
   /** Gateway only: requests per client address per minute, counted in Redis (shared by every replica). */
   readonly rateLimitPerMinute: number;
+  /** Gateway only: requests per operator API key per minute (a portal's server checking for all its users), instead of per address. */
+  readonly apiKeyRateLimitPerMinute: number;
   /**
    * Gateway only: addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-For
    * is believed. Empty (the default): the client is the peer of the TCP connection, and a
@@ -90,6 +92,7 @@ export class AppConfig {
     if (this.seedDemo && this.nodeEnv === 'production')
       throw new ConfigError('SEED_DEMO', 'must be off in production: the demo data set has published passwords and keys');
     this.rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000);
+    this.apiKeyRateLimitPerMinute = integer(env, 'API_KEY_RATE_LIMIT_PER_MINUTE', 120_000, 1, 100_000_000);
     this.trustedProxies = addressList(env, 'TRUSTED_PROXIES');
     this.authTokenSecret = secret(env, 'AUTH_TOKEN_SECRET', this.nodeEnv, DEV_SECRETS.AUTH_TOKEN_SECRET);
     this.secretsKey = secret(env, 'SECRETS_KEY', this.nodeEnv, DEV_SECRETS.SECRETS_KEY);

@@ -65,3 +65,8 @@ export function looksLikeAccessToken(token: string): boolean {
  * with a TTL of the access-token lifetime; the gateway checks it on every request.
  */
 export const revokedSessionKey = (sessionId: string) => `procura:sessions:revoked:${sessionId}`;
+
+/** The token of an `Authorization: Bearer …` header (an access token or an operator's API key). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S{8,4096})$/i.exec(header ?? '')?.[1];
+}

@@ -5,7 +5,7 @@ import { AppConfig } from '@procura/config';
 import { Actor, ApiKeyPrincipal, OperatorCommands } from '@procura/contracts';
 import { ForbiddenError, UnauthenticatedError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
-import { looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
+import { bearerToken, looksLikeAccessToken, revokedSessionKey, TokenScope, verifyAccessToken } from '@procura/security';
 import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { RedisReads } from '../http/redis-reads';
@@ -81,6 +81,13 @@ export class Authenticator {
     };
   }
 
+  /** The id of this API key if it was authenticated in the last moments (no I/O): its rate budget is the key's. */
+  knownApiKey(token: string): string | undefined {
+    if (looksLikeAccessToken(token)) return undefined;
+    const hit = this.apiKeys.get(hash('sha256', token, 'hex'));
+    return hit && hit.until > Date.now() ? hit.principal.apiKeyId : undefined;
+  }
+
   async authenticateOperator(apiKey: string): Promise<ApiKeyPrincipal> {
     const key = hash('sha256', apiKey, 'hex');
     const hit = this.apiKeys.get(key);
@@ -99,10 +106,6 @@ export class Authenticator {
     }
     return principal;
   }
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S{8,4096})$/i.exec(header ?? '')?.[1];
 }
 
 /** Global guard: every route is authenticated unless marked @Public(). */

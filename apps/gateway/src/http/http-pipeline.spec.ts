@@ -1,7 +1,7 @@
 import { requestContext } from '@procura/logging';
 import Fastify, { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { gatewayServerOptions, installHttpPipeline, logsAccess, RateLimits } from './http-pipeline';
 
@@ -15,7 +15,15 @@ describe('installHttpPipeline', () => {
   });
 
   async function gateway(
-    options: { perMinute?: number; loginPerMinute?: number; trustedProxies?: string[]; publicUrl?: string; redisUrl?: string } = {},
+    options: {
+      perMinute?: number;
+      loginPerMinute?: number;
+      perApiKeyMinute?: number;
+      knownApiKeys?: Record<string, string>;
+      trustedProxies?: string[];
+      publicUrl?: string;
+      redisUrl?: string;
+    } = {},
   ) {
     const fastify = Fastify(
       gatewayServerOptions({ trustedProxies: options.trustedProxies ?? [], publicUrl: options.publicUrl ?? 'http://localhost' }),
@@ -32,6 +40,8 @@ describe('installHttpPipeline', () => {
       perMinute: options.perMinute ?? 1000,
       loginPerMinute: options.loginPerMinute ?? 1000,
       login: { method: 'POST', url: '/login' },
+      perApiKeyMinute: options.perApiKeyMinute ?? 1000,
+      knownApiKey: (token) => options.knownApiKeys?.[token],
     };
     await installHttpPipeline(fastify, { accessLog: false, rateLimits, publicUrl: options.publicUrl ?? 'http://localhost' });
     fastify.get('/who/:id', async () => ({ requestId: requestContext.requestId(), ip: undefined }));
@@ -75,6 +85,26 @@ describe('installHttpPipeline', () => {
     expect(limited.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', requestId: limited.headers['x-request-id'] });
     // Another address has its own budget.
     expect((await two.get({ 'x-forwarded-for': address() })).statusCode).toBe(200);
+  });
+
+  it('gives an API key the gateway has authenticated its own budget; unknown keys count against the address', async () => {
+    const keyId = randomUUID();
+    const { get } = await gateway({
+      trustedProxies: ['127.0.0.1'],
+      perMinute: 2,
+      perApiKeyMinute: 4,
+      knownApiKeys: { 'portal-key-0123456789': keyId },
+    });
+    const portal = { 'x-forwarded-for': address(), authorization: 'Bearer portal-key-0123456789' };
+    // A portal's server: past the address's budget of 2, up to its key's 4.
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(portal)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    // Made-up keys from one address do not buy budgets: they share the address's.
+    const forger = { 'x-forwarded-for': address() };
+    const forged = [];
+    for (let i = 0; i < 3; i++) forged.push((await get({ ...forger, authorization: `Bearer made-up-key-${i}-0123456789` })).statusCode);
+    expect(forged).toEqual([200, 200, 429]);
   });
 
   it('limits sign-in attempts per address separately and more strictly', async () => {

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { AppConfig } from '@procura/config';
 import { DomainError, PROBLEM_CONTENT_TYPE, RateLimitedError, toProblem, ValidationFailedError } from '@procura/errors';
 import { acceptOrCreateRequestId, requestContext } from '@procura/logging';
+import { bearerToken } from '@procura/security';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { Redis } from 'ioredis';
@@ -117,6 +117,13 @@ export interface RateLimits {
   login: { method: string; url: string };
   /** Other sign-in routes sharing the same budget per address (operators' sign-in). */
   otherLogins?: string[];
+  /** Requests per API key per minute, for keys the gateway has already authenticated. */
+  perApiKeyMinute: number;
+  /**
+   * The id of the API key this bearer token is, when the gateway already authenticated it
+   * (Authenticator's memory); undefined for anything else, which counts against the address.
+   */
+  knownApiKey?: (token: string) => string | undefined;
 }
 
 export interface HttpPipelineOptions {
@@ -129,9 +136,9 @@ export interface HttpPipelineOptions {
 /**
  * The gateway's request pipeline, as Fastify hooks:
  * - every request gets an id (the caller's X-Request-Id when sane), echoed in the response;
- * - security headers (@fastify/helmet);
- * - a budget of requests per client address and minute, and a stricter one for sign-in,
- *   counted in Redis by @fastify/rate-limit so every replica shares them (when Redis
+ * - security headers (helmet);
+ * - a budget of requests per client address and minute (per API key for a key already
+ *   authenticated), and a stricter one for sign-in, counted in Redis by @fastify/rate-limit so every replica shares them (when Redis
  *   cannot answer, requests pass: the routes answer 503 themselves);
  * - the handler runs inside the request's logging context (after the body is parsed);
  * - the access log line is written when info logging is on.
@@ -139,14 +146,16 @@ export interface HttpPipelineOptions {
 export async function installHttpPipeline(fastify: FastifyInstance, options: HttpPipelineOptions): Promise<void> {
   // Declared up front so every request object keeps one shape.
   fastify.decorateRequest('requestId', '');
+  // helmet's middleware built once: @fastify/helmet builds it again on every request (and
+  // parses the Content-Security-Policy each time), which cost more than the rights check.
+  const applySecurityHeaders = helmet(securityHeaders(options.publicUrl));
   fastify.addHook('onRequest', (req, reply, done) => {
     req.requestId = acceptOrCreateRequestId(firstHeader(req.headers['x-request-id']));
     void reply.header('X-Request-Id', req.requestId);
-    done();
+    applySecurityHeaders(req.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
-  await fastify.register(fastifyHelmet, securityHeaders(options.publicUrl));
 
-  const { redis, perMinute, loginPerMinute, login, otherLogins = [] } = options.rateLimits;
+  const { redis, perMinute, loginPerMinute, login, otherLogins = [], perApiKeyMinute, knownApiKey } = options.rateLimits;
   const loginUrls = new Set([login.url, ...otherLogins]);
   await fastify.register(fastifyRateLimit, {
     global: false,
@@ -158,9 +167,17 @@ export async function installHttpPipeline(fastify: FastifyInstance, options: Htt
   // Distinct key prefixes: both limiters share the plugin's store.
   const general = fastify.createRateLimit({ max: perMinute, keyGenerator: (req) => `ip:${req.ip}` });
   const signIn = fastify.createRateLimit({ max: loginPerMinute, keyGenerator: (req) => `login:${req.ip}` });
+  // A portal's server checks rights for all its users from one address: its API key has a
+  // budget of its own. Only a key already authenticated gets one, so made-up keys still
+  // count against their sender's address (and cannot buy fresh budgets).
+  const apiKeyId = (req: FastifyRequest): string | undefined => {
+    const token = knownApiKey && bearerToken(req.headers.authorization);
+    return token ? knownApiKey!(token) : undefined;
+  };
+  const perKey = fastify.createRateLimit({ max: perApiKeyMinute, keyGenerator: (req) => `key:${apiKeyId(req)}` });
   fastify.addHook('onRequest', async (req, reply) => {
     const isLogin = req.method === login.method && loginUrls.has(req.routeOptions.url ?? '');
-    for (const limiter of isLogin ? [general, signIn] : [general]) {
+    for (const limiter of isLogin ? [general, signIn] : apiKeyId(req) ? [perKey] : [general]) {
       const verdict = await limiter(req);
       if (!verdict.isAllowed && verdict.isExceeded) {
         sendProblem(reply, req, new RateLimitedError(Math.max(1, verdict.ttlInSeconds)));
