@@ -87,10 +87,15 @@ export async function insertRightsFixtures(
  * each with one active permanent credential (login ids 9xxxxxxxxxxxxx, never signed in).
  */
 export async function insertIdentityFixtures(databaseUrl: string, company: string, count: number): Promise<void> {
-  await bulkInsert(databaseUrl, 'identity.users, identity.credentials', async (pg) => {
+  await bulkInsert(databaseUrl, 'identity.persons, identity.users, identity.credentials', async (pg) => {
+    // One person per user (each users row is a person's membership of one company).
     await pg.query(
-      `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
-       SELECT pg_temp.v4(md5('u' || i)), $1::uuid, 'Durand-' || i, 'Camille', '1990-01-01', 'camille.durand.' || i || '@bench.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
+      `INSERT INTO identity.persons (id, email)
+       SELECT pg_temp.v4(md5('p' || i)), 'camille.durand.' || i || '@bench.example' FROM generate_series(1, ${count}) i`,
+    );
+    await pg.query(
+      `INSERT INTO identity.users (id, company_id, person_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
+       SELECT pg_temp.v4(md5('u' || i)), $1::uuid, pg_temp.v4(md5('p' || i)), 'Durand-' || i, 'Camille', '1990-01-01', 'camille.durand.' || i || '@bench.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
          FROM generate_series(1, ${count}) i`,
       [company],
     );

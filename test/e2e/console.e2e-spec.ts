@@ -46,8 +46,8 @@ async function storedSession(page: Page): Promise<{ accessToken?: string; sessio
 }
 
 /** The claims of an access token (the test only reads them; the server verified them). */
-function claimsOf(accessToken: string): { sux?: number } {
-  return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { sux?: number };
+function claimsOf(accessToken: string): { sux?: number; sub?: string; cid?: string } {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { sux?: number; sub?: string; cid?: string };
 }
 
 /**
@@ -502,6 +502,38 @@ describe('Web console in Chromium (e2e)', () => {
     await validator.close();
     await chloe.close();
   }, 240_000);
+
+  it('one person, two companies: Nathalie signs in with her e-mail, lands in her billed company, and switches company from the header without signing in again', async () => {
+    const { nathalie, nathalieAtRoux } = DEMO.users;
+    const { girard, roux } = DEMO.firm.clients;
+    const page = await browser.newPage();
+    // The pharmacy signs in with the e-mail (seed 003): the same field takes it.
+    await page.goto(`${system.baseUrl}/sign-in`);
+    await page.getByLabel(/^Identifiant \(14 chiffres\)/).fill(nathalie.email);
+    await signInWith(page, nathalie);
+    // The company menu of the header (a Mantine select: its input carries the label).
+    const switcher = page.locator('header input[aria-label="Entreprise"]');
+    await switcher.waitFor();
+    expect(await switcher.inputValue()).toBe(girard.name);
+    expect(claimsOf((await storedSession(page)).accessToken!)).toMatchObject({ sub: nathalie.id, cid: girard.id });
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await screen(page, 'company-switcher', scans);
+    await switcher.click();
+    await page.getByRole('option', { name: roux.name }).click();
+    // A session in the garage, as her user there; no password asked.
+    await waitFor(async () => claimsOf((await storedSession(page)).accessToken!).cid === roux.id, {
+      timeoutMs: 15_000,
+      what: 'a session in the second company',
+    });
+    expect(claimsOf((await storedSession(page)).accessToken!).sub).toBe(nathalieAtRoux.id);
+    await waitFor(async () => (await switcher.inputValue()) === roux.name, { timeoutMs: 15_000, what: 'the header naming the garage' });
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByText('Une erreur est survenue').count()).toBe(0);
+    expect(await page.getByLabel(/^Mot de passe/).count()).toBe(0);
+    await screen(page, 'company-switched', scans);
+    await page.close();
+  });
 
   it('every other screen of the navigation answers against the API without an error, at 1280×800 and 768×1024', async () => {
     const page = await browser.newPage();

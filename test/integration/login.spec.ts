@@ -44,10 +44,13 @@ describe(AuthService.name, () => {
         ).id,
       },
     });
+    const personId = randomUUID();
+    await prisma.person.create({ data: { id: personId, email: `lea.${id}@fixture.example` } });
     await prisma.user.create({
       data: {
         id: userId,
         companyId,
+        personId,
         lastName: 'Martin',
         firstName: 'Léa',
         birthDate: new Date('1990-01-01T00:00:00Z'),

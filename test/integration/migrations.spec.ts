@@ -134,6 +134,39 @@ describe('migrate()', () => {
     ]);
   });
 
+  it('gives every existing user a person of their own, with their e-mail (one person, several companies)', async () => {
+    const url = await scratch.create();
+    const dir = copyMigrations();
+    tempDirs.push(dir);
+    const persons = '20261203090000_persons';
+    const later = migrationNames.filter((name) => name >= persons);
+    for (const name of later) rmSync(join(dir, name), { recursive: true });
+    await migrate({ databaseUrl: url, migrationsDir: dir });
+    await withPgClient(url, async (c) => {
+      await c.query(`INSERT INTO identity.operator_organisations (id, name, kind) VALUES (gen_random_uuid(), 'Agence', 'BANK_BRANCH')`);
+      await c.query(`INSERT INTO identity.operators (id, organisation_id, name, email, role)
+                     SELECT gen_random_uuid(), id, 'Conseil', 'conseil@migration.example', 'SUPERVISOR' FROM identity.operator_organisations`);
+      await c.query(`INSERT INTO identity.companies (id, name, registration_number, billing_mode, pricing_offer, managed_by, organisation_id)
+                     SELECT gen_random_uuid(), 'Avant', '123456789', 'CLIENT', 'X', id, organisation_id FROM identity.operators`);
+      await c.query(`INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type)
+                     SELECT gen_random_uuid(), id, 'Durand', n, '1980-01-01', lower(n) || '.durand@migration.example', 'STANDARD'
+                       FROM identity.companies, unnest(ARRAY['Ana', 'Eli']) AS n`);
+    });
+    cpSync(join(migrationsDir, persons), join(dir, persons), { recursive: true });
+    await migrate({ databaseUrl: url, migrationsDir: dir });
+    await withPgClient(url, async (c) => {
+      const rows = await c.query<{ email: string; person_email: string }>(
+        `SELECT u.email, p.email AS person_email FROM identity.users u JOIN identity.persons p ON p.id = u.person_id ORDER BY u.email`,
+      );
+      expect(rows.rows).toEqual([
+        { email: 'ana.durand@migration.example', person_email: 'ana.durand@migration.example' },
+        { email: 'eli.durand@migration.example', person_email: 'eli.durand@migration.example' },
+      ]);
+      const distinct = await c.query<{ n: string }>(`SELECT count(DISTINCT person_id) AS n FROM identity.users`);
+      expect(distinct.rows[0].n).toBe('2');
+    });
+  });
+
   it('seeds the service catalog', async () => {
     const url = await scratch.create();
     await migrate({ databaseUrl: url });

@@ -131,6 +131,12 @@ describe('parsePrismaSchema', () => {
         referencedTable: 'companies',
         referencedColumns: ['id'],
       }),
+      expect.objectContaining({
+        columns: ['person_id'],
+        referencedSchema: 'identity',
+        referencedTable: 'persons',
+        referencedColumns: ['id'],
+      }),
     ]);
     const level = schema.models.find((m) => m.name === 'CatalogLevel')!;
     expect(level.primaryKey).toEqual({ columns: ['service_code', 'code'], name: null });

@@ -132,6 +132,12 @@ async function main(): Promise<void> {
     `      sign in: POST /api/v1/auth/operators/login {"login":"${firm.collaborator.email}" (or "${firm.collaborator.loginId}"),"password":"${firm.collaborator.password}","totpCode":"<code>"}`,
   );
   say(`      TOTP secret ${firm.collaborator.totpSecret}; then GET /api/v1/companies lists her two clients`);
+  const { nathalie } = DEMO.users;
+  say(`    ${firm.clients.girard.name} signs in with the e-mail; one person, two companies:`);
+  say(`      ${nathalie.name.padEnd(14)} administrator of both  e-mail ${nathalie.email}  TOTP secret ${nathalie.totpSecret}`);
+  say(
+    `      she lands in ${firm.clients.girard.name}; POST /api/v1/auth/switch-company {"companyId":"${firm.clients.roux.id}"} (or the console's company menu) takes her to ${firm.clients.roux.name}`,
+  );
   say('    TOTP codes: add the secret to an authenticator app, or');
   say(`      node -e "console.log(require('otplib').generateSync({secret:'${sophie.totpSecret}'}))"`);
   say(`    SMS outbox: ${join(dataDir, 'sms')}`);

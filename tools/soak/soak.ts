@@ -459,7 +459,9 @@ async function soak(
     const anonymous = ApiSession.anonymous(api);
     while (until()) {
       const user = pick(users);
-      const res = await call('sign-in', anonymous, 'POST', '/auth/login', { loginId: user.loginId, password: user.password });
+      // The pharmacy's users sign in with their e-mail (seed 003).
+      const login = user.id === DEMO.users.nathalie.id ? DEMO.users.nathalie.email : user.loginId;
+      const res = await call('sign-in', anonymous, 'POST', '/auth/login', { login, password: user.password });
       if (res && res.status !== 200) otherErrors.push(`sign-in of ${user.name}: ${res.status}`);
       await sleep(1000 / options.signInsPerSecond);
     }

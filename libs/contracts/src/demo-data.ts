@@ -29,6 +29,7 @@ export const DEMO = {
       totpSecret: 'CAMILLEDURANDDEMOTOTPSECRETCCCCC',
     },
     clients: {
+      /** Its users sign in with their e-mail (seed 003: the e-mail "sert d'identifiant unique"). */
       girard: { id: '00000000-0000-4000-8000-000000000103', name: 'Pharmacie Girard SELARL', registrationNumber: '481592604' },
       roux: { id: '00000000-0000-4000-8000-000000000104', name: 'Garage Roux SARL', registrationNumber: '390417266' },
     },
@@ -86,6 +87,29 @@ export const DEMO = {
       id: '00000000-0000-4000-8000-000000000212',
       name: 'Léa Moreau',
       loginId: '40200000002129',
+      password: 'Demo-Procura-2026!',
+      totpSecret: null,
+    },
+    /**
+     * One person, two companies (seed 003 "accès aux dossiers"): Nathalie Girard is the
+     * administrator of the pharmacy (which signs in with the e-mail: she signs in with
+     * `email`, lands there, her billed company) and of the garage, where she switches without
+     * signing in again (POST /auth/switch-company, or the console's company menu).
+     */
+    nathalie: {
+      id: '00000000-0000-4000-8000-000000000221',
+      name: 'Nathalie Girard',
+      email: 'nathalie.girard@pharmacie-girard.example',
+      loginId: '40200000002210',
+      password: 'Demo-Procura-2026!',
+      totpSecret: 'NATHALIEGIRARDDEMOTOTPSECRETDDDD',
+    },
+    /** Nathalie Girard's membership of the garage: its own rights and credential (no TOTP: her sign-in's code counts). */
+    nathalieAtRoux: {
+      id: '00000000-0000-4000-8000-000000000222',
+      name: 'Nathalie Girard',
+      email: 'nathalie.girard@pharmacie-girard.example',
+      loginId: '40200000002228',
       password: 'Demo-Procura-2026!',
       totpSecret: null,
     },

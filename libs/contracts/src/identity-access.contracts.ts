@@ -378,6 +378,37 @@ export class ConfirmTotpPayload extends TotpCodeDto {
 
 export class SessionPayload extends WithSourceIp {}
 
+// ── One person, several companies (seed 003 "accès aux dossiers") ────────────────────
+
+export class SwitchCompanyDto {
+  @ApiProperty({ format: 'uuid', description: 'A company the signed-in person is a user of (GET /auth/companies)' })
+  @IsUUID()
+  companyId: string;
+  @ApiPropertyOptional({
+    example: '123456',
+    description:
+      "The current code of the TOTP enrolled on the person's credential in that company: needed when it is enrolled and " +
+      'this session was opened without a TOTP code; each code is accepted once',
+  })
+  @Optional()
+  @Matches(TOTP_CODE, { message: 'totpCode must be 6 digits' })
+  totpCode?: string;
+}
+
+export class SwitchCompanyPayload extends SwitchCompanyDto {
+  @Optional() @IsString() @MaxLength(100) sourceIp?: string;
+}
+
+/** One company the signed-in person is a user of: their membership there. */
+export class CompanyMembershipView {
+  @ApiProperty({ format: 'uuid' }) companyId: string;
+  @ApiProperty() companyName: string;
+  @ApiProperty({ format: 'uuid', description: 'The person as a user of this company (its own rights, credential and status)' })
+  userId: string;
+  @ApiProperty({ enum: ClientType }) clientType: ClientType;
+  @ApiProperty({ description: 'The company this session acts in' }) current: boolean;
+}
+
 export class CreateEdiSignaturePayload extends CreateEdiSignatureDto {
   @IsUUID() userId: string;
   @Optional() @IsString() @MaxLength(100) sourceIp?: string;
@@ -412,6 +443,10 @@ export const IdentityAccessCommands = {
   /** The second step of signing in with TOTP enrolled: the session's credential's current code. */
   verifyTotp: defineCommand<ConfirmTotpPayload, SessionTokens>('identity', 'identity.auth.totp-verify'),
   stepUp: defineCommand<ConfirmTotpPayload, StepUpTokens>('identity', 'identity.auth.step-up'),
+  /** The companies the signed-in person is a user of. */
+  listCompanies: defineCommand<SessionPayload, CompanyMembershipView[]>('identity', 'identity.auth.companies'),
+  /** A new session in another of the person's companies; the current one ends. */
+  switchCompany: defineCommand<SwitchCompanyPayload, SessionTokens>('identity', 'identity.auth.switch-company'),
   requestEdiCode: defineCommand<UserIdPayload, EdiCodeSent>('identity', 'identity.edi.request-code'),
   createEdiSignature: defineCommand<CreateEdiSignaturePayload, EdiSignatureView>('identity', 'identity.edi.create-signature'),
   listEdiSignatures: defineCommand<UserIdPayload, EdiSignatureView[]>('identity', 'identity.edi.list-signatures'),
@@ -421,7 +456,18 @@ export const IdentityAccessCommands = {
 
 // ── Change payloads (ChangeKind → payload, validated by the identity change handlers) ─
 
-export class UserCreateChange extends CreateUserDto {}
+export class UserCreateChange extends CreateUserDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'true: the e-mail names a person who is already a user of another company (seed 003 "accès aux dossiers"); ' +
+      'the names and birth date must be theirs. The person gets a membership of this company with its own rights, ' +
+      'credential and status, and switches to it after signing in (POST /auth/switch-company).',
+  })
+  @Optional()
+  @IsBoolean()
+  existingPerson?: boolean;
+}
 
 export class UserUpdateChange extends UpdateUserDto {
   @IsUUID() userId: string;

@@ -63,9 +63,11 @@ export async function addAdministrator(
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
+    // One person per fixture user (each users row is a person's membership of one company).
     await db.query(
-      `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
-       VALUES ($1, $2, 'Fixture', $3, '1980-01-01', $4, $5, $6, 'ACTIVE', 'IMMEDIATE')`,
+      `WITH p AS (INSERT INTO identity.persons (id, email) VALUES (gen_random_uuid(), $4) RETURNING id)
+       INSERT INTO identity.users (id, company_id, person_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
+       SELECT $1, $2, p.id, 'Fixture', $3, '1980-01-01', $4, $5, $6, 'ACTIVE', 'IMMEDIATE' FROM p`,
       [userId, companyId, firstName, email, clientType, clientType === 'ADMINISTRATOR' ? (options.adminSignature ?? 'COLLECTIVE') : 'NONE'],
     );
     await db.query(
@@ -95,9 +97,15 @@ export async function addUsers(databaseUrl: string, companyId: string, count: nu
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
+    // The person of each user has the user's id (fresh random ids: no collision).
     await db.query(
-      `INSERT INTO identity.users (id, company_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
-       SELECT id, $2, 'Batch', 'User' || ord, '1990-01-01', 'batch.user.' || replace(id::text, '-', '') || '@fixture.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
+      `INSERT INTO identity.persons (id, email)
+       SELECT id, 'batch.user.' || replace(id::text, '-', '') || '@fixture.example' FROM unnest($1::uuid[]) AS t(id)`,
+      [ids],
+    );
+    await db.query(
+      `INSERT INTO identity.users (id, company_id, person_id, last_name, first_name, birth_date, email, client_type, admin_signature, status, activation_mode)
+       SELECT id, $2, id, 'Batch', 'User' || ord, '1990-01-01', 'batch.user.' || replace(id::text, '-', '') || '@fixture.example', 'STANDARD', 'NONE', 'ACTIVE', 'IMMEDIATE'
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)`,
       [ids, companyId],
     );

@@ -67,6 +67,10 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /auth/totp/verify': row('401 401 401 401 401 401 401', { body: () => ({ code: '123456' }) }),
   'POST /auth/step-up': row('401 401 200 200 200 401 401', { stepUp: true, body: (_w, _actor, totp) => ({ code: totp }) }),
   'GET /auth/me': row('401 401 200 200 200 401 401'),
+  // One person, several companies: nobody in the world is a user of two companies, so asking for
+  // company A is "already there" for A's users and not found for B's (a switch would end the session).
+  'GET /auth/companies': row('401 401 200 200 200 401 401'),
+  'POST /auth/switch-company': row('401 401 422 422 404 401 401', { body: (w) => ({ companyId: w.companyA.id }) }),
   'POST /check': row('401 401 200 200 404 200 404', {
     body: (w) => ({ userId: w.targetUserId, service: 'EINVOICING', right: 'SUPPLIER_INVOICING', level: 'CONSULT' }),
   }),

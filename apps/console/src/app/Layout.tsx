@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, ok } from '../api/client';
 import { type Language, setLanguage } from '../i18n/i18n';
+import { CompanySwitcher } from '../session/CompanySwitcher';
 import { SessionExpiryWarning } from '../session/SessionExpiryWarning';
 import { useMe, useSession } from '../session/SessionProvider';
 import { NAVIGATION } from './navigation';
@@ -79,6 +80,7 @@ export function Layout() {
             <Text size="sm" visibleFrom="sm">
               {me.firstName} {me.lastName}
             </Text>
+            <CompanySwitcher />
             <LanguageSwitch />
             <Button
               size="xs"

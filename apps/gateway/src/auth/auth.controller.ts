@@ -3,11 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import {
   type Actor,
   ChangePasswordDto,
+  CompanyMembershipView,
   IdentityAccessCommands,
   LoginDto,
   RefreshDto,
   SessionTokens,
   StepUpTokens,
+  SwitchCompanyDto,
   TotpCodeDto,
   TotpEnrolment,
   UserView,
@@ -112,6 +114,37 @@ export class AuthController {
   @ApiOkResponse({ type: StepUpTokens })
   stepUp(@Body() body: TotpCodeDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<StepUpTokens> {
     return this.bus.execute(IdentityAccessCommands.stepUp, { ...body, sourceIp }, { actor });
+  }
+
+  @Get('companies')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'The companies the signed-in person is a user of (seed 003: "accès aux dossiers")',
+    description:
+      'One person may be a user of several companies, with separate rights, credential and status in each. `current` marks the ' +
+      'company this session acts in (after sign-in: the company of the credential signed in with; with an e-mail, the ' +
+      'company that registered the person first).',
+  })
+  @ApiOkResponse({ type: CompanyMembershipView, isArray: true })
+  companies(@CurrentActor() actor: Actor): Promise<CompanyMembershipView[]> {
+    return this.bus.execute(IdentityAccessCommands.listCompanies, {}, { actor });
+  }
+
+  @Post('switch-company')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Act in another of the person's companies without signing in again",
+    description:
+      'Opens a session as the user of that company and ends this one: the tokens returned name that company (`cid`) and ' +
+      "that membership (`sub`), so every check and audit entry is that company's. Refused (403) when the membership's " +
+      'credential is revoked, expired or locked; its TOTP code (`totpCode`) is asked for (422) when it has TOTP enrolled ' +
+      'and this session was opened without a code. The scope follows that credential and company (a provisional password ' +
+      'to change, TOTP to enrol) as its own sign-in would. A company the person is not a user of is 404.',
+  })
+  @ApiOkResponse({ type: SessionTokens, description: 'A session in the chosen company; the previous one is ended' })
+  switchCompany(@Body() body: SwitchCompanyDto, @CurrentActor() actor: Actor, @SourceIp() sourceIp?: string): Promise<SessionTokens> {
+    return this.bus.execute(IdentityAccessCommands.switchCompany, { ...body, sourceIp }, { actor });
   }
 
   @Get('me')

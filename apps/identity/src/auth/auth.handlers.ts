@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type Actor,
   ChangePasswordPayload,
+  CompanyMembershipView,
   ConfirmTotpPayload,
   IdentityAccessCommands,
   IdentitySeams,
@@ -12,6 +13,7 @@ import {
   SessionTokens,
   StepUpTokens,
   StepUpVerified,
+  SwitchCompanyPayload,
   TotpEnrolment,
   ValidatorEligibility,
   VerifyApproverPayload,
@@ -20,6 +22,7 @@ import {
 import { RpcActor } from '@procura/messaging';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import { CompanySwitchService } from './company-switch.service';
 import { OperatorAuthService } from './operator-auth.service';
 
 @Controller()
@@ -28,6 +31,7 @@ export class AuthHandlers {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly operatorAuth: OperatorAuthService,
+    private readonly companySwitch: CompanySwitchService,
   ) {}
 
   @MessagePattern(IdentityAccessCommands.login.pattern)
@@ -74,6 +78,16 @@ export class AuthHandlers {
   @MessagePattern(IdentityAccessCommands.stepUp.pattern)
   stepUp(@Payload() p: ConfirmTotpPayload, @RpcActor() actor: Actor): Promise<StepUpTokens> {
     return this.auth.stepUp(actor, p.code);
+  }
+
+  @MessagePattern(IdentityAccessCommands.listCompanies.pattern)
+  listCompanies(@RpcActor() actor: Actor): Promise<CompanyMembershipView[]> {
+    return this.companySwitch.companies(actor);
+  }
+
+  @MessagePattern(IdentityAccessCommands.switchCompany.pattern)
+  switchCompany(@Payload() p: SwitchCompanyPayload, @RpcActor() actor: Actor): Promise<SessionTokens> {
+    return this.companySwitch.switchCompany(actor, p.companyId, p.totpCode, p.sourceIp);
   }
 
   @MessagePattern(IdentitySeams.verifyStepUp.pattern)

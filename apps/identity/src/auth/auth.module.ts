@@ -6,6 +6,7 @@ import { OperatorsDataModule } from '../operators/operators-data.module';
 import { UsersModule } from '../users/users.module';
 import { AuthHandlers } from './auth.handlers';
 import { AuthService } from './auth.service';
+import { CompanySwitchService } from './company-switch.service';
 import { OperatorAuthService } from './operator-auth.service';
 import { SessionRevoker } from './session-revoker';
 import { SessionsRepository } from './sessions.repository';
@@ -15,7 +16,7 @@ import { SignInSteps } from './sign-in-steps';
 @Module({
   imports: [SharedModule, EventsModule, CredentialsModule, UsersModule, OperatorsDataModule],
   controllers: [AuthHandlers],
-  providers: [SessionsRepository, SessionRevoker, SignInSteps, AuthService, OperatorAuthService],
+  providers: [SessionsRepository, SessionRevoker, SignInSteps, AuthService, OperatorAuthService, CompanySwitchService],
   exports: [SessionRevoker, AuthService, OperatorAuthService],
 })
 export class AuthModule {}

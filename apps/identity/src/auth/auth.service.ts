@@ -31,9 +31,13 @@ import { sessionEnded, sha256, SignInSteps, stepUpFailed } from './sign-in-steps
 const loginFailed = () => new UnauthenticatedError('Login id, e-mail or password incorrect, or access not possible at the moment');
 
 /** How a session's tokens are minted: still waiting for the TOTP code, or carrying a fresh strong authentication. */
-interface TokenOptions {
+export interface TokenOptions {
   awaitingTotp?: boolean;
   strongAuth?: boolean;
+  /** The session's sign-in gave a TOTP code (a fresh strong authentication implies it). */
+  secondFactor?: boolean;
+  /** A switch of company (checked by its caller) opens a full session whatever the credential's first-sign-in state. */
+  fullScope?: boolean;
 }
 
 /**
@@ -453,7 +457,8 @@ export class AuthService {
     return 'full';
   }
 
-  private async openSession(
+  /** A new full session of a user's credential (the previous one ended by the caller). */
+  async openSession(
     tx: Tx,
     credential: Credential,
     user: User,
@@ -470,6 +475,7 @@ export class AuthService {
       companyId: user.companyId,
       sourceIp,
       expiresAt,
+      secondFactor: options.secondFactor ?? options.strongAuth === true,
     });
     return this.tokensFor(tx, sessionId, credential, user, company, expiresAt, options);
   }
@@ -496,7 +502,7 @@ export class AuthService {
     sessionExpiresAt: Date,
     options: TokenOptions = {},
   ): { tokens: SessionTokens; refreshTokenHash: string } {
-    const scope = this.scopeOf(credential, company, options.awaitingTotp);
+    const scope = options.fullScope ? 'full' : this.scopeOf(credential, company, options.awaitingTotp);
     return this.steps.mintTokens(
       { sub: user.id, cid: user.companyId, ct: user.clientType, sid: sessionId, scope },
       sessionExpiresAt,

@@ -1,15 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { IdentityRefreshToken, IdentitySession, PrismaService, Tx } from '@procura/database';
 
+/** A company user's new session: their credential, as the user of one company. */
+interface NewUserSession {
+  id: string;
+  credentialId: string;
+  userId: string;
+  companyId: string;
+  sourceIp?: string;
+  expiresAt: Date;
+}
+
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async createSession(
     tx: Tx,
-    session: { id: string; credentialId: string; userId: string; companyId: string; sourceIp?: string; expiresAt: Date },
+    /** `secondFactor`: the sign-in gave a TOTP code (or the session it replaces did). */
+    session: NewUserSession & { secondFactor?: boolean },
   ): Promise<void> {
-    await tx.identitySession.create({ data: { ...session, sourceIp: session.sourceIp ?? null } });
+    await tx.identitySession.create({
+      data: { ...session, sourceIp: session.sourceIp ?? null, secondFactor: session.secondFactor ?? false },
+    });
   }
 
   /** An operator's session: no user, no company; the operator holds their credential. */
@@ -31,15 +44,7 @@ export class SessionsRepository {
    * refresh token and the audit event's outbox row.
    */
   async openSessionWithAudit(
-    session: {
-      id: string;
-      credentialId: string;
-      userId: string;
-      companyId: string;
-      sourceIp?: string;
-      expiresAt: Date;
-      awaitingTotp: boolean;
-    },
+    session: NewUserSession & { awaitingTotp: boolean },
     refreshTokenHash: string,
     audit: { id: string; queue: string; jobName: string; jobId: string; payload: string },
   ): Promise<void> {

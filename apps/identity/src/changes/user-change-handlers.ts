@@ -40,8 +40,10 @@ export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
     { companyId, planned, newId }: ValidationContext,
   ): Promise<ChangeDescription<UserCreateChange>> {
     if (!(await this.rules.users.findCompany(companyId))) throw new NotFoundError('Company');
-    const email = await this.rules.checkEmail(payload.email, 'email', undefined, undefined, planned);
     this.rules.checkBirthDate(payload.birthDate);
+    const email = payload.existingPerson
+      ? (await this.rules.personToLink(companyId, payload)).email
+      : await this.rules.checkEmail(payload.email, 'email', undefined, undefined, planned);
     const adminSignature = payload.adminSignature ?? AdminSignature.NONE;
     if (payload.clientType !== ClientType.ADMINISTRATOR && adminSignature !== AdminSignature.NONE) {
       throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [
@@ -59,7 +61,9 @@ export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
     });
     const userId = newId();
     return {
-      summary: `Create user ${payload.firstName} ${payload.lastName} (${email}) as ${payload.clientType}, activation ${normalised.activationMode}`,
+      summary:
+        `${payload.existingPerson ? 'Give access to' : 'Create user'} ${payload.firstName} ${payload.lastName} (${email}) ` +
+        `as ${payload.clientType}, activation ${normalised.activationMode}`,
       diff: { before: null, after: normalised },
       targetType: 'user',
       targetId: userId,
@@ -85,12 +89,16 @@ export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
   }
 
   async apply(tx: Tx, payload: UserCreateChange, ctx: ApplyContext): Promise<ChangeEffect> {
-    const email = await this.rules.checkEmail(payload.email, 'email', undefined, tx);
+    // A new person, or (seed 003 "accès aux dossiers") a new membership of a person another company registered.
+    const { personId, email } = payload.existingPerson
+      ? await this.rules.personToLink(ctx.companyId, payload, tx)
+      : await this.rules.newPerson(tx, payload.email);
     const deferred = payload.activationMode === ActivationMode.DEFERRED;
     // The id was fixed at submission (later items of the request refer to it).
     const user = await this.rules.users.create(tx, {
       id: ctx.newId(),
       companyId: ctx.companyId,
+      personId,
       lastName: payload.lastName,
       firstName: payload.firstName,
       birthDate: new Date(`${payload.birthDate}T00:00:00Z`),
@@ -124,7 +132,7 @@ export class UserUpdateHandler implements ChangeKindHandler<'USER_UPDATE'> {
       changes.birthDate = payload.birthDate;
     }
     if (payload.email !== undefined && normaliseEmail(payload.email) !== user.email)
-      changes.email = await this.rules.checkEmail(payload.email, 'email', user.id, tx);
+      changes.email = await this.rules.checkEmail(payload.email, 'email', user.personId, tx);
     if (payload.phone !== undefined && payload.phone !== user.phone) changes.phone = payload.phone;
     if (payload.language !== undefined && payload.language !== user.language) changes.language = payload.language;
     if (payload.clientType !== undefined && payload.clientType !== user.clientType) {
@@ -161,6 +169,7 @@ export class UserUpdateHandler implements ChangeKindHandler<'USER_UPDATE'> {
     const changes = await this.changes(ctx.companyId, user, payload, tx);
     const data: Prisma.UserUncheckedUpdateInput = { ...changes } as Prisma.UserUncheckedUpdateInput;
     if (typeof changes.birthDate === 'string') data.birthDate = new Date(`${changes.birthDate}T00:00:00Z`);
+    if (typeof changes.email === 'string') data.personId = await this.rules.personWithNewEmail(tx, user, changes.email);
     const updated = await this.rules.users.updateVersion(tx, user.id, user.version, data);
     // A demoted administrator approves nothing any more: the pending requests are rechecked (issue 17, rule 3).
     if (changes.clientType !== undefined) await this.rules.afterChange(tx, updated);

@@ -41,13 +41,19 @@ export class CredentialsRepository {
   }
 
   /**
-   * The credential a sign-in with this e-mail is about (seed 003): the user's active one,
-   * else their latest (whose refusal then says why).
+   * The credential a sign-in with this e-mail is about (seed 003). The e-mail names a person,
+   * who may be a user of several companies: the membership of a company that signs in with
+   * the e-mail, usable ones first, then the person's first membership (the company that
+   * registered them, the billed company of seed 003), then its active credential, else its
+   * latest (whose refusal then says why). The person switches company once signed in.
    */
   findLoginCandidateByEmail(email: string): Promise<LoginCandidate | null> {
     return this.loginCandidate(
       'identity.login-candidate-by-email',
-      `u.email = $1 ORDER BY (c.status = 'ACTIVE') DESC, c.created_at DESC LIMIT 1`,
+      `u.email = $1
+        ORDER BY (co.sign_in_with = 'EMAIL') DESC, (u.status = 'ACTIVE' AND c.status = 'ACTIVE') DESC, u.created_at ASC, u.id ASC,
+                 (c.status = 'ACTIVE') DESC, c.created_at DESC
+        LIMIT 1`,
       email,
     );
   }

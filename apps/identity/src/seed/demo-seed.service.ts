@@ -41,6 +41,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
     const { operator, companies, firm } = DEMO;
+    const { nathalie } = DEMO.users;
     const collaborator = firm.collaborator;
     // argon2 is slow: hashed before the seed lock is taken.
     const collaboratorPasswordHash = await hashPassword(collaborator.password);
@@ -103,6 +104,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           },
           {
             ...firm.clients.girard,
+            signInWith: 'EMAIL',
             billingMode: 'FIRM',
             pricingOffer: 'PREMIUM',
             managedBy: collaborator.id,
@@ -127,67 +129,74 @@ export class DemoSeedService implements OnApplicationBootstrap {
         ],
         skipDuplicates: true,
       });
-      await tx.user.createMany({
-        data: [
-          user(
-            '201',
-            companies.martin.id,
-            'Martin',
-            'Sophie',
-            '1975-04-12',
-            'sophie.martin@boulangerie-martin.example',
-            '+33612345678',
-            'ADMINISTRATOR',
-            'COLLECTIVE',
-          ),
-          user(
-            '202',
-            companies.martin.id,
-            'Martin',
-            'Paul',
-            '1972-09-30',
-            'paul.martin@boulangerie-martin.example',
-            '+33612345679',
-            'ADMINISTRATOR',
-            'COLLECTIVE',
-          ),
-          user(
-            '203',
-            companies.martin.id,
-            'Leroy',
-            'Julie',
-            '1990-01-22',
-            'julie.leroy@boulangerie-martin.example',
-            null,
-            'STANDARD',
-            'NONE',
-          ),
-          user(
-            '204',
-            companies.martin.id,
-            'Petit',
-            'Hugo',
-            '1995-06-03',
-            'hugo.petit@boulangerie-martin.example',
-            '+33698765432',
-            'STANDARD',
-            'NONE',
-          ),
-          user(
-            '211',
-            companies.dupont.id,
-            'Dupont',
-            'Marc',
-            '1968-11-08',
-            'marc.dupont@atelier-dupont.example',
-            '+33611223344',
-            'ADMINISTRATOR',
-            'INDIVIDUAL',
-          ),
-          user('212', companies.dupont.id, 'Moreau', 'Léa', '1988-02-17', 'lea.moreau@atelier-dupont.example', null, 'STANDARD', 'NONE'),
-        ],
-        skipDuplicates: true,
-      });
+      const users = [
+        user(
+          '201',
+          companies.martin.id,
+          'Martin',
+          'Sophie',
+          '1975-04-12',
+          'sophie.martin@boulangerie-martin.example',
+          '+33612345678',
+          'ADMINISTRATOR',
+          'COLLECTIVE',
+        ),
+        user(
+          '202',
+          companies.martin.id,
+          'Martin',
+          'Paul',
+          '1972-09-30',
+          'paul.martin@boulangerie-martin.example',
+          '+33612345679',
+          'ADMINISTRATOR',
+          'COLLECTIVE',
+        ),
+        user(
+          '203',
+          companies.martin.id,
+          'Leroy',
+          'Julie',
+          '1990-01-22',
+          'julie.leroy@boulangerie-martin.example',
+          null,
+          'STANDARD',
+          'NONE',
+        ),
+        user(
+          '204',
+          companies.martin.id,
+          'Petit',
+          'Hugo',
+          '1995-06-03',
+          'hugo.petit@boulangerie-martin.example',
+          '+33698765432',
+          'STANDARD',
+          'NONE',
+        ),
+        user(
+          '211',
+          companies.dupont.id,
+          'Dupont',
+          'Marc',
+          '1968-11-08',
+          'marc.dupont@atelier-dupont.example',
+          '+33611223344',
+          'ADMINISTRATOR',
+          'INDIVIDUAL',
+        ),
+        user('212', companies.dupont.id, 'Moreau', 'Léa', '1988-02-17', 'lea.moreau@atelier-dupont.example', null, 'STANDARD', 'NONE'),
+        // One person, two companies: Nathalie Girard administers the pharmacy and the garage.
+        user('221', firm.clients.girard.id, 'Girard', 'Nathalie', '1979-10-05', nathalie.email, null, 'ADMINISTRATOR', 'INDIVIDUAL'),
+        {
+          ...user('222', firm.clients.roux.id, 'Girard', 'Nathalie', '1979-10-05', nathalie.email, null, 'ADMINISTRATOR', 'INDIVIDUAL'),
+          personId: personIdOf('221'),
+        },
+      ];
+      // One person per demo user (each users row is a person's membership of one company; Nathalie has two).
+      const persons = new Map(users.map((u) => [u.personId, { id: u.personId, email: u.email }]));
+      await tx.person.createMany({ data: [...persons.values()], skipDuplicates: true });
+      await tx.user.createMany({ data: users, skipDuplicates: true });
     }, SEED_TRANSACTION);
     await this.seedCredentials();
     // The rights side only knows users through the principal projection: without it, the
@@ -237,6 +246,9 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 }
 
+/** Person ids mirror the user ids (…0201 → …5201) so they are fixed too. */
+const personIdOf = (suffix: string) => `00000000-0000-4000-8000-000000005${suffix}`;
+
 function user(
   suffix: string,
   companyId: string,
@@ -250,6 +262,7 @@ function user(
 ) {
   return {
     id: `00000000-0000-4000-8000-000000000${suffix}`,
+    personId: personIdOf(suffix),
     companyId,
     lastName,
     firstName,

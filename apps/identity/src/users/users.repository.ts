@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Company, Credential, Prisma, PrismaService, Tx, User } from '@procura/database';
 import { StaleChangeError } from '@procura/changes';
+import { randomUUID } from 'node:crypto';
 
 export type UserWithCredentials = User & { credentials: Credential[] };
 
@@ -35,8 +36,37 @@ export class UsersRepository {
     });
   }
 
-  emailOwner(email: string, tx: Tx | PrismaService = this.prisma): Promise<{ id: string } | null> {
-    return tx.user.findUnique({ where: { email }, select: { id: true } });
+  /** The person this e-mail identifies on the platform (every company's users together). */
+  personByEmail(email: string, tx: Tx | PrismaService = this.prisma): Promise<{ id: string } | null> {
+    return tx.person.findUnique({ where: { email }, select: { id: true } });
+  }
+
+  async createPerson(tx: Tx, email: string): Promise<string> {
+    const id = randomUUID();
+    await tx.person.create({ data: { id, email } });
+    return id;
+  }
+
+  setPersonEmail(tx: Tx, personId: string, email: string): Promise<unknown> {
+    return tx.person.update({ where: { id: personId }, data: { email } });
+  }
+
+  /** A person's memberships (one users row per company), deleted ones left out, oldest first. */
+  memberships(personId: string, tx: Tx | PrismaService = this.prisma): Promise<Array<User & { company: Company }>> {
+    return tx.user.findMany({
+      where: { personId, status: { not: 'DELETED' } },
+      include: { company: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  countMemberships(personId: string, tx: Tx | PrismaService = this.prisma): Promise<number> {
+    return tx.user.count({ where: { personId } });
+  }
+
+  /** Deleted memberships included: a person has one users row per company, ever. */
+  countMembershipIn(personId: string, companyId: string, tx: Tx | PrismaService = this.prisma): Promise<number> {
+    return tx.user.count({ where: { personId, companyId } });
   }
 
   create(tx: Tx, data: Prisma.UserUncheckedCreateInput): Promise<User> {

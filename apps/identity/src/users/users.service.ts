@@ -71,7 +71,7 @@ export class UsersService {
     }
     const user = await this.transactions.run(async (tx) => {
       await this.users.lockCompany(tx, companyId);
-      await this.rules.checkEmail(email, 'email', undefined, tx);
+      const { personId } = await this.rules.newPerson(tx, email);
       const firstAdministrator =
         input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
       const validatedByTheBank =
@@ -79,6 +79,7 @@ export class UsersService {
       const created = await this.users.create(tx, {
         id: randomUUID(),
         companyId,
+        personId,
         lastName: input.lastName.trim(),
         firstName: input.firstName.trim(),
         birthDate: new Date(`${input.birthDate}T00:00:00Z`),
