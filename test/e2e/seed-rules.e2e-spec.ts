@@ -251,6 +251,56 @@ describe('Rules the seeds state (e2e)', () => {
       expect(notices).toHaveLength(1);
     });
 
+    it("tells the maker once when a validator's credential simply passes its end date", async () => {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all(
+        ['Alice', 'Bob'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
+      );
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      await projectPrincipal(system.databaseUrl, bob.userId);
+      const waiting = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Expiring' });
+      expect(waiting.status).toBe(202);
+      const id = waiting.body.changeRequestId;
+
+      // Bob's credential ends in two seconds (as identity and its copy on the rights side both hold it); nobody acts.
+      for (const table of ['identity.credentials', 'authorizations.principal_credentials'])
+        await queryRows(system.databaseUrl, `UPDATE ${table} SET valid_until = now() + interval '2 seconds' WHERE user_id = $1`, [
+          bob.userId,
+        ]);
+      const aboutThisRequest = (m: CaughtMail) =>
+        m.to.includes(alice.email) &&
+        (m.text ?? '').includes(`/change-requests/${id}`) &&
+        /impossible|cannot be approved/.test(m.subject ?? '');
+      const notice = await waitForMail(aboutThisRequest, { timeoutMs: 60_000, what: "the maker's notice after Bob's credential ended" });
+      expect(notice.text ?? '').toMatch(/Bob Fixture: The user has no valid credential/);
+      const view = await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      expect(view.body.cannotComplete).toMatch(/Bob Fixture: The user has no valid credential/);
+      // Once: Bob's credential is marked looked at; a later look at the company while the request is still impossible
+      // (Carol, who cannot sign, sees her credential end) sends nothing more.
+      const checked = (userId: string) =>
+        queryRows(
+          system.databaseUrl,
+          `SELECT 1 FROM authorizations.principal_credentials WHERE user_id = $1 AND expiry_checked_at IS NOT NULL`,
+          [userId],
+        );
+      await waitFor(async () => (await checked(bob.userId)).length > 0 || undefined, {
+        timeoutMs: 30_000,
+        what: "Bob's credential marked",
+      });
+      const carol = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Carol', adminSignature: 'NONE' });
+      await projectPrincipal(system.databaseUrl, carol.userId);
+      await queryRows(system.databaseUrl, `UPDATE authorizations.principal_credentials SET valid_until = now() WHERE user_id = $1`, [
+        carol.userId,
+      ]);
+      await waitFor(async () => (await checked(carol.userId)).length > 0 || undefined, {
+        timeoutMs: 60_000,
+        what: "Carol's ended credential looked at",
+      });
+      expect((await readCaughtMail()).filter(aboutThisRequest)).toHaveLength(1);
+    });
+
     it("lets the operator's registration and activation of administrators stand for the bank's validation", async () => {
       const company = await newCompany();
       const op = operator.session(system.baseUrl);
