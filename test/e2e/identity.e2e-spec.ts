@@ -17,6 +17,7 @@ import {
   ApiResponse,
   ApiSession,
   FixtureAdministrator,
+  projectPrincipal,
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
@@ -764,10 +765,21 @@ describe('Identity (e2e)', () => {
   describe('EDI signatures (seed 004)', () => {
     it('code e-mailed to the administrator, signature created by the user with the code, verified, locked, revoked, expired', async () => {
       // Two administrators with secrets of their own: every step-up below gets a fresh code without waiting for a new 30-second step.
-      const { admins } = await companyWithFixtureAdmins('INDIVIDUAL', 'COLLECTIVE');
-      const [admin, colleague] = admins;
+      const { company, admins } = await companyWithFixtureAdmins('INDIVIDUAL', 'COLLECTIVE', 'INDIVIDUAL');
+      const [admin, colleague, giver] = admins;
       const session = admin.session(system.baseUrl);
       const colleagueSession = colleague.session(system.baseUrl);
+      // Both send declarations: a signature is for holders of the EDI sending right (seed 004; rule 9 of issue 17),
+      // given by a third administrator (nobody gives rights to themselves).
+      for (const a of [admin, colleague]) await projectPrincipal(system.databaseUrl, a.userId);
+      const ediRight = await giver.session(system.baseUrl).post<Submission>(`/companies/${company.id}/authorizations`, {
+        label: 'Envois EDI',
+        service: 'EDI',
+        effectiveFrom: new Date(Date.now() - 60_000).toISOString(),
+        grants: [{ right: 'SEND_DECLARATIONS', level: 'ACCESS' }],
+        userIds: [admin.userId, colleague.userId],
+      });
+      expect(ediRight.status).toBe(201);
       async function requestCode(userId: string): Promise<string> {
         const sent = await session.post<{ codeId: string; sentTo: string }>(`/users/${userId}/edi-code`);
         expect(sent.status).toBe(201);

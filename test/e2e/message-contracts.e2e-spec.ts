@@ -122,6 +122,13 @@ describe('Message contracts: producers and templates (e2e)', () => {
     ]);
     const edi = await maker.session(system.baseUrl).post(`/users/${validator.userId}/edi-code`);
     expectStatus(edi, 201);
+    // Identity: the reminder to a signature's owner before it expires (issue 17, rule 9): a signature as the signature
+    // page leaves it (its creation through the API is seed-rules e2e's), due within the 30 days.
+    await db.query(
+      `INSERT INTO identity.edi_signatures (id, user_id, company_id, password_hash, status, valid_from, valid_until)
+       VALUES (gen_random_uuid(), $1, $2, 'fixture-not-a-hash', 'ACTIVE', now(), now() + interval '10 days')`,
+      [validator.userId, companyId],
+    );
 
     // Authorizations: a change waiting for the validator (about another user: nobody approves a change about themselves,
     // and a request nobody could approve is refused at submission), then its outcome for the maker.

@@ -6,6 +6,7 @@ import {
   addUsers,
   ApiSession,
   CaughtMail,
+  projectPrincipal,
   queryRows,
   readCaughtMail,
   FixtureAdministrator,
@@ -13,9 +14,12 @@ import {
   RunningSystem,
   sharedSystem,
   SYSTEM_START_HOOK_TIMEOUT_MS,
+  TotpCodes,
   waitFor,
   waitForMail,
 } from '@procura/testing';
+import { DEV_SECRETS } from '@procura/config';
+import { openSecret, type SealedSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
 import { readPdf } from '../../apps/reporting/src/reports/render/read-pdf.testing';
 
@@ -245,6 +249,56 @@ describe('Rules the seeds state (e2e)', () => {
       // Once: its event key is the request's (every later recheck of the company finds it sent).
       const notices = (await readCaughtMail()).filter((m) => aboutThisRequest(m) && /impossible|cannot be approved/.test(m.subject ?? ''));
       expect(notices).toHaveLength(1);
+    });
+
+    it("tells the maker once when a validator's credential simply passes its end date", async () => {
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all(
+        ['Alice', 'Bob'].map((firstName) => addAdministrator(system.databaseUrl, company.id, { firstName })),
+      );
+      const [user] = await addUsers(system.databaseUrl, company.id, 1);
+      await projectPrincipal(system.databaseUrl, bob.userId);
+      const waiting = await alice
+        .session(system.baseUrl)
+        .request<ChangeSubmissionResult>('PATCH', `/users/${user}`, { firstName: 'Expiring' });
+      expect(waiting.status).toBe(202);
+      const id = waiting.body.changeRequestId;
+
+      // Bob's credential ends in two seconds (as identity and its copy on the rights side both hold it); nobody acts.
+      for (const table of ['identity.credentials', 'authorizations.principal_credentials'])
+        await queryRows(system.databaseUrl, `UPDATE ${table} SET valid_until = now() + interval '2 seconds' WHERE user_id = $1`, [
+          bob.userId,
+        ]);
+      const aboutThisRequest = (m: CaughtMail) =>
+        m.to.includes(alice.email) &&
+        (m.text ?? '').includes(`/change-requests/${id}`) &&
+        /impossible|cannot be approved/.test(m.subject ?? '');
+      const notice = await waitForMail(aboutThisRequest, { timeoutMs: 60_000, what: "the maker's notice after Bob's credential ended" });
+      expect(notice.text ?? '').toMatch(/Bob Fixture: The user has no valid credential/);
+      const view = await alice.session(system.baseUrl).get<ChangeRequestView>(`/change-requests/${id}`);
+      expect(view.body.cannotComplete).toMatch(/Bob Fixture: The user has no valid credential/);
+      // Once: Bob's credential is marked looked at; a later look at the company while the request is still impossible
+      // (Carol, who cannot sign, sees her credential end) sends nothing more.
+      const checked = (userId: string) =>
+        queryRows(
+          system.databaseUrl,
+          `SELECT 1 FROM authorizations.principal_credentials WHERE user_id = $1 AND expiry_checked_at IS NOT NULL`,
+          [userId],
+        );
+      await waitFor(async () => (await checked(bob.userId)).length > 0 || undefined, {
+        timeoutMs: 30_000,
+        what: "Bob's credential marked",
+      });
+      const carol = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Carol', adminSignature: 'NONE' });
+      await projectPrincipal(system.databaseUrl, carol.userId);
+      await queryRows(system.databaseUrl, `UPDATE authorizations.principal_credentials SET valid_until = now() WHERE user_id = $1`, [
+        carol.userId,
+      ]);
+      await waitFor(async () => (await checked(carol.userId)).length > 0 || undefined, {
+        timeoutMs: 60_000,
+        what: "Carol's ended credential looked at",
+      });
+      expect((await readCaughtMail()).filter(aboutThisRequest)).toHaveLength(1);
     });
 
     it("lets the operator's registration and activation of administrators stand for the bank's validation", async () => {
@@ -482,6 +536,107 @@ describe('Rules the seeds state (e2e)', () => {
       expect(view.items[0].diff).toEqual(item.diff);
     });
   });
+  describe('rule 9, EDI signatures (seed 004: une signature "pour chaque personne en charge d\'effectuer les envois")', () => {
+    interface Signature {
+      id: string;
+      status: string;
+    }
+
+    it('are created and verified only with the EDI sending right, suspended while it is gone, reminded once before expiry', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      const sam = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Sam', clientType: 'STANDARD' });
+      await projectPrincipal(system.databaseUrl, sam.userId);
+      const admin = alice.session(system.baseUrl);
+      const samSession = sam.session(system.baseUrl);
+      const codes = new TotpCodes();
+      const password = 'Envois-Declarations-2026';
+
+      // Alice asks for Sam's confidential code (e-mailed to her; read here from the job identity wrote).
+      const sent = await admin.post<{ codeId: string }>(`/users/${sam.userId}/edi-code`);
+      expect(sent.status).toBe(201);
+      const [codeJob] = await queryRows<{ payload: { secrets: { ediCode: SealedSecret } } }>(
+        system.databaseUrl,
+        `SELECT payload FROM identity.outbox WHERE job_id = $1`,
+        [`edi-code.${sent.body.codeId}`],
+      );
+      const code = openSecret(codeJob.payload.secrets.ediCode, DEV_SECRETS.SECRETS_KEY);
+      const create = async () =>
+        samSession.post<Answer<Signature>>(`/users/${sam.userId}/edi-signatures`, {
+          code,
+          validityYears: 1,
+          password,
+          passwordConfirmation: password,
+          totpCode: await codes.next(sam.totpSecret),
+        });
+
+      // Without the EDI sending right Sam cannot create one; the code stays usable.
+      const refused = await create();
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.code).toBe('EDI_SENDING_RIGHT_REQUIRED');
+
+      const given = await admin.post<ChangeSubmissionResult>(`/companies/${company.id}/authorizations`, {
+        label: 'Envois EDI',
+        service: 'EDI',
+        effectiveFrom: new Date(Date.now() - 60_000).toISOString(),
+        grants: [{ right: 'SEND_DECLARATIONS', level: 'ACCESS' }],
+        userIds: [sam.userId],
+      });
+      expect(given.status).toBe(201);
+      const authorizationId = (given.body.result as { authorizationId: string }).authorizationId;
+      const created = await create();
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('ACTIVE');
+      const signatureId = created.body.id;
+      const verify = () => samSession.post<Answer<{ valid: boolean }>>(`/edi-signatures/${signatureId}/verify`, { password });
+      expect((await verify()).status).toBe(200);
+      const statusSeenByAlice = async () =>
+        (await admin.get<Signature[]>(`/users/${sam.userId}/edi-signatures`)).body.find((sig) => sig.id === signatureId)?.status;
+
+      // The right goes (the authorization is taken from Sam): the signature is suspended, whatever the password.
+      const detached = await admin.post<ChangeSubmissionResult>(`/authorizations/${authorizationId}/users`, { detach: [sam.userId] });
+      expect(detached.status).toBe(200);
+      expect(await statusSeenByAlice()).toBe('SUSPENDED');
+      const whileSuspended = await verify();
+      expect(whileSuspended.status).toBe(422);
+      expect(whileSuspended.body.code).toBe('SIGNATURE_SUSPENDED');
+      // It comes back with the right.
+      expect((await admin.post(`/authorizations/${authorizationId}/users`, { attach: [sam.userId] })).status).toBe(200);
+      expect(await statusSeenByAlice()).toBe('ACTIVE');
+      expect((await verify()).status).toBe(200);
+
+      // 30 days before it expires, Sam is reminded by e-mail (here it expires in 10 days).
+      await queryRows(system.databaseUrl, `UPDATE identity.edi_signatures SET valid_until = now() + interval '10 days' WHERE id = $1`, [
+        signatureId,
+      ]);
+      const isReminderTo = (email: string) => (m: CaughtMail) =>
+        m.to.includes(email) && (m.subject ?? '').startsWith('Votre signature EDI expire le');
+      const reminder = await waitForMail(isReminderTo(sam.email), { timeoutMs: 60_000, what: "Sam's EDI signature reminder" });
+      expect(reminder.text).toContain('Bonjour Sam');
+      // Once: Alice's signature, due only after Sam's reminder went, is reminded by a later sweep; Sam's is not again.
+      await queryRows(
+        system.databaseUrl,
+        `INSERT INTO identity.edi_signatures (id, user_id, company_id, password_hash, status, valid_from, valid_until)
+         VALUES ($1, $2, $3, 'fixture-not-a-hash', 'ACTIVE', now(), now() + interval '20 days')`,
+        [randomUUID(), alice.userId, company.id],
+      );
+      await waitForMail(isReminderTo(alice.email), { timeoutMs: 60_000, what: "Alice's EDI signature reminder" });
+      expect((await readCaughtMail()).filter(isReminderTo(sam.email))).toHaveLength(1);
+      const reminderJobs = await queryRows(system.databaseUrl, `SELECT 1 FROM identity.outbox WHERE job_id = $1`, [
+        `edi-signature-expiring.${signatureId}`,
+      ]);
+      expect(reminderJobs).toHaveLength(1);
+
+      // Suspending Sam takes the right too (the rights side learns of it from identity).
+      const suspended = await admin.post<ChangeSubmissionResult>(`/users/${sam.userId}/suspend`);
+      expect(suspended.status).toBe(200);
+      await waitFor(async () => (await statusSeenByAlice()) === 'SUSPENDED' || undefined, {
+        timeoutMs: 30_000,
+        what: "Sam's suspension to suspend his signature",
+      });
+    });
+  });
   describe('rule 10, the access-rights report (seed 002: "un aperçu des procurations et des autorisations d\'accès")', () => {
     it('lists signing powers, banking power and EDI signatures with their validity', async () => {
       const company = await newCompany();
@@ -511,7 +666,8 @@ describe('Rules the seeds state (e2e)', () => {
       expect(text).toContain('Signature Admin: Individuelle');
       expect(text).toContain('Signature Admin: Collective');
       expect(text).toContain('Pouvoir bancaire : Non');
-      expect(text).toContain('Signatures EDI · Actif · Du 15/01/2026 · Au 15/01/2028');
+      // Alice does not hold the EDI sending right: her signature is suspended (rule 9).
+      expect(text).toContain('Signatures EDI · Suspendu · Du 15/01/2026 · Au 15/01/2028');
       expect(text).toContain('Signatures EDI : Aucun');
     });
   });

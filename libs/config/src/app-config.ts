@@ -62,8 +62,14 @@ export class AppConfig {
   /** Per-IP login attempts per minute (gateway). */
   readonly loginRateLimitPerMinute: number;
   readonly ediCodeTtlHours: number;
+  /** Seed 004 (rule 9 of issue 17): how many days before an EDI signature expires its owner is reminded (once). */
+  readonly ediSignatureReminderDays: number;
+  /** How often identity looks for EDI signatures whose reminder is due. */
+  readonly ediSignatureReminderSweepSeconds: number;
   /** A pending change request expires after this long (default 7 days). */
   readonly changeRequestTtlSeconds: number;
+  /** How often the authorizations service looks for credentials that passed their end date (rule 3 of issue 17). */
+  readonly credentialExpirySweepSeconds: number;
   /** Test-only crash points (see libs/messaging FaultPoints); refused outside NODE_ENV=test. */
   readonly faultInjection: string | undefined;
   readonly documentRetentionDays: number;
@@ -103,7 +109,10 @@ export class AppConfig {
     this.loginLockoutMinutes = integer(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60);
     this.loginRateLimitPerMinute = integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000);
     this.ediCodeTtlHours = integer(env, 'EDI_CODE_TTL_HOURS', 72, 1, 720);
+    this.ediSignatureReminderDays = integer(env, 'EDI_SIGNATURE_REMINDER_DAYS', 30, 1, 365);
+    this.ediSignatureReminderSweepSeconds = integer(env, 'EDI_SIGNATURE_REMINDER_SWEEP_SECONDS', 300, 1, 24 * 3600);
     this.changeRequestTtlSeconds = integer(env, 'CHANGE_REQUEST_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600);
+    this.credentialExpirySweepSeconds = integer(env, 'CREDENTIAL_EXPIRY_SWEEP_SECONDS', 60, 1, 24 * 3600);
     this.faultInjection = optional(env, 'FAULT_INJECTION');
     if (this.faultInjection && this.nodeEnv !== 'test') throw new ConfigError('FAULT_INJECTION', 'is only allowed with NODE_ENV=test');
     this.documentRetentionDays = integer(env, 'DOCUMENT_RETENTION_DAYS', 90, 1, 3650);

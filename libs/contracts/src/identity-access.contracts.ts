@@ -307,10 +307,37 @@ export class VerifyEdiSignatureDto {
   @ApiProperty({ format: 'password' }) @IsString() @Length(1, 256) password: string;
 }
 
+/**
+ * Seed 004: a signature is "pour chaque personne en charge d'effectuer les envois", so it
+ * belongs to this right: created and verified only by its holder, suspended while it is gone.
+ */
+export const EDI_SENDING_RIGHT = { service: 'EDI', right: 'SEND_DECLARATIONS', level: 'ACCESS' } as const;
+
+export type EdiSignatureStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
+
+/**
+ * A signature's status at `now`: revoked and expired as stored, SUSPENDED while its owner
+ * does not hold the EDI sending right (read from the current rights at every question,
+ * like banking power, so it follows every path that takes the right away and gives it back).
+ */
+export function ediSignatureStatus(
+  signature: { status: string; validUntil: Date },
+  now: Date,
+  holdsSendingRight: boolean,
+): EdiSignatureStatus {
+  if (signature.status === 'REVOKED') return 'REVOKED';
+  if (signature.validUntil.getTime() <= now.getTime()) return 'EXPIRED';
+  return holdsSendingRight ? 'ACTIVE' : 'SUSPENDED';
+}
+
 export class EdiSignatureView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ enum: ['ACTIVE', 'REVOKED', 'EXPIRED'] }) status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  @ApiProperty({
+    enum: ['ACTIVE', 'SUSPENDED', 'REVOKED', 'EXPIRED'],
+    description: 'SUSPENDED while the user does not hold the EDI sending right (EDI / SEND_DECLARATIONS, seed 004)',
+  })
+  status: EdiSignatureStatus;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
   @ApiProperty({ format: 'date-time' }) validUntil: string;
   @ApiProperty() locked: boolean;

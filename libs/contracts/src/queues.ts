@@ -67,6 +67,8 @@ export interface EmailTemplateParams {
   };
   /** To the requesting administrator; secret ediCode. */
   'edi-code': { adminFirstName: string; userFirstName: string; userLastName: string; expiresAt: string };
+  /** To the signature's owner, once, `EDI_SIGNATURE_REMINDER_DAYS` (30) before it expires (seed 004). */
+  'edi-signature-expiring': { firstName: string; validUntil: string; portalUrl: string };
   /** To each validator. */
   'change-request-pending': {
     validatorFirstName: string;
@@ -105,6 +107,7 @@ export interface SmsTemplateParams {
 export const TEMPLATE_SECRETS = {
   'welcome-login-id': [],
   'edi-code': ['ediCode'],
+  'edi-signature-expiring': [],
   'change-request-pending': [],
   'change-request-outcome': [],
   'change-request-cannot-complete': [],

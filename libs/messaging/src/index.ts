@@ -15,6 +15,7 @@ export * from './jobs/fault-points';
 export * from './jobs/validate-job-data';
 export * from './jobs/audit-fact';
 export * from './jobs/outbox-relay.lifecycle';
+export * from './jobs/sweep-loop';
 export * from './rpc/operator-scope';
 export * from './redis/redis-connections';
 export * from './service/shutdown-deadline';

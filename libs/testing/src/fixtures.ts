@@ -91,6 +91,33 @@ export async function addAdministrator(
   };
 }
 
+/**
+ * Enters a user written straight into identity (addAdministrator, addUsers) into the
+ * authorizations service's copy of users (status and credentials), as identity's principal
+ * job would, so rights can be given to them through the API. At version 0, like a user an
+ * earlier item of a change request registers: identity's first real state replaces it.
+ */
+export async function projectPrincipal(databaseUrl: string, userId: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO authorizations.principals (user_id, company_id, status, version, updated_at)
+       SELECT id, company_id, status::text, 0, now() FROM identity.users WHERE id = $1
+       ON CONFLICT (user_id) DO NOTHING`,
+      [userId],
+    );
+    await db.query(
+      `INSERT INTO authorizations.principal_credentials (id, user_id, valid_until, revoked, banking_power)
+       SELECT id, user_id, valid_until, status = 'REVOKED', banking_power FROM identity.credentials WHERE user_id = $1
+       ON CONFLICT (id) DO NOTHING`,
+      [userId],
+    );
+  } finally {
+    await db.end();
+  }
+}
+
 /** Plain users of a company, in bulk (for batches). */
 export async function addUsers(databaseUrl: string, companyId: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());

@@ -15,6 +15,10 @@ export const SHARED_SYSTEM_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_PER_MINUTE: '10000000',
   LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  // EDI signatures due for their reminder are found within a second (seed-rules e2e, rule 9), not five minutes.
+  EDI_SIGNATURE_REMINDER_SWEEP_SECONDS: '1',
+  // Likewise credentials passing their end date (seed-rules e2e, rule 3), not within a minute.
+  CREDENTIAL_EXPIRY_SWEEP_SECONDS: '1',
 };
 
 /** Where the global setup tells the workers how the shared system is doing. */

@@ -158,7 +158,8 @@ export const ACCESS: Record<string, AccessRow> = {
   'DELETE /authorizations/{authorizationId}': row('401 401 403 202 404 403 403'),
   'POST /authorizations/{authorizationId}/users': row('401 401 403 202 404 403 403', { body: (w) => ({ attach: [w.standard.userId] }) }),
   'POST /users/{userId}/rights/template': row('401 401 403 202 422 403 403', { body: () => ({ template: 'ACCOUNTANT' }) }),
-  'POST /users/{userId}/rights/copy': row('401 401 403 422 422 403 403', { body: (w) => ({ fromUserId: w.standard.userId }) }),
+  // From a user with no rights to copy (the standard user holds the EDI sending right his signature needs).
+  'POST /users/{userId}/rights/copy': row('401 401 403 422 422 403 403', { body: (w) => ({ fromUserId: w.validator.userId }) }),
   'POST /users/{userId}/rights/authorize-all': row('401 401 403 202 422 403 403', {
     body: () => ({ services: [{ service: 'EINVOICING', profile: 'CONSULT' }] }),
   }),

@@ -13,6 +13,7 @@ import {
   ApiSession,
   FixtureAdministrator,
   FixtureOperator,
+  projectPrincipal,
   RunningSystem,
   waitFor,
 } from '@procura/testing';
@@ -118,7 +119,7 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
   const [targetUserId] = await addUsers(system.databaseUrl, companyA.id, 1);
   // Fixture users are written straight into identity's tables: tell the authorizations service, as identity would.
   await projectPrincipals(system.redisUrl, [
-    ...[admin, validator, maker, standard].map((u) => ({ userId: u.userId, companyId: companyA.id })),
+    ...[admin, validator, maker].map((u) => ({ userId: u.userId, companyId: companyA.id })),
     { userId: targetUserId, companyId: companyA.id },
     { userId: otherAdmin.userId, companyId: companyB.id },
   ]);
@@ -146,6 +147,17 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
   const report = await asAdmin.post<{ id: string }>(`/companies/${companyA.id}/reports`, { type: 'ACCESS_RIGHTS' });
   expectStatus(report, 202, 'a report order');
 
+  // The standard user sends declarations: his EDI signature needs the EDI sending right (seed 004), so he is
+  // projected with his credential (a valid one is part of holding a right).
+  await projectPrincipal(system.databaseUrl, standard.userId);
+  const ediRight = await asMaker.post(`/companies/${companyA.id}/authorizations`, {
+    label: 'Envois EDI',
+    service: 'EDI',
+    effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
+    grants: [{ right: 'SEND_DECLARATIONS', level: 'ACCESS' }],
+    userIds: [standard.userId],
+  });
+  expectStatus(ediRight, 201, 'the EDI sending right');
   // The standard user's EDI signature, with the code e-mailed to the administrator who asked for it.
   const codeSent = await asAdmin.post<{ codeId: string }>(`/users/${standard.userId}/edi-code`);
   expectStatus(codeSent, 201, 'an EDI code');

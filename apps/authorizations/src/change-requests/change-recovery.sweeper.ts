@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SweepLoop } from '@procura/messaging';
 import { ChangeApplier } from './change-applier';
 import { ChangeRequestRepository } from './change-request.repository';
 
@@ -18,9 +19,13 @@ const BATCH = 20;
 @Injectable()
 export class ChangeRecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChangeRecoverySweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop = new SweepLoop({
+    what: 'recovery',
+    everyMs: EVERY_MS,
+    batch: BATCH,
+    sweep: () => this.sweep(),
+    logger: this.logger,
+  });
 
   constructor(
     private readonly repository: ChangeRequestRepository,
@@ -28,20 +33,18 @@ export class ChangeRecoverySweeper implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** One sweep; returns how many requests it found. */
   async sweep(): Promise<number> {
     const ids = await this.repository.unfinished(GRACE_MS, BATCH);
     for (const id of ids) {
-      if (this.stopped) break;
+      if (this.loop.stopped) break;
       await this.applier
         .apply(id)
         .catch((error: unknown) =>
@@ -49,14 +52,5 @@ export class ChangeRecoverySweeper implements OnApplicationBootstrap, BeforeAppl
         );
     }
     return ids.length;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ msg: 'recovery sweep failed; will retry', reason: String(error) }))
-        .then((found) => this.schedule(found === BATCH ? 0 : EVERY_MS));
-    }, delayMs);
   }
 }

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ChangePolicyModule } from '../change-policy/change-policy.module';
 import { CompanyAccessModule } from '../company-access/company-access.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { PrincipalsModule } from '../principals/principals.module';
 import { RightsModule } from '../rights/rights.module';
 import { ChangeApplier } from './change-applier';
 import { ChangeItemsValidator } from './change-items.validator';
@@ -17,7 +18,7 @@ import { PendingChangeRequests } from './pending-change-requests';
 
 /** Dual validation: change requests from submission to application (owners reached through ChangeDispatcher). */
 @Module({
-  imports: [AuditModule, ChangePolicyModule, CompanyAccessModule, OutboxModule, RightsModule],
+  imports: [AuditModule, ChangePolicyModule, CompanyAccessModule, OutboxModule, PrincipalsModule, RightsModule],
   controllers: [ChangeRequestsHandlers],
   providers: [
     ChangeRequestRepository,

@@ -89,6 +89,24 @@ export class PrincipalsRepository {
     await db.principal.updateMany({ where: { userId: { in: userIds } }, data: { rightsVersion: { increment: 1 } } });
   }
 
+  /**
+   * Credentials of active users that passed their end date and were not looked at since
+   * (nothing announces an end date passing), oldest first, with their users' companies.
+   */
+  expiredUnchecked(now: Date, limit: number): Promise<Array<{ credentialId: string; companyId: string }>> {
+    return this.prisma.$queryRaw`
+      SELECT c.id AS "credentialId", p.company_id AS "companyId"
+        FROM "authorizations"."principal_credentials" c JOIN "authorizations"."principals" p ON p.user_id = c.user_id
+       WHERE c.valid_until <= ${now} AND c.expiry_checked_at IS NULL AND NOT c.revoked AND p.status = 'ACTIVE'
+       ORDER BY c.valid_until
+       LIMIT ${limit}`;
+  }
+
+  async markExpiryChecked(credentialIds: string[], now: Date): Promise<void> {
+    if (credentialIds.length === 0) return;
+    await this.prisma.principalCredential.updateMany({ where: { id: { in: credentialIds } }, data: { expiryCheckedAt: now } });
+  }
+
   async userIdsOfCompany(companyId: string): Promise<string[]> {
     const rows = await this.prisma.principal.findMany({ where: { companyId }, select: { userId: true } });
     return rows.map((r) => r.userId);

@@ -737,6 +737,8 @@ const en = {
     revokeConfirm: 'Revoke this signature? Declarations can no longer be sent with it.',
     none: 'No signature',
     noneHint: 'Every person who sends declarations needs a signature.',
+    suspendedHint:
+      'Suspended: the user no longer holds the EDI sending right (EDI, send declarations). It works again as soon as the right is given back.',
     status: 'Status',
     validFrom: 'From',
     validUntil: 'Until',

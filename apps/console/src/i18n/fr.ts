@@ -757,6 +757,8 @@ const fr = {
     revokeConfirm: 'Révoquer cette signature ? Les déclarations ne pourront plus être envoyées avec elle.',
     none: 'Aucune signature',
     noneHint: 'Une signature est nécessaire pour chaque personne qui envoie des déclarations.',
+    suspendedHint:
+      'Suspendue : l’utilisateur n’a plus le droit d’envoi EDI (EDI, envoi des déclarations). Elle refonctionne dès que ce droit lui est redonné.',
     status: 'Statut',
     validFrom: 'Depuis',
     validUntil: "Jusqu'au",

@@ -56,27 +56,34 @@ export function SignaturesTable({ query, onRevoke }: { query: UseQueryResult<Edi
         list.length === 0 ? (
           <EmptyState title={t('edi.none')} hint={t('edi.noneHint')} />
         ) : (
-          <DataTable columns={[t('edi.status'), t('edi.validFrom'), t('edi.validUntil'), t('edi.actions')]}>
-            {list.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>
-                  <Group gap="xs">
-                    <StatusBadge status={s.status} />
-                    {s.locked && <StatusBadge status="LOCKED" />}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{format.date(s.validFrom)}</Table.Td>
-                <Table.Td>{format.date(s.validUntil)}</Table.Td>
-                <Table.Td>
-                  {s.status === 'ACTIVE' && onRevoke && (
-                    <Button size="xs" variant="default" color="red" onClick={() => onRevoke(s.id)}>
-                      {t('edi.revoke')}
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </DataTable>
+          <>
+            {list.some((s) => s.status === 'SUSPENDED') && (
+              <Text size="sm" c="dimmed">
+                {t('edi.suspendedHint')}
+              </Text>
+            )}
+            <DataTable columns={[t('edi.status'), t('edi.validFrom'), t('edi.validUntil'), t('edi.actions')]}>
+              {list.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>
+                    <Group gap="xs">
+                      <StatusBadge status={s.status} />
+                      {s.locked && <StatusBadge status="LOCKED" />}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{format.date(s.validFrom)}</Table.Td>
+                  <Table.Td>{format.date(s.validUntil)}</Table.Td>
+                  <Table.Td>
+                    {(s.status === 'ACTIVE' || s.status === 'SUSPENDED') && onRevoke && (
+                      <Button size="xs" variant="default" color="red" onClick={() => onRevoke(s.id)}>
+                        {t('edi.revoke')}
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
+          </>
         )
       }
     </QueryState>

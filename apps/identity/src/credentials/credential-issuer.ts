@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
 import { Actor, AuthorizationsSeams, CredentialIssued, CredentialType } from '@procura/contracts';
 import { Company, Credential, Tx, User } from '@procura/database';
-import { DomainError, RuleViolationError, ServiceUnavailableError } from '@procura/errors';
+import { RuleViolationError } from '@procura/errors';
 import { CommandBus } from '@procura/messaging';
 import { sealSecret } from '@procura/security';
 import { randomUUID } from 'node:crypto';
 
 import { IdentityEvents } from '../events/identity-events';
+import { askAuthorizations } from '../shared/ask-authorizations';
 import { Clock } from '../shared/clock';
 import { UsersRepository } from '../users/users.repository';
 import { credentialSnapshot, toCredentialView } from '../users/user-views';
@@ -98,21 +99,12 @@ export class CredentialIssuer {
   }
 
   private async servicesOf(user: User): Promise<string[]> {
-    let services: string[];
-    try {
-      ({ services } = await this.bus.execute(
-        AuthorizationsSeams.servicesOfUser,
-        { userId: user.id, companyId: user.companyId },
-        { actor: { kind: 'system', reason: 'banking-power-rule' } },
-      ));
-    } catch (error) {
-      if (error instanceof DomainError && (error.code === 'NO_HANDLER' || error.status >= 500))
-        throw new ServiceUnavailableError(
-          'authorizations',
-          error.code === 'SERVICE_UNAVAILABLE' && /time/.test(error.message) ? 'timeout' : 'down',
-        );
-      throw error;
-    }
+    const { services } = await askAuthorizations(
+      this.bus,
+      AuthorizationsSeams.servicesOfUser,
+      { userId: user.id, companyId: user.companyId },
+      'banking-power-rule',
+    );
     return services;
   }
 

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EdiCode, EdiSignature, Prisma, PrismaService, Tx } from '@procura/database';
 
+export interface DueReminder {
+  signatureId: string;
+  companyId: string;
+  validUntil: Date;
+  firstName: string;
+  email: string;
+  language: string;
+}
+
 @Injectable()
 export class EdiRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -62,6 +71,27 @@ export class EdiRepository {
 
   async signatureSuccess(id: string): Promise<void> {
     await this.prisma.ediSignature.updateMany({ where: { id, failedAttempts: { gt: 0 } }, data: { failedAttempts: 0 } });
+  }
+
+  /**
+   * Claims, in `tx`, up to `limit` signatures of active users that expire within the lead
+   * time and were not reminded yet, marking them reminded. Rows another replica is
+   * claiming are skipped, so each signature is claimed once, with its owner to remind.
+   */
+  claimDueReminders(tx: Tx, now: Date, expiringBy: Date, limit: number): Promise<DueReminder[]> {
+    return tx.$queryRaw<DueReminder[]>`
+      WITH due AS (
+        SELECT s.id FROM "identity"."edi_signatures" s JOIN "identity"."users" u ON u.id = s.user_id
+         WHERE s.status = 'ACTIVE' AND s.expiry_reminder_sent_at IS NULL AND u.status = 'ACTIVE'
+           AND s.valid_until > ${now} AND s.valid_until <= ${expiringBy}
+         ORDER BY s.valid_until
+         LIMIT ${limit}
+           FOR UPDATE OF s SKIP LOCKED)
+      UPDATE "identity"."edi_signatures" s SET expiry_reminder_sent_at = ${now}
+        FROM due, "identity"."users" u
+       WHERE s.id = due.id AND u.id = s.user_id
+      RETURNING s.id AS "signatureId", s.company_id AS "companyId", s.valid_until AS "validUntil",
+                u.first_name AS "firstName", u.email, u.language`;
   }
 
   updateSignature(tx: Tx, id: string, data: Prisma.EdiSignatureUncheckedUpdateInput): Promise<EdiSignature> {

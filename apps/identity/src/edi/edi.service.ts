@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@procura/config';
-import { Actor, CreateEdiSignatureDto, EdiCodeSent, EdiSignatureView, EdiVerification } from '@procura/contracts';
+import { Actor, CreateEdiSignatureDto, EdiCodeSent, ediSignatureStatus, EdiSignatureView, EdiVerification } from '@procura/contracts';
 import { EdiSignature, Transactions } from '@procura/database';
 import { DomainError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { sealSecret } from '@procura/security';
@@ -14,6 +14,7 @@ import { AccessService } from '../users/access.service';
 import { maskEmail } from '../users/user-rules';
 import { UsersRepository } from '../users/users.repository';
 import { EdiRepository } from './edi.repository';
+import { EdiSendingRight } from './edi-sending-right';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const EDI_CODE_LENGTH = 10;
@@ -22,12 +23,11 @@ export function generateEdiCode(): string {
   return Array.from({ length: EDI_CODE_LENGTH }, () => CODE_ALPHABET[randomInt(0, CODE_ALPHABET.length)]).join('');
 }
 
-export function toSignatureView(s: EdiSignature, now: Date): EdiSignatureView {
-  const status = s.status === 'REVOKED' ? 'REVOKED' : s.validUntil.getTime() <= now.getTime() ? 'EXPIRED' : 'ACTIVE';
+export function toSignatureView(s: EdiSignature, now: Date, holdsSendingRight: boolean): EdiSignatureView {
   return {
     id: s.id,
     userId: s.userId,
-    status,
+    status: ediSignatureStatus(s, now, holdsSendingRight),
     validFrom: s.validFrom.toISOString(),
     validUntil: s.validUntil.toISOString(),
     locked: !!s.lockedUntil && s.lockedUntil.getTime() > now.getTime(),
@@ -48,6 +48,7 @@ export class EdiService {
     private readonly events: IdentityEvents,
     private readonly relay: IdentityOutboxRelay,
     private readonly clock: Clock,
+    private readonly sendingRight: EdiSendingRight,
   ) {}
 
   private codeHash(code: string): string {
@@ -109,6 +110,14 @@ export class EdiService {
     const user = await this.users.findById(userId);
     if (!user || user.status !== 'ACTIVE')
       throw new RuleViolationError('USER_NOT_ACTIVE', 'Only an active user can create an EDI signature');
+    // Seed 004: a signature "pour chaque personne en charge d'effectuer les envois". Asked before the code, which stays usable.
+    if (!(await this.sendingRight.heldBy(user.id))) {
+      await this.audit(actor, user.companyId, 'edi.signature-refused', user.id, sourceIp, { reason: 'no-edi-sending-right' });
+      throw new RuleViolationError(
+        'EDI_SENDING_RIGHT_REQUIRED',
+        'Only a user holding the EDI sending right (EDI / SEND_DECLARATIONS) can create an EDI signature: ask your administrator for it',
+      );
+    }
     const now = this.clock.now();
     const code = await this.edi.latestUsableCode(user.id, now);
     const given = Buffer.from(this.codeHash(input.code), 'hex');
@@ -161,27 +170,36 @@ export class EdiService {
         targetType: 'edi-signature',
         targetId: created.id,
         sourceIp,
-        after: toSignatureView(created, now),
+        after: toSignatureView(created, now, true),
       });
       return created;
     });
     this.relay.nudge();
-    return toSignatureView(signature, now);
+    return toSignatureView(signature, now, true);
   }
 
   async list(actor: Actor, userId: string): Promise<EdiSignatureView[]> {
     const user = await this.access.user(actor, userId);
     const now = this.clock.now();
-    return (await this.edi.listSignatures(user.id)).map((s) => toSignatureView(s, now));
+    const signatures = await this.edi.listSignatures(user.id);
+    const holdsSendingRight = signatures.length > 0 && (await this.sendingRight.heldBy(user.id));
+    return signatures.map((s) => toSignatureView(s, now, holdsSendingRight));
   }
 
   async verify(actor: Actor, signatureId: string, password: string, sourceIp?: string): Promise<EdiVerification> {
     const signature = await this.edi.findSignature(signatureId);
     if (!signature || actor.kind !== 'user' || actor.userId !== signature.userId) throw new NotFoundError('EDI signature');
     const now = this.clock.now();
-    const view = toSignatureView(signature, now);
-    if (view.status !== 'ACTIVE')
-      throw new RuleViolationError(`SIGNATURE_${view.status}`, `The EDI signature is ${view.status.toLowerCase()}: create a new one`);
+    const stored = ediSignatureStatus(signature, now, true);
+    if (stored !== 'ACTIVE')
+      throw new RuleViolationError(`SIGNATURE_${stored}`, `The EDI signature is ${stored.toLowerCase()}: create a new one`);
+    // Asked before the password, so a suspended signature says nothing about it.
+    if (!(await this.sendingRight.heldBy(signature.userId)))
+      throw new RuleViolationError(
+        'SIGNATURE_SUSPENDED',
+        'The EDI signature is suspended: you no longer hold the EDI sending right (EDI / SEND_DECLARATIONS)',
+      );
+    const view = toSignatureView(signature, now, true);
     if (view.locked)
       throw new DomainError('SIGNATURE_LOCKED', 422, 'Too many wrong signature passwords: try again later', undefined, {
         lockedUntil: signature.lockedUntil!.toISOString(),
@@ -223,6 +241,7 @@ export class EdiService {
     }
     if (signature.status === 'REVOKED') throw new RuleViolationError('SIGNATURE_REVOKED', 'The EDI signature is already revoked');
     const now = this.clock.now();
+    const holdsSendingRight = await this.sendingRight.heldBy(signature.userId);
     const revoked = await this.transactions.run(async (tx) => {
       const updated = await this.edi.updateSignature(tx, signature.id, { status: 'REVOKED', revokedAt: now });
       await this.events.audit(tx, {
@@ -232,13 +251,13 @@ export class EdiService {
         targetType: 'edi-signature',
         targetId: signature.id,
         sourceIp,
-        before: toSignatureView(signature, now),
-        after: toSignatureView(updated, now),
+        before: toSignatureView(signature, now, holdsSendingRight),
+        after: toSignatureView(updated, now, holdsSendingRight),
       });
       return updated;
     });
     this.relay.nudge();
-    return toSignatureView(revoked, now);
+    return toSignatureView(revoked, now, holdsSendingRight);
   }
 
   private async audit(

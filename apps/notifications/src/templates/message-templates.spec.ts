@@ -13,6 +13,7 @@ import {
 const PARAMS: Record<EmailTemplate, Record<string, string>> = {
   'welcome-login-id': { firstName: 'Jeanne', lastName: 'Martin', loginId: '12345678901234', portalUrl: 'https://portal.example.com/login' },
   'edi-code': { adminFirstName: 'Paul', userFirstName: 'Jeanne', userLastName: 'Martin', expiresAt: '2026-11-26T14:00:00.000Z' },
+  'edi-signature-expiring': { firstName: 'Jeanne', validUntil: '2027-01-15T09:30:00.000Z', portalUrl: 'https://portal.example.com/login' },
   'change-request-pending': {
     validatorFirstName: 'Paul',
     makerName: 'Jeanne Martin',
@@ -171,6 +172,7 @@ describe('message templates', () => {
       'change-request-outcome',
       'change-request-pending',
       'edi-code',
+      'edi-signature-expiring',
       'provisional-password',
       'report-ready',
       'welcome-login-id',

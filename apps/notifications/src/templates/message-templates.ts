@@ -60,6 +60,11 @@ export const TEMPLATE_SPECS: { [T in EmailTemplate | SmsTemplate]: TemplateSpec<
     params: { adminFirstName: 'text', userFirstName: 'text', userLastName: 'text', expiresAt: 'date' },
     secrets: TEMPLATE_SECRETS['edi-code'],
   },
+  'edi-signature-expiring': {
+    channel: 'EMAIL',
+    params: { firstName: 'text', validUntil: 'date', portalUrl: 'url' },
+    secrets: TEMPLATE_SECRETS['edi-signature-expiring'],
+  },
   'change-request-pending': {
     channel: 'EMAIL',
     params: { validatorFirstName: 'text', makerName: 'text', summary: 'text', kind: 'text', link: 'url', expiresAt: 'date' },
@@ -333,6 +338,34 @@ export function renderEmail(
                 p: `It can be used once and is valid until ${formatDate(params.expiresAt, language)}. Give it to the user through a safe channel: they need it to create their EDI signature.`,
               },
               { note: 'If you did not request this code, do not pass it on and tell your advisor.' },
+            ],
+            footer,
+          );
+    case 'edi-signature-expiring':
+      return fr
+        ? compose(
+            `Votre signature EDI expire le ${formatDate(params.validUntil, language)}`,
+            `Bonjour ${params.firstName},`,
+            [
+              {
+                p: `Votre signature EDI, demandée pour chaque envoi de déclaration, expire le ${formatDate(params.validUntil, language)}.`,
+              },
+              {
+                p: 'Pour continuer à effectuer les envois sans interruption, demandez à votre administrateur un nouveau code confidentiel EDI et créez une nouvelle signature avant cette date.',
+              },
+              { label: 'Se connecter :', link: params.portalUrl },
+            ],
+            footer,
+          )
+        : compose(
+            `Your EDI signature expires on ${formatDate(params.validUntil, language)}`,
+            `Hello ${params.firstName},`,
+            [
+              { p: `Your EDI signature, asked for at every declaration sending, expires on ${formatDate(params.validUntil, language)}.` },
+              {
+                p: 'To keep sending without interruption, ask your administrator for a new EDI confidential code and create a new signature before that date.',
+              },
+              { label: 'Log in:', link: params.portalUrl },
             ],
             footer,
           );

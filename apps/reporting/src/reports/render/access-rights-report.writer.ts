@@ -1,4 +1,4 @@
-import { ReportLanguage, ReportUser, ReportUserRights } from '@procura/contracts';
+import { EDI_SENDING_RIGHT, ReportLanguage, ReportUser, ReportUserRights } from '@procura/contracts';
 import { Writable } from 'node:stream';
 import { PdfLayout } from './pdf-layout';
 import { formatDate, formatDateTime, reportLabels, valueLabel } from './report-labels';
@@ -166,10 +166,12 @@ export class AccessRightsReportWriter {
 
       // Seeds 002 and 004: the powers as well as the rights — signing power above, banking power per credential, EDI signatures here.
       const signatures = user.ediSignatures ?? [];
+      // Rule 9 of issue 17: a signature is suspended while its owner does not hold the EDI sending right.
+      const sends = rights.effectiveRights.some((r) => r.service === EDI_SENDING_RIGHT.service && r.right === EDI_SENDING_RIGHT.right);
       if (signatures.length === 0) layout.line(`${labels.ediSignatures} : ${labels.none}`, 8);
       for (const s of signatures)
         layout.line(
-          `${labels.ediSignatures} · ${v(s.status)} · ${labels.from} ${date(s.validFrom)} · ${labels.until} ${date(s.validUntil)}`,
+          `${labels.ediSignatures} · ${v(s.status === 'ACTIVE' && !sends ? 'SUSPENDED' : s.status)} · ${labels.from} ${date(s.validFrom)} · ${labels.until} ${date(s.validUntil)}`,
           8,
         );
 
