@@ -17,10 +17,11 @@ describe('waitFor', () => {
           calls++;
           throw new Error(`not yet (${calls})`);
         },
-        { timeoutMs: 120, intervalMs: 10, what: 'the welcome mail' },
+        { timeoutMs: 600, intervalMs: 10, what: 'the welcome mail' },
       ),
-    ).rejects.toThrow(/^Timed out after 120 ms waiting for the welcome mail; last probe failed with: not yet \(\d+\)$/);
-    expect(calls).toBeGreaterThan(2);
+    ).rejects.toThrow(/^Timed out after 600 ms waiting for the welcome mail; last probe failed with: not yet \(\d+\)$/);
+    // Retried: at least a second probe (on a starved machine one probe can take most of the window).
+    expect(calls).toBeGreaterThanOrEqual(2);
   });
 
   it('fails at the deadline even when a probe never settles', async () => {
