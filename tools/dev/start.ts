@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   say('');
   say(`Procura is ready (${seconds} s). Ctrl-C stops everything.`);
   say('');
-  say(`  Web console     http://localhost:${port}/   (sign in with a demo login id below)`);
+  say(`  Web console     http://localhost:${port}/   (sign in with a demo login id, or e-mail, below)`);
   say(`  API             http://localhost:${port}/api/v1`);
   say(`  API docs        http://localhost:${port}/api/docs   (OpenAPI JSON: /api/docs-json)`);
   say(`  Health          http://localhost:${port}/api/v1/health`);
