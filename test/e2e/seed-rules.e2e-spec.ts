@@ -59,6 +59,21 @@ describe('Rules the seeds state (e2e)', () => {
     expect(res.status).toBe(201);
     return res.body;
   };
+  /** Orders the company's access-rights report and reads its PDF's text, spaces collapsed. */
+  const accessRightsReportText = async (session: ApiSession, companyId: string) => {
+    const ordered = await session.post<{ id: string }>(`/companies/${companyId}/reports`, { type: 'ACCESS_RIGHTS' });
+    expect(ordered.status).toBe(202);
+    const ready = await waitFor(
+      async () => {
+        const res = await session.get<{ status: string }>(`/reports/${ordered.body.id}`);
+        return ['READY', 'FAILED'].includes(res.body.status) ? res.body : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the report to be built' },
+    );
+    expect(ready.status).toBe('READY');
+    const pdf = await readPdf(Buffer.from(await (await session.raw(`/reports/${ordered.body.id}/file`)).arrayBuffer()));
+    return pdf.text.replace(/\s+/g, ' ');
+  };
   const approve = (validator: FixtureAdministrator, id: string) =>
     validator.session(system.baseUrl).post<Answer<ChangeRequestView>>(`/change-requests/${id}/approve`, { totpCode: validator.totp() });
 
@@ -427,6 +442,116 @@ describe('Rules the seeds state (e2e)', () => {
       expect(after.bankingPowerReason).toMatch(/only e-invoicing/);
     });
   });
+  describe('rule 5, authorize-all is a standing rule (seed 002: "valable pour tous les contrats de la relation client")', () => {
+    interface Authorization {
+      id: string;
+      label: string;
+      grants: Array<{ right: string; resourceIds: string[] }>;
+      standingProfiles: Array<{ contractType: string; profile: string }> | null;
+    }
+
+    it('gives contracts opened later at the closest lower allowed level, with no new request, and says so', async () => {
+      const company = await newCompany();
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      await addAccount(company.id, 'Compte courant');
+      const session = alice.session(system.baseUrl);
+      const given = await session.post<ChangeSubmissionResult>(`/companies/${company.id}/change-requests`, {
+        items: [
+          {
+            kind: 'USER_CREATE',
+            ref: 'person',
+            payload: {
+              lastName: 'Permanent',
+              firstName: 'Paule',
+              birthDate: '1984-03-04',
+              email: `paule.permanent.${Date.now()}${seq++}@fixture.example`,
+              clientType: 'STANDARD',
+            },
+          },
+          {
+            kind: 'RIGHTS_AUTHORIZE_ALL',
+            payload: { userId: { $ref: 'person' }, contractTypes: [{ contractType: 'CURRENT_ACCOUNT', profile: 'VALIDATE' }] },
+          },
+          { kind: 'CREDENTIAL_CREATE', payload: { userId: { $ref: 'person' }, type: 'PERMANENT', bankingPower: true } },
+        ],
+      });
+      expect(given.status).toBe(201);
+      const userId = (given.body.result as { items: Array<{ user: { id: string } }> }).items[0].user.id;
+      const requestsBefore = (await session.get<{ total: number }>(`/companies/${company.id}/change-requests`)).body.total;
+
+      // Opened later by the operator: a current account that allows up to MANAGE, and a contract of another type.
+      const opened = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${company.id}/resources`, {
+        kind: 'ACCOUNT',
+        contractType: 'CURRENT_ACCOUNT',
+        label: 'Compte ouvert ensuite',
+        identifier: `FR76${Date.now()}${seq++}`,
+        allowedRights: ['CONSULT', 'MANAGE'],
+      });
+      expect(opened.status).toBe(201);
+      const otherType = await operator.session(system.baseUrl).post<{ id: string }>(`/companies/${company.id}/resources`, {
+        kind: 'CONTRACT',
+        contractType: 'TERM_DEPOSIT',
+        label: 'Dépôt à terme',
+        identifier: `DAT${Date.now()}${seq++}`,
+      });
+      expect(otherType.status).toBe(201);
+
+      const check = async (right: string, resourceId: string) =>
+        (
+          await session.post<{ allowed: boolean; reason: string }>('/check', {
+            userId,
+            service: 'BANKING',
+            right,
+            level: 'ACCESS',
+            resourceId,
+          })
+        ).body;
+      // The rights side learns of the new credential asynchronously; the standing rule itself is read-your-writes.
+      await waitFor(
+        async () => (['NO_CREDENTIAL', 'USER_NOT_ACTIVE'].includes((await check('CONSULT', opened.body.id)).reason) ? undefined : true),
+        {
+          timeoutMs: 20_000,
+          what: 'the new user known to the check',
+        },
+      );
+      expect(await check('CONSULT', opened.body.id)).toMatchObject({ allowed: true, reason: 'GRANTED' });
+      expect(await check('MANAGE', opened.body.id)).toMatchObject({ allowed: true, reason: 'GRANTED' });
+      // VALIDATE is not allowed on that account: MANAGE, the closest lower level, is what it gets.
+      expect((await check('VALIDATE', opened.body.id)).allowed).toBe(false);
+      expect((await check('CONSULT', otherType.body.id)).allowed).toBe(false);
+      expect((await session.get<{ total: number }>(`/companies/${company.id}/change-requests`)).body.total).toBe(requestsBefore);
+
+      // The rights view marks the authorization as a standing rule.
+      const listed = (await session.get<{ items: Authorization[] }>(`/companies/${company.id}/authorizations?userId=${userId}`)).body.items;
+      const banking = listed.find((a) => a.label === 'Tout autoriser – BANKING')!;
+      expect(banking.standingProfiles).toEqual([{ contractType: 'CURRENT_ACCOUNT', profile: 'VALIDATE' }]);
+      expect(banking.grants.find((g) => g.right === 'MANAGE')!.resourceIds).toContain(opened.body.id);
+      expect(banking.grants.find((g) => g.right === 'VALIDATE')!.resourceIds).not.toContain(opened.body.id);
+
+      // The trail names the standing rule that gave the new contract.
+      const audited = await waitFor(
+        async () => {
+          const res = await session.get<{ items: Array<{ targetId?: string; details?: { standingRule?: string } }> }>(
+            `/companies/${company.id}/audit?action=STANDING_RULE_APPLIED`,
+          );
+          return res.body.items.length ? res.body.items : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the audit entry of the standing rule' },
+      );
+      expect(audited).toEqual([
+        expect.objectContaining({
+          targetId: banking.id,
+          details: expect.objectContaining({ standingRule: 'Authorize all: CURRENT_ACCOUNT VALIDATE' }),
+        }),
+      ]);
+
+      // The access-rights report says so.
+      expect(await accessRightsReportText(session, company.id)).toContain(
+        'Règle permanente (contrats ouverts ensuite) · Tout autoriser – BANKING · CURRENT_ACCOUNT : Validation',
+      );
+    });
+  });
   describe('rules 6 and 7, copy copies and summaries before confirming (seeds 001, 002)', () => {
     interface Effective {
       rights: Array<{ service: string; right: string; authorizationId: string }>;
@@ -649,20 +774,7 @@ describe('Rules the seeds state (e2e)', () => {
          VALUES ($1, $2, $3, 'fixture-not-a-hash', 'ACTIVE', '2026-01-15T00:00:00Z', '2028-01-15T00:00:00Z')`,
         [randomUUID(), alice.userId, company.id],
       );
-      const session = alice.session(system.baseUrl);
-      const ordered = await session.post<{ id: string }>(`/companies/${company.id}/reports`, { type: 'ACCESS_RIGHTS' });
-      expect(ordered.status).toBe(202);
-      const ready = await waitFor(
-        async () => {
-          const res = await session.get<{ status: string }>(`/reports/${ordered.body.id}`);
-          return ['READY', 'FAILED'].includes(res.body.status) ? res.body : undefined;
-        },
-        { timeoutMs: 60_000, what: 'the report to be built' },
-      );
-      expect(ready.status).toBe('READY');
-      const file = await session.raw(`/reports/${ordered.body.id}/file`);
-      const pdf = await readPdf(Buffer.from(await file.arrayBuffer()));
-      const text = pdf.text.replace(/\s+/g, ' ');
+      const text = await accessRightsReportText(alice.session(system.baseUrl), company.id);
       expect(text).toContain('Signature Admin: Individuelle');
       expect(text).toContain('Signature Admin: Collective');
       expect(text).toContain('Pouvoir bancaire : Non');

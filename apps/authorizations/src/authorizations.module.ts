@@ -9,7 +9,7 @@ import { ChangePolicyModule } from './change-policy/change-policy.module';
 import { ChangeRequestsModule } from './change-requests/change-requests.module';
 import { AuthorizationChangesModule } from './changes/changes.module';
 import { RightsInvalidation } from './changes/rights-change-effects';
-import { ResourcesModule } from './resources/resources.module';
+import { ResourcesAdminModule } from './resources/resources-admin.module';
 import { RightsModule } from './rights/rights.module';
 
 /**
@@ -24,7 +24,7 @@ export class AuthorizationsModule {
       imports: [
         PlatformModule.forService(config),
         CatalogModule,
-        ResourcesModule,
+        ResourcesAdminModule,
         AuthorizationsCoreModule,
         RightsModule,
         AuditModule,

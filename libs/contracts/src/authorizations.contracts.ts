@@ -58,7 +58,16 @@ export class ReportRightsPayload {
 
 /** Rights of one user as the access-rights report shows them. */
 export interface ReportUserRights {
-  authorizations: Array<{ id: string; label: string; service: string; effectiveFrom: string; endsAt: string | null; active: boolean }>;
+  authorizations: Array<{
+    id: string;
+    label: string;
+    service: string;
+    effectiveFrom: string;
+    endsAt: string | null;
+    active: boolean;
+    /** Authorize-all's standing rule: the profile per contract type contracts opened later receive. */
+    standingProfiles?: Array<{ contractType: string; profile: string }>;
+  }>;
   effectiveRights: Array<{
     service: string;
     right: string;
@@ -266,6 +275,15 @@ export class AssignUsersDto {
   detach?: string[];
 }
 
+/** Cumulative profiles used by templates and authorize-all: consult < manage < validate. */
+export const PROFILES = ['CONSULT', 'MANAGE', 'VALIDATE'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export class ContractTypeProfileDto {
+  @ApiProperty({ example: 'CURRENT_ACCOUNT' }) @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType: string;
+  @ApiProperty({ enum: PROFILES }) @IsIn(PROFILES) profile: Profile;
+}
+
 export class GrantView {
   @ApiProperty() right: string;
   @ApiProperty() level: string;
@@ -282,6 +300,13 @@ export class AuthorizationView {
   @ApiProperty() version: number;
   @ApiProperty({ type: [GrantView] }) grants: GrantView[];
   @ApiProperty({ type: [String], format: 'uuid' }) userIds: string[];
+  @ApiPropertyOptional({
+    type: [ContractTypeProfileDto],
+    nullable: true,
+    description:
+      'Standing rule of authorize-all (seed 002: "valable pour tous les contrats de la relation client"): contracts of these types opened later are added at the closest lower allowed level of the profile. null: no standing rule',
+  })
+  standingProfiles: ContractTypeProfileDto[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -308,9 +333,6 @@ export class GetAuthorizationPayload {
 
 // ── Ways to give rights (seeds 001, 002) ────────────────────────────────────────────
 
-/** Cumulative profiles used by templates and authorize-all: consult < manage < validate. */
-export const PROFILES = ['CONSULT', 'MANAGE', 'VALIDATE'] as const;
-export type Profile = (typeof PROFILES)[number];
 export const TEMPLATES = ['DIRECTOR', 'ACCOUNTANT', 'PREPARER', 'VALIDATOR'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -370,11 +392,6 @@ export class RightsCopyDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   excludedResourceIds?: string[];
-}
-
-export class ContractTypeProfileDto {
-  @ApiProperty({ example: 'CURRENT_ACCOUNT' }) @IsString() @Matches(CODE, { message: CODE_MESSAGE('contractType') }) contractType: string;
-  @ApiProperty({ enum: PROFILES }) @IsIn(PROFILES) profile: Profile;
 }
 
 export class ServiceProfileDto {
@@ -542,7 +559,15 @@ export class RightsAuthorizeAllChange extends AuthorizeAllDto {
 }
 
 /** An authorization a template, copy or authorize-all will create, resolved at validation. */
-export class PlannedAuthorizationDto extends CreateAuthorizationDto {}
+export class PlannedAuthorizationDto extends CreateAuthorizationDto {
+  /** Authorize-all's banking authorization: the profiles it keeps giving on contracts opened later. */
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ContractTypeProfileDto)
+  standingProfiles?: ContractTypeProfileDto[];
+}
 
 /**
  * What RIGHTS_TEMPLATE, RIGHTS_COPY and RIGHTS_AUTHORIZE_ALL normalise to: exactly what

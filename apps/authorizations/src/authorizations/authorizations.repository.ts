@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GrantDto } from '@procura/contracts';
+import { ContractTypeProfileDto, GrantDto, Profile } from '@procura/contracts';
 import { Db, Prisma, PrismaService } from '@procura/database';
 
 const FULL = { grants: { orderBy: { rightCode: 'asc' } }, users: { orderBy: { assignedAt: 'asc' } } } as const;
@@ -15,6 +15,13 @@ export interface NewAuthorization {
   endsAt: Date | null;
   grants: GrantDto[];
   userIds: string[];
+  /** Authorize-all's standing rule (seed 002), kept on its banking authorization. */
+  standingProfiles?: ContractTypeProfileDto[];
+}
+
+/** The standing rule an authorization carries, or null (the column holds what authorize-all planned). */
+export function standingProfilesOf(a: { standingProfiles: Prisma.JsonValue }): Array<{ contractType: string; profile: Profile }> | null {
+  return Array.isArray(a.standingProfiles) ? (a.standingProfiles as Array<{ contractType: string; profile: Profile }>) : null;
 }
 
 @Injectable()
@@ -54,6 +61,9 @@ export class AuthorizationsRepository {
         serviceCode: a.service,
         effectiveFrom: a.effectiveFrom,
         endsAt: a.endsAt,
+        ...(a.standingProfiles?.length
+          ? { standingProfiles: a.standingProfiles.map(({ contractType, profile }) => ({ contractType, profile })) }
+          : {}),
         grants: { create: a.grants.map((g) => ({ rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds ?? [] })) },
         users: { create: a.userIds.map((userId) => ({ userId })) },
       },
@@ -79,6 +89,39 @@ export class AuthorizationsRepository {
     if (detach.length) await db.authorizationUser.deleteMany({ where: { authorizationId: id, userId: { in: detach } } });
     if (attach.length)
       await db.authorizationUser.createMany({ data: attach.map((userId) => ({ authorizationId: id, userId })), skipDuplicates: true });
+    await db.authorization.update({ where: { id }, data: { version: { increment: 1 } } });
+  }
+
+  /**
+   * The company's banking authorizations with a standing rule, still in force at `now`,
+   * locked for the rest of the transaction (a change of one of them waits for the extension).
+   */
+  async lockStanding(db: Prisma.TransactionClient, companyId: string, service: string, now: Date): Promise<FullAuthorization[]> {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM "authorizations"."authorizations"
+      WHERE company_id = ${companyId}::uuid AND service_code = ${service} AND standing_profiles IS NOT NULL
+        AND (ends_at IS NULL OR ends_at > ${now})
+      ORDER BY id FOR UPDATE`;
+    if (rows.length === 0) return [];
+    return db.authorization.findMany({ where: { id: { in: rows.map((r) => r.id) } }, include: FULL, orderBy: { id: 'asc' } });
+  }
+
+  /** Adds resources to grants of an authorization (creating the grants it lacks) and moves its version on. */
+  async addResources(db: Prisma.TransactionClient, id: string, additions: Array<{ right: string; level: string; resourceIds: string[] }>) {
+    for (const g of additions) {
+      const existing = await db.authorizationGrant.findUnique({
+        where: { authorizationId_rightCode: { authorizationId: id, rightCode: g.right } },
+      });
+      if (existing)
+        await db.authorizationGrant.update({
+          where: { authorizationId_rightCode: { authorizationId: id, rightCode: g.right } },
+          data: { resourceIds: [...new Set([...existing.resourceIds, ...g.resourceIds])] },
+        });
+      else
+        await db.authorizationGrant.create({
+          data: { authorizationId: id, rightCode: g.right, levelCode: g.level, resourceIds: g.resourceIds },
+        });
+    }
     await db.authorization.update({ where: { id }, data: { version: { increment: 1 } } });
   }
 

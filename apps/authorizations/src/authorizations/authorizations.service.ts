@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor, AuthorizationView, Page, pageWindow, PageQueryDto } from '@procura/contracts';
 import { NotFoundError } from '@procura/errors';
 import { CompanyAccessService } from '../company-access/company-access.service';
-import { AuthorizationsRepository, FullAuthorization } from './authorizations.repository';
+import { AuthorizationsRepository, FullAuthorization, standingProfilesOf } from './authorizations.repository';
 
 export function authorizationView(a: FullAuthorization): AuthorizationView {
   return {
@@ -15,6 +15,7 @@ export function authorizationView(a: FullAuthorization): AuthorizationView {
     version: a.version,
     grants: a.grants.map((g) => ({ right: g.rightCode, level: g.levelCode, resourceIds: g.resourceIds })),
     userIds: a.users.map((u) => u.userId),
+    standingProfiles: standingProfilesOf(a),
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };

@@ -210,8 +210,17 @@ export class RightsPlanner {
           .map((resource) => ({ resource, profile: profileOf.get(resource.contractType)! })),
       );
       substitutions.push(...planned.substitutions);
+      // Seed 002: authorize-all is "valable pour tous les contrats de la relation client": the
+      // authorization keeps the profiles, and contracts of these types opened later join it.
       if (planned.grants.length)
-        create.push({ label: `Tout autoriser – ${BANKING}`, service: BANKING, ...when, grants: planned.grants, userIds: [p.userId] });
+        create.push({
+          label: `Tout autoriser – ${BANKING}`,
+          service: BANKING,
+          ...when,
+          grants: planned.grants,
+          userIds: [p.userId],
+          standingProfiles: contractTypes.map(({ contractType, profile }) => ({ contractType, profile })),
+        });
     }
     for (const { service, profile } of services) {
       if (service === BANKING)
@@ -252,7 +261,10 @@ export class RightsPlanner {
     const parts = [
       ...create.map(
         (c) =>
-          `create "${c.label}" (${c.service}: ${c.grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? `×${g.resourceIds.length}` : ''}`).join(', ')})`,
+          `create "${c.label}" (${c.service}: ${c.grants.map((g) => `${g.right}:${g.level}${g.resourceIds?.length ? `×${g.resourceIds.length}` : ''}`).join(', ')})` +
+          (c.standingProfiles?.length
+            ? `, standing rule for contracts opened later: ${c.standingProfiles.map((sp) => `${sp.contractType} ${sp.profile}`).join(', ')}`
+            : ''),
       ),
       ...attached.map((a) => `attach to "${a!.label}" (${a!.serviceCode})`),
       ...substitutions.map((s) => `substitution: ${s.reason}`),
@@ -272,7 +284,10 @@ export class RightsPlanner {
           userName: nameOf(userId),
           ...(typeof request.fromUserId === 'string' ? { fromUserName: nameOf(request.fromUserId) } : {}),
           excluded: exclusions,
-          create: create.map((c) => describeAuthorization({ ...c, endsAt: c.endsAt ?? null, userIds: [userId] })),
+          create: create.map((c) => ({
+            ...describeAuthorization({ ...c, endsAt: c.endsAt ?? null, userIds: [userId] }),
+            ...(c.standingProfiles?.length ? { standingProfiles: c.standingProfiles } : {}),
+          })),
           attach: attached.map((a) => ({ authorizationId: a!.id, ...viewOf(a!) })),
           substitutions,
         },
@@ -360,6 +375,7 @@ export class RightsPlanner {
         endsAt: c.endsAt ? new Date(c.endsAt) : null,
         grants: c.grants,
         userIds: [plan.userId],
+        ...(c.standingProfiles?.length ? { standingProfiles: c.standingProfiles } : {}),
       });
       created.push(id);
     }

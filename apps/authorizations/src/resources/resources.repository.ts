@@ -7,8 +7,8 @@ export type ResourceRow = Prisma.ResourceGetPayload<object>;
 export class ResourcesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: Prisma.ResourceUncheckedCreateInput): Promise<ResourceRow> {
-    return this.prisma.resource.create({ data });
+  create(data: Prisma.ResourceUncheckedCreateInput, db: Db = this.prisma): Promise<ResourceRow> {
+    return db.resource.create({ data });
   }
 
   async update(companyId: string, id: string, data: Prisma.ResourceUpdateInput): Promise<ResourceRow | null> {

@@ -9,10 +9,11 @@ import {
   ResourceView,
   UpdateResourceDto,
 } from '@procura/contracts';
-import { Prisma } from '@procura/database';
+import { Prisma, PrismaService } from '@procura/database';
 import { ConflictError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { CompanyAccessService } from '../company-access/company-access.service';
+import { StandingRulesService } from '../standing-rules/standing-rules.service';
 import { ResourceRow, ResourcesRepository } from './resources.repository';
 
 export function resourceView(r: ResourceRow): ResourceView {
@@ -36,19 +37,24 @@ export function resourceView(r: ResourceRow): ResourceView {
 @Injectable()
 export class ResourcesService {
   constructor(
+    private readonly prisma: PrismaService,
     private readonly resources: ResourcesRepository,
     private readonly access: CompanyAccessService,
+    private readonly standingRules: StandingRulesService,
   ) {}
 
+  /** A new account or contract; authorize-all's standing rules give it to their users in the same transaction. */
   async create(actor: Actor, companyId: string, dto: CreateResourceDto): Promise<ResourceView> {
     await this.access.assertOperator(actor, companyId, 'Company');
     try {
-      const row = await this.resources.create({
-        id: randomUUID(),
-        companyId,
-        ...dto,
-        ...(dto.allowedRights ? { allowedRights: dto.allowedRights } : {}),
+      const { row, extension } = await this.prisma.$transaction(async (tx) => {
+        const row = await this.resources.create(
+          { id: randomUUID(), companyId, ...dto, ...(dto.allowedRights ? { allowedRights: dto.allowedRights } : {}) },
+          tx,
+        );
+        return { row, extension: await this.standingRules.extendTo(tx, actor, companyId, row) };
       });
+      await this.standingRules.afterCommit(extension);
       return resourceView(row);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -12,7 +12,7 @@ import {
   principalBlock,
   rightsToWire,
 } from '@procura/rights';
-import { AuthorizationsRepository } from '../authorizations/authorizations.repository';
+import { AuthorizationsRepository, standingProfilesOf } from '../authorizations/authorizations.repository';
 import { CatalogService } from '../catalog/catalog.service';
 import { CompanyAccessService } from '../company-access/company-access.service';
 import { PrincipalsRepository } from '../principals/principals.repository';
@@ -101,6 +101,7 @@ export class RightsService {
           effectiveFrom: a.effectiveFrom.toISOString(),
           endsAt: a.endsAt?.toISOString() ?? null,
           active: isActiveAt({ from: a.effectiveFrom.getTime(), until: a.endsAt?.getTime() ?? null }, when),
+          ...(standingProfilesOf(a) ? { standingProfiles: standingProfilesOf(a)! } : {}),
         })),
         effectiveRights: usable
           ? mine

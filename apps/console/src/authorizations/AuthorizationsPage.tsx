@@ -131,6 +131,13 @@ function Row({
         <Anchor component={Link} to={`/authorizations/${a.id}/edit`}>
           {a.label}
         </Anchor>
+        {a.standingProfiles?.length ? (
+          <Text size="xs" c="dimmed">
+            {t('authorizations.standing', {
+              rules: a.standingProfiles.map((r) => `${r.contractType} – ${t(`authorizeAll.profiles.${r.profile}`)}`).join(', '),
+            })}
+          </Text>
+        ) : null}
         <FormError error={end.error ?? remove.error} />
       </Table.Td>
       <Table.Td>{serviceLabel}</Table.Td>

@@ -486,6 +486,7 @@ const en = {
     delete: 'Delete',
     deleteNamed: 'Delete “{{label}}”',
     deleteConfirm: 'Delete “{{label}}”?',
+    standing: 'Standing rule: contracts opened later are included ({{rules}})',
   },
   wizard: {
     title: 'New authorization',
@@ -695,6 +696,7 @@ const en = {
       AUTHORIZATION_DELETED: 'Authorization deleted',
       AUTHORIZATION_ASSIGNED: 'Authorization holders changed',
       RIGHTS_GIVEN: 'Rights given',
+      STANDING_RULE_APPLIED: 'Contract opened later given by an authorize-all standing rule',
       DELIVERY_UPDATED: 'Statement delivery changed',
       REPORT_ORDERED: 'Report ordered',
       REPORT_READY: 'Report ready',

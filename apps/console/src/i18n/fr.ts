@@ -496,6 +496,7 @@ const fr = {
     delete: 'Supprimer',
     deleteNamed: 'Supprimer « {{label}} »',
     deleteConfirm: 'Supprimer « {{label}} » ?',
+    standing: 'Règle permanente : les contrats ouverts ensuite sont inclus ({{rules}})',
   },
   wizard: {
     title: 'Nouvelle autorisation',
@@ -714,6 +715,7 @@ const fr = {
       AUTHORIZATION_DELETED: 'Autorisation supprimée',
       AUTHORIZATION_ASSIGNED: 'Titulaires d’une autorisation modifiés',
       RIGHTS_GIVEN: 'Droits attribués',
+      STANDING_RULE_APPLIED: 'Contrat ouvert ensuite attribué par la règle permanente « Tout autoriser »',
       DELIVERY_UPDATED: 'Restitution modifiée',
       REPORT_ORDERED: 'Rapport commandé',
       REPORT_READY: 'Rapport prêt',

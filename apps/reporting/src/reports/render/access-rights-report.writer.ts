@@ -186,6 +186,13 @@ export class AccessRightsReportWriter {
         ]);
         for (const a of rights.authorizations)
           layout.row([a.label, a.service, date(a.effectiveFrom), date(a.endsAt), a.active ? labels.yes : labels.no]);
+        // Seed 002: authorize-all holds "pour tous les contrats de la relation client", those opened later included.
+        for (const a of rights.authorizations)
+          if (a.standingProfiles?.length)
+            layout.line(
+              `${labels.standingRule} · ${a.label} · ${a.standingProfiles.map((p) => `${p.contractType} : ${v(p.profile)}`).join(', ')}`,
+              8,
+            );
       }
 
       if (rights.effectiveRights.length === 0) layout.line(`${labels.effectiveRights} : ${labels.none}`, 8);

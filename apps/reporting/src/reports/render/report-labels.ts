@@ -29,6 +29,7 @@ export interface ReportLabels {
   endDate: string;
   bankingPower: string;
   ediSignatures: string;
+  standingRule: string;
   label: string;
   service: string;
   from: string;
@@ -85,6 +86,7 @@ const FR: ReportLabels = {
   endDate: 'Date de fin',
   bankingPower: 'Pouvoir bancaire',
   ediSignatures: 'Signatures EDI',
+  standingRule: 'Règle permanente (contrats ouverts ensuite)',
   label: 'Libellé',
   service: 'Prestation',
   from: 'Du',
@@ -124,6 +126,9 @@ const FR: ReportLabels = {
     STANDARD: 'Standard',
     NONE: 'Aucune',
     INDIVIDUAL: 'Individuelle',
+    CONSULT: 'Consultation',
+    MANAGE: 'Gestion',
+    VALIDATE: 'Validation',
     COLLECTIVE: 'Collective',
     PERMANENT: 'Permanent',
     TEMPORARY: 'Temporaire',
@@ -171,6 +176,7 @@ const EN: ReportLabels = {
   endDate: 'End date',
   bankingPower: 'Banking power',
   ediSignatures: 'EDI signatures',
+  standingRule: 'Standing rule (contracts opened later)',
   label: 'Label',
   service: 'Service',
   from: 'From',
@@ -210,6 +216,9 @@ const EN: ReportLabels = {
     STANDARD: 'Standard',
     NONE: 'None',
     INDIVIDUAL: 'Individual',
+    CONSULT: 'Consult',
+    MANAGE: 'Manage',
+    VALIDATE: 'Validate',
     COLLECTIVE: 'Collective',
     PERMANENT: 'Permanent',
     TEMPORARY: 'Temporary',
