@@ -75,7 +75,7 @@ class GeneratedCompany extends ReportDataSource {
   }
 
   async company(companyId: string): Promise<CompanySummary> {
-    return { id: companyId, name: 'Grande Entreprise Industrielle SA', registrationNumber: '552100554' };
+    return { id: companyId, name: 'Grande Entreprise Industrielle SA', registrationNumber: '552100554', pricingOffer: 'PREMIUM' };
   }
 
   async ordererName(): Promise<string> {

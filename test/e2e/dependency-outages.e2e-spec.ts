@@ -64,7 +64,7 @@ describe('Dependency outages (e2e)', () => {
         name: `Outage ${digits}`,
         registrationNumber: digits,
         billingMode: 'CLIENT',
-        pricingOffer: 'X',
+        pricingOffer: 'ESSENTIEL',
       })
     ).body;
     // Collective signatures: every submission waits for the one other administrator, who is told by e-mail.

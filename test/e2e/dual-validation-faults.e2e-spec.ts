@@ -32,7 +32,7 @@ async function scenario(
       name: `Faults ${digits}`,
       registrationNumber: digits,
       billingMode: 'CLIENT',
-      pricingOffer: 'X',
+      pricingOffer: 'ESSENTIEL',
     })
   ).body;
   const [alice, bob] = await Promise.all([

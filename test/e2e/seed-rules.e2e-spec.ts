@@ -661,6 +661,92 @@ describe('Rules the seeds state (e2e)', () => {
       expect(view.items[0].diff).toEqual(item.diff);
     });
   });
+  describe('rule 8, the subscription level (seed 001: "Certaines fonctionnalités nécessitent un niveau d\'abonnement")', () => {
+    it("refuses grants beyond the company's pricing offer, which only its operator changes", async () => {
+      const operatorSession = operator.session(system.baseUrl);
+      // The catalog of offers is published; the full offers include every service of the catalog.
+      const offers = (await operatorSession.get<Array<{ code: string; services: string[] }>>('/pricing-offers')).body;
+      const services = (await operatorSession.get<Array<{ code: string }>>('/services')).body.map((s) => s.code);
+      expect(
+        offers
+          .find((o) => o.code === 'ESSENTIEL')
+          ?.services.slice()
+          .sort(),
+      ).toEqual(services.slice().sort());
+      expect(offers.find((o) => o.code === 'EFACTURES')?.services).not.toContain('BANKING');
+      // Offers come from the catalog: another is refused at registration and at edit, naming the field.
+      const unknown = await operatorSession.post<Problem>('/companies', { ...companyInput(), pricingOffer: 'OR_MASSIF' });
+      expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_PRICING_OFFER']);
+      expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+      expect(unknown.body.errors?.map((e) => e.field)).toEqual(['pricingOffer']);
+
+      const registered = await operatorSession.post<CompanyView>('/companies', { ...companyInput(), pricingOffer: 'EFACTURES' });
+      expect(registered.status).toBe(201);
+      const company = registered.body;
+      const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
+      await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
+      const [user, other] = await addUsers(system.databaseUrl, company.id, 2);
+      await Promise.all([user, other].map((id) => projectPrincipal(system.databaseUrl, id)));
+      const account = await addAccount(company.id, 'Compte courant');
+      const session = alice.session(system.baseUrl);
+      const banking = {
+        label: 'Banque',
+        service: 'BANKING',
+        effectiveFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        userIds: [user],
+        grants: [{ right: 'CONSULT', level: 'ACCESS', resourceIds: [account.id] }],
+      };
+
+      // The e-invoicing offer has no online banking: every way of granting it is refused with the reason.
+      const refused = await session.post<Problem>(`/companies/${company.id}/authorizations`, banking);
+      expect([refused.status, refused.body.code]).toEqual([422, 'SERVICE_NOT_IN_OFFER']);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.errors?.map((e) => e.field)).toEqual(['service']);
+      expect(refused.body.detail).toMatch(/EFACTURES does not include the service BANKING/);
+      const template = await session.post<Problem>(`/users/${user}/rights/template`, { template: 'DIRECTOR', services: ['BANKING'] });
+      expect([template.status, template.body.code]).toEqual([422, 'SERVICE_NOT_IN_OFFER']);
+      const preview = await session.post<Problem>(`/companies/${company.id}/change-requests/preview`, {
+        items: [{ kind: 'AUTHORIZATION_CREATE', payload: banking }],
+      });
+      expect([preview.status, preview.body.code]).toEqual([422, 'SERVICE_NOT_IN_OFFER']);
+      // What the offer includes is granted as before.
+      const einvoicing = await session.post<Problem>(`/users/${other}/rights/template`, { template: 'DIRECTOR', services: ['EINVOICING'] });
+      expect(einvoicing.status).toBeLessThan(300);
+
+      // Changing the offer is the operator's: the company's administrator may not, nor name an unknown offer.
+      const byAdministrator = await session.request<Problem>('PATCH', `/companies/${company.id}`, { pricingOffer: 'ESSENTIEL' });
+      expect(byAdministrator.status).toBe(403);
+      const unknownEdit = await operatorSession.request<Problem>('PATCH', `/companies/${company.id}`, { pricingOffer: 'OR_MASSIF' });
+      expect([unknownEdit.status, unknownEdit.body.code]).toEqual([422, 'UNKNOWN_PRICING_OFFER']);
+      expect((await operatorSession.get<CompanyView>(`/companies/${company.id}`)).body.pricingOffer).toBe('EFACTURES');
+      const changed = await operatorSession.request<CompanyView>('PATCH', `/companies/${company.id}`, { pricingOffer: 'ESSENTIEL' });
+      expect(changed.status).toBe(200);
+      expect(changed.body.pricingOffer).toBe('ESSENTIEL');
+
+      // The very same grant now passes.
+      const granted = await session.post<Answer<{ id: string }>>(`/companies/${company.id}/authorizations`, banking);
+      expect([granted.status, granted.body.code]).toEqual([201, undefined]);
+
+      // The change of offer is in the company's audit trail, naming the operator.
+      const entry = await waitFor(
+        async () => {
+          const entries = (
+            await operatorSession.get<{ items: Array<{ action: string; actor: string; before?: unknown; after?: unknown }> }>(
+              `/companies/${company.id}/audit?pageSize=100`,
+            )
+          ).body.items;
+          return entries.find((e) => e.action === 'company.updated');
+        },
+        { timeoutMs: 20_000, what: 'the change of offer in the audit trail' },
+      );
+      expect(entry).toMatchObject({
+        actor: `operator:${operator.operatorId}`,
+        before: { pricingOffer: 'EFACTURES' },
+        after: { pricingOffer: 'ESSENTIEL' },
+      });
+    });
+  });
+
   describe('rule 9, EDI signatures (seed 004: une signature "pour chaque personne en charge d\'effectuer les envois")', () => {
     interface Signature {
       id: string;

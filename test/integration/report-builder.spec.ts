@@ -36,7 +36,7 @@ class FabricatedSource extends ReportDataSource {
 
   async company(companyId: string): Promise<CompanySummary> {
     if (this.failWith) throw this.failWith;
-    return { id: companyId, name: 'Société Fabriquée SA', registrationNumber: '123456789' };
+    return { id: companyId, name: 'Société Fabriquée SA', registrationNumber: '123456789', pricingOffer: 'ESSENTIEL' };
   }
 
   async ordererName(orderer: ReportOrderer): Promise<string> {

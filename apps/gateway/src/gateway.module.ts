@@ -6,6 +6,7 @@ import { Authenticator, AuthGuard } from './auth/auth.guard';
 import { GatewayRedis } from './http/gateway-redis';
 import { RedisReads } from './http/redis-reads';
 import { CatalogController } from './catalog/catalog.controller';
+import { PricingOffersController } from './catalog/pricing-offers.controller';
 import { CompaniesController } from './companies/companies.controller';
 import { AuditController } from './changes/audit.controller';
 import { ChangeRequestsController } from './changes/change-requests.controller';
@@ -38,6 +39,7 @@ export class GatewayModule {
         HealthController,
         CompaniesController,
         CatalogController,
+        PricingOffersController,
         ChangeRequestsController,
         AuditController,
         NotificationsController,

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDisplayName, MAX_INT, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
+import { PRICING_OFFER_CODES } from './pricing-offers';
 import { defineCommand } from './rpc';
 
 export enum BillingMode {
@@ -34,7 +35,11 @@ export class CreateCompanyDto {
   @IsEnum(BillingMode)
   billingMode: BillingMode;
 
-  @ApiProperty({ example: 'ESSENTIEL', maxLength: 100 })
+  @ApiProperty({
+    example: 'ESSENTIEL',
+    maxLength: 100,
+    description: `The company's pricing offer, which says which services its users may be granted (seed 001). One of: ${PRICING_OFFER_CODES.join(', ')}; another is refused with 422 UNKNOWN_PRICING_OFFER`,
+  })
   @IsString()
   @Length(1, 100)
   pricingOffer: string;
@@ -68,7 +73,10 @@ export class UpdateCompanyDto {
   @IsEnum(BillingMode)
   billingMode?: BillingMode;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description: `A new pricing offer (operators of the company's organisation only; audited). One of: ${PRICING_OFFER_CODES.join(', ')}; another is refused with 422 UNKNOWN_PRICING_OFFER`,
+  })
   @Optional()
   @IsString()
   @Length(1, 100)
@@ -229,6 +237,8 @@ export interface CompanySummary {
   id: string;
   name: string;
   registrationNumber: string;
+  /** Code of the company's offer in PRICING_OFFERS: which services its users may be granted. */
+  pricingOffer: string;
 }
 
 export const IdentitySeams = {

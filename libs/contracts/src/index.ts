@@ -12,3 +12,4 @@ export * from './notifications.contracts';
 export * from './identity-access.contracts';
 export * from './input-rules';
 export * from './operators.contracts';
+export * from './pricing-offers';

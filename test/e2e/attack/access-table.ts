@@ -99,13 +99,14 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /api-keys/{apiKeyId}/rotate': row('401 401 403 403 403 403 403', { body: () => ({ totpCode: '123456' }) }),
   'POST /api-keys/{apiKeyId}/revoke': row('401 401 403 403 403 403 403'),
   'GET /services': row('401 401 200 200 200 200 200'),
+  'GET /pricing-offers': row('401 401 200 200 200 200 200'),
   'POST /companies': row('401 401 403 403 403 201 201', {
     body: () => ({ name: `Matrice ${unique()}`, registrationNumber: digits(9), billingMode: 'CLIENT', pricingOffer: 'ESSENTIEL' }),
   }),
   'GET /companies': row('401 401 403 403 403 200 200'),
   // An administrator reads their own company (the console's header); another company is 404.
   'GET /companies/{companyId}': row('401 401 403 200 404 200 404'),
-  'PATCH /companies/{companyId}': row('401 401 403 403 403 200 404', { body: () => ({ pricingOffer: `Offre ${unique()}` }) }),
+  'PATCH /companies/{companyId}': row('401 401 403 403 403 200 404', { body: () => ({ pricingOffer: 'PREMIUM' }) }),
   'POST /companies/{companyId}/users': row('401 401 403 202 404 201 404', { body: () => person() }),
   'GET /companies/{companyId}/users': row('401 401 403 200 404 200 404'),
   'GET /users/{userId}': row('401 401 404 200 404 200 404'),

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PlannedEntities } from '@procura/changes';
-import { GrantDto } from '@procura/contracts';
+import { GrantDto, IdentitySeams } from '@procura/contracts';
 import { Db, PrismaService } from '@procura/database';
 import { RuleViolationError } from '@procura/errors';
+import { CommandBus } from '@procura/messaging';
 import { CatalogIndex } from '@procura/rights';
 import { CatalogService } from '../catalog/catalog.service';
 import { PrincipalsRepository } from '../principals/principals.repository';
 import { ResourcesRepository } from '../resources/resources.repository';
-import { checkAuthorizationDraft, checkFamiliesOfUser } from './authorization-rules';
+import { checkAuthorizationDraft, checkFamiliesOfUser, checkServiceInOffer } from './authorization-rules';
 import { AuthorizationsRepository } from './authorizations.repository';
 
 export interface Draft {
@@ -32,6 +33,7 @@ export class AuthorizationRulesService {
     private readonly resources: ResourcesRepository,
     private readonly principals: PrincipalsRepository,
     private readonly authorizations: AuthorizationsRepository,
+    private readonly bus: CommandBus,
   ) {}
 
   index(): Promise<CatalogIndex> {
@@ -41,6 +43,16 @@ export class AuthorizationRulesService {
   async checkDraft(db: Db | undefined, companyId: string, draft: Draft): Promise<void> {
     const [catalog, resources] = await Promise.all([this.catalog.index(), this.resources.ofCompany(companyId, db ?? this.prisma)]);
     checkAuthorizationDraft(draft, catalog, new Map(resources.map((r) => [r.id, r])));
+    await this.checkOffer(companyId, draft.service);
+  }
+
+  /**
+   * The company's pricing offer includes `service` (seed 001). Asked afresh each time, not
+   * cached: an operator's change of offer holds for the very next grant.
+   */
+  async checkOffer(companyId: string, service: string): Promise<void> {
+    const company = await this.bus.execute(IdentitySeams.companySummary, { companyId });
+    checkServiceInOffer(service, company.pricingOffer);
   }
 
   /** Users of the company that may receive rights; a user an earlier item of the request registers counts. */

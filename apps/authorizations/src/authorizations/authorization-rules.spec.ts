@@ -1,6 +1,6 @@
 import { DomainError } from '@procura/errors';
 import { CatalogIndex } from '@procura/rights';
-import { checkAuthorizationDraft, checkFamiliesOfUser } from './authorization-rules';
+import { checkAuthorizationDraft, checkFamiliesOfUser, checkServiceInOffer } from './authorization-rules';
 
 const none = 'NONE' as const;
 const catalog = new CatalogIndex([
@@ -86,5 +86,14 @@ describe('checkAuthorizationDraft', () => {
     );
     expect(codeOf(() => checkFamiliesOfUser('u', ['PRODUCTION', 'CONSULTATION']))).toBe('ACCOUNTING_FAMILIES_MIXED');
     expect(codeOf(() => checkFamiliesOfUser('u', ['PRODUCTION', 'PRODUCTION']))).toBeUndefined();
+  });
+});
+
+describe('checkServiceInOffer (seed 001: the "niveau d\'abonnement")', () => {
+  it("grants only services of the company's pricing offer; an offer the catalog does not know includes none", () => {
+    expect(codeOf(() => checkServiceInOffer('BANKING', 'ESSENTIEL'))).toBeUndefined();
+    expect(codeOf(() => checkServiceInOffer('EINVOICING', 'EFACTURES'))).toBeUndefined();
+    expect(codeOf(() => checkServiceInOffer('BANKING', 'EFACTURES'))).toBe('SERVICE_NOT_IN_OFFER');
+    expect(codeOf(() => checkServiceInOffer('EINVOICING', 'X'))).toBe('SERVICE_NOT_IN_OFFER');
   });
 });

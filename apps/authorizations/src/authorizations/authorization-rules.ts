@@ -1,4 +1,4 @@
-import { GrantDto } from '@procura/contracts';
+import { GrantDto, pricingOffer } from '@procura/contracts';
 import { RuleViolationError, ValidationFailedError } from '@procura/errors';
 import { CatalogIndex } from '@procura/rights';
 
@@ -79,6 +79,19 @@ export function checkAuthorizationDraft(
     draft.service,
     draft.grants.map((g) => g.right),
     catalog,
+  );
+}
+
+/**
+ * Seed 001: "Certaines fonctionnalités nécessitent un niveau d'abonnement": a grant gives
+ * only services the company's pricing offer includes (an offer unknown to the catalog includes none).
+ */
+export function checkServiceInOffer(serviceCode: string, offerCode: string): void {
+  if (pricingOffer(offerCode)?.services.includes(serviceCode)) return;
+  throw new RuleViolationError(
+    'SERVICE_NOT_IN_OFFER',
+    `The company's pricing offer ${offerCode} does not include the service ${serviceCode}: its operator may change the offer`,
+    [{ field: 'service', messages: [`${serviceCode} is not in the pricing offer ${offerCode}`] }],
   );
 }
 

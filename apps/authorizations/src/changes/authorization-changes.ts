@@ -306,6 +306,7 @@ export class AuthorizationAssignKind implements ChangeKindHandler<'AUTHORIZATION
     if (attach.length === 0 && detach.length === 0)
       throw new RuleViolationError('NOTHING_TO_CHANGE', 'These users already hold (or do not hold) the authorization');
     await this.rules.checkMembers(db, companyId, attach, planned);
+    if (attach.length) await this.rules.checkOffer(companyId, current.serviceCode);
     await this.rules.checkFamilies(
       db,
       current.serviceCode,

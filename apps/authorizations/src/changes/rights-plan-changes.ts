@@ -351,6 +351,7 @@ export class RightsPlanner {
     for (const id of plan.attach) {
       const a = await this.authorizations.find(id, db ?? this.prisma);
       if (!a || a.companyId !== companyId) throw new StaleChangeError(`Authorization ${id} no longer exists`);
+      await this.rules.checkOffer(companyId, a.serviceCode);
       byService.set(a.serviceCode, [...(byService.get(a.serviceCode) ?? []), ...a.grants.map((g) => g.rightCode)]);
     }
     for (const [service, rights] of byService) await this.rules.checkFamilies(db, service, rights, [plan.userId]);

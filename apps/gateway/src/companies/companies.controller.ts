@@ -47,7 +47,9 @@ export class CompaniesController {
 
   @Patch(':companyId')
   @OperatorOnly()
-  @ApiOperation({ summary: 'Edit a company the operator manages (e.g. whether strong authentication is required)' })
+  @ApiOperation({
+    summary: 'Edit a company the operator manages (e.g. whether strong authentication is required, or its pricing offer)',
+  })
   @ApiOkResponse({ type: CompanyView })
   update(
     @Param('companyId', uuidPipe('companyId')) companyId: string,

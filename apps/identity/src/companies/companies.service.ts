@@ -10,15 +10,25 @@ import {
   BillingMode,
   SignInIdentifier,
   UpdateCompanyDto,
+  PRICING_OFFER_CODES,
+  pricingOffer,
 } from '@procura/contracts';
 import { Company, Prisma, Transactions } from '@procura/database';
-import { ConflictError, ForbiddenError, NotFoundError } from '@procura/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../users/access.service';
 import { CompaniesRepository } from './companies.repository';
 import { IdempotencyStore } from './idempotency.store';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { OperatorsRepository } from '../operators/operators.repository';
+
+/** Seed 001: the offer decides what may be granted, so only an offer of the catalog is accepted. */
+function checkPricingOffer(code: string | undefined): void {
+  if (code === undefined || pricingOffer(code)) return;
+  throw new RuleViolationError('UNKNOWN_PRICING_OFFER', `Unknown pricing offer ${code} (offers: ${PRICING_OFFER_CODES.join(', ')})`, [
+    { field: 'pricingOffer', messages: [`unknown pricing offer ${code}`] },
+  ]);
+}
 
 export function toCompanyView(company: Company): CompanyView {
   return {
@@ -58,6 +68,7 @@ export class CompaniesService {
 
   async create(actor: Actor, input: CreateCompanyDto, idempotencyKey?: string): Promise<CompanyView> {
     const operator = await this.requireOperator(actor);
+    checkPricingOffer(input.pricingOffer);
     const operatorId = operator.id;
     const scope = `operator:${operatorId}:companies.create`;
     const requestHash = IdempotencyStore.hash(input);
@@ -111,7 +122,7 @@ export class CompaniesService {
   async summary(companyId: string): Promise<CompanySummary> {
     const company = await this.companies.findById(companyId);
     if (!company) throw new NotFoundError('Company');
-    return { id: company.id, name: company.name, registrationNumber: company.registrationNumber };
+    return { id: company.id, name: company.name, registrationNumber: company.registrationNumber, pricingOffer: company.pricingOffer };
   }
 
   /** Operators read the companies they manage; an administrator reads their own company (the console names it). */
@@ -124,6 +135,7 @@ export class CompaniesService {
   /** Operators edit the companies they manage (name, billing, offer, strong-authentication requirement). */
   async update(actor: Actor, companyId: string, input: UpdateCompanyDto): Promise<CompanyView> {
     const company = await this.reachable(actor, companyId);
+    checkPricingOffer(input.pricingOffer);
     const changes = Object.fromEntries(
       Object.entries(input).filter(([key, value]) => value !== undefined && value !== (company as Record<string, unknown>)[key]),
     );
