@@ -54,6 +54,9 @@ class IdentitySeamsFake {
             adminSignature: u.signature,
             status: 'ACTIVE',
           })) as R;
+      case 'identity.companies.summary':
+        // Rule 8: the grant check reads the company's offer; this one includes every service.
+        return { id: p.companyId, name: 'Fixture', registrationNumber: '00000000000000', pricingOffer: 'ESSENTIEL' } as R;
       default:
         throw new Error(`unexpected command ${command.pattern}`);
     }
