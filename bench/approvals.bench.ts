@@ -117,7 +117,7 @@ export const benchmark: Benchmark = {
           name: 'Bench SA',
           registrationNumber: '999999999',
           billingMode: 'CLIENT',
-          pricingOffer: 'X',
+          pricingOffer: 'ESSENTIEL',
         })
       ).body;
       const maker = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Maker' });
