@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The id every log line and problem document of the request carries (set first thing, in onRequest). */
     requestId: string;
+    /** The authenticated API key the request's rate budget is counted on, if any (set in onRequest). */
+    budgetKeyId: string | undefined;
   }
 }
 
@@ -146,6 +148,7 @@ export interface HttpPipelineOptions {
 export async function installHttpPipeline(fastify: FastifyInstance, options: HttpPipelineOptions): Promise<void> {
   // Declared up front so every request object keeps one shape.
   fastify.decorateRequest('requestId', '');
+  fastify.decorateRequest('budgetKeyId', undefined);
   // helmet's middleware built once: @fastify/helmet builds it again on every request (and
   // parses the Content-Security-Policy each time), which cost more than the rights check.
   const applySecurityHeaders = helmet(securityHeaders(options.publicUrl));
@@ -174,10 +177,11 @@ export async function installHttpPipeline(fastify: FastifyInstance, options: Htt
     const token = knownApiKey && bearerToken(req.headers.authorization);
     return token ? knownApiKey!(token) : undefined;
   };
-  const perKey = fastify.createRateLimit({ max: perApiKeyMinute, keyGenerator: (req) => `key:${apiKeyId(req)}` });
+  const perKey = fastify.createRateLimit({ max: perApiKeyMinute, keyGenerator: (req) => `key:${req.budgetKeyId}` });
   fastify.addHook('onRequest', async (req, reply) => {
     const isLogin = req.method === login.method && loginUrls.has(req.routeOptions.url ?? '');
-    for (const limiter of isLogin ? [general, signIn] : apiKeyId(req) ? [perKey] : [general]) {
+    req.budgetKeyId = isLogin ? undefined : apiKeyId(req);
+    for (const limiter of isLogin ? [general, signIn] : req.budgetKeyId ? [perKey] : [general]) {
       const verdict = await limiter(req);
       if (!verdict.isAllowed && verdict.isExceeded) {
         sendProblem(reply, req, new RateLimitedError(Math.max(1, verdict.ttlInSeconds)));
