@@ -41,6 +41,14 @@ interface Submission {
   result: Record<string, unknown>;
   revealOnce?: { provisionalPassword: string };
 }
+/** An operator's change applied at once (issue 16: registering a person or a credential is a change request too). */
+interface Applied<Result> extends Submission {
+  result: Result & Record<string, unknown>;
+}
+type UserCreated = Applied<{ user: UserView }>;
+type CredentialCreated = Applied<{ credential: CredentialView; provisionalPasswordDelivery: string }> & {
+  revealOnce: { provisionalPassword: string };
+};
 /** Outbox job ids are the business event keys with ':' made BullMQ-safe ('.'). */
 interface OutboxJob {
   job_name: string;
@@ -134,16 +142,13 @@ describe('Identity (e2e)', () => {
       })
     ).body;
     const admin = (
-      await operator.post<UserView>(
+      await operator.post<UserCreated>(
         `/companies/${company.id}/users`,
         person({ clientType: 'ADMINISTRATOR', lastName: 'Garnier', firstName: 'Inès' }),
       )
-    ).body;
-    const issued = await operator.post<{ credential: CredentialView; revealOnce: { provisionalPassword: string } }>(
-      `/users/${admin.id}/credentials`,
-      { type: 'PERMANENT', bankingPower: false },
-    );
-    const loginId = issued.body.credential.loginId;
+    ).body.result.user;
+    const issued = await operator.post<CredentialCreated>(`/users/${admin.id}/credentials`, { type: 'PERMANENT', bankingPower: false });
+    const loginId = issued.body.result.credential.loginId;
     const first = await login(loginId, issued.body.revealOnce.provisionalPassword);
     const password = `Tournesol-${unique()}-Azur`;
     secrets.add(password);
@@ -204,7 +209,7 @@ describe('Identity (e2e)', () => {
   });
 
   describe('persons and company rules', () => {
-    it('lets an operator register persons: the first administrator is active at once, the others wait for activation', async () => {
+    it('lets an operator register persons as change requests: the first administrator is active at once, others as the operator says', async () => {
       const digits = `${Date.now()}`.slice(-9);
       const company = await operator.post<CompanyView>('/companies', {
         name: 'Cabinet Roux',
@@ -213,14 +218,17 @@ describe('Identity (e2e)', () => {
         pricingOffer: 'PREMIUM',
       });
       expect(company.body.requireStrongAuth).toBe(true);
-      const first = await operator.post<UserView>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
-      expect(first.status).toBe(201);
-      expect(first.body).toMatchObject({ status: 'ACTIVE', clientType: 'ADMINISTRATOR' });
-      const second = await operator.post<UserView>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
-      expect(second.body.status).toBe('REGISTERED');
+      const first = await operator.post<UserCreated>(`/companies/${company.body.id}/users`, person({ clientType: 'ADMINISTRATOR' }));
+      expect([first.status, first.body.status]).toEqual([201, 'APPLIED']);
+      expect(first.body.result.user).toMatchObject({ status: 'ACTIVE', clientType: 'ADMINISTRATOR', adminSignature: 'INDIVIDUAL' });
+      const second = await operator.post<UserCreated>(
+        `/companies/${company.body.id}/users`,
+        person({ clientType: 'ADMINISTRATOR', activationMode: 'DEFERRED' }),
+      );
+      expect(second.body.result.user.status).toBe('REGISTERED');
       const edited = await operator.request<CompanyView>('PATCH', `/companies/${company.body.id}`, { requireStrongAuth: false });
       expect(edited.body).toMatchObject({ requireStrongAuth: false, version: 2 });
-      const principal = await jobs(`job_name = 'sync-principal' AND payload->>'userId' = $1`, [first.body.id]);
+      const principal = await jobs(`job_name = 'sync-principal' AND payload->>'userId' = $1`, [first.body.result.user.id]);
       expect(principal[0].payload).toMatchObject({ status: 'ACTIVE', companyId: company.body.id, version: 1 });
     });
 
@@ -279,35 +287,33 @@ describe('Identity (e2e)', () => {
         })
       ).body;
       const admin = (
-        await operator.post<UserView>(
+        await operator.post<UserCreated>(
           `/companies/${company.id}/users`,
           person({ clientType: 'ADMINISTRATOR', firstName: 'Hélène', lastName: 'Blanc' }),
         )
-      ).body;
-      const issued = await operator.post<{
-        credential: CredentialView;
-        provisionalPasswordDelivery: string;
-        revealOnce: { provisionalPassword: string };
-      }>(`/users/${admin.id}/credentials`, {
+      ).body.result.user;
+      const issued = await operator.post<CredentialCreated>(`/users/${admin.id}/credentials`, {
         type: 'PERMANENT',
         bankingPower: false,
       });
-      expect(issued.status).toBe(201);
-      expect(issued.body.provisionalPasswordDelivery).toBe('SHOWN_ONCE');
+      expect([issued.status, issued.body.status]).toEqual([201, 'APPLIED']);
+      expect(issued.body.result.provisionalPasswordDelivery).toBe('SHOWN_ONCE');
       const provisional = issued.body.revealOnce.provisionalPassword;
       secrets.add(provisional);
       expect(provisional.length).toBeGreaterThanOrEqual(12);
-      const { loginId } = issued.body.credential;
+      const { loginId } = issued.body.result.credential;
       expect(loginId).toMatch(/^\d{14}$/);
+      // Shown this one time: the change request keeps no trace of it.
+      expect(JSON.stringify((await operator.get(`/change-requests/${issued.body.changeRequestId}`)).body)).not.toContain(provisional);
 
-      const welcome = await jobs(`job_name = 'send-email' AND job_id = $1`, [`welcome.${issued.body.credential.id}`]);
+      const welcome = await jobs(`job_name = 'send-email' AND job_id = $1`, [`welcome.${issued.body.result.credential.id}`]);
       expect(welcome[0].payload).toMatchObject({
         template: 'welcome-login-id',
         to: admin.email,
         params: { loginId, firstName: 'Hélène', lastName: 'Blanc' },
       });
       expect(
-        await jobs(`job_name = 'send-sms' AND payload->>'to' IS NOT NULL AND job_id LIKE $1`, [`%${issued.body.credential.id}%`]),
+        await jobs(`job_name = 'send-sms' AND payload->>'to' IS NOT NULL AND job_id LIKE $1`, [`%${issued.body.result.credential.id}%`]),
       ).toEqual([]);
       const listed = await operator.get<CredentialView[]>(`/users/${admin.id}/credentials`);
       expect(JSON.stringify(listed.body)).not.toContain(provisional);
@@ -364,7 +370,7 @@ describe('Identity (e2e)', () => {
       expect(refreshed.body.scope).toBe('totp-verification'); // refreshing never widens it
       const halfway = as(refreshed.body.accessToken);
       const failures = async () =>
-        (await db.query(`SELECT failed_attempts FROM identity.credentials WHERE id = $1`, [issued.body.credential.id])).rows[0]
+        (await db.query(`SELECT failed_attempts FROM identity.credentials WHERE id = $1`, [issued.body.result.credential.id])).rows[0]
           .failed_attempts as number;
       const before = await failures(); // the provisional password tried again above counted one
       const wrongCode = await halfway.post<Problem>('/auth/totp/verify', { code: '000000' });
@@ -388,7 +394,7 @@ describe('Identity (e2e)', () => {
       for (let i = 0; i < 3; i++) expect((await other.post('/auth/totp/verify', { code: '000000' })).status).toBe(422);
       expect((await other.post('/auth/totp/verify', { code: '000000' })).status).toBe(401); // the fifth failure locks
       expect((await login(loginId, password)).status).toBe(401);
-      const audit = await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [issued.body.credential.id]);
+      const audit = await jobs(`job_name = 'record-audit-event' AND payload->>'targetId' = $1`, [issued.body.result.credential.id]);
       expect(audit.map((j) => j.payload.action)).toEqual(
         expect.arrayContaining([
           'credential.created',

@@ -101,7 +101,7 @@ describe('Message contracts: producers and templates (e2e)', () => {
       [companyId, '+33612345678', 'fr'],
       [phonelessCompanyId, undefined, 'en'],
     ] as const) {
-      const user = await operator.post<UserView>(`/companies/${company}/users`, {
+      const user = await operator.post<{ result: { user: UserView } }>(`/companies/${company}/users`, {
         lastName: 'Contrat',
         firstName: 'Chloé',
         birthDate: '1980-05-06',
@@ -112,7 +112,7 @@ describe('Message contracts: producers and templates (e2e)', () => {
         language,
       });
       expectStatus(user, 201);
-      expectStatus(await operator.post(`/users/${user.body.id}/credentials`, { type: 'PERMANENT', bankingPower: false }), 201);
+      expectStatus(await operator.post(`/users/${user.body.result.user.id}/credentials`, { type: 'PERMANENT', bankingPower: false }), 201);
     }
 
     // Identity: the EDI confidential code, e-mailed to the requesting administrator.

@@ -347,17 +347,21 @@ describe('Rules the seeds state (e2e)', () => {
       const users = (await op.get<{ items: Array<{ id: string; firstName: string; status: string }> }>(`/companies/${company.id}/users`))
         .body.items;
       expect(users.find((u) => u.firstName === 'Jules')?.status).toBe('ACTIVE');
-      // The direct registration (the adviser's form) says the same.
-      const direct = await op.post<{ id: string; status: string }>(
+      // The adviser's form (POST /companies/{id}/users) is the same change request.
+      const direct = await op.post<ChangeSubmissionResult & { result: { user: { status: string } } }>(
         `/companies/${company.id}/users`,
         admin('Jade', { activationMode: 'IMMEDIATE' }),
       );
-      expect(direct.status).toBe(201);
-      expect(direct.body.status).toBe('ACTIVE');
+      expect([direct.status, direct.body.status, direct.body.result.user.status]).toEqual([201, 'APPLIED', 'ACTIVE']);
+      expect((await op.get<{ makerKind: string }>(`/change-requests/${direct.body.changeRequestId}`)).body.makerKind).toBe('operator');
 
       // Registered for later: Ines still cannot activate them (the new administrators have no credential yet, so
       // nobody could approve), the operator can, without an approval nobody could give.
-      const third = await op.post<{ id: string; status: string }>(`/companies/${company.id}/users`, admin('Karim'));
+      const registered = await op.post<{ result: { user: { id: string; status: string } } }>(
+        `/companies/${company.id}/users`,
+        admin('Karim', { activationMode: 'DEFERRED' }),
+      );
+      const third = { body: registered.body.result.user };
       expect(third.body.status).toBe('REGISTERED');
       const byInes = await ines.session(system.baseUrl).post<Problem>(`/users/${third.body.id}/activate`);
       expect(byInes.status).toBe(422);
@@ -371,6 +375,82 @@ describe('Rules the seeds state (e2e)', () => {
       expect(await userStatus(third.body.id)).toBe('ACTIVE');
       const activation = await op.get<{ makerKind: string; kind: string }>(`/change-requests/${activated.body.changeRequestId}`);
       expect(activation.body).toMatchObject({ makerKind: 'operator', kind: 'USER_ACTIVATE' });
+    });
+
+    it("makes the operator's registration and credential change requests under the client's policy; a client without an active administrator gets its first one at once", async () => {
+      const op = operator.session(system.baseUrl);
+      const person = (firstName: string, extra: Record<string, unknown> = {}) => ({
+        lastName: 'Guichet',
+        firstName,
+        birthDate: '1983-09-10',
+        email: `${firstName.toLowerCase()}.guichet.${Date.now()}${seq++}@fixture.example`,
+        clientType: 'STANDARD',
+        ...extra,
+      });
+      type Created = ChangeSubmissionResult & { result: { user: { id: string; status: string; adminSignature: string } } };
+
+      // A client whose policy asks its administrators to approve user creation: the operator's registration waits for them.
+      const company = await newCompany();
+      const [alice, bob] = await Promise.all([
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' }),
+        addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' }),
+      ]);
+      const policy = await alice.session(system.baseUrl).request<ChangeSubmissionResult>('PUT', `/companies/${company.id}/change-policy`, {
+        rules: [{ kind: 'USER_CREATE', requiredApprovals: 1, allowIndividualImmediate: false }],
+      });
+      expect((await approve(bob, policy.body.changeRequestId)).body.status).toBe('APPLIED');
+      const waiting = await op.post<ChangeSubmissionResult>(`/companies/${company.id}/users`, person('Paul'));
+      expect([waiting.status, waiting.body.status]).toEqual([202, 'PENDING']);
+      const request = await op.get<ChangeRequestView>(`/change-requests/${waiting.body.changeRequestId}`);
+      expect(request.body).toMatchObject({ makerKind: 'operator', makerUserId: operator.operatorId, kind: 'USER_CREATE' });
+      expect((await approve(alice, waiting.body.changeRequestId)).body.status).toBe('APPLIED');
+      const paul = (
+        await op.get<{ items: Array<{ id: string; firstName: string; status: string }> }>(`/companies/${company.id}/users`)
+      ).body.items.find((u) => u.firstName === 'Paul')!;
+      expect(paul.status).toBe('ACTIVE');
+
+      // The operator's credential is a change too (the policy lets it apply at once); "Envoyer un email" unticked sends
+      // no welcome e-mail, which the operator sends later from the profile.
+      const credential = await op.post<ChangeSubmissionResult & { result: { credential: { id: string } } }>(
+        `/users/${paul.id}/credentials`,
+        {
+          type: 'PERMANENT',
+          bankingPower: false,
+          sendWelcomeEmail: false,
+        },
+      );
+      expect([credential.status, credential.body.status]).toEqual([201, 'APPLIED']);
+      expect(credential.body.revealOnce?.provisionalPassword).toEqual(expect.any(String));
+      const made = await op.get<ChangeRequestView>(`/change-requests/${credential.body.changeRequestId}`);
+      expect(made.body).toMatchObject({ makerKind: 'operator', kind: 'CREDENTIAL_CREATE' });
+      const welcomeJobs = () =>
+        queryRows(system.databaseUrl, `SELECT job_id FROM identity.outbox WHERE job_name = 'send-email' AND job_id LIKE $1`, [
+          `welcome.${credential.body.result.credential.id}%`,
+        ]);
+      expect(await welcomeJobs()).toHaveLength(0);
+      expect((await op.post(`/users/${paul.id}/welcome-email`)).status).toBe(200);
+      expect(await welcomeJobs()).toHaveLength(1);
+
+      // A client with no active administrator at all, whose policy asks an approval for everything (as a client
+      // whose administrators have all left would have): nobody could ever approve, so the bank's registration of
+      // its first administrator applies at once (decision D6), signing INDIVIDUAL unless told otherwise.
+      const empty = await newCompany();
+      await queryRows(
+        system.databaseUrl,
+        `INSERT INTO authorizations.change_policies (company_id, kind, required_approvals, allow_individual_immediate) VALUES ($1, '*', 1, false)`,
+        [empty.id],
+      );
+      const firstAdmin = person('Prune', { clientType: 'ADMINISTRATOR' });
+      const preview = await op.post<ChangePreview>(`/companies/${empty.id}/change-requests/preview`, {
+        items: [{ kind: 'USER_CREATE', payload: firstAdmin }],
+      });
+      expect(preview.body).toMatchObject({ appliesImmediately: true, requiredApprovals: 0 });
+      const first = await op.post<Created>(`/companies/${empty.id}/users`, firstAdmin);
+      expect([first.status, first.body.status]).toEqual([201, 'APPLIED']);
+      expect(first.body.result.user).toMatchObject({ status: 'ACTIVE', adminSignature: 'INDIVIDUAL' });
+      // Once it has an administrator, the client's policy holds again: she cannot approve yet (no credential), so nothing can pass.
+      const next = await op.post<Problem>(`/companies/${empty.id}/users`, person('Quentin'));
+      expect([next.status, next.body.code]).toEqual([422, 'NOT_ENOUGH_VALIDATORS']);
     });
   });
   describe('rule 4, banking power (seed 000: e-invoicing rights only, "obligatoirement sans pouvoir bancaire")', () => {

@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsIn, IsInt, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsDisplayName, IsIsoDateTime, Optional } from './input-rules';
 import { Page, PageQueryDto } from './pagination';
 import { defineCommand } from './rpc';
@@ -197,11 +184,6 @@ export class CredentialIssued {
   @ApiProperty({ format: 'date-time' }) provisionalPasswordExpiresAt: string;
 }
 
-export class CredentialIssuedWithSecret extends CredentialIssued {
-  @ApiPropertyOptional({ description: 'Only when the user has no phone: shown this one time, never again' })
-  revealOnce?: { provisionalPassword: string };
-}
-
 // ── Sign-in ─────────────────────────────────────────────────────────────────────────
 
 /** Exactly one of `login` and `loginId` (the field clients used before e-mail sign-in). */
@@ -365,11 +347,6 @@ class WithSourceIp {
   @Optional() @IsString() @MaxLength(100) sourceIp?: string;
 }
 
-export class RegisterPersonPayload extends WithSourceIp {
-  @IsUUID() companyId: string;
-  @ValidateNested() @Type(() => CreateUserDto) user: CreateUserDto;
-}
-
 export class ListUsersPayload extends ListUsersQueryDto {
   @IsUUID() companyId: string;
 }
@@ -380,11 +357,6 @@ export class UserIdPayload extends WithSourceIp {
 
 export class CredentialIdPayload extends WithSourceIp {
   @IsUUID() credentialId: string;
-}
-
-export class OperatorCreateCredentialPayload extends WithSourceIp {
-  @IsUUID() userId: string;
-  @ValidateNested() @Type(() => CreateCredentialDto) credential: CreateCredentialDto;
 }
 
 export class LoginPayload extends LoginDto {
@@ -451,14 +423,9 @@ export class EdiSignatureIdPayload extends WithSourceIp {
 }
 
 export const IdentityAccessCommands = {
-  registerPerson: defineCommand<RegisterPersonPayload, UserView>('identity', 'identity.users.register'),
   listUsers: defineCommand<ListUsersPayload, Page<UserView>>('identity', 'identity.users.list'),
   getUser: defineCommand<UserIdPayload, UserView>('identity', 'identity.users.get'),
   listCredentials: defineCommand<UserIdPayload, CredentialView[]>('identity', 'identity.credentials.list'),
-  operatorCreateCredential: defineCommand<OperatorCreateCredentialPayload, CredentialIssuedWithSecret>(
-    'identity',
-    'identity.credentials.operator-create',
-  ),
   resendWelcomeEmail: defineCommand<UserIdPayload, WelcomeEmailSent>('identity', 'identity.credentials.resend-welcome'),
   unlockCredential: defineCommand<CredentialIdPayload, CredentialView>('identity', 'identity.credentials.unlock'),
   login: defineCommand<LoginPayload, SessionTokens>('identity', 'identity.auth.login'),

@@ -118,8 +118,10 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /users/{userId}/reactivate': row('401 401 403 422 404 403 403'),
   'PUT /users/{userId}/admin-signature': row('401 401 403 422 404 403 403', { body: () => ({ adminSignature: 'INDIVIDUAL' }) }),
   'GET /users/{userId}/credentials': row('401 401 404 200 404 200 404'),
-  'POST /users/{userId}/credentials': row('401 401 403 202 404 422 404', {
+  // The operator's is a CREDENTIAL_CREATE change too (the bank's validation, applied at once): on a user of its own.
+  'POST /users/{userId}/credentials': row('401 401 403 202 404 201 404', {
     stepUp: true,
+    params: (w, actor) => (actor === 'operator' ? { userId: w.spareUserId } : {}),
     body: (_w, actor, totp) => ({
       type: 'PERMANENT',
       bankingPower: false,

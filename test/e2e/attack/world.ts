@@ -42,6 +42,8 @@ export interface World {
   otherOperator: FixtureOperator;
   /** A plain user of A the operations act on. */
   targetUserId: string;
+  /** Another plain user of A, without a credential: the one whose credential the operator's call creates (it applies at once). */
+  spareUserId: string;
   /** The password of the standard user's EDI signature (ids.signatureId). */
   signaturePassword: string;
   ids: PathIds;
@@ -116,11 +118,12 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
     addAdministrator(system.databaseUrl, companyA.id, { firstName: 'Sam', clientType: 'STANDARD' }),
     addAdministrator(system.databaseUrl, companyB.id, { firstName: 'Elsa', adminSignature: 'INDIVIDUAL' }),
   ]);
-  const [targetUserId] = await addUsers(system.databaseUrl, companyA.id, 1);
+  const [targetUserId, spareUserId] = await addUsers(system.databaseUrl, companyA.id, 2);
   // Fixture users are written straight into identity's tables: tell the authorizations service, as identity would.
   await projectPrincipals(system.redisUrl, [
     ...[admin, validator, maker].map((u) => ({ userId: u.userId, companyId: companyA.id })),
     { userId: targetUserId, companyId: companyA.id },
+    { userId: spareUserId, companyId: companyA.id },
     { userId: otherAdmin.userId, companyId: companyB.id },
   ]);
   const asOperator = operator.session(system.baseUrl);
@@ -266,6 +269,7 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
     operator,
     otherOperator,
     targetUserId,
+    spareUserId,
     signaturePassword,
     ids: {
       companyId: companyA.id,

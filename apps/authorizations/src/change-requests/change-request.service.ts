@@ -3,6 +3,7 @@ import { AppConfig } from '@procura/config';
 import {
   Actor,
   ChangeItemInput,
+  ChangeKind,
   ChangePreview,
   ChangeRequestView,
   ChangeSubmissionResult,
@@ -70,6 +71,26 @@ function assertMakerStepUp(maker: UserActor, policy: ResolvedPolicy): void {
     'This change needs your strong authentication: confirm with a code of your authenticator (POST /auth/step-up), then submit it again with the access token it returns',
   );
 }
+
+/**
+ * Whether a request applies at once: made with an INDIVIDUAL signature (an operator's counts
+ * as one) where the policy lets a single signature apply. Decision D6: a client with no active
+ * administrator has nobody who could ever approve, so there an operator's request (the bank's
+ * validation, e.g. registering the company's first administrator) applies at once whatever
+ * the policy, except the kinds that always need an approval.
+ */
+function appliesAtOnce(
+  eligibility: { eligible: boolean; adminSignature?: string } | undefined,
+  policy: ResolvedPolicy,
+  kinds: ChangeKind[],
+  operatorForClientWithoutAdministrator: boolean,
+): boolean {
+  if (eligibility?.eligible !== true || eligibility.adminSignature !== 'INDIVIDUAL') return false;
+  if (kinds.some((k) => declarationOf(k).alwaysNeedsApproval)) return false;
+  return policy.allowIndividualImmediate || operatorForClientWithoutAdministrator;
+}
+
+const hasActiveAdministrator = (contacts: UserContact[]) => contacts.some((c) => c.clientType === 'ADMINISTRATOR' && c.status === 'ACTIVE');
 
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
 
@@ -176,9 +197,9 @@ export class ChangeRequestService {
     if (maker.actor.kind === 'user') assertMakerStepUp(maker.actor, resolved);
     const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const immediate =
-      eligibility.adminSignature === 'INDIVIDUAL' &&
-      resolved.allowIndividualImmediate &&
-      !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
+      appliesAtOnce(eligibility, resolved, kinds, false) ||
+      (maker.kind === 'operator' &&
+        appliesAtOnce(eligibility, resolved, kinds, !hasActiveAdministrator(await this.administratorsOf(maker.companyId))));
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
     const contacts = await this.bus.execute(IdentitySeams.userContacts, {
       companyId: maker.companyId,
@@ -290,11 +311,7 @@ export class ChangeRequestService {
           : undefined,
       this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true }),
     ]);
-    const immediate =
-      eligibility?.eligible === true &&
-      eligibility.adminSignature === 'INDIVIDUAL' &&
-      resolved.allowIndividualImmediate &&
-      !kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
+    const immediate = appliesAtOnce(eligibility, resolved, kinds, actor.kind === 'operator' && !hasActiveAdministrator(contacts));
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
     return {
       items: validated.map((v) => ({
@@ -332,6 +349,10 @@ export class ChangeRequestService {
     if (!companyId) throw new ForbiddenError('Operators submit changes for a company: POST /companies/{companyId}/change-requests');
     await this.access.assert(actor, companyId, 'administrator', 'Company');
     return { userId: actor.operatorId, companyId, kind: 'operator', actor };
+  }
+
+  private administratorsOf(companyId: string): Promise<UserContact[]> {
+    return this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true });
   }
 
   /** Where an operator's outcome notices go: the operator's own e-mail. */

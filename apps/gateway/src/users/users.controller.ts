@@ -7,7 +7,6 @@ import {
   ChangeSubmissionResult,
   CreateCredentialRequestDto,
   CreateUserDto,
-  CredentialIssuedWithSecret,
   CredentialView,
   IdentityAccessCommands,
   ListUsersQueryDto,
@@ -41,16 +40,15 @@ export class UsersController {
 
   @Post('companies/:companyId/users')
   @ApiOperation({
-    summary: 'Register a person (operator) or create a user (company administrator, as a change)',
+    summary: 'Create a user (USER_CREATE change, by an administrator or an operator managing the company)',
     description:
-      'Operators register persons directly (the first administrator is active at once); administrators submit a USER_CREATE change.',
+      "A change request like the composite endpoint's. An operator's counts as the bank's validation (one signature): it " +
+      "applies at once unless the company's policy asks for its administrators' approval, and at once in a company with no " +
+      'active administrator (its first one). An administrator an operator registers signs INDIVIDUAL unless told otherwise.',
   })
   @ApiHeader(IDEMPOTENCY)
-  @ApiCreatedResponse({
-    description: 'Operator: the user (UserView). Administrator: the applied change (ChangeSubmissionView).',
-    type: ChangeSubmissionView,
-  })
-  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for a second administrator' })
+  @ApiCreatedResponse({ description: 'Applied at once: `result.user` is the user', type: ChangeSubmissionView })
+  @ApiAcceptedResponse({ type: ChangeSubmissionView, description: 'Waiting for the approval of the company administrators' })
   async create(
     @Param('companyId', uuidPipe('companyId')) companyId: string,
     @Body() body: CreateUserDto,
@@ -58,13 +56,10 @@ export class UsersController {
     @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<UserView | ChangeSubmissionResult> {
-    if (actor.kind === 'operator') {
-      res.status(201);
-      return this.bus.execute(IdentityAccessCommands.registerPerson, { companyId, user: body, sourceIp }, { actor, idempotencyKey });
-    }
+  ): Promise<ChangeSubmissionResult> {
     this.sameCompany(actor, companyId);
-    return changeResponse(res, await this.changes.submit(actor, 'USER_CREATE', { ...body }, { idempotencyKey, sourceIp }));
+    const items = [{ kind: 'USER_CREATE' as const, payload: { ...body } }];
+    return changeResponse(res, await this.changes.submitBatch(actor, items, { ...forCompany(actor, companyId), idempotencyKey, sourceIp }));
   }
 
   @Get('companies/:companyId/users')
@@ -130,13 +125,13 @@ export class UsersController {
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() key?: string,
   ): Promise<ChangeSubmissionResult> {
-    if (actor.kind === 'operator') {
-      // Operators submit for a company they name (issue 16): the user's, found within the operator's reach (404 outside it).
-      const { companyId } = await this.bus.execute(IdentityAccessCommands.getUser, { userId }, { actor });
-      const items = [{ kind: 'USER_ACTIVATE' as const, payload: { userId } }];
-      return changeResponse(res, await this.changes.submitBatch(actor, items, { companyId, idempotencyKey: key, sourceIp }), 200);
-    }
-    return this.submit(res, actor, 'USER_ACTIVATE', { userId }, sourceIp, key);
+    const items = [{ kind: 'USER_ACTIVATE' as const, payload: { userId } }];
+    const submitted = await this.changes.submitBatch(actor, items, {
+      ...(await this.companyOfUser(actor, userId)),
+      idempotencyKey: key,
+      sourceIp,
+    });
+    return changeResponse(res, submitted, 200);
   }
 
   @Post('users/:userId/suspend')
@@ -191,16 +186,14 @@ export class UsersController {
 
   @Post('users/:userId/credentials')
   @ApiOperation({
-    summary: 'Create the credential of a user',
+    summary: 'Create the credential of a user (CREDENTIAL_CREATE change)',
     description:
-      "Administrators: a CREDENTIAL_CREATE change, with a fresh TOTP code (totpCode). Operators: the credential of a company's administrator, directly. " +
-      'The login id goes by e-mail, the provisional password by SMS; without a phone it is in `revealOnce`, shown this one time.',
+      'Administrators confirm with a fresh TOTP code (totpCode); operators, who signed in with one, need none. ' +
+      'A credential can be prepared for a user to be activated later. The login id goes by e-mail (unless ' +
+      '`sendWelcomeEmail` is false), the provisional password by SMS; without a phone it is in `revealOnce`, shown this one time.',
   })
   @ApiHeader(IDEMPOTENCY)
-  @ApiCreatedResponse({
-    type: ChangeSubmissionView,
-    description: 'Administrator: the applied change. Operator: CredentialIssuedWithSecret.',
-  })
+  @ApiCreatedResponse({ type: ChangeSubmissionView, description: 'Applied at once: `result` is the credential' })
   @ApiAcceptedResponse({ type: ChangeSubmissionView })
   async createCredential(
     @Param('userId', uuidPipe('userId')) userId: string,
@@ -209,17 +202,16 @@ export class UsersController {
     @Res({ passthrough: true }) res: FastifyReply,
     @SourceIp() sourceIp?: string,
     @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<CredentialIssuedWithSecret | ChangeSubmissionResult> {
+  ): Promise<ChangeSubmissionResult> {
     const { totpCode, ...credential } = body;
-    if (actor.kind === 'operator') {
-      res.status(201);
-      return this.bus.execute(IdentityAccessCommands.operatorCreateCredential, { userId, credential, sourceIp }, { actor, idempotencyKey });
-    }
-    await this.stepUp.require(actor, totpCode, `create a credential for user ${userId}`);
-    return changeResponse(
-      res,
-      await this.changes.submit(actor, 'CREDENTIAL_CREATE', { ...credential, userId }, { idempotencyKey, sourceIp }),
-    );
+    if (actor.kind !== 'operator') await this.stepUp.require(actor, totpCode, `create a credential for user ${userId}`);
+    const items = [{ kind: 'CREDENTIAL_CREATE' as const, payload: { ...credential, userId } }];
+    const submitted = await this.changes.submitBatch(actor, items, {
+      ...(await this.companyOfUser(actor, userId)),
+      idempotencyKey,
+      sourceIp,
+    });
+    return changeResponse(res, submitted);
   }
 
   @Post('credentials/:credentialId/revoke')
@@ -289,4 +281,17 @@ export class UsersController {
   private sameCompany(actor: Actor, companyId: string): void {
     if (actor.kind === 'user' && actor.companyId !== companyId) throw new NotFoundError('Company');
   }
+
+  /**
+   * Operators submit for a company they name (issue 16): the user's, read within the
+   * operator's reach, so a user outside it is 404 before anything is submitted.
+   */
+  private async companyOfUser(actor: Actor, userId: string): Promise<{ companyId?: string }> {
+    if (actor.kind !== 'operator') return {};
+    const { companyId } = await this.bus.execute(IdentityAccessCommands.getUser, { userId }, { actor });
+    return { companyId };
+  }
 }
+
+/** An operator's request names its company; an administrator's is always their own. */
+const forCompany = (actor: Actor, companyId: string): { companyId?: string } => (actor.kind === 'operator' ? { companyId } : {});

@@ -43,7 +43,13 @@ export class CredentialCreateHandler implements ChangeKindHandler<'CREDENTIAL_CR
       plannedServices: planned.servicesGivenTo(user.id),
       onlyPlanned: isPlanned,
     });
-    const after = { type: payload.type, validUntil: validUntil?.toISOString() ?? null, bankingPower: payload.bankingPower };
+    const after = {
+      type: payload.type,
+      validUntil: validUntil?.toISOString() ?? null,
+      bankingPower: payload.bankingPower,
+      // Seed 003's "Envoyer un email" unticked: the approvers see it, and apply keeps it.
+      ...(payload.sendWelcomeEmail === false ? { sendWelcomeEmail: false } : {}),
+    };
     return {
       summary: `Create a ${payload.type.toLowerCase()} credential ${payload.bankingPower ? 'with' : 'without'} banking power for ${fullName(user)}${validUntil ? ` until ${validUntil.toISOString().slice(0, 10)}` : ''}`,
       diff: { before: null, after },
@@ -56,6 +62,7 @@ export class CredentialCreateHandler implements ChangeKindHandler<'CREDENTIAL_CR
         type: payload.type,
         validUntil: validUntil?.toISOString(),
         bankingPower: payload.bankingPower,
+        sendWelcomeEmail: payload.sendWelcomeEmail,
       }) as unknown as CredentialCreateChange,
       creates: [{ type: 'credential', id: newId(), data: { userId: user.id, type: payload.type, bankingPower: payload.bankingPower } }],
     };

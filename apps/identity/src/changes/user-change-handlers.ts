@@ -37,14 +37,18 @@ export class UserCreateHandler implements ChangeKindHandler<'USER_CREATE'> {
 
   async validate(
     payload: UserCreateChange,
-    { companyId, planned, newId }: ValidationContext,
+    { companyId, planned, newId, actor }: ValidationContext,
   ): Promise<ChangeDescription<UserCreateChange>> {
     if (!(await this.rules.users.findCompany(companyId))) throw new NotFoundError('Company');
     this.rules.checkBirthDate(payload.birthDate);
     const email = payload.existingPerson
       ? (await this.rules.personToLink(companyId, payload)).email
       : await this.rules.checkEmail(payload.email, 'email', undefined, undefined, planned);
-    const adminSignature = payload.adminSignature ?? AdminSignature.NONE;
+    // Decision D6: the bank sets an administrator's signing power when registering them; an
+    // operator who says nothing gives INDIVIDUAL (a first administrator without one could do nothing).
+    const adminSignature =
+      payload.adminSignature ??
+      (actor?.kind === 'operator' && payload.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE);
     if (payload.clientType !== ClientType.ADMINISTRATOR && adminSignature !== AdminSignature.NONE) {
       throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [
         { field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] },

@@ -3,17 +3,15 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type Actor,
   CredentialIdPayload,
-  CredentialIssuedWithSecret,
   CredentialView,
   IdentityAccessCommands,
-  OperatorCreateCredentialPayload,
   UserIdPayload,
   WelcomeEmailSent,
 } from '@procura/contracts';
 import { RpcActor } from '@procura/messaging';
 import { CredentialsService } from './credentials.service';
 
-/** Credentials outside change requests: listing, an operator's first credential, welcome e-mail, unlock. */
+/** Credentials outside change requests: listing, welcome e-mail, unlock. */
 @Controller()
 export class CredentialsHandlers {
   constructor(private readonly credentials: CredentialsService) {}
@@ -21,11 +19,6 @@ export class CredentialsHandlers {
   @MessagePattern(IdentityAccessCommands.listCredentials.pattern)
   listCredentials(@Payload() p: UserIdPayload, @RpcActor() actor: Actor): Promise<CredentialView[]> {
     return this.credentials.list(actor, p.userId);
-  }
-
-  @MessagePattern(IdentityAccessCommands.operatorCreateCredential.pattern)
-  operatorCreate(@Payload() p: OperatorCreateCredentialPayload, @RpcActor() actor: Actor): Promise<CredentialIssuedWithSecret> {
-    return this.credentials.operatorCreate(actor, p.userId, p.credential, p.sourceIp);
   }
 
   @MessagePattern(IdentityAccessCommands.resendWelcomeEmail.pattern)

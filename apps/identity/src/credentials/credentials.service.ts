@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Transactions } from '@procura/database';
-import { Actor, CreateCredentialDto, CredentialIssuedWithSecret, CredentialView, WelcomeEmailSent } from '@procura/contracts';
-import { ForbiddenError, NotFoundError, RuleViolationError } from '@procura/errors';
+import { Actor, CredentialView, WelcomeEmailSent } from '@procura/contracts';
+import { NotFoundError, RuleViolationError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
@@ -11,11 +11,9 @@ import { credentialSnapshot, toCredentialView } from '../users/user-views';
 import { CredentialIssuer } from './credential-issuer';
 import { CredentialsRepository } from './credentials.repository';
 
-/** Direct actions on credentials (not change requests): reads, the operator's first credential, welcome e-mail, unlock. */
+/** Direct actions on credentials (not change requests): reads, welcome e-mail, unlock. */
 @Injectable()
 export class CredentialsService {
-  private readonly logger = new Logger(CredentialsService.name);
-
   constructor(
     private readonly transactions: Transactions,
     private readonly credentials: CredentialsRepository,
@@ -30,45 +28,6 @@ export class CredentialsService {
     const user = await this.access.user(actor, userId);
     const now = this.clock.now();
     return (await this.credentials.listForUser(user.id)).map((c) => toCredentialView(c, now));
-  }
-
-  /** Operators equip the first administrator of a company they manage (afterwards administrators do it through changes). */
-  async operatorCreate(actor: Actor, userId: string, input: CreateCredentialDto, sourceIp?: string): Promise<CredentialIssuedWithSecret> {
-    if (actor.kind !== 'operator') throw new ForbiddenError('Administrators create credentials through a change');
-    const user = await this.access.user(actor, userId);
-    if (user.clientType !== 'ADMINISTRATOR') {
-      throw new RuleViolationError(
-        'OPERATOR_CREDENTIAL_ADMIN_ONLY',
-        "Operators create credentials for a company's administrators only; the administrators equip their users",
-      );
-    }
-    const validUntil = this.issuer.checkCredentialRequest(
-      user,
-      input.type,
-      input.validUntil,
-      await this.credentials.findCurrentForUser(user.id),
-    );
-    await this.issuer.checkBankingPower(user, input.bankingPower);
-    const issued = await this.transactions.run(async (tx) => {
-      await tx.$queryRawUnsafe(`SELECT id FROM "identity"."users" WHERE id = $1::uuid FOR UPDATE`, user.id);
-      this.issuer.checkCredentialRequest(user, input.type, input.validUntil, await this.credentials.findCurrentForUser(user.id, tx));
-      return this.issuer.issue(tx, {
-        user,
-        type: input.type,
-        validUntil,
-        bankingPower: input.bankingPower,
-        actor,
-        sourceIp,
-        welcomeEmail: input.sendWelcomeEmail,
-      });
-    });
-    this.relay.nudge();
-    this.logger.log({
-      msg: 'credential created by operator',
-      credentialId: issued.credential.id,
-      delivery: issued.view.provisionalPasswordDelivery,
-    });
-    return { ...issued.view, ...(issued.provisionalPassword ? { revealOnce: { provisionalPassword: issued.provisionalPassword } } : {}) };
   }
 
   /** Seed 003: "Envoyer l'email de bienvenue" later, from the user's profile. */

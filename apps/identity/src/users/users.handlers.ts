@@ -6,7 +6,6 @@ import {
   IdentitySeams,
   ListUsersPayload,
   Page,
-  RegisterPersonPayload,
   ReportUser,
   ReportUsersPagePayload,
   UserContact,
@@ -22,11 +21,6 @@ import { UsersService } from './users.service';
 @Controller()
 export class UsersHandlers {
   constructor(private readonly users: UsersService) {}
-
-  @MessagePattern(IdentityAccessCommands.registerPerson.pattern)
-  register(@Payload() p: RegisterPersonPayload, @RpcActor() actor: Actor): Promise<UserView> {
-    return this.users.registerPerson(actor, p.companyId, p.user, p.sourceIp);
-  }
 
   @MessagePattern(IdentityAccessCommands.listUsers.pattern)
   list(@Payload() p: ListUsersPayload, @RpcActor() actor: Actor): Promise<Page<UserView>> {

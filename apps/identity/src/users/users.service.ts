@@ -1,27 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Transactions } from '@procura/database';
-import {
-  Actor,
-  ActivationMode,
-  AdminSignature,
-  ClientType,
-  CreateUserDto,
-  ListUsersQueryDto,
-  Page,
-  pageWindow,
-  ReportUser,
-  UserContact,
-  UserStatus,
-  UserView,
-  ValidatorEligibility,
-} from '@procura/contracts';
-import { ForbiddenError, RuleViolationError } from '@procura/errors';
-import { randomUUID } from 'node:crypto';
-import { UserChangeRules } from './user-change-rules';
+import { Injectable } from '@nestjs/common';
+import { Actor, ListUsersQueryDto, Page, pageWindow, ReportUser, UserContact, UserView, ValidatorEligibility } from '@procura/contracts';
 import { maskLoginId } from '../credentials/login-id';
-import { IdentityEvents, IdentityOutboxRelay } from '../events/identity-events';
 import { Clock } from '../shared/clock';
-import { credentialStatus, toUserView, userSnapshot } from './user-views';
+import { credentialStatus, toUserView } from './user-views';
 import { AccessService } from './access.service';
 import { UsersRepository, UserWithCredentials } from './users.repository';
 import { validatorEligibilityOf } from './validator-eligibility';
@@ -36,78 +17,14 @@ function approvalBlockerOf(user: UserWithCredentials, now: Date): { approvalBloc
 const REPORT_PAGE_DEFAULT = 100;
 const REPORT_PAGE_MAX = 500;
 
-/** Operators' direct actions on persons, reads, and the user facts other services ask for. */
+/** Reads of users, and the user facts other services ask for (every change to a user is a change request). */
 @Injectable()
 export class UsersService {
-  private readonly logger = new Logger(UsersService.name);
-
   constructor(
-    private readonly transactions: Transactions,
     private readonly users: UsersRepository,
     private readonly access: AccessService,
-    private readonly rules: UserChangeRules,
-    private readonly events: IdentityEvents,
-    private readonly relay: IdentityOutboxRelay,
     private readonly clock: Clock,
   ) {}
-
-  /**
-   * Seed 001: the bank advisor registers a person before an administrator can give them
-   * access. The first administrator an operator creates is active at once: somebody has to
-   * be able to administer the company. An administrator the operator registers with
-   * immediate activation is active at once too: the adviser's registration is the bank's
-   * validation (decision D6), so a company whose first administrator signs collectively can
-   * get the second one its dual control needs.
-   */
-  async registerPerson(actor: Actor, companyId: string, input: CreateUserDto, sourceIp?: string): Promise<UserView> {
-    if (actor.kind !== 'operator') throw new ForbiddenError('Only operators register persons directly; administrators submit changes');
-    await this.access.company(actor, companyId);
-    const email = await this.rules.checkEmail(input.email, 'email');
-    this.rules.checkBirthDate(input.birthDate);
-    if (input.clientType !== ClientType.ADMINISTRATOR && (input.adminSignature ?? AdminSignature.NONE) !== AdminSignature.NONE) {
-      throw new RuleViolationError('ADMIN_SIGNATURE_REQUIRES_ADMINISTRATOR', 'Only an administrator can have an admin signature', [
-        { field: 'adminSignature', messages: ['adminSignature must be NONE for a STANDARD user'] },
-      ]);
-    }
-    const user = await this.transactions.run(async (tx) => {
-      await this.users.lockCompany(tx, companyId);
-      const { personId } = await this.rules.newPerson(tx, email);
-      const firstAdministrator =
-        input.clientType === ClientType.ADMINISTRATOR && (await this.users.countActiveAdministrators(companyId, undefined, tx)) === 0;
-      const validatedByTheBank =
-        firstAdministrator || (input.clientType === ClientType.ADMINISTRATOR && input.activationMode === ActivationMode.IMMEDIATE);
-      const created = await this.users.create(tx, {
-        id: randomUUID(),
-        companyId,
-        personId,
-        lastName: input.lastName.trim(),
-        firstName: input.firstName.trim(),
-        birthDate: new Date(`${input.birthDate}T00:00:00Z`),
-        email,
-        phone: input.phone ?? null,
-        clientType: input.clientType,
-        adminSignature:
-          input.adminSignature ?? (input.clientType === ClientType.ADMINISTRATOR ? AdminSignature.INDIVIDUAL : AdminSignature.NONE),
-        activationMode: firstAdministrator ? ActivationMode.IMMEDIATE : (input.activationMode ?? ActivationMode.DEFERRED),
-        status: validatedByTheBank ? UserStatus.ACTIVE : UserStatus.REGISTERED,
-        language: input.language ?? 'fr',
-      });
-      await this.events.principal(tx, created.id);
-      await this.events.audit(tx, {
-        companyId,
-        actor,
-        action: 'user.registered',
-        targetType: 'user',
-        targetId: created.id,
-        sourceIp,
-        after: userSnapshot(created),
-      });
-      return created;
-    });
-    this.relay.nudge();
-    this.logger.log({ msg: 'person registered', userId: user.id, companyId });
-    return toUserView(user);
-  }
 
   async list(actor: Actor, companyId: string, query: ListUsersQueryDto): Promise<Page<UserView>> {
     await this.access.administeredCompany(actor, companyId);
