@@ -232,4 +232,87 @@ describe('One person, several companies (e2e)', () => {
     );
     expect((await trail(companyB.id)).filter((e) => e.actor === `user:${claireA.id}`)).toEqual([]);
   });
+
+  it("asks for the other company's TOTP code when the session began without one, and keeps a strong-authentication company closed to a password-only session", async () => {
+    const tag = unique();
+    // Home asks for no strong authentication: a password alone opens a full session there.
+    const home = (await operator.post<CompanyView>('/companies', companyInput('Maison', { requireStrongAuth: false }))).body;
+    const coded = (await operator.post<CompanyView>('/companies', companyInput('Code'))).body;
+    const strict = (await operator.post<CompanyView>('/companies', companyInput('Forte'))).body;
+    expect([coded.requireStrongAuth, strict.requireStrongAuth]).toEqual([true, true]);
+    const leon = { lastName: 'Marchand', firstName: 'Léon', birthDate: '1979-11-02', email: `leon.marchand.${tag}@dossiers.example` };
+
+    /** Léon's membership of a company, with a credential; its login id and provisional password. */
+    const member = async (company: CompanyView, existingPerson: boolean) => {
+      const setUp = await operator.post<ChangeAnswer>(`/companies/${company.id}/change-requests`, {
+        items: [
+          { kind: 'USER_CREATE', ref: 'leon', payload: { ...leon, clientType: 'STANDARD', ...(existingPerson ? { existingPerson } : {}) } },
+          {
+            kind: 'CREDENTIAL_CREATE',
+            payload: { userId: { $ref: 'leon' }, type: 'PERMANENT', bankingPower: false, sendWelcomeEmail: false },
+          },
+        ],
+      });
+      expect([setUp.status, setUp.body.status]).toEqual([201, 'APPLIED']);
+      const user = (await operator.get<Page<UserView>>(`/companies/${company.id}/users?pageSize=100`)).body.items.find(
+        (u) => u.email === leon.email,
+      )!;
+      const [credential] = (await operator.get<Array<{ loginId: string }>>(`/users/${user.id}/credentials`)).body;
+      return { userId: user.id, loginId: credential.loginId, provisional: setUp.body.revealOnce!.provisionalPassword };
+    };
+    const atHome = await member(home, false);
+    const atCoded = await member(coded, true);
+    await member(strict, true);
+    /** First sign-in of a membership: the provisional password changed; the tokens it ends with. */
+    const firstSignIn = async (m: { loginId: string; provisional: string }) => {
+      const first = await anonymous.post<SessionTokens>('/auth/login', { login: m.loginId, password: m.provisional });
+      expect(first.body.scope).toBe('password-change');
+      return as(first.body.accessToken).post<SessionTokens>('/auth/password', {
+        currentPassword: m.provisional,
+        newPassword: PASSWORD,
+        newPasswordConfirmation: PASSWORD,
+      });
+    };
+
+    // Léon enrols his authenticator in the second company, signing in there directly.
+    const codedSession = await firstSignIn(atCoded);
+    expect(codedSession.body.scope).toBe('totp-enrolment');
+    const enrolment = await as(codedSession.body.accessToken).post<TotpEnrolment>('/auth/totp/enrol', {});
+    const step = Math.floor(Date.now() / 30_000);
+    const codeAt = (s: number) => generateSync({ secret: enrolment.body.secret, epoch: s * 30 });
+    const confirmed = await as(codedSession.body.accessToken).post<SessionTokens>('/auth/totp/confirm', { code: codeAt(step) });
+    expect(confirmed.body.scope).toBe('full');
+
+    // At home his password alone opens a full session: no second factor.
+    const homeSession = await firstSignIn(atHome);
+    expect(homeSession.body.scope).toBe('full');
+    const atHomeApi = as(homeSession.body.accessToken);
+    expect((await atHomeApi.get<CompanyMembershipView[]>('/auth/companies')).body.map((c) => c.companyId).sort()).toEqual(
+      [home.id, coded.id, strict.id].sort(),
+    );
+
+    // The strong-authentication company whose credential has no TOTP yet: not from a password-only session.
+    const toStrict = await atHomeApi.post<Problem>('/auth/switch-company', { companyId: strict.id });
+    expect([toStrict.status, toStrict.body.code]).toEqual([403, 'COMPANY_STRONG_AUTH_REQUIRED']);
+    // The company where he enrolled: its code is asked for, a wrong one refused, the right one lets him in.
+    const noCode = await atHomeApi.post<Problem & { errors?: Array<{ field: string }> }>('/auth/switch-company', { companyId: coded.id });
+    expect([noCode.status, noCode.body.code, noCode.body.errors?.map((e) => e.field)]).toEqual([422, 'TOTP_CODE_REQUIRED', ['totpCode']]);
+    const wrongCode = await atHomeApi.post<Problem>('/auth/switch-company', { companyId: coded.id, totpCode: '000000' });
+    expect(wrongCode.status).toBeGreaterThanOrEqual(400);
+    expect(wrongCode.status).toBeLessThan(500);
+    // The code of the next time step (the confirmation used this one; each step's code works once).
+    const switched = await atHomeApi.post<SessionTokens>('/auth/switch-company', { companyId: coded.id, totpCode: codeAt(step + 1) });
+    expect([switched.status, switched.body.scope]).toEqual([200, 'full']);
+    expect(claimsOf(switched.body.accessToken)).toMatchObject({ sub: atCoded.userId, cid: coded.id });
+    expect((await atHomeApi.get('/auth/me')).status).toBe(401);
+
+    // The refusal is audited in the company refused, under his membership there.
+    const refusals = await queryRows<{ reason: string | null }>(
+      system.databaseUrl,
+      `SELECT payload->'details'->>'reason' AS reason FROM identity.outbox
+        WHERE job_name = 'record-audit-event' AND payload->>'companyId' = $1 AND payload->>'action' = 'session.company-switch-refused'`,
+      [strict.id],
+    );
+    expect(refusals.map((r) => r.reason)).toEqual(['strong-authentication-required']);
+  });
 });
