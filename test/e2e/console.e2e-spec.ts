@@ -1,5 +1,5 @@
 import { type ChangeRequestView, DEMO } from '@procura/contracts';
-import { ApiSession, TestSystem, TotpCodes, userSession, waitFor, waitForMail } from '@procura/testing';
+import { ApiSession, queryRows, TestSystem, TotpCodes, userSession, waitFor, waitForMail } from '@procura/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
@@ -502,6 +502,64 @@ describe('Web console in Chromium (e2e)', () => {
     await validator.close();
     await chloe.close();
   }, 240_000);
+
+  it('seed 003 "Envoyer un email": a user added with the welcome e-mail unticked gets none when applied; it goes later from their page', async () => {
+    const email = `lina.morel.${Date.now()}@boulangerie-martin.example`;
+    const page = await browser.newPage();
+    await signIn(page, system.baseUrl, sophie); // signed in with her code: her first change needs no other
+    await page.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await page.getByRole('link', { name: 'Ajouter un utilisateur' }).first().click();
+    await page.getByRole('heading', { name: 'La personne' }).waitFor();
+    await page.getByLabel(/^Nom/).first().fill('Morel');
+    await page.getByLabel(/^Prénom/).fill('Lina');
+    await page.getByLabel(/^Date de naissance/).fill('1994-10-08');
+    await page.getByLabel(/^Adresse e-mail/).fill(email);
+    for (const next of ['Ses droits', 'Son identifiant']) {
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('heading', { name: next }).waitFor();
+    }
+    const sendWelcome = page.getByRole('checkbox', { name: /^Envoyer l’e-mail de bienvenue/ });
+    expect(await sendWelcome.isChecked()).toBe(true); // ticked unless the maker says otherwise
+    await sendWelcome.uncheck();
+    await page.getByText(/l'identifiant, quand vous enverrez l'e-mail de bienvenue depuis sa fiche/).waitFor();
+    await screen(page, 'w-1-credential-without-welcome', scans);
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    // The summary, hence the validator, says it.
+    await page.getByRole('heading', { name: "Création d'un identifiant" }).waitFor();
+    await page
+      .getByText(/E-mail de bienvenue\s*:?\s*Non/)
+      .first()
+      .waitFor();
+    await screen(page, 'w-2-summary', scans);
+    await page.getByRole('button', { name: 'Confirmer et soumettre' }).click();
+    await page.getByText('Demande en attente de validation').waitFor();
+    const follow = await page.getByRole('link', { name: /Suivre la demande/ }).getAttribute('href');
+    const requestId = new URL(follow!, system.baseUrl).searchParams.get('open')!;
+    const approved = await adminApi(system.baseUrl, paul).post<{ status: string }>(`/change-requests/${requestId}/approve`, {
+      totpCode: await freshTotp(paul.totpSecret),
+    });
+    expect(approved.body.status).toBe('APPLIED');
+
+    const sophieApi = adminApi(system.baseUrl, sophie);
+    const lina = (await sophieApi.get<ChangeRequestView>(`/change-requests/${requestId}`)).body.items[0].targetId!;
+    const [credential] = (await sophieApi.get<Array<{ id: string }>>(`/users/${lina}/credentials`)).body;
+    const welcomeJobs = () =>
+      queryRows(system.databaseUrl, `SELECT job_id FROM identity.outbox WHERE job_name = 'send-email' AND job_id LIKE $1`, [
+        `welcome.${credential.id}%`,
+      ]);
+    expect(await welcomeJobs()).toHaveLength(0); // written with the credential, in the same transaction: none
+
+    // Later, from her page.
+    await page.goto(`${system.baseUrl}/users/${lina}`);
+    await page.getByRole('tab', { name: 'Identifiant' }).click();
+    await page.getByRole('button', { name: 'Envoyer l’e-mail de bienvenue' }).click();
+    await page.getByRole('status').filter({ hasText: 'E-mail envoyé à' }).waitFor();
+    await screen(page, 'w-3-welcome-sent', scans);
+    expect(await welcomeJobs()).toHaveLength(1);
+    const welcome = await waitForMail((m) => m.to.includes(email) && /\d{14}/.test(m.text ?? ''), { timeoutMs: 20_000 });
+    expect(welcome.text).toContain('Lina');
+    await page.close();
+  }, 120_000);
 
   it('one person, two companies: Nathalie signs in with her e-mail, lands in her billed company, and switches company from the header without signing in again', async () => {
     const { nathalie, nathalieAtRoux } = DEMO.users;

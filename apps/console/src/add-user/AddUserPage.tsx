@@ -7,7 +7,7 @@ import { asApiError } from '../api/errors';
 import type { ChangeItemInput, ChangeSubmission } from '../api/types';
 import { hasDraft, useDraft } from '../session/drafts';
 import { useMe } from '../session/SessionProvider';
-import { type CredentialChoice, CredentialFields, endOfDay } from '../users/CredentialPanel';
+import { type CredentialChoice, CredentialFields, credentialPayload, defaultCredentialChoice } from '../users/CredentialPanel';
 import { ChangeOutcome } from '../ui/ChangeOutcome';
 import { ChangeSummary, useChangePreview } from '../ui/ChangeSummary';
 import { fieldErrorsOf, FormError } from '../ui/form-errors';
@@ -34,7 +34,7 @@ const initial = (): AddUserDraft => ({
   person: emptyPerson(),
   rights: emptyRights(),
   withCredential: true,
-  credential: { type: 'PERMANENT', validUntil: '', bankingPower: false },
+  credential: defaultCredentialChoice(),
 });
 
 const PERSON_FIELDS = [
@@ -57,16 +57,7 @@ export function addUserItems(draft: AddUserDraft): ChangeItemInput[] {
   else items.push({ kind: 'USER_ACTIVATE', payload: { userId: user } });
   items.push(...rightsItems(draft.rights, user));
   if (draft.withCredential) {
-    const c = draft.credential;
-    items.push({
-      kind: 'CREDENTIAL_CREATE',
-      payload: {
-        userId: user,
-        type: c.type,
-        bankingPower: c.bankingPower,
-        ...(c.type === 'TEMPORARY' ? { validUntil: endOfDay(c.validUntil) } : {}),
-      },
-    });
+    items.push({ kind: 'CREDENTIAL_CREATE', payload: { userId: user, ...credentialPayload(draft.credential) } });
   }
   return items;
 }
@@ -211,7 +202,7 @@ export default function AddUserPage() {
                 />
               )}
               <Text size="sm" c="dimmed">
-                {t('addUser.delivery')}
+                {t(draft.withCredential && !draft.credential.sendWelcomeEmail ? 'addUser.deliveryLater' : 'addUser.delivery')}
               </Text>
             </>
           )}

@@ -155,6 +155,25 @@ export interface CredentialChoice {
   type: 'PERMANENT' | 'TEMPORARY';
   validUntil: string;
   bankingPower: boolean;
+  /** Seed 003's "Envoyer un email": unticked, the welcome e-mail is sent later from the profile. */
+  sendWelcomeEmail: boolean;
+}
+
+export const defaultCredentialChoice = (): CredentialChoice => ({
+  type: 'PERMANENT',
+  validUntil: '',
+  bankingPower: false,
+  sendWelcomeEmail: true,
+});
+
+/** The API's fields for a credential chosen in the form (the user's id aside). */
+export function credentialPayload(c: CredentialChoice) {
+  return {
+    type: c.type,
+    bankingPower: c.bankingPower,
+    ...(c.type === 'TEMPORARY' ? { validUntil: endOfDay(c.validUntil) } : {}),
+    ...(c.sendWelcomeEmail ? {} : { sendWelcomeEmail: false }),
+  };
 }
 
 /** Permanent or temporary, with or without banking power (seed 000), the fields of a credential. */
@@ -199,6 +218,13 @@ export function CredentialFields({
         onChange={(e) => onChange({ ...value, bankingPower: e.currentTarget.checked })}
         error={fieldError(errors, 'bankingPower')}
       />
+      <Checkbox
+        label={t('credential.sendWelcomeLabel')}
+        description={t('credential.sendWelcomeHint')}
+        checked={value.sendWelcomeEmail}
+        onChange={(e) => onChange({ ...value, sendWelcomeEmail: e.currentTarget.checked })}
+        error={fieldError(errors, 'sendWelcomeEmail')}
+      />
     </Stack>
   );
 }
@@ -210,19 +236,14 @@ export function endOfDay(date: string): string | undefined {
 
 function CreateCredentialForm({ user, onCreated }: { user: UserView; onCreated: (s: ChangeSubmission) => void }) {
   const { t } = useTranslation();
-  const [choice, setChoice] = useState<CredentialChoice>({ type: 'PERMANENT', validUntil: '', bankingPower: false });
+  const [choice, setChoice] = useState<CredentialChoice>(defaultCredentialChoice);
   const [totpCode, setTotpCode] = useState('');
   const create = useMutation({
     mutationFn: () =>
       ok(
         api.POST('/api/v1/users/{userId}/credentials', {
           params: { path: { userId: user.id } },
-          body: {
-            type: choice.type,
-            bankingPower: choice.bankingPower,
-            validUntil: choice.type === 'TEMPORARY' ? endOfDay(choice.validUntil) : undefined,
-            totpCode,
-          },
+          body: { ...credentialPayload(choice), totpCode },
         }),
       ),
     onSuccess: (s) => {
