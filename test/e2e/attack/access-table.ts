@@ -121,7 +121,7 @@ export const ACCESS: Record<string, AccessRow> = {
   // The operator's is a CREDENTIAL_CREATE change too (the bank's validation, applied at once): on a user of its own.
   'POST /users/{userId}/credentials': row('401 401 403 202 404 201 404', {
     stepUp: true,
-    params: (w, actor) => (actor === 'operator' ? { userId: w.spareUserId } : {}),
+    params: (w, actor): Record<string, string> => (actor === 'operator' ? { userId: w.spareUserId } : {}),
     body: (_w, actor, totp) => ({
       type: 'PERMANENT',
       bankingPower: false,

@@ -41,9 +41,13 @@ export class AuthorizationRulesService {
   }
 
   async checkDraft(db: Db | undefined, companyId: string, draft: Draft): Promise<void> {
+    // The offer is asked for beside the local reads, but looked at after the draft: a draft's
+    // own mistake is answered first, even while identity cannot answer.
+    const offer = this.pricingOfferOf(companyId);
+    offer.catch(() => undefined); // awaited below unless the draft is refused first
     const [catalog, resources] = await Promise.all([this.catalog.index(), this.resources.ofCompany(companyId, db ?? this.prisma)]);
     checkAuthorizationDraft(draft, catalog, new Map(resources.map((r) => [r.id, r])));
-    await this.checkOffer(companyId, draft.service);
+    checkServiceInOffer(draft.service, await offer);
   }
 
   /**
@@ -51,8 +55,11 @@ export class AuthorizationRulesService {
    * cached: an operator's change of offer holds for the very next grant.
    */
   async checkOffer(companyId: string, service: string): Promise<void> {
-    const company = await this.bus.execute(IdentitySeams.companySummary, { companyId });
-    checkServiceInOffer(service, company.pricingOffer);
+    checkServiceInOffer(service, await this.pricingOfferOf(companyId));
+  }
+
+  private async pricingOfferOf(companyId: string): Promise<string> {
+    return (await this.bus.execute(IdentitySeams.companySummary, { companyId })).pricingOffer;
   }
 
   /** Users of the company that may receive rights; a user an earlier item of the request registers counts. */
