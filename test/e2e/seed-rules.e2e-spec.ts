@@ -530,7 +530,7 @@ describe('Rules the seeds state (e2e)', () => {
       standingProfiles: Array<{ contractType: string; profile: string }> | null;
     }
 
-    it('gives contracts opened later at the closest lower allowed level, with no new request, and says so', async () => {
+    it('gives contracts opened later, or retyped into the rule, at the closest lower allowed level, with no new request, and says so', async () => {
       const company = await newCompany();
       const alice = await addAdministrator(system.databaseUrl, company.id, { firstName: 'Alice', adminSignature: 'INDIVIDUAL' });
       await addAdministrator(system.databaseUrl, company.id, { firstName: 'Bob' });
@@ -630,6 +630,30 @@ describe('Rules the seeds state (e2e)', () => {
       expect(await accessRightsReportText(session, company.id)).toContain(
         'Règle permanente (contrats ouverts ensuite) · Tout autoriser – BANKING · CURRENT_ACCOUNT : Validation',
       );
+
+      // A contract the operator retypes into the rule's type joins it too, as one opened then would; once.
+      const standingEntries = async () =>
+        (
+          await queryRows<{ n: string }>(
+            system.databaseUrl,
+            `SELECT count(*) AS n FROM authorizations.outbox WHERE payload->>'companyId' = $1 AND payload->>'action' = 'STANDING_RULE_APPLIED'`,
+            [company.id],
+          )
+        )[0].n;
+      expect(await standingEntries()).toBe('1');
+      const retype = () =>
+        operator
+          .session(system.baseUrl)
+          .request<{ contractType: string }>('PATCH', `/companies/${company.id}/resources/${otherType.body.id}`, {
+            contractType: 'CURRENT_ACCOUNT',
+          });
+      const retyped = await retype();
+      expect([retyped.status, retyped.body.contractType]).toEqual([200, 'CURRENT_ACCOUNT']);
+      expect(await check('VALIDATE', otherType.body.id)).toMatchObject({ allowed: true, reason: 'GRANTED' });
+      expect(await standingEntries()).toBe('2');
+      expect((await retype()).status).toBe(200); // nothing left to give: nothing written
+      expect(await standingEntries()).toBe('2');
+      expect((await session.get<{ total: number }>(`/companies/${company.id}/change-requests`)).body.total).toBe(requestsBefore);
     });
   });
   describe('rules 6 and 7, copy copies and summaries before confirming (seeds 001, 002)', () => {

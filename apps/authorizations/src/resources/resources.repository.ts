@@ -11,9 +11,9 @@ export class ResourcesRepository {
     return db.resource.create({ data });
   }
 
-  async update(companyId: string, id: string, data: Prisma.ResourceUpdateInput): Promise<ResourceRow | null> {
-    const { count } = await this.prisma.resource.updateMany({ where: { id, companyId }, data });
-    return count ? this.prisma.resource.findUnique({ where: { id } }) : null;
+  async update(companyId: string, id: string, data: Prisma.ResourceUpdateInput, db: Db = this.prisma): Promise<ResourceRow | null> {
+    const { count } = await db.resource.updateMany({ where: { id, companyId }, data });
+    return count ? db.resource.findUnique({ where: { id } }) : null;
   }
 
   async page(companyId: string, skip: number, take: number): Promise<{ items: ResourceRow[]; total: number }> {

@@ -13,7 +13,7 @@ import { Prisma, PrismaService } from '@procura/database';
 import { ConflictError, NotFoundError } from '@procura/errors';
 import { randomUUID } from 'node:crypto';
 import { CompanyAccessService } from '../company-access/company-access.service';
-import { StandingRulesService } from '../standing-rules/standing-rules.service';
+import { NO_EXTENSION, StandingRulesService } from '../standing-rules/standing-rules.service';
 import { ResourceRow, ResourcesRepository } from './resources.repository';
 
 export function resourceView(r: ResourceRow): ResourceView {
@@ -64,14 +64,29 @@ export class ResourcesService {
     }
   }
 
+  /**
+   * A contract retyped, or allowing other rights, joins the standing rules that now cover it,
+   * as a contract opened then would; what its users already hold on it stays (taking rights
+   * away is an administrator's change request).
+   */
   async update(actor: Actor, companyId: string, resourceId: string, dto: UpdateResourceDto): Promise<ResourceView> {
     await this.access.assertOperator(actor, companyId, 'Company');
-    const row = await this.resources.update(companyId, resourceId, {
-      ...(dto.label !== undefined ? { label: dto.label } : {}),
-      ...(dto.contractType !== undefined ? { contractType: dto.contractType } : {}),
-      ...(dto.allowedRights !== undefined ? { allowedRights: dto.allowedRights } : {}),
+    const { row, extension } = await this.prisma.$transaction(async (tx) => {
+      const row = await this.resources.update(
+        companyId,
+        resourceId,
+        {
+          ...(dto.label !== undefined ? { label: dto.label } : {}),
+          ...(dto.contractType !== undefined ? { contractType: dto.contractType } : {}),
+          ...(dto.allowedRights !== undefined ? { allowedRights: dto.allowedRights } : {}),
+        },
+        tx,
+      );
+      if (!row) throw new NotFoundError('Resource');
+      const rulesMayCover = dto.contractType !== undefined || dto.allowedRights !== undefined;
+      return { row, extension: rulesMayCover ? await this.standingRules.extendTo(tx, actor, companyId, row) : NO_EXTENSION };
     });
-    if (!row) throw new NotFoundError('Resource');
+    await this.standingRules.afterCommit(extension);
     return resourceView(row);
   }
 

@@ -13,6 +13,8 @@ export interface StandingExtension {
   rightsChangedFor: string[];
 }
 
+export const NO_EXTENSION: StandingExtension = { rightsChangedFor: [] };
+
 /**
  * Authorize-all as a standing rule (seed 002: "valable pour tous les contrats de la relation
  * client"): a contract opened later joins every banking authorization whose standing profile
@@ -29,14 +31,19 @@ export class StandingRulesService {
     private readonly generations: RightsGenerations,
   ) {}
 
-  /** In the transaction that creates `resource`: extends the standing authorizations and audits each. */
+  /**
+   * In the transaction that creates `resource` (or changes its type or allowed rights): extends
+   * the standing authorizations that cover it by the rights they do not give on it yet, and
+   * audits each. Nothing to add, nothing written.
+   */
   async extendTo(tx: Tx, actor: Actor, companyId: string, resource: ResourceForProfile): Promise<StandingExtension> {
     const standing = await this.authorizations.lockStanding(tx, companyId, BANKING, new Date());
     const extended = standing.flatMap((a) => {
       const rule = standingProfilesOf(a)?.find((p) => p.contractType === resource.contractType);
       if (!rule) return [];
       const { given, rights } = bankingRightsOn(resource, rule.profile);
-      return rights.length ? [{ authorization: a, rule, given: given!, rights }] : [];
+      const missing = rights.filter((right) => !a.grants.some((g) => g.rightCode === right && g.resourceIds.includes(resource.id)));
+      return missing.length ? [{ authorization: a, rule, given: given!, rights: missing }] : [];
     });
     const users = [...new Set(extended.flatMap((e) => e.authorization.users.map((u) => u.userId)))];
     // As every rights change: the users' rows are locked, then their rights versions move on
