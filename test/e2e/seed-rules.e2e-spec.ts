@@ -377,7 +377,7 @@ describe('Rules the seeds state (e2e)', () => {
       expect(activation.body).toMatchObject({ makerKind: 'operator', kind: 'USER_ACTIVATE' });
     });
 
-    it("makes the operator's registration and credential change requests under the client's policy; a client without an active administrator gets its first one at once", async () => {
+    it("makes the operator's registration and credential change requests under the client's policy; a client nobody in which could approve gets its first administrator at once", async () => {
       const op = operator.session(system.baseUrl);
       const person = (firstName: string, extra: Record<string, unknown> = {}) => ({
         lastName: 'Guichet',
@@ -431,9 +431,9 @@ describe('Rules the seeds state (e2e)', () => {
       expect((await op.post(`/users/${paul.id}/welcome-email`)).status).toBe(200);
       expect(await welcomeJobs()).toHaveLength(1);
 
-      // A client with no active administrator at all, whose policy asks an approval for everything (as a client
-      // whose administrators have all left would have): nobody could ever approve, so the bank's registration of
-      // its first administrator applies at once (decision D6), signing INDIVIDUAL unless told otherwise.
+      // A client whose policy asks an approval for everything, with nobody yet who could give one (as a new client,
+      // or one whose administrators have all left): the bank's registration of its first administrator applies at
+      // once (decision D6), signing INDIVIDUAL unless told otherwise; so does the credential prepared for her.
       const empty = await newCompany();
       await queryRows(
         system.databaseUrl,
@@ -448,9 +448,36 @@ describe('Rules the seeds state (e2e)', () => {
       const first = await op.post<Created>(`/companies/${empty.id}/users`, firstAdmin);
       expect([first.status, first.body.status]).toEqual([201, 'APPLIED']);
       expect(first.body.result.user).toMatchObject({ status: 'ACTIVE', adminSignature: 'INDIVIDUAL' });
-      // Once it has an administrator, the client's policy holds again: she cannot approve yet (no credential), so nothing can pass.
-      const next = await op.post<Problem>(`/companies/${empty.id}/users`, person('Quentin'));
-      expect([next.status, next.body.code]).toEqual([422, 'NOT_ENOUGH_VALIDATORS']);
+      const equipped = await op.post<ChangeSubmissionResult & { result: { credential: { loginId: string } } }>(
+        `/users/${first.body.result.user.id}/credentials`,
+        { type: 'PERMANENT', bankingPower: false },
+      );
+      expect([equipped.status, equipped.body.status]).toEqual([201, 'APPLIED']);
+
+      // Once she can approve (password chosen, authenticator enrolled), the client's policy holds again: the
+      // operator's next registration waits for her.
+      const anonymous = ApiSession.anonymous(system.baseUrl);
+      const provisional = equipped.body.revealOnce!.provisionalPassword;
+      const signedIn = await anonymous.post<{ accessToken: string }>('/auth/login', {
+        loginId: equipped.body.result.credential.loginId,
+        password: provisional,
+      });
+      const password = 'Tournesol-Azur-2026!';
+      const changed = await new ApiSession(system.baseUrl, signedIn.body.accessToken).post<{ accessToken: string }>('/auth/password', {
+        currentPassword: provisional,
+        newPassword: password,
+        newPasswordConfirmation: password,
+      });
+      expect([signedIn.status, changed.status]).toEqual([200, 200]);
+      const enrolling = new ApiSession(system.baseUrl, changed.body.accessToken);
+      const { secret } = (await enrolling.post<{ secret: string }>('/auth/totp/enrol', {})).body;
+      const confirmed = await enrolling.post<{ scope: string }>('/auth/totp/confirm', { code: await new TotpCodes().next(secret) });
+      expect(confirmed.body.scope).toBe('full');
+      const next = await op.post<ChangeSubmissionResult & { changeRequest: { requiredApprovals: number } }>(
+        `/companies/${empty.id}/users`,
+        person('Quentin'),
+      );
+      expect([next.status, next.body.status, next.body.changeRequest.requiredApprovals]).toEqual([202, 'PENDING', 1]);
     });
   });
   describe('rule 4, banking power (seed 000: e-invoicing rights only, "obligatoirement sans pouvoir bancaire")', () => {

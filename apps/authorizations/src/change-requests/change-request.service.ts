@@ -73,24 +73,32 @@ function assertMakerStepUp(maker: UserActor, policy: ResolvedPolicy): void {
 }
 
 /**
- * Whether a request applies at once: made with an INDIVIDUAL signature (an operator's counts
- * as one) where the policy lets a single signature apply. Decision D6: a client with no active
- * administrator has nobody who could ever approve, so there an operator's request (the bank's
- * validation, e.g. registering the company's first administrator) applies at once whatever
- * the policy, except the kinds that always need an approval.
+ * The approvals a request needs by the client's policy: none (it applies at once) when made
+ * with an INDIVIDUAL signature, an operator's counting as one, where the policy lets a single
+ * signature apply, except the kinds that always need an approval.
  */
-function appliesAtOnce(
+function approvalsByPolicy(
   eligibility: { eligible: boolean; adminSignature?: string } | undefined,
   policy: ResolvedPolicy,
   kinds: ChangeKind[],
-  operatorForClientWithoutAdministrator: boolean,
-): boolean {
-  if (eligibility?.eligible !== true || eligibility.adminSignature !== 'INDIVIDUAL') return false;
-  if (kinds.some((k) => declarationOf(k).alwaysNeedsApproval)) return false;
-  return policy.allowIndividualImmediate || operatorForClientWithoutAdministrator;
+): number {
+  const single = eligibility?.eligible === true && eligibility.adminSignature === 'INDIVIDUAL' && policy.allowIndividualImmediate;
+  return single && !alwaysNeedsApproval(kinds) ? 0 : policy.requiredApprovals;
 }
 
-const hasActiveAdministrator = (contacts: UserContact[]) => contacts.some((c) => c.clientType === 'ADMINISTRATOR' && c.status === 'ACTIVE');
+/**
+ * Decision D6: an operator's request (the bank's or the firm's validation) asks no more of the
+ * client's administrators than they could give. Where nobody could approve (no administrator
+ * yet, or none equipped to, or the only one is what it is about), it applies at once, so a
+ * company's first administrator can be registered and equipped whatever the policy; where
+ * fewer could approve than the policy asks, it waits for those. The kinds that always need
+ * an approval keep needing the policy's.
+ */
+function approvalsForOperator(byPolicy: number, kinds: ChangeKind[], ableValidators: number): number {
+  return alwaysNeedsApproval(kinds) ? byPolicy : Math.min(byPolicy, ableValidators);
+}
+
+const alwaysNeedsApproval = (kinds: ChangeKind[]) => kinds.some((k) => declarationOf(k).alwaysNeedsApproval);
 
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
 
@@ -196,11 +204,17 @@ export class ChangeRequestService {
     // Operators sign in with a mandatory TOTP code; the policy's step-up is the client's administrators' Sécur'Pass.
     if (maker.actor.kind === 'user') assertMakerStepUp(maker.actor, resolved);
     const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
-    const immediate =
-      appliesAtOnce(eligibility, resolved, kinds, false) ||
-      (maker.kind === 'operator' &&
-        appliesAtOnce(eligibility, resolved, kinds, !hasActiveAdministrator(await this.administratorsOf(maker.companyId))));
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
+    const byPolicy = approvalsByPolicy(eligibility, resolved, kinds);
+    const required =
+      maker.kind === 'operator' && byPolicy > 0
+        ? approvalsForOperator(
+            byPolicy,
+            kinds,
+            validatorsAmong(await this.administratorsOf(maker.companyId), maker.userId, subjects).length,
+          )
+        : byPolicy;
+    const immediate = required === 0;
     const contacts = await this.bus.execute(IdentitySeams.userContacts, {
       companyId: maker.companyId,
       administratorsOnly: !immediate ? true : undefined,
@@ -208,7 +222,7 @@ export class ChangeRequestService {
     });
     const makerContact = maker.kind === 'operator' ? await this.operatorContact(maker.actor) : this.makerContact(contacts, maker.userId);
     const validators = validatorsAmong(contacts, maker.userId, subjects);
-    if (!immediate) assertEnoughValidators(resolved.requiredApprovals, contacts, maker.userId, subjects);
+    if (!immediate) assertEnoughValidators(required, contacts, maker.userId, subjects);
 
     const id = randomUUID();
     const now = new Date();
@@ -227,7 +241,7 @@ export class ChangeRequestService {
             status: immediate ? 'APPROVED' : 'PENDING',
             kind: items[0].kind,
             summary: summaryOf(validated),
-            requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
+            requiredApprovals: required,
             subjectUserIds: subjects,
             sourceIp: options.sourceIp ?? null,
             requestId: requestContext.requestId() ?? null,
@@ -311,8 +325,12 @@ export class ChangeRequestService {
           : undefined,
       this.bus.execute(IdentitySeams.userContacts, { companyId, administratorsOnly: true }),
     ]);
-    const immediate = appliesAtOnce(eligibility, resolved, kinds, actor.kind === 'operator' && !hasActiveAdministrator(contacts));
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
+    const byPolicy = approvalsByPolicy(eligibility, resolved, kinds);
+    const required =
+      actor.kind === 'operator' && byPolicy > 0
+        ? approvalsForOperator(byPolicy, kinds, validatorsAmong(contacts, makerUserId, subjects).length)
+        : byPolicy;
     return {
       items: validated.map((v) => ({
         position: v.position,
@@ -324,9 +342,9 @@ export class ChangeRequestService {
         targetType: v.validation.targetType,
         ...(v.validation.targetId !== undefined ? { targetId: v.validation.targetId } : {}),
       })),
-      appliesImmediately: immediate,
+      appliesImmediately: required === 0,
       makerStepUpRequired: resolved.makerStepUp,
-      requiredApprovals: immediate ? 0 : resolved.requiredApprovals,
+      requiredApprovals: required,
       eligibleValidators: validatorsAmong(contacts, makerUserId, subjects).map((c) => ({
         userId: c.userId,
         firstName: c.firstName,
