@@ -43,8 +43,9 @@ export class UsersController {
     summary: 'Create a user (USER_CREATE change, by an administrator or an operator managing the company)',
     description:
       "A change request like the composite endpoint's. An operator's counts as the bank's validation (one signature): it " +
-      "applies at once unless the company's policy asks for its administrators' approval, and at once in a company with no " +
-      'active administrator (its first one). An administrator an operator registers signs INDIVIDUAL unless told otherwise.',
+      "applies at once unless the company's policy asks for its administrators' approval, and asks no more approvals than " +
+      'they could give (none able: at once, e.g. its first administrator). An administrator an operator registers signs ' +
+      'INDIVIDUAL unless told otherwise.',
   })
   @ApiHeader(IDEMPOTENCY)
   @ApiCreatedResponse({ description: 'Applied at once: `result.user` is the user', type: ChangeSubmissionView })
