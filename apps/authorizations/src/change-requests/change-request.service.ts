@@ -206,20 +206,20 @@ export class ChangeRequestService {
     const validated = await this.items.validate(maker.actor, maker.companyId, items, { itemFieldNames: options.batch === true });
     const subjects = [...new Set(validated.flatMap((v) => v.validation.subjectUserIds))];
     const byPolicy = approvalsByPolicy(eligibility, resolved, kinds);
+    // Read once: an operator's approvals depend on who could approve, who are also the ones notified.
+    const administrators = byPolicy > 0 ? await this.administratorsOf(maker.companyId) : undefined;
     const required =
-      maker.kind === 'operator' && byPolicy > 0
-        ? approvalsForOperator(
-            byPolicy,
-            kinds,
-            validatorsAmong(await this.administratorsOf(maker.companyId), maker.userId, subjects).length,
-          )
+      maker.kind === 'operator' && administrators
+        ? approvalsForOperator(byPolicy, kinds, validatorsAmong(administrators, maker.userId, subjects).length)
         : byPolicy;
     const immediate = required === 0;
-    const contacts = await this.bus.execute(IdentitySeams.userContacts, {
-      companyId: maker.companyId,
-      administratorsOnly: !immediate ? true : undefined,
-      userIds: immediate ? [maker.userId] : undefined,
-    });
+    // Applied at once, only the maker's own contact is needed: an administrator's (an operator's comes from identity's operators).
+    const contacts =
+      !immediate && administrators
+        ? administrators
+        : maker.kind === 'operator'
+          ? []
+          : await this.bus.execute(IdentitySeams.userContacts, { companyId: maker.companyId, userIds: [maker.userId] });
     const makerContact = maker.kind === 'operator' ? await this.operatorContact(maker.actor) : this.makerContact(contacts, maker.userId);
     const validators = validatorsAmong(contacts, maker.userId, subjects);
     if (!immediate) assertEnoughValidators(required, contacts, maker.userId, subjects);
